@@ -1,0 +1,61 @@
+import { commands } from './registry.js';
+import { processIo } from './io.js';
+import { ConfigError, EXIT_CONFIG } from '../shared/errors.js';
+import type { CliIo } from './command.js';
+
+/** Dispatches `alpr-edge <command> ...`; returns the exit status. `alpr-edge` alone (or `run`) starts the daemon. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out('usage: alpr-edge <command> [options]\n\ncommands:');
+    io.out('  run                  start the daemon (the default under systemd); --config FILE');
+    for (const c of commands) io.out(`  ${c.name.padEnd(20)} ${c.summary}`);
+    io.out('\n`alpr-edge <command> --help` shows a command\'s options.');
+    return name ? 0 : 64;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`alpr-edge: unknown command "${name}" (see alpr-edge --help)`);
+    return 64;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(cmd.help);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) io.err(p);
+      return EXIT_CONFIG;
+    }
+    io.err(`alpr-edge ${name}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+/** Minimal `--flag value` / `--switch` parser shared by the subcommands. */
+export function parseFlags(args: string[], known: { values?: string[]; switches?: string[] }): {
+  values: Record<string, string>;
+  switches: Set<string>;
+  positional: string[];
+} {
+  const values: Record<string, string> = {};
+  const switches = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const [flag, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (known.switches?.includes(flag)) switches.add(flag);
+    else if (known.values?.includes(flag)) {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new Error(`--${flag} needs a value`);
+      values[flag] = v;
+    } else throw new Error(`unknown option --${flag}`);
+  }
+  return { values, switches, positional };
+}

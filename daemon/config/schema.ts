@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { cameraSchema } from './camera-schema.js';
+import { visionConfigSchema } from '../vision/config.js';
+import { pipelineConfigSchema } from '../pipeline/config.js';
+import { hotlistConfigSchema } from '../hotlist/config.js';
+import { mqttConfigSchema } from '../alerts/config.js';
+import { accessConfigSchema } from '../access/config.js';
+import { retentionConfigSchema } from '../retention/config.js';
+import { healthConfigSchema } from '../health/config.js';
+
+/** Current config file version; bump it with a migration in load.ts. */
+export const CONFIG_VERSION = 1;
+
+/**
+ * The whole unit configuration: the single source of truth for keys, types, defaults, bounds and
+ * documentation. `config/alpr-edge.schema.json` is generated from it (`npm run schema`).
+ */
+export const configSchema = z
+  .object({
+    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION).describe('Config file format version.'),
+    unit: z
+      .object({
+        id: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'use 1-32 lowercase letters, digits, "-" or "_"')
+          .describe('This unit\'s id; the MQTT topic segment and the origin stamped on every read.'),
+        name: z.string().default('').describe('Human name of the unit.'),
+        agency: z.string().default("Clear Creek County Sheriff's Office").describe('Agency that owns the data.'),
+      })
+      .strict(),
+    storage: z
+      .object({
+        path: z.string().min(1).default('/var/lib/alpr-edge').describe('Folder for the SQLite database and its WAL.'),
+      })
+      .strict()
+      .default({ path: '/var/lib/alpr-edge' }),
+    logging: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('Log level.'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+    cameras: z
+      .array(cameraSchema)
+      .min(1, 'configure at least one camera')
+      .superRefine((cams, ctx) => {
+        const seen = new Map<string, number>();
+        cams.forEach((c, i) => {
+          const first = seen.get(c.id);
+          if (first !== undefined)
+            ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate camera id "${c.id}" (also cameras[${first}])` });
+          else seen.set(c.id, i);
+        });
+      })
+      .describe('Cameras this unit reads.'),
+    vision: visionConfigSchema,
+    pipeline: pipelineConfigSchema,
+    hotlists: hotlistConfigSchema,
+    mqtt: mqttConfigSchema,
+    access: accessConfigSchema,
+    retention: retentionConfigSchema,
+    health: healthConfigSchema,
+  })
+  .strict();
+
+export type EdgeConfig = z.infer<typeof configSchema>;
+export type { CameraConfig } from './camera-schema.js';

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, migrate } from './database.js';
+import { ReadStore } from './reads.js';
+
+describe('database', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'alpr-db-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the schema once and keeps a read with its crop across reopen', () => {
+    const file = join(dir, 'edge.db');
+    const db = openDatabase(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    new ReadStore(db).insert(
+      {
+        id: 'r1', cameraId: 'front', text: 'ABC1234', confidence: 0.9, alternatives: [{ text: 'ABC1Z34', confidence: 0.1 }],
+        state: 'CO', firstSeen: 1000, lastSeen: 2000, frames: 4, cropJpeg: new Uint8Array([0xff, 0xd8, 1, 2]),
+        box: { x: 10, y: 20, w: 100, h: 30 }, frameWidth: 1280, frameHeight: 720,
+      },
+      { text: 'US-6', lat: 39.7, lon: -105.5 },
+      3000,
+    );
+    db.close();
+    const again = openDatabase(file);
+    const store = new ReadStore(again);
+    expect(store.get('r1')).toMatchObject({ plate: 'ABC1234', state: 'CO', frames: 4, locationText: 'US-6', lat: 39.7 });
+    expect([...store.crop('r1')!]).toEqual([0xff, 0xd8, 1, 2]);
+    expect(migrate(again, [])).toEqual([]);
+    again.close();
+  });
+
+  it('refuses two migrations with one id', () => {
+    const db = openDatabase(':memory:', []);
+    const m = { id: 5, name: 'x', up: () => {} };
+    expect(() => migrate(db, [m, { ...m, name: 'y' }])).toThrow(/share id 5/);
+  });
+});
