@@ -1,0 +1,80 @@
+import { CameraPipeline, type ReadSink } from './camera-pipeline.js';
+import { ManualClock } from '../shared/clock.js';
+import { silentLogger } from '../shared/logger.js';
+import { cameraSchema } from '../config/camera-schema.js';
+import { pipelineConfigSchema } from './config.js';
+import type { AnalyzedPlate, FrameAnalyzer } from '../vision/ports.js';
+import type { PlateRead } from './plate-read.js';
+import { plate } from './test-helpers.js';
+
+const W = 320;
+const H = 180;
+
+/** An analyzer that "sees" whatever the test scripted for each frame. */
+class ScriptedAnalyzer implements FrameAnalyzer {
+  calls = 0;
+  constructor(private readonly script: (call: number) => AnalyzedPlate[]) {}
+  async analyze(): Promise<AnalyzedPlate[]> {
+    return this.script(this.calls++);
+  }
+  async close(): Promise<void> {}
+}
+
+function frame(seq: number, ts: number, shade = seq * 7) {
+  return { cameraId: 'front', seq, ts, width: W, height: H, data: new Uint8Array(W * H * 3).fill(shade % 255) };
+}
+
+function collect(): ReadSink & { reads: PlateRead[] } {
+  const reads: PlateRead[] = [];
+  return { reads, accept: async (r) => void reads.push(r) };
+}
+
+describe('camera pipeline', () => {
+  const camera = cameraSchema.parse({ id: 'front', name: 'Front', url: 'rtsp://cam/1' });
+  const config = pipelineConfigSchema.parse({ motion_threshold: 0, min_confidence: 0.3 });
+
+  it('turns one vehicle seen in several frames into one read with a JPEG crop', async () => {
+    const analyzer = new ScriptedAnalyzer((i) => (i < 5 ? [plate(i === 2 ? 'A8C1234' : 'ABC1234', 0.95, { x: 40 + i * 4, y: 80, w: 80 + i * 5, h: 26 })] : []));
+    const sink = collect();
+    const p = new CameraPipeline(camera, config, analyzer, sink, new ManualClock(), silentLogger());
+    for (let i = 0; i < 12; i++) await p.onFrame(frame(i, 1000 + i * 200));
+    await p.stop();
+    expect(sink.reads).toHaveLength(1);
+    const read = sink.reads[0]!;
+    expect(read.text).toBe('ABC1234');
+    expect(read.frames).toBe(5);
+    expect(read.firstSeen).toBe(1000);
+    expect(read.lastSeen).toBe(1800);
+    expect([...read.cropJpeg.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+  });
+
+  it('skips analysis of still frames when the motion gate is on', async () => {
+    const analyzer = new ScriptedAnalyzer(() => []);
+    const gated = pipelineConfigSchema.parse({ motion_threshold: 0.01 });
+    const p = new CameraPipeline(camera, gated, analyzer, collect(), new ManualClock(), silentLogger());
+    for (let i = 0; i < 5; i++) await p.onFrame(frame(i, i * 200, 50));
+    expect(analyzer.calls).toBe(1);
+    expect(p.stats.framesSkippedNoMotion).toBe(4);
+  });
+
+  it('drops a pass whose voted confidence is below the threshold', async () => {
+    const analyzer = new ScriptedAnalyzer((i) => (i < 2 ? [plate('ABC1234', 0.5, { x: 40, y: 80, w: 80, h: 26 })] : []));
+    const sink = collect();
+    const strict = pipelineConfigSchema.parse({ motion_threshold: 0, min_confidence: 0.9 });
+    const p = new CameraPipeline(camera, strict, analyzer, sink, new ManualClock(), silentLogger());
+    for (let i = 0; i < 4; i++) await p.onFrame(frame(i, i * 200));
+    await p.stop();
+    expect(sink.reads).toHaveLength(0);
+    expect(p.stats.readsBelowConfidence).toBe(1);
+  });
+
+  it('reports plates found inside the region of interest in whole-frame pixels', async () => {
+    const roiCam = cameraSchema.parse({ id: 'front', name: 'F', url: 'rtsp://cam/1', roi: { x: 100, y: 50, w: 200, h: 120 } });
+    const analyzer = new ScriptedAnalyzer((i) => (i < 1 ? [plate('ABC1234', 0.95, { x: 10, y: 20, w: 80, h: 26 })] : []));
+    const sink = collect();
+    const p = new CameraPipeline(roiCam, config, analyzer, sink, new ManualClock(), silentLogger());
+    await p.onFrame(frame(0, 0));
+    await p.stop();
+    expect(sink.reads[0]!.box).toMatchObject({ x: 110, y: 70 });
+  });
+});

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Frame } from '../camera/frame-source.js';
+import type { CameraConfig } from '../config/camera-schema.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { FrameAnalyzer } from '../vision/ports.js';
+import type { PipelineConfig } from './config.js';
+import { cropJpeg, cropRaw } from './crop.js';
+import { MotionGate } from './motion-gate.js';
+import type { PlateRead } from './plate-read.js';
+import { Tracker, type Track } from './tracker.js';
+import { vote } from './vote.js';
+
+/** Where finished reads go (main.ts: store, then hotlist match). */
+export interface ReadSink {
+  accept(read: PlateRead, camera: CameraConfig): Promise<void>;
+}
+
+export interface PipelineStats {
+  framesSeen: number;
+  framesAnalyzed: number;
+  framesSkippedNoMotion: number;
+  reads: number;
+  readsBelowConfidence: number;
+  lastDetectMs: number;
+  lastReadMs: number;
+  errors: number;
+}
+
+/**
+ * One camera's frames → reads: motion gate, detection + reading (off-thread, in the analyzer),
+ * tracking, and a vote when a vehicle leaves. `onFrame` is awaited by the frame source, so while
+ * a frame is being analysed the source drops newer ones instead of queueing them.
+ */
+export class CameraPipeline {
+  private readonly gate: MotionGate;
+  private readonly tracker: Tracker;
+  private ticker: NodeJS.Timeout | null = null;
+  private pending: Promise<void> = Promise.resolve();
+  readonly stats: PipelineStats = {
+    framesSeen: 0, framesAnalyzed: 0, framesSkippedNoMotion: 0, reads: 0, readsBelowConfidence: 0,
+    lastDetectMs: 0, lastReadMs: 0, errors: 0,
+  };
+
+  constructor(
+    private readonly camera: CameraConfig,
+    private readonly config: PipelineConfig,
+    private readonly analyzer: FrameAnalyzer,
+    private readonly sink: ReadSink,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.gate = new MotionGate(config.motion_threshold);
+    this.tracker = new Tracker({
+      iouMatch: config.iou_match,
+      timeoutMs: config.track_timeout_s * 1000,
+      maxTrackMs: config.max_track_s * 1000,
+    });
+  }
+
+  /** Starts the timer that finalises vehicles when frames stop coming (a stalled or ended stream). */
+  start(): void {
+    const every = Math.max(100, (this.config.track_timeout_s * 1000) / 3);
+    this.ticker = setInterval(() => {
+      const ended = this.tracker.expire(this.clock.now());
+      if (ended.length) this.finish(ended);
+    }, every);
+    this.ticker.unref();
+  }
+
+  /** Finalises every vehicle in view and waits for their reads to be stored. */
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    this.finish(this.tracker.flush());
+    await this.pending;
+  }
+
+  readonly onFrame = async (frame: Frame): Promise<void> => {
+    this.stats.framesSeen++;
+    const image = { width: frame.width, height: frame.height, data: frame.data };
+    // While a plate is in view every frame counts, motion or not (a car waiting at a light).
+    if (this.tracker.active === 0 && !this.gate.check(image)) {
+      this.stats.framesSkippedNoMotion++;
+      return;
+    }
+    if (this.tracker.active > 0) this.gate.check(image);
+    const roi = this.camera.roi;
+    let plates;
+    try {
+      // The analyzer may transfer the buffer it is given to a worker thread; the pipeline keeps
+      // its own pixels for the evidence crop.
+      const input = roi ? cropRaw(image, roi) : { ...image, data: image.data.slice() };
+      plates = await this.analyzer.analyze(input);
+    } catch (err) {
+      this.stats.errors++;
+      this.log.error({ err: (err as Error).message }, 'frame analysis failed');
+      return;
+    }
+    this.stats.framesAnalyzed++;
+    if (plates[0]?.timing) {
+      this.stats.lastDetectMs = plates[0].timing.detectMs;
+      this.stats.lastReadMs = plates[0].timing.readMs;
+    }
+    if (roi) for (const p of plates) p.box = { ...p.box, x: p.box.x + roi.x, y: p.box.y + roi.y };
+    const ended = this.tracker.update(
+      frame.ts,
+      plates.map((plate) => ({ ts: frame.ts, plate, frame: image })),
+    );
+    if (ended.length) this.finish(ended);
+  };
+
+  private finish(tracks: Track[]): void {
+    for (const t of tracks) {
+      this.pending = this.pending.then(() => this.emit(t)).catch((err: unknown) => {
+        this.stats.errors++;
+        this.log.error({ err: (err as Error).message }, 'could not finalise a read');
+      });
+    }
+  }
+
+  private async emit(track: Track): Promise<void> {
+    if (track.sightings.length < this.config.min_frames) return;
+    const result = vote(track.sightings.map((s) => s.plate), this.config.best_crops);
+    if (!result) return;
+    if (result.confidence < this.config.min_confidence) {
+      this.stats.readsBelowConfidence++;
+      this.log.debug({ plate: result.text, confidence: result.confidence }, 'read below confidence threshold dropped');
+      return;
+    }
+    const best = track.best;
+    const { jpeg } = await cropJpeg(best.frame, best.plate.box);
+    const read: PlateRead = {
+      id: randomUUID(),
+      cameraId: this.camera.id,
+      text: result.text,
+      confidence: result.confidence,
+      alternatives: result.alternatives,
+      state: result.state,
+      firstSeen: track.firstSeen,
+      lastSeen: track.lastSeen,
+      frames: track.sightings.length,
+      cropJpeg: jpeg,
+      box: best.plate.box,
+      frameWidth: best.frame.width,
+      frameHeight: best.frame.height,
+    };
+    this.stats.reads++;
+    await this.sink.accept(read, this.camera);
+  }
+}

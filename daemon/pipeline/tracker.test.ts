@@ -1,0 +1,54 @@
+import { Tracker, editDistance } from './tracker.js';
+import { plate } from './test-helpers.js';
+
+const frame = { width: 1280, height: 720, data: new Uint8Array(0) };
+const s = (ts: number, text: string, x: number, w = 120) => ({ ts, frame, plate: plate(text, 0.9, { x, y: 400, w, h: w / 3 }) });
+
+describe('tracker', () => {
+  const opts = { iouMatch: 0.1, timeoutMs: 1000, maxTrackMs: 30_000 };
+
+  it('follows one approaching plate across frames into one track', () => {
+    const t = new Tracker(opts);
+    for (let i = 0; i < 8; i++) expect(t.update(i * 200, [s(i * 200, 'ABC1234', 300 + i * 15, 100 + i * 10)])).toEqual([]);
+    const ended = t.expire(1400 + 1000);
+    expect(ended).toHaveLength(1);
+    expect(ended[0]!.sightings).toHaveLength(8);
+  });
+
+  it('keeps two plates in the same frames apart', () => {
+    const t = new Tracker(opts);
+    for (let i = 0; i < 4; i++) t.update(i * 200, [s(i * 200, 'ABC1234', 100 + i * 5), s(i * 200, 'XYZ987', 900 - i * 5)]);
+    const ended = t.flush();
+    expect(ended.map((e) => e.sightings.length)).toEqual([4, 4]);
+  });
+
+  it('joins a fast plate that jumped past its own box when the text matches', () => {
+    const t = new Tracker(opts);
+    t.update(0, [s(0, 'ABC1234', 100)]);
+    t.update(200, [s(200, 'ABC1Z34', 300)]);
+    expect(t.flush()).toHaveLength(1);
+  });
+
+  it('ends a track when the plate is gone for the timeout, and starts a new one for the next car', () => {
+    const t = new Tracker(opts);
+    t.update(0, [s(0, 'ABC1234', 100)]);
+    const ended = t.update(1500, [s(1500, 'ABC1234', 100)]);
+    expect(ended).toHaveLength(1);
+    expect(t.active).toBe(1);
+  });
+
+  it('keeps the pixels of only the best sighting', () => {
+    const t = new Tracker(opts);
+    t.update(0, [s(0, 'ABC1234', 100, 80)]);
+    t.update(200, [s(200, 'ABC1234', 105, 200)]);
+    const [track] = t.flush();
+    expect(track!.best.plate.box.w).toBe(200);
+    expect(track!.sightings.every((x) => x.frame.data.length === 0)).toBe(true);
+  });
+
+  it('measures edit distance', () => {
+    expect(editDistance('ABC1234', 'ABC1234')).toBe(0);
+    expect(editDistance('ABC1234', 'AB1234')).toBe(1);
+    expect(editDistance('ABC1234', 'A8C1Z34')).toBe(2);
+  });
+});

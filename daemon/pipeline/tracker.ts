@@ -1,0 +1,126 @@
+import { iou, type Box } from '../vision/image.js';
+import type { AnalyzedPlate } from '../vision/ports.js';
+
+/** One plate as seen in one frame, with what is needed to cut its crop later. */
+export interface Sighting {
+  ts: number;
+  plate: AnalyzedPlate;
+  /** The frame it was seen in; only the best sighting's frame is kept alive. */
+  frame: { width: number; height: number; data: Uint8Array };
+}
+
+export interface Track {
+  id: number;
+  firstSeen: number;
+  lastSeen: number;
+  lastBox: Box;
+  sightings: Sighting[];
+  best: Sighting;
+}
+
+export interface TrackerOptions {
+  iouMatch: number;
+  timeoutMs: number;
+  maxTrackMs: number;
+}
+
+/**
+ * Follows plates across frames so one vehicle pass becomes one read. A sighting joins the track
+ * whose last box overlaps it most (IoU ≥ iouMatch); at low frame rates a fast car moves further
+ * than its own width, so a near box with nearly the same text also joins. Tracks end when unseen
+ * for timeoutMs, or after maxTrackMs (a parked car yields a read per window rather than none).
+ */
+export class Tracker {
+  private tracks: Track[] = [];
+  private nextId = 1;
+
+  constructor(private readonly options: TrackerOptions) {}
+
+  /** Adds one frame's plates; returns the tracks that ended as of `ts`. */
+  update(ts: number, sightings: Sighting[]): Track[] {
+    // A plate gone longer than the timeout has left, even if another one now shows at its place.
+    const gone = this.expire(ts);
+    const free = new Set(this.tracks);
+    const pairs: { track: Track; s: Sighting; score: number }[] = [];
+    for (const s of sightings) {
+      for (const track of this.tracks) {
+        const score = matchScore(track, s, this.options.iouMatch);
+        if (score > 0) pairs.push({ track, s, score });
+      }
+    }
+    pairs.sort((a, b) => b.score - a.score);
+    const placed = new Set<Sighting>();
+    for (const { track, s } of pairs) {
+      if (!free.has(track) || placed.has(s)) continue;
+      free.delete(track);
+      placed.add(s);
+      this.extend(track, s);
+    }
+    for (const s of sightings) {
+      if (placed.has(s)) continue;
+      this.tracks.push({ id: this.nextId++, firstSeen: s.ts, lastSeen: s.ts, lastBox: s.plate.box, sightings: [{ ...s, frame: EMPTY_FRAME }], best: s });
+    }
+    return [...gone, ...this.expire(ts)];
+  }
+
+  /** Ends tracks that timed out by `now` (call on a timer when frames stop arriving). */
+  expire(now: number): Track[] {
+    const done = this.tracks.filter(
+      (t) => now - t.lastSeen >= this.options.timeoutMs || t.lastSeen - t.firstSeen >= this.options.maxTrackMs,
+    );
+    if (done.length) this.tracks = this.tracks.filter((t) => !done.includes(t));
+    return done;
+  }
+
+  /** Ends every track (shutdown, stream end). */
+  flush(): Track[] {
+    const all = this.tracks;
+    this.tracks = [];
+    return all;
+  }
+
+  get active(): number {
+    return this.tracks.length;
+  }
+
+  private extend(track: Track, s: Sighting): void {
+    track.lastSeen = s.ts;
+    track.lastBox = s.plate.box;
+    // Keep the text evidence of every sighting, but drop the pixels of all but the best one.
+    track.sightings.push({ ...s, frame: EMPTY_FRAME });
+    if (quality(s) > quality(track.best)) track.best = s;
+  }
+}
+
+const EMPTY_FRAME = { width: 0, height: 0, data: new Uint8Array(0) };
+
+/** Crop quality: a confident read of a large plate makes the best evidence picture. */
+function quality(s: Sighting): number {
+  return s.plate.confidence * Math.sqrt(s.plate.box.w * s.plate.box.h);
+}
+
+function matchScore(track: Track, s: Sighting, iouMatch: number): number {
+  const overlap = iou(track.lastBox, s.plate.box);
+  if (overlap >= iouMatch) return 1 + overlap;
+  const a = track.lastBox;
+  const b = s.plate.box;
+  const dist = Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2));
+  const reach = 2.5 * Math.max(a.w, b.w);
+  if (dist > reach) return 0;
+  const lastText = track.sightings[track.sightings.length - 1]!.plate.text;
+  return editDistance(lastText, s.plate.text) <= 2 ? 0.5 * (1 - dist / reach) : 0;
+}
+
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
