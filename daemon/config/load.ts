@@ -40,7 +40,7 @@ export function parseConfigText(text: string, file: string, secrets: SecretSourc
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: string[] = [];
   for (const e of doc.errors) {
-    const line = e.linePos?.[0]?.line ?? '?';
+    const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
     problems.push(`${file}:${line}: YAML syntax: ${e.message.split('\n')[0]}`);
   }
   if (problems.length) throw new ConfigError(problems.join('\n'), problems);
