@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, ModelError } from '../shared/errors.js';
+import type { Manifest, ModelEntry } from './manifest.js';
+import type { PlateDetector, PlateReader } from './ports.js';
+import { openSession } from './onnx-session.js';
+import { PpocrDetector } from './ppocr-detector.js';
+import { PpocrReader } from './ppocr-reader.js';
+
+/** What a factory may use besides its manifest entry. */
+export interface ModelOptions {
+  /** config `vision.detect_long_side`. */
+  detectLongSide: number;
+}
+
+export type DetectorFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<PlateDetector>;
+export type ReaderFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<PlateReader>;
+
+/**
+ * Model name (a key of models/manifest.yaml) → code that builds it. Explicit on purpose: no
+ * scanning, no magic names; config `vision.detector` / `vision.reader` pick an entry here.
+ *
+ * To add a model (e.g. the trained plate reader, issue 5):
+ *   1. add its entry (file, sha256, source, licence, input shape, labels) to models/manifest.yaml;
+ *   2. add ONE line below, e.g.
+ *        'plate-reader-v1': (entry, opts) => createPlateReaderV1(entry, opts),
+ *      where the function (in its own file in daemon/vision/) opens the session with
+ *      `openSession(entry.file, entry.name)` and returns a PlateReader.
+ * Checksums are verified before any factory runs (createFrameAnalyzer), so factories may trust
+ * their files.
+ */
+export const detectorFactories: Record<string, DetectorFactory> = {
+  'ppocr-v4-det': async (entry, opts) => new PpocrDetector(entry.name, await openSession(entry.file, entry.name), PpocrDetector.defaults(opts.detectLongSide)),
+};
+
+export const readerFactories: Record<string, ReaderFactory> = {
+  'ppocr-v4-rec': async (entry) => new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
+};
+
+/** The manifest entry for a configured name, or a ConfigError naming the key and the choices. */
+export function resolveModel(manifest: Manifest, kind: 'detector' | 'reader', name: string): ModelEntry {
+  const factories = kind === 'detector' ? detectorFactories : readerFactories;
+  const available = Object.keys(factories).filter((n) => manifest.models.get(n)?.kind === kind);
+  const entry = manifest.models.get(name);
+  if (!(name in factories) || !entry || entry.kind !== kind) {
+    const why = !entry ? `not in ${manifest.path}` : entry.kind !== kind ? `is a ${entry.kind}, not a ${kind}` : 'has no code in daemon/vision/model-registry.ts';
+    const msg = `vision.${kind}: unknown ${kind} "${name}" (${why}); available: ${available.join(', ') || '(none)'}`;
+    throw new ConfigError(msg);
+  }
+  return entry;
+}
+
+export async function buildDetector(entry: ModelEntry, opts: ModelOptions): Promise<PlateDetector> {
+  return detectorFactories[entry.name]!(entry, opts);
+}
+
+export async function buildReader(entry: ModelEntry, opts: ModelOptions): Promise<PlateReader> {
+  return readerFactories[entry.name]!(entry, opts);
+}
+
+/** PaddleOCR dictionary: one symbol a line, model classes = blank + lines + space. */
+async function readDictionary(entry: ModelEntry): Promise<string[]> {
+  if (!entry.labels) throw new ModelError(`model "${entry.name}": the manifest gives no labels file (the CTC dictionary)`);
+  const lines = (await readFile(entry.labels.file, 'utf8')).split(/\r?\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}

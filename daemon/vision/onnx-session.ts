@@ -1,0 +1,24 @@
+import * as ort from 'onnxruntime-node';
+import { ModelError } from '../shared/errors.js';
+
+export type { InferenceSession, Tensor } from 'onnxruntime-node';
+export const OrtTensor = ort.Tensor;
+
+/**
+ * One ONNX session on one CPU thread. Measured on a 2-core unit: two intra-op threads get
+ * *slower* as soon as anything else uses the CPU, so we parallelise across workers instead
+ * (issue 2, "Facts"). Spinning is off so an idle session does not burn a core.
+ */
+export async function openSession(file: string, modelName: string): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(file, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    });
+  } catch (err) {
+    throw new ModelError(`model "${modelName}": ${file} cannot be loaded by onnxruntime: ${(err as Error).message}`);
+  }
+}
