@@ -1,4 +1,42 @@
 import { z } from 'zod';
 
-// Placeholder section: the access room fills it in (issue work in progress).
-export const accessConfigSchema = z.object({}).strict().default({}).describe('access settings.');
+/**
+ * Who may log in and for how long (policy 424.3(b),(e), 424.5(b)). Lockout and session limits are
+ * bounded so a config typo cannot turn them off.
+ */
+export const accessConfigSchema = z
+  .object({
+    session_minutes: z
+      .number().int().min(1).max(24 * 60).default(30)
+      .describe('Minutes a login session (HTTP API) stays valid after its last use.'),
+    lockout_after_failures: z
+      .number().int().min(1).max(20).default(5)
+      .describe('Consecutive failed logins that lock an account.'),
+    lockout_minutes: z
+      .number().int().min(1).max(24 * 60).default(15)
+      .describe('Minutes an account stays locked after too many failed logins.'),
+    min_password_length: z
+      .number().int().min(10).max(128).default(12)
+      .describe('Shortest password a user may set.'),
+    training_warning_days: z
+      .number().int().min(0).max(365).default(30)
+      .describe('Days before a training record expires that the audit report starts listing the user.'),
+    audit_retention_days: z
+      .number().int().min(365).max(36500).default(3 * 365)
+      .describe('Days the audit log is kept (never purged with reads; default 3 years).'),
+  })
+  .strict()
+  .default({
+    session_minutes: 30,
+    lockout_after_failures: 5,
+    lockout_minutes: 15,
+    min_password_length: 12,
+    training_warning_days: 30,
+    audit_retention_days: 3 * 365,
+  })
+  .describe('Users, logins and the audit log (policy 424.3(b),(e), 424.5(b),(e)).');
+
+export type AccessConfig = z.infer<typeof accessConfigSchema>;
+
+/** The defaults, for tests and for CLI runs without a config file (`--db`). */
+export const defaultAccessConfig: AccessConfig = accessConfigSchema.parse(undefined);

@@ -1,4 +1,24 @@
 import { z } from 'zod';
 
-// Placeholder section: the retention room fills it in (issue work in progress).
-export const retentionConfigSchema = z.object({}).strict().default({}).describe('retention settings.');
+/** Policy 424.4: reads are purged after 21 days unless held as evidence; a unit may keep them less, never more. */
+export const MAX_RETENTION_DAYS = 21;
+
+export const retentionConfigSchema = z
+  .object({
+    days: z
+      .number().int().min(1).max(MAX_RETENTION_DAYS, `policy 424.4 allows at most ${MAX_RETENTION_DAYS} days`).default(MAX_RETENTION_DAYS)
+      .describe('Days a read (with its crop and hits) is kept unless under an evidence hold; at most 21 (policy 424.4).'),
+    batch_size: z
+      .number().int().min(10).max(5000).default(500)
+      .describe('Reads deleted per transaction; small so ingest never waits more than a few ms.'),
+    interval_minutes: z
+      .number().int().min(1).max(24 * 60).default(60)
+      .describe('Minutes between purge runs (one also runs at start).'),
+  })
+  .strict()
+  .default({ days: MAX_RETENTION_DAYS, batch_size: 500, interval_minutes: 60 })
+  .describe('The purge of reads, crops and hits (policy 424.4).');
+
+export type RetentionConfig = z.infer<typeof retentionConfigSchema>;
+
+export const defaultRetentionConfig: RetentionConfig = retentionConfigSchema.parse(undefined);

@@ -1,0 +1,82 @@
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../store/database.js';
+import { AuditLog } from '../store/audit-log.js';
+import { AccessDeniedError } from '../shared/errors.js';
+import { hashPassword, passwordProblem, randomSecret } from './passwords.js';
+import { sha256 } from './authenticate.js';
+import { UserStore, type UserRecord } from './users.js';
+
+export const BOOTSTRAP_SECRET_FILE = 'bootstrap-secret';
+
+/**
+ * First-run bootstrap: there is never a default password. While no user exists, a one-time secret
+ * is written (mode 0600) beside the database, readable only by whoever administers the unit's
+ * files; `alpr-edge users bootstrap` exchanges it, once, for the first administrator.
+ */
+export class Bootstrap {
+  private readonly users: UserStore;
+
+  /** @param db an open database; @param dir the storage folder the secret file goes in. */
+  constructor(private readonly db: Db, private readonly dir: string) {
+    this.users = new UserStore(db);
+  }
+
+  get secretFile(): string {
+    return join(this.dir, BOOTSTRAP_SECRET_FILE);
+  }
+
+  /** True while the unit has no users (the daemon then calls ensureSecret and logs the file path, never the secret). */
+  needed(): boolean {
+    return this.users.count() === 0;
+  }
+
+  /** Issues a secret if none is pending and no user exists; returns the file it is in, or undefined when not needed. */
+  ensureSecret(now: number): string | undefined {
+    if (!this.needed()) return undefined;
+    const pending = this.db.prepare('SELECT id FROM bootstrap_secrets WHERE used_at IS NULL').get();
+    if (pending && existsSync(this.secretFile)) return this.secretFile;
+    const secret = randomSecret(24);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM bootstrap_secrets WHERE used_at IS NULL').run();
+      this.db.prepare('INSERT INTO bootstrap_secrets (secret_hash, issued_at) VALUES (?, ?)').run(sha256(secret), now);
+    })();
+    writeFileSync(this.secretFile, `${secret}\n`, { mode: 0o600 });
+    chmodSync(this.secretFile, 0o600);
+    return this.secretFile;
+  }
+
+  /** Reads the pending secret file (for tests and for an operator with file access). */
+  readSecret(): string | undefined {
+    return existsSync(this.secretFile) ? readFileSync(this.secretFile, 'utf8').trim() : undefined;
+  }
+
+  /** Creates the first administrator if `secret` matches the pending one-time secret; the secret is then spent. */
+  async createFirstAdministrator(
+    a: { secret: string; username: string; fullName: string; password: string; minPasswordLength: number },
+    now: number,
+  ): Promise<UserRecord> {
+    if (!this.needed()) throw new AccessDeniedError('this unit already has users; bootstrap runs only once');
+    const problem = passwordProblem(a.password, a.minPasswordLength);
+    if (problem) throw new Error(problem);
+    const hash = await hashPassword(a.password);
+    const audit = new AuditLog(this.db);
+    const user = this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT id, secret_hash FROM bootstrap_secrets WHERE used_at IS NULL').get() as { id: number; secret_hash: string } | undefined;
+        if (!row || row.secret_hash !== sha256(a.secret.trim())) {
+          audit.append({ at: now, username: a.username, role: 'administrator', action: 'bootstrap', outcome: 'refused', detail: { reason: row ? 'wrong secret' : 'no secret issued' } });
+          return undefined;
+        }
+        if (this.users.count() > 0) return undefined;
+        this.db.prepare('UPDATE bootstrap_secrets SET used_at = ? WHERE id = ?').run(now, row.id);
+        const u = this.users.create({ username: a.username, fullName: a.fullName, role: 'administrator', passwordHash: hash, createdBy: 'bootstrap' }, now);
+        audit.append({ at: now, username: u.username, role: u.role, action: 'bootstrap', outcome: 'allowed', detail: { created_user: u.username } });
+        return u;
+      })
+      .immediate();
+    if (!user) throw new AccessDeniedError('the one-time bootstrap secret is wrong or was not issued (see the daemon log for the file it is in)');
+    rmSync(this.secretFile, { force: true });
+    return user;
+  }
+}
