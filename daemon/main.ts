@@ -1,4 +1,141 @@
-// Composition root: placeholder until the reading path lands (issue 2).
-export async function runDaemon(_args: string[]): Promise<void> {
-  throw new Error('not yet');
+import { join } from 'node:path';
+import { loadConfigFile } from './config/load.js';
+import type { EdgeConfig } from './config/schema.js';
+import { ConfigError, ModelError, EXIT_CONFIG } from './shared/errors.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { stripCredentials } from './shared/redact.js';
+import { Lifecycle, type Service } from './lifecycle/lifecycle.js';
+import { installSignalHandlers } from './lifecycle/shutdown.js';
+import { SdNotify } from './lifecycle/sd-notify.js';
+import { openDatabase, type Db } from './store/database.js';
+import { ReadStore } from './store/reads.js';
+import { CameraPipeline } from './pipeline/camera-pipeline.js';
+import { StoringReadSink } from './pipeline/store-sink.js';
+import { FfmpegFrameSource } from './camera/ffmpeg-frame-source.js';
+import type { FrameSource } from './camera/frame-source.js';
+import { createFrameAnalyzer } from './vision/analyzer-factory.js';
+import type { FrameAnalyzer } from './vision/ports.js';
+
+export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
+
+/** What the daemon is made of, for main and for tests that run a whole unit in-process. */
+export interface Daemon {
+  services: Service[];
+  db: Db;
+  pipelines: Map<string, CameraPipeline>;
+  sources: Map<string, FrameSource>;
+  /** SIGHUP: refresh hotlists. */
+  reload(): void;
+}
+
+export interface DaemonDeps {
+  log: Logger;
+  clock: Clock;
+  /** Tests may pass a fake analyzer; the daemon builds the configured models. */
+  analyzer?: FrameAnalyzer;
+}
+
+/** Builds every room from the config (constructors only; nothing runs until start). */
+export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise<Daemon> {
+  const { log, clock } = deps;
+  const analyzer = deps.analyzer ?? (await createFrameAnalyzer(config.vision, log.child({ component: 'vision' })));
+  const db = openDatabase(join(config.storage.path, 'alpr-edge.db'));
+  const reads = new ReadStore(db);
+  const sink = new StoringReadSink(db, reads, clock, log.child({ component: 'reads' }), {
+    logPlates: config.logging.log_plates,
+  });
+
+  const pipelines = new Map<string, CameraPipeline>();
+  const sources = new Map<string, FrameSource>();
+  const services: Service[] = [];
+  for (const camera of config.cameras.filter((c) => c.enabled)) {
+    const clog = log.child({ component: 'camera', camera: camera.id });
+    const pipeline = new CameraPipeline(camera, config.pipeline, analyzer, sink, clock, clog.child({ component: 'pipeline' }));
+    const source = new FfmpegFrameSource(camera, { log: clog, clock });
+    pipelines.set(camera.id, pipeline);
+    sources.set(camera.id, source);
+    services.push({
+      name: `camera ${camera.id}`,
+      start: (signal) => {
+        pipeline.start();
+        return source.start(pipeline.onFrame, signal);
+      },
+      // Stop the stream first, then finalise the vehicles in view so their reads are stored.
+      stop: async () => {
+        await source.stop();
+        await pipeline.stop();
+      },
+    });
+  }
+
+  return {
+    // The database closes last: every other service may still write while it stops.
+    services: [
+      { name: 'database', start: () => {}, stop: () => db.close() },
+      { name: 'vision', start: () => {}, stop: () => analyzer.close() },
+      ...services,
+    ],
+    db,
+    pipelines,
+    sources,
+    reload: () => {},
+  };
+}
+
+/** `alpr-edge [run] [--config FILE]`: the service's main. */
+export async function runDaemon(args: string[]): Promise<void> {
+  const file = configPathFrom(args);
+  let config: EdgeConfig;
+  try {
+    config = loadConfigFile(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`${p}\n`);
+      process.stderr.write(`alpr-edge: refusing to start with an invalid config (fix it, then: alpr-edge check-config ${file})\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw err;
+  }
+
+  const log = createLogger(config.logging.level);
+  const clock = systemClock;
+  const sd = new SdNotify(log.child({ component: 'systemd' }));
+  const lifecycle = new Lifecycle(log.child({ component: 'lifecycle' }));
+  const abort = new AbortController();
+  let daemon: Daemon | undefined;
+
+  const stop = async (reason: string): Promise<void> => {
+    sd.stopping();
+    abort.abort(new Error(`stopping: ${reason}`));
+    await lifecycle.stop();
+    sd.close();
+    log.info('stopped');
+    log.flush();
+  };
+  installSignalHandlers({ log, deadlineMs: 20_000, stop, onReload: () => daemon?.reload() });
+
+  try {
+    daemon = await buildDaemon(config, { log, clock });
+    await lifecycle.start(daemon.services, abort.signal);
+  } catch (err) {
+    const e = err as Error;
+    log.fatal({ err: stripCredentials(e.message) }, 'could not start');
+    await lifecycle.stop();
+    log.flush();
+    // A wrong model file or config cannot be fixed by restarting: exit 78 so systemd stops trying.
+    process.exit(e instanceof ModelError || e instanceof ConfigError ? EXIT_CONFIG : 1);
+  }
+  log.info(
+    { unit: config.unit.id, cameras: [...daemon.sources.keys()], detector: config.vision.detector, reader: config.vision.reader },
+    'alpr-edge started',
+  );
+  sd.ready();
+}
+
+function configPathFrom(args: string[]): string {
+  const i = args.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (i < 0) return process.env.ALPR_EDGE_CONFIG ?? DEFAULT_CONFIG;
+  const a = args[i]!;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : (args[i + 1] ?? DEFAULT_CONFIG);
 }

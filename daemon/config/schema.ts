@@ -37,9 +37,13 @@ export const configSchema = z
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('Log level.'),
+        log_plates: z
+          .boolean()
+          .default(false)
+          .describe('Write plate text into the log for each read. Off on units: the journal is outside the audited access path (policy 424.5(b)); the demo turns it on.'),
       })
       .strict()
-      .default({ level: 'info' }),
+      .default({ level: 'info', log_plates: false }),
     cameras: z
       .array(cameraSchema)
       .min(1, 'configure at least one camera')
