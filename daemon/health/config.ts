@@ -1,4 +1,13 @@
 import { z } from 'zod';
 
-// Placeholder section: the health room fills it in (issue work in progress).
-export const healthConfigSchema = z.object({}).strict().default({}).describe('health settings.');
+export const healthConfigSchema = z
+  .object({
+    interval_s: z.number().min(5).max(3600).default(60).describe('Publish telemetry on <prefix>/<unit>/health this often.'),
+    disk_path: z.string().default('').describe('Report free space of the file system holding this path; empty means storage.path.'),
+    temperature: z.boolean().default(true).describe('Include CPU temperature (some boards have no sensor; then it is null).'),
+  })
+  .strict()
+  .default({ interval_s: 60, disk_path: '', temperature: true })
+  .describe('Health telemetry: CPU, temperature, memory, disk, cameras and outbox depth.');
+
+export type HealthConfig = z.infer<typeof healthConfigSchema>;

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/database.js';
+import { HitStore, type NewHit } from '../store/hits.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Outbox } from '../alerts/outbox.js';
+import type { Topics } from '../alerts/topics.js';
+import { buildHitPayload, buildReadPayload } from '../alerts/payloads.js';
+import type { ActiveList, ActiveListProvider } from './active-list.js';
+import { entryIdentity } from './entry.js';
+import type { Match } from './matcher.js';
+import { normalizePlate } from './normalize.js';
+
+/** The part of a stored read the recorder needs (StoredRead has all of it; cropJpeg is optional). */
+export interface ReadForMatching {
+  id: string;
+  cameraId: string;
+  plate: string;
+  state: string | null;
+  confidence: number;
+  lastSeen: number;
+  locationText?: string | undefined;
+  lat?: number | null | undefined;
+  lon?: number | null | undefined;
+  /** The plate crop; when absent the recorder loads it from `read_crops` (only for a hit). */
+  cropJpeg?: Uint8Array | undefined;
+}
+
+export interface CameraInfo {
+  id: string;
+  name: string;
+}
+
+export interface RecordedHit {
+  hitId: string;
+  readId: string;
+  match: Match;
+  list: { sourceId: string; versionId: string; ageS: number; stale: boolean };
+  retrospective: boolean;
+}
+
+export interface HitRecorderDeps {
+  db: Db;
+  lists: ActiveListProvider;
+  outbox: Outbox;
+  topics: Topics;
+  unitId: string;
+  clock: Clock;
+  log: Logger;
+  /** Lists older than this are flagged stale on the hit (hotlists.stale_after_h). */
+  staleAfterMs: number;
+  /** Put the crop in the hit message (mqtt.include_crop). */
+  includeCrop: boolean;
+  /** Also queue every read on the reads topic (mqtt.publish_reads). */
+  publishReads?: boolean;
+  /** Camera names for retrospective hits, which know only the camera id. */
+  cameraName?: (cameraId: string) => string;
+}
+
+/**
+ * Matches each read against the active lists and records every hit with its outbox message in
+ * ONE transaction (issue 3: a hit is never stored without its message, nor sent without being
+ * stored). The no-hit path is only the match, a few microseconds, so the pipeline can call
+ * `onRead` inline right after it stores the read.
+ */
+export class HitRecorder {
+  private readonly hits: HitStore;
+  private readonly cropStmt;
+  private readonly existingForRead;
+
+  /** Stores its dependencies; no I/O. */
+  constructor(private readonly deps: HitRecorderDeps) {
+    this.hits = new HitStore(deps.db);
+    this.cropStmt = deps.db.prepare('SELECT jpeg FROM read_crops WHERE read_id = ?');
+    this.existingForRead = deps.db.prepare('SELECT entry_json FROM hits WHERE read_id = ?');
+  }
+
+  /** Called by the pipeline after the read is stored. Returns the hits it recorded (usually none). */
+  onRead(read: ReadForMatching, camera?: CameraInfo): RecordedHit[] {
+    const now = this.deps.clock.now();
+    const plate = normalizePlate(read.plate);
+    const found: { match: Match; list: ActiveList }[] = [];
+    for (const list of this.deps.lists.activeLists()) {
+      for (const match of list.matcher.match(plate, read.state, now)) found.push({ match, list });
+    }
+    if (this.deps.publishReads) this.queueRead(read, camera, now);
+    if (found.length === 0) return [];
+    return this.record(read, camera, found, false, now);
+  }
+
+  /**
+   * Records retrospective hits of a read against matches found by the retro matcher; skips an
+   * entry the read already hit (a restart or a republished list must not repeat hits).
+   */
+  recordRetrospective(read: ReadForMatching, found: { match: Match; list: ActiveList }[]): RecordedHit[] {
+    const had = new Set(
+      (this.existingForRead.all(read.id) as { entry_json: string }[]).map((r) => (JSON.parse(r.entry_json) as { identity?: string }).identity),
+    );
+    const fresh = found.filter((f) => !had.has(entryIdentity(f.match.entry)));
+    if (fresh.length === 0) return [];
+    return this.record(read, undefined, fresh, true, this.deps.clock.now());
+  }
+
+  private record(
+    read: ReadForMatching,
+    camera: CameraInfo | undefined,
+    found: { match: Match; list: ActiveList }[],
+    retrospective: boolean,
+    now: number,
+  ): RecordedHit[] {
+    const cam = camera ?? { id: read.cameraId, name: this.deps.cameraName?.(read.cameraId) ?? read.cameraId };
+    const crop = this.deps.includeCrop ? (read.cropJpeg ?? (this.cropStmt.get(read.id) as { jpeg: Buffer } | undefined)?.jpeg ?? null) : null;
+    const recorded: RecordedHit[] = [];
+    const rows: { hit: NewHit; payload: string }[] = [];
+    for (const { match, list } of found) {
+      const e = match.entry;
+      const ageS = Math.max(0, Math.round((now - list.asOf) / 1000));
+      const stale = now - list.asOf > this.deps.staleAfterMs;
+      const hitId = randomUUID();
+      const payload = buildHitPayload({
+        hitId,
+        readId: read.id,
+        unitId: this.deps.unitId,
+        readAt: read.lastSeen,
+        createdAt: now,
+        camera: cam,
+        location: { text: read.locationText ?? '', lat: read.lat ?? null, lon: read.lon ?? null },
+        plate: read.plate,
+        state: read.state,
+        stateConfirmed: match.stateConfirmed,
+        confidence: read.confidence,
+        matchKind: match.kind,
+        retrospective,
+        entry: {
+          plate: e.plate, state: e.state, category: e.category, reason: e.reason, source: e.source, nic: e.nic,
+          case_number: e.caseNumber, expires: e.expires, priority: e.priority, notes: e.notes,
+        },
+        list: { source: list.sourceId, version: list.versionId, ageS, stale },
+        cropJpeg: crop,
+      });
+      rows.push({
+        payload: JSON.stringify(payload),
+        hit: {
+          id: hitId,
+          readId: read.id,
+          createdAt: now,
+          cameraId: read.cameraId,
+          plate: read.plate,
+          state: read.state,
+          category: e.category,
+          reason: e.reason,
+          entryJson: JSON.stringify({ ...e, identity: entryIdentity(e), list_source: list.sourceId }),
+          matchKind: match.kind,
+          stateConfirmed: match.stateConfirmed,
+          retrospective,
+          listVersion: list.versionId,
+          listAgeS: ageS,
+        },
+      });
+      recorded.push({ hitId, readId: read.id, match, list: { sourceId: list.sourceId, versionId: list.versionId, ageS, stale }, retrospective });
+    }
+    this.deps.db.transaction(() => {
+      for (const r of rows) {
+        this.hits.insert(r.hit);
+        this.deps.outbox.append({ kind: 'hit', refId: r.hit.id, topic: this.deps.topics.hits, payload: r.payload, qos: 1 }, now);
+      }
+    })();
+    this.deps.outbox.notify();
+    for (const h of recorded) {
+      this.deps.log.info(
+        { hit: h.hitId, read: h.readId, camera: read.cameraId, category: h.match.entry.category, match_kind: h.match.kind,
+          state_confirmed: h.match.stateConfirmed, retrospective, list: h.list.sourceId, list_age_s: h.list.ageS },
+        'hotlist hit',
+      );
+    }
+    return recorded;
+  }
+
+  private queueRead(read: ReadForMatching, camera: CameraInfo | undefined, now: number): void {
+    const payload = buildReadPayload({
+      readId: read.id,
+      unitId: this.deps.unitId,
+      readAt: read.lastSeen,
+      camera: camera ?? { id: read.cameraId, name: this.deps.cameraName?.(read.cameraId) ?? read.cameraId },
+      location: { text: read.locationText ?? '', lat: read.lat ?? null, lon: read.lon ?? null },
+      plate: read.plate,
+      state: read.state,
+      confidence: read.confidence,
+    });
+    this.deps.outbox.append({ kind: 'read', refId: read.id, topic: this.deps.topics.reads, payload: JSON.stringify(payload), qos: 1 }, now);
+    this.deps.outbox.notify();
+  }
+}

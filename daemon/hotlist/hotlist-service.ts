@@ -1,0 +1,350 @@
+import { join } from 'node:path';
+import type { Db } from '../store/database.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { ListStatus } from '../alerts/payloads.js';
+import type { ActiveList, ActiveListProvider } from './active-list.js';
+import type { HotlistConfig } from './config.js';
+import { entryIdentity } from './entry.js';
+import type { ListFetcher } from './fetch.js';
+import type { HitRecorder } from './hit-recorder.js';
+import { LocalEntryStore, type Actor, type LocalEntryInput, type LocalEntryRecord } from './local-entries.js';
+import { Matcher } from './matcher.js';
+import { retroMatchEntries } from './retro.js';
+import { SourceSync, type LoadedList } from './source-sync.js';
+import { VersionStore } from './version-store.js';
+
+export interface HotlistServiceDeps {
+  db: Db;
+  config: HotlistConfig;
+  /** storage.path; the list cache goes to hotlists.cache_dir or <storagePath>/hotlists. */
+  storagePath: string;
+  clock: Clock;
+  log: Logger;
+  /** Tests replace a source's fetcher by source id. */
+  fetchers?: Record<string, ListFetcher>;
+}
+
+export interface SourceStatus {
+  id: string;
+  format: string;
+  origin: string;
+  version: string | null;
+  entries: number;
+  patterns: number;
+  rows_rejected: number;
+  fetched_at: string | null;
+  as_of: string | null;
+  age_s: number | null;
+  stale: boolean;
+  last_error: string | null;
+}
+
+export interface HotlistStatus {
+  sources: SourceStatus[];
+  local_entries: number;
+  stale: boolean;
+}
+
+const LOCAL_POLL_MS = 5_000;
+
+/**
+ * Owns the lists in use: loads the cached versions at start, refreshes every source on a schedule
+ * (hotlists.refresh_interval_h; sooner after a failure), on `syncNow()` (SIGHUP, `alpr-edge
+ * hotlist sync`), and picks up local entries made by the CLI. A new version replaces the old one
+ * in one assignment, only after it parsed; a failed fetch keeps the previous version.
+ */
+export class HotlistService implements ActiveListProvider {
+  private readonly versions: VersionStore;
+  private readonly local: LocalEntryStore;
+  private readonly syncers: SourceSync[];
+  private readonly loaded = new Map<string, LoadedList>();
+  private readonly lastError = new Map<string, string>();
+  private readonly nextDue = new Map<string, number>();
+  private readonly staleWarned = new Set<string>();
+  private readonly listeners = new Set<() => void>();
+  private active: readonly ActiveList[] = [];
+  private localList: ActiveList | undefined;
+  private localGeneration = '';
+  private recorder: HitRecorder | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: AbortController | undefined;
+  private roundsStarted = 0;
+  private roundWaiters: { needed: number; resolve: () => void }[] = [];
+  private stopCtl: AbortController | undefined;
+
+  /** Stores its dependencies; no I/O until start(). */
+  constructor(private readonly deps: HotlistServiceDeps) {
+    this.versions = new VersionStore(deps.db);
+    this.local = new LocalEntryStore(deps.db);
+    const cacheDir = deps.config.cache_dir || join(deps.storagePath, 'hotlists');
+    this.syncers = deps.config.sources
+      .filter((s) => s.enabled)
+      .map(
+        (s) =>
+          new SourceSync(s, {
+            versions: this.versions,
+            cacheDir,
+            lenientCategories: deps.config.lenient_categories,
+            maxRejectedFraction: deps.config.max_rejected_fraction,
+            log: deps.log,
+            ...(deps.fetchers?.[s.id] ? { fetcher: deps.fetchers[s.id] } : {}),
+          }),
+      );
+  }
+
+  /** The recorder that raises retrospective hits; set once by main.ts after both exist. */
+  useRecorder(recorder: HitRecorder): void {
+    this.recorder = recorder;
+  }
+
+  /** Loads the cached lists and local entries, then refreshes in the background. */
+  async start(signal: AbortSignal): Promise<void> {
+    this.stopCtl = new AbortController();
+    const stop = AbortSignal.any([signal, this.stopCtl.signal]);
+    this.reloadLocal(false);
+    const now = this.deps.clock.now();
+    for (const s of this.syncers) {
+      if (stop.aborted) return;
+      try {
+        const list = s.loadCached();
+        if (list) this.loaded.set(s.source.id, list);
+        const age = list ? now - list.version.asOf : Infinity;
+        this.nextDue.set(s.source.id, age < this.intervalMs() ? list!.version.fetchedAt + this.intervalMs() : now);
+      } catch (err) {
+        this.deps.log.error({ source: s.source.id, err: (err as Error).message }, 'cannot load the cached hotlist');
+        this.nextDue.set(s.source.id, now);
+      }
+    }
+    this.rebuild();
+    this.runPendingLocalRetro();
+    this.loop = this.run(stop);
+  }
+
+  async stop(): Promise<void> {
+    this.stopCtl?.abort(new Error('hotlist service stopping'));
+    await this.loop;
+    this.loop = undefined;
+    // Nobody will run another round: release SIGHUP callers still waiting.
+    for (const w of this.roundWaiters.splice(0)) w.resolve();
+  }
+
+  /** Fetches every source now (SIGHUP); resolves when that round is done. Works before start() too (CLI). */
+  syncNow(): Promise<void> {
+    for (const s of this.syncers) this.nextDue.set(s.source.id, 0);
+    if (!this.loop) return this.syncDue(new AbortController().signal);
+    // Wait for a round that starts after this call: one in progress may have passed a source already.
+    const needed = this.roundsStarted + 1;
+    const done = new Promise<void>((resolve) => this.roundWaiters.push({ needed, resolve }));
+    this.wake?.abort();
+    return done;
+  }
+
+  activeLists(): readonly ActiveList[] {
+    return this.active;
+  }
+
+  /** Called whenever the lists in use change (the MQTT status message carries their versions). */
+  onChange(f: () => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  status(): HotlistStatus {
+    const now = this.deps.clock.now();
+    const sources = this.syncers.map((s): SourceStatus => {
+      const l = this.loaded.get(s.source.id);
+      const age = l ? Math.max(0, Math.round((now - l.version.asOf) / 1000)) : null;
+      return {
+        id: s.source.id,
+        format: s.source.format,
+        origin: l?.version.origin ?? s.source.file ?? s.source.url ?? '',
+        version: l?.version.id ?? null,
+        entries: l?.entries.length ?? 0,
+        patterns: l?.matcher.patternCount ?? 0,
+        rows_rejected: l?.version.rowsRejected ?? 0,
+        fetched_at: l ? new Date(l.version.fetchedAt).toISOString() : null,
+        as_of: l ? new Date(l.version.asOf).toISOString() : null,
+        age_s: age,
+        stale: age === null || age * 1000 > this.staleMs(),
+        last_error: this.lastError.get(s.source.id) ?? null,
+      };
+    });
+    return { sources, local_entries: this.localList?.matcher.size ?? 0, stale: sources.some((s) => s.stale) };
+  }
+
+  /** The per-list summary carried by the MQTT status message. */
+  listStatus(): ListStatus[] {
+    return this.status().sources.map((s) => ({ source: s.id, version: s.version, entries: s.entries, age_s: s.age_s, stale: s.stale }));
+  }
+
+  /** Adds a local entry (the caller has checked the actor is authorised and trained) and runs its retro match. */
+  addLocalEntry(actor: Actor, input: LocalEntryInput): LocalEntryRecord {
+    const rec = this.local.add(actor, input, this.deps.clock.now());
+    this.deps.log.info({ entry: rec.id, user: actor.username, category: rec.entry.category }, 'local hotlist entry added');
+    this.reloadLocal(true);
+    return rec;
+  }
+
+  removeLocalEntry(actor: Actor, id: string): boolean {
+    const ok = this.local.remove(actor, id, this.deps.clock.now());
+    if (ok) this.deps.log.info({ entry: id, user: actor.username }, 'local hotlist entry removed');
+    this.reloadLocal(false);
+    return ok;
+  }
+
+  listLocalEntries(includeRemoved = false): LocalEntryRecord[] {
+    return includeRemoved ? this.local.all() : this.local.live(this.deps.clock.now());
+  }
+
+  private async run(stop: AbortSignal): Promise<void> {
+    while (!stop.aborted) {
+      const round = ++this.roundsStarted;
+      await this.syncDue(stop);
+      this.emitRoundDone(round);
+      this.checkStale();
+      const now = this.deps.clock.now();
+      const due = Math.min(...this.syncers.map((s) => this.nextDue.get(s.source.id) ?? now), now + LOCAL_POLL_MS);
+      this.wake = new AbortController();
+      await this.deps.clock.sleep(Math.max(0, due - now), AbortSignal.any([stop, this.wake.signal]));
+      if (this.local.generation() !== this.localGeneration) this.reloadLocal(true);
+    }
+  }
+
+  private async syncDue(stop: AbortSignal): Promise<void> {
+    for (const s of this.syncers) {
+      if (stop.aborted) return;
+      const now = this.deps.clock.now();
+      if ((this.nextDue.get(s.source.id) ?? 0) > now) continue;
+      try {
+        await this.syncOne(s, now, stop);
+      } catch (err) {
+        // A bug in one source's sync must not stop the others or the schedule.
+        this.lastError.set(s.source.id, (err as Error).message);
+        this.nextDue.set(s.source.id, now + this.retryMs());
+        this.deps.log.error({ source: s.source.id, err: (err as Error).message }, 'hotlist sync failed');
+      }
+    }
+  }
+
+  private async syncOne(s: SourceSync, now: number, stop: AbortSignal): Promise<void> {
+    const id = s.source.id;
+    let current = this.loaded.get(id);
+    // Another process (alpr-edge hotlist sync) may have loaded a newer version into the cache.
+    const newest = this.versions.latestLoaded(id);
+    if (newest && newest.id !== current?.version.id && newest.fetchedAt >= (current?.version.fetchedAt ?? 0)) {
+      const fromCache = s.loadCached();
+      if (fromCache) {
+        this.swap(id, fromCache, current);
+        current = fromCache;
+      }
+    }
+    const outcome = await s.sync(current, now, stop);
+    if (outcome.kind === 'loaded') {
+      this.lastError.delete(id);
+      this.nextDue.set(id, now + this.intervalMs());
+      this.deps.log.info(
+        { source: id, version: outcome.version.id, entries: outcome.version.rowsLoaded, rejected: outcome.version.rowsRejected },
+        'hotlist version loaded',
+      );
+      this.swap(id, outcome.list, current);
+    } else if (outcome.kind === 'unchanged') {
+      this.lastError.delete(id);
+      this.nextDue.set(id, now + this.intervalMs());
+      this.rebuild();
+    } else {
+      this.lastError.set(id, outcome.version.message);
+      this.nextDue.set(id, now + this.retryMs());
+      this.deps.log.warn(
+        { source: id, outcome: outcome.kind, reason: outcome.version.message, kept: current?.version.id ?? null },
+        'hotlist fetch did not produce a new version; the previous one stays in use',
+      );
+    }
+  }
+
+  /** Puts a new version in use, then matches the entries it adds against stored reads. */
+  private swap(id: string, next: LoadedList, previous: LoadedList | undefined): void {
+    this.loaded.set(id, next);
+    this.rebuild();
+    if (!this.deps.config.retro_hits || !this.recorder) return;
+    const had = previous ? new Set(previous.entries.map(entryIdentity)) : undefined;
+    const added = had ? next.entries.filter((e) => !had.has(entryIdentity(e))) : next.entries;
+    const hits = retroMatchEntries(
+      this.deps.db, this.recorder, added,
+      { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
+      this.deps.config.lenient_categories, this.windowMs(), this.deps.clock.now(),
+    );
+    if (hits.length) this.deps.log.info({ source: id, version: next.version.id, hits: hits.length }, 'retrospective hits raised');
+  }
+
+  private reloadLocal(retro: boolean): void {
+    const now = this.deps.clock.now();
+    this.localGeneration = this.local.generation();
+    const live = this.local.live(now).map((r) => r.entry);
+    this.localList = {
+      sourceId: 'local',
+      versionId: `local@${this.localGeneration}`,
+      asOf: now,
+      matcher: new Matcher(live, { lenientCategories: this.deps.config.lenient_categories }),
+    };
+    this.rebuild();
+    if (retro) this.runPendingLocalRetro();
+  }
+
+  /** Retro-matches local entries nobody has matched yet (each claimed once, see LocalEntryStore.claimRetro). */
+  private runPendingLocalRetro(): void {
+    if (!this.deps.config.retro_hits || !this.recorder) return;
+    const now = this.deps.clock.now();
+    const mine = this.local.unclaimedRetro(now).filter((r) => this.local.claimRetro(r.id, now));
+    if (mine.length === 0) return;
+    retroMatchEntries(
+      this.deps.db, this.recorder, mine.map((r) => r.entry),
+      { sourceId: 'local', versionId: this.localList?.versionId ?? 'local', asOf: now },
+      this.deps.config.lenient_categories, this.windowMs(), now,
+    );
+  }
+
+  private rebuild(): void {
+    const lists: ActiveList[] = [];
+    for (const l of this.loaded.values()) {
+      lists.push({ sourceId: l.sourceId, versionId: l.version.id, asOf: l.version.asOf, matcher: l.matcher });
+    }
+    if (this.localList) lists.push({ ...this.localList, asOf: this.deps.clock.now() });
+    this.active = lists;
+    for (const f of this.listeners) {
+      try {
+        f();
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message }, 'hotlist change listener failed');
+      }
+    }
+  }
+
+  private checkStale(): void {
+    for (const s of this.status().sources) {
+      if (s.stale && !this.staleWarned.has(s.id)) {
+        this.staleWarned.add(s.id);
+        this.deps.log.warn({ source: s.id, age_s: s.age_s, version: s.version, last_error: s.last_error }, 'hotlist is stale');
+      } else if (!s.stale) this.staleWarned.delete(s.id);
+    }
+  }
+
+  private emitRoundDone(round: number): void {
+    const ready = this.roundWaiters.filter((w) => w.needed <= round);
+    this.roundWaiters = this.roundWaiters.filter((w) => w.needed > round);
+    for (const w of ready) w.resolve();
+  }
+
+  private intervalMs(): number {
+    return this.deps.config.refresh_interval_h * 3_600_000;
+  }
+  private retryMs(): number {
+    return this.deps.config.retry_interval_min * 60_000;
+  }
+  private staleMs(): number {
+    return this.deps.config.stale_after_h * 3_600_000;
+  }
+  private windowMs(): number {
+    return this.deps.config.retro_window_days * 86_400_000;
+  }
+}

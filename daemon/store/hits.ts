@@ -1,0 +1,108 @@
+import type { Db } from './database.js';
+
+export type HitStatus = 'unverified' | 'confirmed' | 'rejected';
+
+/** A hit as written by the hit recorder (table `hits`, migration 010). */
+export interface NewHit {
+  id: string;
+  readId: string;
+  createdAt: number;
+  cameraId: string;
+  plate: string;
+  state: string | null;
+  category: string;
+  reason: string;
+  /** JSON snapshot of the matched entry, so the hit still explains itself after the list changes. */
+  entryJson: string;
+  matchKind: string;
+  stateConfirmed: boolean;
+  retrospective: boolean;
+  listVersion: string;
+  listAgeS: number | null;
+}
+
+export interface StoredHit extends NewHit {
+  status: HitStatus;
+  verifiedBy: string | null;
+  verifiedAt: number | null;
+}
+
+interface HitRow {
+  id: string; read_id: string; created_at: number; camera_id: string; plate: string; state: string | null;
+  category: string; reason: string; entry_json: string; match_kind: string; state_confirmed: number;
+  retrospective: number; list_version: string; list_age_s: number | null; status: HitStatus;
+  verified_by: string | null; verified_at: number | null;
+}
+
+/** Inserts and reads hits. Verification (confirm/reject) belongs to the audited access path. */
+export class HitStore {
+  private readonly insertStmt;
+  private readonly byId;
+  private readonly byRead;
+
+  /** @param db an open database (see openDatabase). */
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(`INSERT INTO hits
+      (id, read_id, created_at, camera_id, plate, state, category, reason, entry_json, match_kind,
+       state_confirmed, retrospective, list_version, list_age_s, status)
+      VALUES (@id, @read_id, @created_at, @camera_id, @plate, @state, @category, @reason, @entry_json, @match_kind,
+       @state_confirmed, @retrospective, @list_version, @list_age_s, 'unverified')`);
+    this.byId = db.prepare('SELECT * FROM hits WHERE id = ?');
+    this.byRead = db.prepare('SELECT * FROM hits WHERE read_id = ? ORDER BY created_at');
+  }
+
+  /** Every hit starts `unverified` (policy 424.3(f)). Call inside the transaction that also writes the outbox row. */
+  insert(h: NewHit): void {
+    this.insertStmt.run({
+      id: h.id,
+      read_id: h.readId,
+      created_at: h.createdAt,
+      camera_id: h.cameraId,
+      plate: h.plate,
+      state: h.state,
+      category: h.category,
+      reason: h.reason,
+      entry_json: h.entryJson,
+      match_kind: h.matchKind,
+      state_confirmed: h.stateConfirmed ? 1 : 0,
+      retrospective: h.retrospective ? 1 : 0,
+      list_version: h.listVersion,
+      list_age_s: h.listAgeS,
+    });
+  }
+
+  get(id: string): StoredHit | undefined {
+    const r = this.byId.get(id) as HitRow | undefined;
+    return r && toHit(r);
+  }
+
+  forRead(readId: string): StoredHit[] {
+    return (this.byRead.all(readId) as HitRow[]).map(toHit);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM hits').get() as { n: number }).n;
+  }
+}
+
+function toHit(r: HitRow): StoredHit {
+  return {
+    id: r.id,
+    readId: r.read_id,
+    createdAt: r.created_at,
+    cameraId: r.camera_id,
+    plate: r.plate,
+    state: r.state,
+    category: r.category,
+    reason: r.reason,
+    entryJson: r.entry_json,
+    matchKind: r.match_kind,
+    stateConfirmed: r.state_confirmed === 1,
+    retrospective: r.retrospective === 1,
+    listVersion: r.list_version,
+    listAgeS: r.list_age_s,
+    status: r.status,
+    verifiedBy: r.verified_by,
+    verifiedAt: r.verified_at,
+  };
+}
