@@ -1,0 +1,96 @@
+import type { Db } from '../store/database.js';
+import { AuditLog, type AuditEntry, type AuditVerification } from '../store/audit-log.js';
+import { HoldStore, type Hold } from '../store/holds.js';
+import { PurgeRecordStore, type PurgeRecord } from '../store/purge-records.js';
+import { ReleaseStore, type Release } from '../store/releases.js';
+import { RecordsRequestStore, type RecordsRequest } from '../store/records-requests.js';
+import { UserStore, isoDay, trainingCurrent } from './users.js';
+
+/** The regular audit of policy 424.5(e), as data; audit-report-html.ts renders it for people. */
+export interface AuditReport {
+  unit_id: string;
+  from: string;
+  to: string;
+  generated_at: string;
+  generated_by: string;
+  chain: AuditVerification;
+  searches_by_user_and_purpose: { username: string; role: string; purpose_category: string | null; case_number: string | null; actions: Record<string, number>; results: number; refused: number }[];
+  refusals: { at: string; username: string; action: string; reason: string }[];
+  hits: { total: number; unverified: number; confirmed: number; rejected: number; verifications: { at: string; username: string; hit_id: string; outcome: string; reference: string }[] };
+  holds: Hold[];
+  purges: PurgeRecord[];
+  exports: { at: string; username: string; case_number: string | null; outcome: string; reads: number; detail: Record<string, unknown> }[];
+  releases: Release[];
+  records_requests: RecordsRequest[];
+  logins: { username: string; succeeded: number; failed: number; lockouts: number }[];
+  lockouts: { at: string; username: string; locked_until: string }[];
+  training_lapsed: { username: string; full_name: string; role: string; expires_on: string | null; status: 'none' | 'expired' | 'expiring' }[];
+}
+
+const SEARCH_ACTIONS = new Set(['search', 'view_hits', 'verify_hit', 'export', 'hold_create', 'release']);
+
+export function buildAuditReport(db: Db, o: { from: number; to: number; now: number; unitId: string; by: string; trainingWarningDays: number }): AuditReport {
+  const audit = new AuditLog(db);
+  const entries = audit.between(o.from, o.to);
+  const iso = (t: number): string => new Date(t).toISOString();
+
+  const groups = new Map<string, AuditReport['searches_by_user_and_purpose'][number]>();
+  for (const e of entries.filter((x) => SEARCH_ACTIONS.has(x.action))) {
+    const key = JSON.stringify([e.username, e.purposeCategory, e.caseNumber]);
+    const g = groups.get(key) ?? { username: e.username, role: e.role, purpose_category: e.purposeCategory, case_number: e.caseNumber, actions: {}, results: 0, refused: 0 };
+    g.actions[e.action] = (g.actions[e.action] ?? 0) + 1;
+    if (e.outcome === 'allowed') g.results += e.resultCount;
+    else g.refused++;
+    groups.set(key, g);
+  }
+
+  const hitCounts = db
+    .prepare('SELECT status, count(*) AS n FROM hits WHERE created_at >= ? AND created_at < ? GROUP BY status')
+    .all(o.from, o.to) as { status: string; n: number }[];
+  const hc = (s: string): number => hitCounts.find((h) => h.status === s)?.n ?? 0;
+
+  const logins = new Map<string, { username: string; succeeded: number; failed: number; lockouts: number }>();
+  for (const e of entries.filter((x) => x.action === 'login' || x.action === 'lockout')) {
+    const l = logins.get(e.username) ?? { username: e.username, succeeded: 0, failed: 0, lockouts: 0 };
+    if (e.action === 'lockout') l.lockouts++;
+    else if (e.outcome === 'allowed') l.succeeded++;
+    else l.failed++;
+    logins.set(e.username, l);
+  }
+
+  const users = new UserStore(db);
+  const warnUntil = isoDay(o.now + o.trainingWarningDays * 86_400_000);
+  const training_lapsed: AuditReport['training_lapsed'] = [];
+  for (const u of users.list().filter((x) => x.disabledAt === null)) {
+    const exp = users.trainingExpiry(u.id, o.now);
+    const status = exp === null ? 'none' : !trainingCurrent(exp, o.now) ? 'expired' : exp <= warnUntil ? 'expiring' : undefined;
+    if (status) training_lapsed.push({ username: u.username, full_name: u.fullName, role: u.role, expires_on: exp, status });
+  }
+
+  return {
+    unit_id: o.unitId,
+    from: iso(o.from),
+    to: iso(o.to),
+    generated_at: iso(o.now),
+    generated_by: o.by,
+    chain: audit.verify(),
+    searches_by_user_and_purpose: [...groups.values()].sort((a, b) => a.username.localeCompare(b.username)),
+    refusals: entries.filter((e) => e.outcome === 'refused' && e.action !== 'login').map((e) => ({ at: iso(e.at), username: e.username, action: e.action, reason: String(e.detail.reason ?? '') })),
+    hits: {
+      total: hitCounts.reduce((n, h) => n + h.n, 0), unverified: hc('unverified'), confirmed: hc('confirmed'), rejected: hc('rejected'),
+      verifications: entries.filter((e) => e.action === 'verify_hit' && e.outcome === 'allowed').map((e) => ({
+        at: iso(e.at), username: e.username, hit_id: String(e.query.hit_id), outcome: String(e.query.outcome), reference: String(e.query.reference),
+      })),
+    },
+    holds: new HoldStore(db).changedBetween(o.from, o.to),
+    purges: new PurgeRecordStore(db).between(o.from, o.to),
+    exports: entries.filter((e) => e.action === 'export' || e.action === 'export_written').map((e: AuditEntry) => ({
+      at: iso(e.at), username: e.username, case_number: e.caseNumber, outcome: `${e.action}:${e.outcome}`, reads: e.resultCount, detail: e.detail,
+    })),
+    releases: new ReleaseStore(db).between(o.from, o.to),
+    records_requests: new RecordsRequestStore(db).between(o.from, o.to),
+    logins: [...logins.values()].sort((a, b) => a.username.localeCompare(b.username)),
+    lockouts: entries.filter((e) => e.action === 'lockout').map((e) => ({ at: iso(e.at), username: e.username, locked_until: iso(Number(e.detail.locked_until)) })),
+    training_lapsed,
+  };
+}

@@ -1,0 +1,115 @@
+import type { Db } from '../store/database.js';
+import { toStoredRead, type ReadRow, type StoredRead } from '../store/reads.js';
+
+/**
+ * The SQL behind searches (policy 424.3(c),(d)). Unaudited on purpose: only AuditedAccess calls
+ * these, inside the transaction that writes the audit entry.
+ */
+export interface ReadQuery {
+  /** Exact plate, or a partial one with `*` (any run) and `?` (one character), e.g. `AB?12*`. */
+  plate?: string | undefined;
+  from: number;
+  to: number;
+  cameras?: string[] | undefined;
+  limit?: number | undefined;
+}
+
+export interface CanvassQuery {
+  lat: number;
+  lon: number;
+  radiusM: number;
+  from: number;
+  to: number;
+  cameras?: string[] | undefined;
+  limit?: number | undefined;
+}
+
+export const DEFAULT_LIMIT = 1000;
+export const MAX_LIMIT = 10_000;
+export const MAX_CANVASS_RADIUS_M = 50_000;
+
+export interface PlatePattern {
+  kind: 'exact' | 'glob';
+  /** Upper-case, spaces and dashes removed; `*`/`?` kept for a glob. */
+  value: string;
+}
+
+/** Normalises a typed plate the way reads are stored (upper-case, no spaces or dashes); throws on other characters. */
+export function parsePlatePattern(input: string): PlatePattern {
+  const value = input.toUpperCase().replace(/[\s-]/g, '');
+  if (!/^[A-Z0-9*?]{1,12}$/.test(value)) {
+    throw new Error(`"${input}" is not a plate or partial plate: use letters, digits, * (any run) and ? (one character)`);
+  }
+  if (/^[*?]+$/.test(value)) throw new Error(`"${input}" matches every plate: give at least one letter or digit`);
+  return { kind: /[*?]/.test(value) ? 'glob' : 'exact', value };
+}
+
+export function checkWindow(from: number, to: number): void {
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new Error('a time window needs --from and --to');
+  if (to < from) throw new Error('the time window ends before it starts (--to is before --from)');
+}
+
+/** Reads matching a plate pattern, window and cameras, newest first, at most `limit`. */
+export function searchReads(db: Db, q: ReadQuery): { reads: StoredRead[]; truncated: boolean } {
+  checkWindow(q.from, q.to);
+  const limit = clampLimit(q.limit);
+  const params: unknown[] = [];
+  const where: string[] = [];
+  let source = 'reads';
+  if (q.plate) {
+    const p = parsePlatePattern(q.plate);
+    if (p.kind === 'exact') {
+      where.push('plate = ?');
+    } else {
+      // GLOB cannot seek on a leading wildcard; scanning the narrow (plate, last_seen) index instead
+      // of the table keeps a partial search over a million reads near 100 ms (see the bench).
+      source = 'reads INDEXED BY reads_by_plate';
+      where.push('plate GLOB ?');
+    }
+    params.push(p.value);
+  }
+  where.push('last_seen BETWEEN ? AND ?');
+  params.push(q.from, q.to);
+  if (q.cameras?.length) {
+    where.push(`camera_id IN (${q.cameras.map(() => '?').join(', ')})`);
+    params.push(...q.cameras);
+  }
+  const rows = db
+    .prepare(`SELECT * FROM reads WHERE rowid IN (SELECT rowid FROM ${source} WHERE ${where.join(' AND ')}) ORDER BY last_seen DESC LIMIT ?`)
+    .all(...params, limit + 1) as ReadRow[];
+  return { reads: rows.slice(0, limit).map(toStoredRead), truncated: rows.length > limit };
+}
+
+/** Reads taken within `radiusM` of a point during a window (a canvass around an incident, 424.3(d)), nearest first. */
+export function canvassReads(db: Db, q: CanvassQuery): { reads: (StoredRead & { distanceM: number })[]; truncated: boolean } {
+  checkWindow(q.from, q.to);
+  if (!(Math.abs(q.lat) <= 90 && Math.abs(q.lon) <= 180)) throw new Error(`${q.lat},${q.lon} is not a latitude,longitude`);
+  if (!(q.radiusM > 0 && q.radiusM <= MAX_CANVASS_RADIUS_M)) throw new Error(`the radius must be between 1 and ${MAX_CANVASS_RADIUS_M} metres`);
+  const limit = clampLimit(q.limit);
+  const dLat = q.radiusM / 111_320;
+  const dLon = q.radiusM / (111_320 * Math.max(0.01, Math.cos((q.lat * Math.PI) / 180)));
+  const params: unknown[] = [q.from, q.to, q.lat - dLat, q.lat + dLat, q.lon - dLon, q.lon + dLon];
+  let cams = '';
+  if (q.cameras?.length) {
+    cams = ` AND camera_id IN (${q.cameras.map(() => '?').join(', ')})`;
+    params.push(...q.cameras);
+  }
+  const rows = db
+    .prepare(`SELECT * FROM reads WHERE last_seen BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?${cams}`)
+    .all(...params) as ReadRow[];
+  const within = rows
+    .map((r) => ({ ...toStoredRead(r), distanceM: Math.round(haversineM(q.lat, q.lon, r.lat!, r.lon!)) }))
+    .filter((r) => r.distanceM <= q.radiusM)
+    .sort((a, b) => a.distanceM - b.distanceM || b.lastSeen - a.lastSeen);
+  return { reads: within.slice(0, limit), truncated: within.length > limit };
+}
+
+export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+function clampLimit(limit: number | undefined): number {
+  return Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit ?? DEFAULT_LIMIT)));
+}

@@ -1,0 +1,155 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../shared/logger.js';
+import type { Clock } from '../shared/clock.js';
+import type { Db } from '../store/database.js';
+import { AuditLog } from '../store/audit-log.js';
+import { HoldStore } from '../store/holds.js';
+import { PurgeRecordStore, type PurgeRecord } from '../store/purge-records.js';
+import type { RetentionConfig } from './config.js';
+import { cutoffFor, decide, DAY_MS, type ReadFacts } from './retention-policy.js';
+
+export interface RetentionJobDeps {
+  db: Db;
+  clock: Clock;
+  config: RetentionConfig;
+  /** access.audit_retention_days: the audit log's own, much longer, retention. */
+  auditRetentionDays: number;
+  log: Logger;
+}
+
+const SYSTEM = { username: 'system', role: 'system' } as const;
+
+/** Lets other work on this thread (ingest, MQTT, HTTP) run between batches. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The 21-day purge (policy 424.4): at start and every `interval_minutes`, deletes reads (their
+ * crops and hits go by ON DELETE CASCADE) last seen before the window unless an evidence hold
+ * covers them, in batches of `batch_size` so each write transaction is a few milliseconds and
+ * ingest never waits long; then writes a purge record and an audit entry, and checkpoints the WAL.
+ * Also trims the audit log past its own retention (years) and expired sessions.
+ */
+export class RetentionJob {
+  private abort: AbortController | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  /** Stores dependencies only; start() begins the schedule. */
+  constructor(private readonly deps: RetentionJobDeps) {
+    this.log = deps.log.child({ component: 'retention' });
+  }
+
+  /**
+   * Begins the schedule: a run right away (in the background, so a large backlog after a long
+   * power-off does not hold up the daemon's start), then one every interval, until stop() or
+   * `signal` aborts.
+   */
+  start(signal?: AbortSignal): void {
+    this.abort = new AbortController();
+    const inner = this.abort.signal;
+    signal?.addEventListener('abort', () => this.abort?.abort(), { once: true });
+    this.loop = (async () => {
+      while (!inner.aborted) {
+        await this.runSafely(inner);
+        if (inner.aborted) break;
+        await this.deps.clock.sleep(this.deps.config.interval_minutes * 60_000, inner);
+      }
+    })();
+  }
+
+  /** Stops after the batch in hand; the remaining expired reads go in the next run. */
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.loop;
+  }
+
+  private async runSafely(signal: AbortSignal): Promise<void> {
+    try {
+      await this.runOnce(this.deps.clock.now(), signal);
+    } catch (err) {
+      this.log.error({ err }, 'purge run failed; the next run retries');
+    }
+  }
+
+  /** One purge pass as of `now`. Exposed for tests and `alpr-edge` maintenance. */
+  async runOnce(now: number, signal?: AbortSignal): Promise<PurgeRecord> {
+    const { db, config } = this.deps;
+    const cutoff = cutoffFor(now, config.days);
+    const holds = new HoldStore(db);
+    const holdFacts = { ranges: holds.activeRanges() };
+    const nextBatch = db.prepare(`SELECT rowid AS rowid, id, plate, camera_id, last_seen FROM reads
+      WHERE last_seen < ? AND (last_seen > ? OR (last_seen = ? AND rowid > ?)) ORDER BY last_seen, rowid LIMIT ?`);
+    const startedAt = performance.now();
+    let cursor = { lastSeen: -Infinity, rowid: 0 };
+    const totals = { reads: 0, crops: 0, hits: 0, held: 0, batches: 0, longestMs: 0 };
+    let outcome: PurgeRecord['outcome'] = 'complete';
+
+    for (;;) {
+      if (signal?.aborted) { outcome = 'stopped'; break; }
+      const rows = nextBatch.all(cutoff, cursor.lastSeen, cursor.lastSeen, cursor.rowid, config.batch_size) as
+        { rowid: number; id: string; plate: string; camera_id: string; last_seen: number }[];
+      if (rows.length === 0) break;
+      const last = rows[rows.length - 1]!;
+      cursor = { lastSeen: last.last_seen, rowid: last.rowid };
+      const facts: (ReadFacts & { rowid: number })[] = rows.map((r) => ({ rowid: r.rowid, id: r.id, plate: r.plate, cameraId: r.camera_id, lastSeen: r.last_seen }));
+      const heldIds = holds.heldAmong(facts.map((f) => f.id));
+      const discard: number[] = [];
+      for (const f of facts) {
+        const d = decide(f, cutoff, { heldIds, ranges: holdFacts.ranges });
+        if (d === 'discard') discard.push(f.rowid);
+        else if (d === 'held') totals.held++;
+      }
+      if (discard.length) {
+        const t0 = performance.now();
+        const counted = this.deleteBatch(discard);
+        const ms = performance.now() - t0;
+        totals.longestMs = Math.max(totals.longestMs, ms);
+        totals.reads += counted.reads;
+        totals.crops += counted.crops;
+        totals.hits += counted.hits;
+        totals.batches++;
+        if (totals.batches % 50 === 0) db.pragma('wal_checkpoint(PASSIVE)');
+      }
+      await yieldToEventLoop();
+    }
+
+    const oldest = (db.prepare('SELECT min(last_seen) AS t FROM reads').get() as { t: number | null }).t;
+    const record: PurgeRecord = {
+      startedAt: now, finishedAt: now + Math.round(performance.now() - startedAt), windowDays: config.days, cutoff,
+      readsDeleted: totals.reads, cropsDeleted: totals.crops, hitsDeleted: totals.hits, keptUnderHold: totals.held,
+      oldestRemaining: oldest, batches: totals.batches, longestBatchMs: Math.round(totals.longestMs * 100) / 100, outcome,
+    };
+    const saved = db.transaction(() => {
+      const r = new PurgeRecordStore(db).add(record);
+      new AuditLog(db).append({
+        at: now, ...SYSTEM, action: 'purge', outcome: 'allowed', resultCount: r.readsDeleted,
+        query: { window_days: config.days, cutoff },
+        detail: { purge_id: r.id, crops_deleted: r.cropsDeleted, hits_deleted: r.hitsDeleted, kept_under_hold: r.keptUnderHold, oldest_remaining: oldest, outcome },
+      });
+      return r;
+    }).immediate();
+    this.trimAuditLogAndSessions(now);
+    // PASSIVE never blocks ingest; the pages freed by the purge are reused by later writes.
+    db.pragma('wal_checkpoint(PASSIVE)');
+    this.log.info({ ...record, id: saved.id }, 'purge run finished');
+    return saved;
+  }
+
+  private deleteBatch(rowids: number[]): { reads: number; crops: number; hits: number } {
+    const { db } = this.deps;
+    const list = rowids.join(',');
+    return db.transaction(() => {
+      const crops = (db.prepare(`SELECT count(*) AS n FROM read_crops WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`).get() as { n: number }).n;
+      const hits = (db.prepare(`SELECT count(*) AS n FROM hits WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`).get() as { n: number }).n;
+      const reads = db.prepare(`DELETE FROM reads WHERE rowid IN (${list})`).run().changes;
+      return { reads, crops, hits };
+    }).immediate();
+  }
+
+  private trimAuditLogAndSessions(now: number): void {
+    const { db, auditRetentionDays } = this.deps;
+    const trimmed = new AuditLog(db).purgeBefore(now - auditRetentionDays * DAY_MS, SYSTEM, now);
+    if (trimmed) this.log.info({ entries: trimmed, retention_days: auditRetentionDays }, 'audit log entries past their retention removed');
+    db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
+  }
+}

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/**
+ * Evidence packages on portable media (policy 424.4: "downloaded from the server onto portable
+ * media and booked into evidence"). A package is a folder of plain files anyone can open (JSON,
+ * CSV, JPEG) plus `manifest.json` (SHA-256 and size of every file, who exported it, when and why)
+ * and `manifest.sha256` (the manifest's own hash, also kept in the unit's audit log). It is written
+ * under a `.partial` name and renamed only when complete, so a pulled drive or power cut never
+ * leaves something that looks like a finished package.
+ */
+export const PACKAGE_FORMAT = 'alpr-edge-evidence/1';
+
+export interface PackageFile {
+  path: string;
+  data: Buffer | string;
+}
+
+export interface ManifestEntry {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format: string;
+  case_number: string;
+  unit_id: string;
+  agency: string;
+  exported_by: { username: string; full_name: string; role: string };
+  exported_at: string;
+  purpose: { category: string; case_number: string };
+  audit_seq: number;
+  counts: Record<string, number>;
+  files: ManifestEntry[];
+}
+
+/** Free bytes on the file system holding `dir` (a port, so tests can simulate a full drive). */
+export type FreeSpace = (dir: string) => number;
+export const statfsFreeSpace: FreeSpace = (dir) => {
+  const s = statfsSync(dir);
+  return Number(s.bavail) * Number(s.bsize);
+};
+
+/** Throws a clear Error when `dir` is missing, not a folder, read-only, or has less than `needBytes` free. */
+export function checkTarget(dir: string, needBytes: number, freeSpace: FreeSpace = statfsFreeSpace): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new Error(`export target ${dir} does not exist: mount the evidence drive and give its folder`);
+  }
+  if (!st.isDirectory()) throw new Error(`export target ${dir} is not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new Error(`export target ${dir} is read-only: check the drive's write-protect switch or mount options`);
+  }
+  const free = freeSpace(dir);
+  if (free < needBytes) {
+    throw new Error(`export target ${dir} is too small: the package needs about ${mib(needBytes)} and ${mib(free)} is free`);
+  }
+}
+
+/** Writes the files and manifest into `<target>/<name>.partial`, syncs them, then renames to `<target>/<name>`. */
+export function writePackage(target: string, name: string, files: PackageFile[], manifestBase: Omit<Manifest, 'files'>): { dir: string; manifestSha256: string } {
+  const partial = join(target, `.${name}.partial`);
+  const final = join(target, name);
+  try {
+    mkdirSync(partial, { recursive: false });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') throw new Error(`export target ${target} is read-only (${code})`);
+    throw err;
+  }
+  try {
+    const entries: ManifestEntry[] = [];
+    for (const f of files) {
+      const buf = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
+      writeSynced(join(partial, f.path), buf);
+      entries.push({ path: f.path, bytes: buf.length, sha256: sha256(buf) });
+    }
+    const manifest = Buffer.from(`${JSON.stringify({ ...manifestBase, files: entries }, null, 2)}\n`);
+    writeSynced(join(partial, 'manifest.json'), manifest);
+    const manifestSha256 = sha256(manifest);
+    writeSynced(join(partial, 'manifest.sha256'), Buffer.from(`${manifestSha256}  manifest.json\n`));
+    renameSync(partial, final);
+    return { dir: final, manifestSha256 };
+  } catch (err) {
+    rmSync(partial, { recursive: true, force: true });
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOSPC') throw new Error(`export target ${target} ran out of space; nothing was left behind`);
+    throw err;
+  }
+}
+
+export interface PackageCheck {
+  ok: boolean;
+  problems: string[];
+  manifest?: Manifest;
+}
+
+/** Checks a package: the manifest's own hash, then every listed file's size and SHA-256, and that nothing was added. */
+export function verifyPackage(dir: string): PackageCheck {
+  const problems: string[] = [];
+  let manifestBuf: Buffer;
+  try {
+    manifestBuf = readFileSync(join(dir, 'manifest.json'));
+  } catch {
+    return { ok: false, problems: [`${dir}: no manifest.json (not an evidence package, or an unfinished one)`] };
+  }
+  try {
+    const recorded = readFileSync(join(dir, 'manifest.sha256'), 'utf8').split(/\s+/)[0];
+    if (recorded !== sha256(manifestBuf)) problems.push('manifest.json: changed since export (its SHA-256 does not match manifest.sha256)');
+  } catch {
+    problems.push('manifest.sha256: missing');
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(manifestBuf.toString('utf8')) as Manifest;
+  } catch {
+    return { ok: false, problems: [...problems, 'manifest.json: not valid JSON'] };
+  }
+  if (manifest.format !== PACKAGE_FORMAT) problems.push(`manifest.json: unknown format "${manifest.format}"`);
+  const listed = new Set<string>();
+  for (const f of manifest.files ?? []) {
+    listed.add(f.path);
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(dir, f.path));
+    } catch {
+      problems.push(`${f.path}: missing`);
+      continue;
+    }
+    if (buf.length !== f.bytes || sha256(buf) !== f.sha256) problems.push(`${f.path}: changed (SHA-256 does not match the manifest)`);
+  }
+  for (const p of listFiles(dir)) {
+    if (p !== 'manifest.json' && p !== 'manifest.sha256' && !listed.has(p)) problems.push(`${p}: not in the manifest (added after export)`);
+  }
+  return { ok: problems.length === 0, problems, manifest };
+}
+
+export function sha256(buf: Buffer | string): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/** RFC 4180 CSV with a header row. */
+export function toCsv(rows: Record<string, unknown>[], columns: string[]): string {
+  const cell = (v: unknown): string => {
+    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return `${[columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n')}\r\n`;
+}
+
+function writeSynced(file: string, buf: Buffer): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  const fd = openSync(file, 'wx');
+  try {
+    writeSync(fd, buf);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p, base));
+    else out.push(relative(base, p).split(sep).join('/'));
+  }
+  return out;
+}
+
+function mib(n: number): string {
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
