@@ -45,7 +45,24 @@ export interface PlateReader {
 export interface FrameAnalyzer {
   /** Detects and reads every plate in the frame. `roi` restricts detection (frame pixels). */
   analyze(image: RgbImage, roi?: Box): Promise<AnalyzedPlate[]>;
+  /**
+   * The same, with the frame's timing even when it holds no plate (metrics, bench, eval).
+   * Optional so that simple fakes need only `analyze`.
+   */
+  analyzeFrame?(image: RgbImage, roi?: Box): Promise<FrameAnalysis>;
   close(): Promise<void>;
+}
+
+/** Where one frame's time went, in ms. */
+export interface FrameTiming {
+  detectMs: number;
+  readMs: number;
+}
+
+/** One frame's result: the plates, best first, and its timing. */
+export interface FrameAnalysis {
+  plates: AnalyzedPlate[];
+  timing: FrameTiming;
 }
 
 export interface AnalyzedPlate extends PlateText {

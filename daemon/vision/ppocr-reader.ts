@@ -12,7 +12,13 @@ export interface PpocrReaderOptions {
   candidates: number;
   /** Crops wider than this many heights are squeezed (the model was trained up to ~10:1). */
   maxAspect: number;
+  /** Margin added left and right, in box heights: detector boxes cut the outer characters short. */
+  padX: number;
+  /** Box height factor: the grown detector box carries more border than the reader wants. */
+  scaleY: number;
 }
+
+export const defaultReaderOptions: PpocrReaderOptions = { candidates: 5, maxAspect: 12, padX: 0.3, scaleY: 1 };
 
 const HEIGHT = 48;
 const HALF: [number, number, number] = [0.5, 0.5, 0.5];
@@ -28,14 +34,17 @@ export class PpocrReader implements PlateReader {
     readonly name: string,
     private readonly session: InferenceSession,
     private readonly dictionary: string[],
-    private readonly opts: PpocrReaderOptions = { candidates: 5, maxAspect: 12 },
+    private readonly opts: PpocrReaderOptions = defaultReaderOptions,
     classes = dictionary.length + 2,
   ) {
     this.alphabet = plateAlphabet(dictionary, classes);
   }
 
   async read(image: RgbImage, region: Detection): Promise<PlateText | null> {
-    const box = clampBox(region.box, image.width, image.height);
+    const r = region.box;
+    const dx = r.h * this.opts.padX;
+    const dy = (r.h * (1 - this.opts.scaleY)) / 2;
+    const box = clampBox({ x: r.x - dx, y: r.y + dy, w: r.w + 2 * dx, h: r.h - 2 * dy }, image.width, image.height);
     const decoded = await this.recognise(image, box);
     if (rejectReason(decoded.text, decoded.raw)) return null;
     const all = topCandidates(decoded.chars, this.opts.candidates);

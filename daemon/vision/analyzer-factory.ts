@@ -1,0 +1,42 @@
+import type { Logger } from '../shared/logger.js';
+import type { VisionConfig } from './config.js';
+import { defaultModelsDir, loadManifest, verifyModel } from './manifest.js';
+import { buildDetector, buildReader, resolveModel } from './model-registry.js';
+import { InProcessAnalyzer } from './in-process-analyzer.js';
+import { WorkerPoolAnalyzer } from './worker-pool-analyzer.js';
+import type { FrameAnalyzer } from './ports.js';
+
+/**
+ * Checks the configured models (known names: ConfigError; files present with the manifest's
+ * SHA-256: ModelError), then starts `vision.workers` inference workers. For daemon/main.ts.
+ */
+export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Promise<FrameAnalyzer & { start(): Promise<void> }> {
+  const modelsDir = vision.models_dir || defaultModelsDir();
+  await verifyConfigured(vision, modelsDir, log);
+  const pool = new WorkerPoolAnalyzer(
+    { workers: vision.workers, init: { modelsDir, detector: vision.detector, reader: vision.reader, detectLongSide: vision.detect_long_side } },
+    log,
+  );
+  await pool.start();
+  log.info({ workers: vision.workers, detector: vision.detector, reader: vision.reader }, 'vision workers ready');
+  return pool;
+}
+
+/** The same models on the calling thread (eval, bench, tests), after the same checks. */
+export async function createInProcessAnalyzer(vision: VisionConfig, log: Logger): Promise<InProcessAnalyzer> {
+  const modelsDir = vision.models_dir || defaultModelsDir();
+  const { detector, reader } = await verifyConfigured(vision, modelsDir, log);
+  const opts = { detectLongSide: vision.detect_long_side };
+  return new InProcessAnalyzer(await buildDetector(detector, opts), await buildReader(reader, opts));
+}
+
+async function verifyConfigured(vision: VisionConfig, modelsDir: string, log: Logger) {
+  const manifest = await loadManifest(modelsDir);
+  const detector = resolveModel(manifest, 'detector', vision.detector);
+  const reader = resolveModel(manifest, 'reader', vision.reader);
+  for (const e of [detector, reader]) {
+    await verifyModel(e);
+    log.debug({ model: e.name, file: e.file, sha256: e.sha256 }, 'model checksum verified');
+  }
+  return { manifest, detector, reader };
+}

@@ -1,0 +1,43 @@
+import { parentPort } from 'node:worker_threads';
+import { loadManifest } from './manifest.js';
+import { buildDetector, buildReader, resolveModel } from './model-registry.js';
+import { InProcessAnalyzer } from './in-process-analyzer.js';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+/**
+ * Inference worker: owns one detector and one reader session (one ONNX thread each) and
+ * analyses one frame at a time. Checksums were verified by the parent before it started us.
+ */
+const port = parentPort;
+if (!port) throw new Error('analyzer-worker must run in a worker thread');
+let analyzer: InProcessAnalyzer | undefined;
+
+const reply = (m: WorkerReply) => port.postMessage(m);
+
+port.on('message', (msg: WorkerRequest | WorkerInit) => {
+  if (msg.type === 'init') {
+    void init(msg).then(
+      () => reply({ type: 'ready' }),
+      (err: Error) => reply({ type: 'init-error', name: err.name, message: err.message }),
+    );
+    return;
+  }
+  const a = analyzer;
+  if (!a) {
+    reply({ type: 'error', id: msg.id, message: 'worker not initialised' });
+    return;
+  }
+  const image = { width: msg.width, height: msg.height, data: new Uint8Array(msg.data) };
+  a.analyzeFrame(image, msg.roi).then(
+    (analysis) => reply({ type: 'result', id: msg.id, analysis }),
+    (err: Error) => reply({ type: 'error', id: msg.id, message: err.message }),
+  );
+});
+
+async function init(msg: WorkerInit): Promise<void> {
+  const manifest = await loadManifest(msg.modelsDir);
+  const opts = { detectLongSide: msg.detectLongSide };
+  const detector = await buildDetector(resolveModel(manifest, 'detector', msg.detector), opts);
+  const reader = await buildReader(resolveModel(manifest, 'reader', msg.reader), opts);
+  analyzer = new InProcessAnalyzer(detector, reader);
+}
