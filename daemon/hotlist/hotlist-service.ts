@@ -70,6 +70,7 @@ export class HotlistService implements ActiveListProvider {
   private loop: Promise<void> | undefined;
   private wake: AbortController | undefined;
   private roundsStarted = 0;
+  private forceNext = false;
   private roundWaiters: { needed: number; resolve: () => void }[] = [];
   private stopCtl: AbortController | undefined;
 
@@ -131,8 +132,8 @@ export class HotlistService implements ActiveListProvider {
 
   /** Fetches every source now (SIGHUP); resolves when that round is done. Works before start() too (CLI). */
   syncNow(): Promise<void> {
-    for (const s of this.syncers) this.nextDue.set(s.source.id, 0);
-    if (!this.loop) return this.syncDue(new AbortController().signal);
+    if (!this.loop) return this.syncDue(new AbortController().signal, true);
+    this.forceNext = true;
     // Wait for a round that starts after this call: one in progress may have passed a source already.
     const needed = this.roundsStarted + 1;
     const done = new Promise<void>((resolve) => this.roundWaiters.push({ needed, resolve }));
@@ -200,9 +201,12 @@ export class HotlistService implements ActiveListProvider {
   private async run(stop: AbortSignal): Promise<void> {
     while (!stop.aborted) {
       const round = ++this.roundsStarted;
-      await this.syncDue(stop);
+      const force = this.forceNext;
+      this.forceNext = false;
+      await this.syncDue(stop, force);
       this.emitRoundDone(round);
       this.checkStale();
+      if (this.forceNext) continue;
       const now = this.deps.clock.now();
       const due = Math.min(...this.syncers.map((s) => this.nextDue.get(s.source.id) ?? now), now + LOCAL_POLL_MS);
       this.wake = new AbortController();
@@ -211,11 +215,11 @@ export class HotlistService implements ActiveListProvider {
     }
   }
 
-  private async syncDue(stop: AbortSignal): Promise<void> {
+  private async syncDue(stop: AbortSignal, force: boolean): Promise<void> {
     for (const s of this.syncers) {
       if (stop.aborted) return;
       const now = this.deps.clock.now();
-      if ((this.nextDue.get(s.source.id) ?? 0) > now) continue;
+      if (!force && (this.nextDue.get(s.source.id) ?? 0) > now) continue;
       try {
         await this.syncOne(s, now, stop);
       } catch (err) {

@@ -17,6 +17,7 @@ export function parseCsvList(buf: Uint8Array, file: string, source: string): Par
   const entries: HotlistEntry[] = [];
   let header: Partial<Record<Column, number>> | undefined;
   let rows = 0;
+  let headerWidth = 0;
   for (const { line, text } of lines) {
     if (text.trim() === '' || text.startsWith('#')) continue;
     const fields = splitCsvLine(text);
@@ -27,14 +28,19 @@ export function parseCsvList(buf: Uint8Array, file: string, source: string): Par
     }
     if (!header) {
       header = readHeader(fields, file, line);
+      headerWidth = fields.length;
       continue;
     }
     rows++;
+    if (fields.length < headerWidth) {
+      errors.push({ file, line, reason: `short line: ${fields.length} field(s), the header has ${headerWidth}` });
+      continue;
+    }
     const get = (c: Column): string => {
       const i = header![c];
       return i === undefined ? '' : (fields[i] ?? '').trim();
     };
-    const r = toEntry(get, fields.length, Object.keys(header).length, `${source}:${line}`, source);
+    const r = toEntry(get, `${source}:${line}`, source);
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
   }
@@ -56,16 +62,10 @@ function readHeader(fields: string[], file: string, line: number): Partial<Recor
   return header;
 }
 
-function toEntry(
-  get: (c: Column) => string,
-  fieldCount: number,
-  _columns: number,
-  key: string,
-  source: string,
-): HotlistEntry | string {
+function toEntry(get: (c: Column) => string, key: string, source: string): HotlistEntry | string {
   const plate = normalizePlate(get('plate'));
   const pp = plateProblem(plate);
-  if (pp) return fieldCount < 2 ? `short line: ${fieldCount} field(s); ${pp}` : pp;
+  if (pp) return pp;
   const st = normalizeState(get('state'));
   if ('problem' in st) return st.problem;
   const category = csvCategory(get('category'));

@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { stripCredentials } from '../shared/redact.js';
+import type { MqttConfig } from './config.js';
+import type { Outbox, OutboxMessage } from './outbox.js';
+import { buildStatusPayload, type ListStatus } from './payloads.js';
+import type { Topics } from './topics.js';
+
+/** What the health reporter (and anything else with fire-and-forget telemetry) needs. */
+export interface VolatilePublisher {
+  /** Publishes now if connected; returns false (message dropped) when not. Telemetry is not queued. */
+  publishVolatile(topic: string, payload: string, qos?: 0 | 1): boolean;
+}
+
+export interface MqttPublisherDeps {
+  config: MqttConfig;
+  unitId: string;
+  topics: Topics;
+  outbox: Outbox;
+  clock: Clock;
+  log: Logger;
+  /** Hotlist versions and ages for the status message (HotlistService.listStatus). */
+  listStatus?: () => ListStatus[];
+}
+
+/** How often the outbox is re-read when nothing in this process announced a row (CLI retro-hits). */
+const POLL_MS = 1_000;
+
+/**
+ * Sends the durable outbox to the broker in `seq` order with QoS 1, at most `max_in_flight` at a
+ * time, and deletes each row only after its PUBACK. While the broker is away rows simply wait;
+ * after a restart the same rows are sent again, so delivery is at-least-once and receivers drop
+ * duplicates by `id`. Also owns the retained `status` topic and its last will.
+ */
+export class MqttPublisher implements VolatilePublisher {
+  private client: MqttClient | undefined;
+  private pump: Promise<void> | undefined;
+  private stopCtl: AbortController | undefined;
+  private kick: (() => void) | undefined;
+  private offAppend: (() => void) | undefined;
+  private readonly delivered = new Set<(m: OutboxMessage) => void>();
+
+  /** Stores its dependencies; connects in start(). */
+  constructor(private readonly deps: MqttPublisherDeps) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  /** Connects (without waiting for the broker: it may be away for hours) and starts draining the outbox. */
+  async start(signal: AbortSignal): Promise<void> {
+    const c = this.deps.config;
+    this.stopCtl = new AbortController();
+    const stop = AbortSignal.any([signal, this.stopCtl.signal]);
+    const log = this.deps.log;
+    const client = mqtt.connect(c.url, this.clientOptions());
+    this.client = client;
+    client.on('connect', () => {
+      log.info({ broker: stripCredentials(c.url) }, 'mqtt connected');
+      this.publishStatus('online');
+      this.wakePump();
+    });
+    client.on('close', () => this.wakePump());
+    client.on('offline', () => log.warn({ broker: stripCredentials(c.url) }, 'mqtt broker unreachable; hits wait in the outbox'));
+    client.on('error', (err) => log.warn({ broker: stripCredentials(c.url), err: stripCredentials(err.message) }, 'mqtt error'));
+    this.offAppend = this.deps.outbox.onAppend(() => this.wakePump());
+    this.pump = this.runPump(stop);
+  }
+
+  /** Publishes `offline` (retained) when it can, stops the pump and disconnects. Unsent rows stay in the outbox. */
+  async stop(): Promise<void> {
+    this.stopCtl?.abort(new Error('mqtt publisher stopping'));
+    this.wakePump();
+    await this.pump;
+    this.offAppend?.();
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      const offline = this.statusPayload('offline');
+      await withTimeout(client.publishAsync(this.deps.topics.status, offline, { qos: 1, retain: true }), 2_000).catch(() => undefined);
+    }
+    await withTimeout(client.endAsync(), 3_000).catch(() => client.end(true));
+    this.client = undefined;
+  }
+
+  publishVolatile(topic: string, payload: string, qos: 0 | 1 = 0): boolean {
+    const client = this.client;
+    if (!client?.connected) return false;
+    client.publish(topic, payload, { qos }, (err) => {
+      if (err) this.deps.log.debug({ topic, err: err.message }, 'volatile publish failed');
+    });
+    return true;
+  }
+
+  /** Re-publishes the retained status (call when the hotlist versions change). */
+  refreshStatus(): void {
+    if (this.client?.connected) this.publishStatus('online');
+  }
+
+  /** Called after each outbox message's PUBACK (bench and tests measure delivery with it). */
+  onDelivered(f: (m: OutboxMessage) => void): () => void {
+    this.delivered.add(f);
+    return () => this.delivered.delete(f);
+  }
+
+  private async runPump(stop: AbortSignal): Promise<void> {
+    const c = this.deps.config;
+    while (!stop.aborted) {
+      const client = this.client;
+      const batch = client?.connected ? this.deps.outbox.peek(c.max_in_flight) : [];
+      if (!client || batch.length === 0) {
+        await this.waitForKick(stop, POLL_MS);
+        continue;
+      }
+      try {
+        await this.sendBatch(client, batch, stop);
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message, pending: batch.length }, 'outbox batch not acknowledged; resending after reconnect');
+        // A silent broker (no PUBACK, connection still "up") is treated like a dead one.
+        if (client.connected && (err as Error).message.includes('PUBACK')) client.stream.destroy();
+        await this.waitForKick(stop, POLL_MS);
+      }
+    }
+  }
+
+  /** Publishes a batch in order; resolves when every message is acknowledged and deleted. */
+  private sendBatch(client: MqttClient, batch: OutboxMessage[], stop: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let left = batch.length;
+      let settled = false;
+      const finish = (err?: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        client.removeListener('close', onClose);
+        stop.removeEventListener('abort', onStop);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onClose = (): void => finish(new Error('connection closed before PUBACK'));
+      const onStop = (): void => finish();
+      const timer = setTimeout(() => finish(new Error(`no PUBACK within ${this.deps.config.ack_timeout_s} s`)), this.deps.config.ack_timeout_s * 1000);
+      client.once('close', onClose);
+      stop.addEventListener('abort', onStop, { once: true });
+      // The connection may have dropped since the batch was read; mqtt.js would queue silently.
+      if (!client.connected) return finish(new Error('connection closed before publish'));
+      for (const m of batch) {
+        client.publish(m.topic, m.payload, { qos: m.qos }, (err) => {
+          if (err) return finish(err);
+          // A late PUBACK after a reconnect still means the broker has it: delete in any case.
+          this.deps.outbox.remove(m.seq);
+          for (const f of this.delivered) f(m);
+          if (--left === 0) finish();
+        });
+      }
+    });
+  }
+
+  private waitForKick(stop: AbortSignal, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (stop.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        stop.removeEventListener('abort', done);
+        this.kick = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      stop.addEventListener('abort', done, { once: true });
+      this.kick = done;
+    });
+  }
+
+  private wakePump(): void {
+    this.kick?.();
+  }
+
+  private publishStatus(state: 'online' | 'offline'): void {
+    this.client?.publish(this.deps.topics.status, this.statusPayload(state), { qos: 1, retain: true }, (err) => {
+      if (err) this.deps.log.warn({ err: err.message }, 'status publish failed');
+    });
+  }
+
+  private statusPayload(state: 'online' | 'offline'): string {
+    return JSON.stringify(buildStatusPayload(this.deps.unitId, state, this.deps.clock.now(), this.deps.listStatus?.() ?? []));
+  }
+
+  private clientOptions(): IClientOptions {
+    const c = this.deps.config;
+    const read = (what: string, file: string): Buffer => {
+      try {
+        return readFileSync(file);
+      } catch (err) {
+        throw new Error(`mqtt.${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    };
+    return {
+      clientId: c.client_id || `alpr-edge-${this.deps.unitId}`,
+      clean: true,
+      keepalive: c.keepalive_s,
+      reconnectPeriod: c.reconnect_s * 1000,
+      connectTimeout: 10_000,
+      queueQoSZero: false,
+      rejectUnauthorized: c.reject_unauthorized,
+      ...(c.username ? { username: c.username } : {}),
+      ...(c.password ? { password: c.password } : {}),
+      ...(c.ca_file ? { ca: read('ca_file', c.ca_file) } : {}),
+      ...(c.cert_file ? { cert: read('cert_file', c.cert_file) } : {}),
+      ...(c.key_file ? { key: read('key_file', c.key_file) } : {}),
+      will: { topic: this.deps.topics.status, payload: Buffer.from(this.statusPayload('offline')), qos: 1, retain: true },
+    };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

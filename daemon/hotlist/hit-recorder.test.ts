@@ -1,0 +1,80 @@
+import { ManualClock } from '../shared/clock.js';
+import { silentLogger } from '../shared/logger.js';
+import { Outbox } from '../alerts/outbox.js';
+import { topicsFor } from '../alerts/topics.js';
+import { VERIFICATION_NOTICE } from '../alerts/payloads.js';
+import { HitStore } from '../store/hits.js';
+import type { ActiveList } from './active-list.js';
+import type { HotlistEntry } from './entry.js';
+import { HitRecorder } from './hit-recorder.js';
+import { Matcher } from './matcher.js';
+import { matchStoredReads } from './retro.js';
+import { storeRead, tempDb } from './test-support.js';
+
+const NOW = Date.UTC(2026, 10, 28, 12);
+const entry = (plate: string, state: string | null, extra: Partial<HotlistEntry> = {}): HotlistEntry => ({
+  key: `cbi:${plate}`, plate, state, category: 'stolen_vehicle', reason: 'Stolen 2019 Civic', source: 'CBI', nic: 'V1', ori: null,
+  caseNumber: null, entered: null, expires: null, priority: 1, notes: '', ...extra,
+});
+
+describe('hit recorder', () => {
+  let t: ReturnType<typeof tempDb>;
+  let lists: ActiveList[];
+  let recorder: HitRecorder;
+  let outbox: Outbox;
+  const clock = new ManualClock(NOW);
+  beforeEach(() => {
+    t = tempDb();
+    outbox = new Outbox(t.db);
+    lists = [{ sourceId: 'cbi', versionId: 'cbi@v1', asOf: NOW - 30 * 3600_000, matcher: new Matcher([entry('ABC1234', 'CO')], { lenientCategories: [] }) }];
+    recorder = new HitRecorder({
+      db: t.db, lists: { activeLists: () => lists }, outbox, topics: topicsFor('alpr', 'unit1'), unitId: 'unit1', clock,
+      log: silentLogger(), staleAfterMs: 24 * 3600_000, includeCrop: true, cameraName: () => 'Front gate',
+    });
+  });
+  afterEach(() => t.cleanup());
+
+  it('stores an unverified hit with the entry snapshot, list version and age, and queues its message with the crop', () => {
+    storeRead(t.db, 'r1', 'ABC-1234', 'CO', NOW - 1000);
+    const hits = recorder.onRead({ id: 'r1', cameraId: 'front', plate: 'ABC-1234', state: 'CO', confidence: 0.91, lastSeen: NOW - 1000, locationText: 'US-6' }, { id: 'front', name: 'Front gate' });
+    expect(hits).toHaveLength(1);
+    const stored = new HitStore(t.db).get(hits[0]!.hitId)!;
+    expect(stored).toMatchObject({ readId: 'r1', status: 'unverified', matchKind: 'exact', listVersion: 'cbi@v1', listAgeS: 30 * 3600, retrospective: false, stateConfirmed: true });
+    expect(JSON.parse(stored.entryJson)).toMatchObject({ plate: 'ABC1234', reason: 'Stolen 2019 Civic', nic: 'V1', list_source: 'cbi' });
+    const [msg] = outbox.peek(10);
+    expect(msg!.topic).toBe('alpr/unit1/hits');
+    const payload = JSON.parse(msg!.payload);
+    expect(payload).toMatchObject({
+      v: 1, type: 'hit', id: hits[0]!.hitId, camera: { id: 'front', name: 'Front gate' }, plate: 'ABC-1234', state: 'CO',
+      category: 'stolen_vehicle', source: 'CBI', nic: 'V1', match_kind: 'exact', list: { version: 'cbi@v1', age_s: 108000, stale: true },
+      verification: { status: 'unverified', notice: VERIFICATION_NOTICE }, crop_jpeg_base64: Buffer.from([0xff, 0xd8, 0xff, 0xd9]).toString('base64'),
+    });
+  });
+
+  it('records nothing and queues nothing for a read that matches no entry', () => {
+    storeRead(t.db, 'r2', 'ZZZ999', 'CO', NOW);
+    expect(recorder.onRead({ id: 'r2', cameraId: 'front', plate: 'ZZZ999', state: 'CO', confidence: 0.9, lastSeen: NOW })).toEqual([]);
+    expect(outbox.depth()).toBe(0);
+  });
+
+  it('rolls the hit back when its outbox row cannot be written, so no hit exists without its message', () => {
+    storeRead(t.db, 'r3', 'ABC1234', 'CO', NOW);
+    t.db.exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(() => recorder.onRead({ id: 'r3', cameraId: 'front', plate: 'ABC1234', state: 'CO', confidence: 0.9, lastSeen: NOW })).toThrow(/disk full/);
+    expect(new HitStore(t.db).count()).toBe(0);
+  });
+
+  it('raises retrospective hits for stored reads once, not again on a second scan', () => {
+    storeRead(t.db, 'old1', 'NEW777', null, NOW - 3 * 86_400_000);
+    storeRead(t.db, 'old2', 'NEW778', 'CO', NOW - 2 * 86_400_000);
+    storeRead(t.db, 'tooOld', 'NEW777', 'CO', NOW - 30 * 86_400_000);
+    const list: ActiveList = { sourceId: 'local', versionId: 'local@1', asOf: NOW, matcher: new Matcher([entry('NEW77*', 'CO', { key: 'local:x', source: 'local' })], { lenientCategories: [] }) };
+    const first = matchStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW);
+    expect(first.map((h) => [h.readId, h.retrospective, h.match.kind, h.match.stateConfirmed]).sort()).toEqual([
+      ['old1', true, 'wildcard', false],
+      ['old2', true, 'wildcard', true],
+    ]);
+    expect(JSON.parse(outbox.peek(10)[0]!.payload).retrospective).toBe(true);
+    expect(matchStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW)).toEqual([]);
+  });
+});
