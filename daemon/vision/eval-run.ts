@@ -1,0 +1,85 @@
+import type { PlateDetector, PlateReader } from './ports.js';
+import { detectPlates, readPlates } from './frame-analysis.js';
+import { loadRgb, percentile, scoreImage, type ImageScore, type LabelledImage } from './eval-dataset.js';
+
+/** One image as one reader saw it. */
+export interface EvalRow extends ImageScore {
+  image: string;
+  reader: string;
+  truth: string;
+  width: number;
+  height: number;
+  detectMs: number;
+  readMs: number;
+}
+
+export interface EvalSummary {
+  reader: string;
+  images: number;
+  detectionRecall: number;
+  top1: number;
+  top5: number;
+  detectMs: { median: number; p90: number };
+  readMs: { median: number; p90: number };
+  totalMs: { median: number; p90: number };
+}
+
+/**
+ * Runs the per-frame path over a labelled set: detection once per image, then every reader on
+ * the same detections, so readers compare side by side on equal boxes (issue 5: `--reader a,b`).
+ */
+export async function runEval(
+  images: LabelledImage[],
+  detector: PlateDetector,
+  readers: PlateReader[],
+  onRow: (row: EvalRow, index: number) => void = () => {},
+): Promise<{ rows: EvalRow[]; summaries: EvalSummary[] }> {
+  const rows: EvalRow[] = [];
+  for (const [i, img] of images.entries()) {
+    const rgb = await loadRgb(img.file);
+    const det = await detectPlates(detector, rgb);
+    for (const reader of readers) {
+      const read = await readPlates(reader, rgb, det.detections);
+      const row: EvalRow = {
+        image: img.name,
+        reader: reader.name,
+        truth: img.plate,
+        width: rgb.width,
+        height: rgb.height,
+        detectMs: det.ms,
+        readMs: read.ms,
+        ...scoreImage(img, read.plates),
+      };
+      rows.push(row);
+      onRow(row, i);
+    }
+  }
+  return { rows, summaries: readers.map((r) => summarise(r.name, rows.filter((row) => row.reader === r.name))) };
+}
+
+export function summarise(reader: string, rows: EvalRow[]): EvalSummary {
+  const n = rows.length;
+  const frac = (f: (r: EvalRow) => boolean) => (n ? rows.filter(f).length / n : NaN);
+  const stat = (v: number[]) => ({ median: percentile(v, 0.5), p90: percentile(v, 0.9) });
+  return {
+    reader,
+    images: n,
+    detectionRecall: frac((r) => r.detected),
+    top1: frac((r) => r.top1),
+    top5: frac((r) => r.top5),
+    detectMs: stat(rows.map((r) => r.detectMs)),
+    readMs: stat(rows.map((r) => r.readMs)),
+    totalMs: stat(rows.map((r) => r.detectMs + r.readMs)),
+  };
+}
+
+const CSV_COLUMNS = ['image', 'reader', 'truth', 'read', 'detected', 'top1', 'top5', 'candidates', 'other_plates', 'width', 'height', 'detect_ms', 'read_ms'];
+
+export function csvHeader(): string {
+  return CSV_COLUMNS.join(',');
+}
+
+export function csvLine(r: EvalRow): string {
+  const cells = [r.image, r.reader, r.truth, r.text, r.detected, r.top1, r.top5, r.candidates.join('|'), r.others, r.width, r.height, r.detectMs.toFixed(1), r.readMs.toFixed(1)];
+  return cells.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',');
+}
