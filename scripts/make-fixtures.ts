@@ -10,7 +10,8 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveFfmpegPath } from '../daemon/camera/ffmpeg-path.js';
-import { CLIP, clipDurationS, frameCount, vehiclePlans } from './fixtures/drive-by-plan.js';
+import { driveByManifest } from './fixtures/drive-by-manifest.js';
+import { CLIP, frameCount, vehiclePlans } from './fixtures/drive-by-plan.js';
 import { encodeH264 } from './fixtures/encode.js';
 import { DriveByRenderer } from './fixtures/scene.js';
 import { writeStills } from './fixtures/stills.js';
@@ -18,32 +19,6 @@ import { writeStills } from './fixtures/stills.js';
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** The json that tests and the demo read: what the clip shows and when. */
-export function driveByManifest() {
-  const plans = vehiclePlans();
-  return {
-    version: 1,
-    file: 'drive-by.mp4',
-    width: CLIP.width,
-    height: CLIP.height,
-    fps: CLIP.fps,
-    frames: frameCount(plans),
-    duration_s: Number(clipDurationS(plans).toFixed(3)),
-    keyframe_interval_frames: CLIP.gop,
-    vehicles: plans.map((v) => ({
-      plate: v.plate.text,
-      display: v.plate.display,
-      state: v.plate.state,
-      state_name: v.plate.stateName,
-      visible_from_s: Number(v.enterS.toFixed(3)),
-      visible_to_s: Number(v.leaveS.toFixed(3)),
-      readable_from_s: Number(v.readableFromS.toFixed(3)),
-      readable_to_s: Number(v.readableToS.toFixed(3)),
-      plate_width_px: [CLIP.plateReadablePx, CLIP.plateMaxPx],
-    })),
-  };
 }
 
 async function makeClip(dir: string): Promise<void> {

@@ -80,13 +80,18 @@ class LoopFactory(GstRtspServer.RTSPMediaFactory):
 
     def on_media_configure(self, _factory, media):
         src = media.get_element().get_child_by_name("src")
-        state = {"n": 0}
+        state = {"n": 0, "offset": None}
 
         def need_data(appsrc, _length):
+            if state["offset"] is None:
+                # A live pipeline's clock has run since PLAYING; stamping from 0 would make the
+                # first second of frames "late" and send them in a burst. Start at "now" instead.
+                clock = appsrc.get_clock()
+                state["offset"] = max(0, clock.get_time() - appsrc.get_base_time()) if clock else 0
             n = state["n"]
             data, key = self.units[n % len(self.units)]
             buf = Gst.Buffer.new_wrapped(data)
-            buf.pts = buf.dts = n * self.duration
+            buf.pts = buf.dts = state["offset"] + n * self.duration
             buf.duration = self.duration
             if not key:
                 buf.set_flags(Gst.BufferFlags.DELTA_UNIT)

@@ -5,7 +5,8 @@ const cam = { fps: 5, width: 1280, height: 720, loop: false, realtime: true };
 describe('buildFfmpegArgs', () => {
   test('uses TCP for RTSP and writes rgb24 at the analysis rate and decode size to stdout', () => {
     const a = buildFfmpegArgs({ ...cam, url: 'rtsp://10.0.0.5:554/stream1' });
-    expect(a.join(' ')).toContain('-rtsp_transport tcp -i rtsp://10.0.0.5:554/stream1');
+    expect(a.join(' ')).toContain('-rtsp_transport tcp');
+    expect(a.join(' ')).toContain('-i rtsp://10.0.0.5:554/stream1');
     expect(a.join(' ')).toContain('-vf fps=5,scale=1280:720 -pix_fmt rgb24 -f rawvideo pipe:1');
     expect(a).not.toContain('-re');
   });

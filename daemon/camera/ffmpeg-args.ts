@@ -35,6 +35,9 @@ export function buildFfmpegArgs(camera: ArgsCamera): string[] {
   if (kind === 'rtsp') {
     // TCP: UDP loses packets on busy links and smears plates; TCP costs a little latency only.
     inputOpts.push('-rtsp_transport', 'tcp');
+    // ffmpeg's default probing buffers ~2 s of a live stream, then decodes it in a burst; the SDP
+    // already names the codec, so half a second of probing is plenty and keeps frame times honest.
+    inputOpts.push('-analyzeduration', '500000', '-probesize', '500000');
   } else if (kind === 'file') {
     if (camera.realtime) inputOpts.push('-re');
     if (camera.loop) inputOpts.push('-stream_loop', '-1');

@@ -7,7 +7,7 @@
 import type { CameraConfig } from '../config/camera-schema.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { buildFfmpegArgs, frameBytes } from './ffmpeg-args.js';
+import { buildFfmpegArgs, classifyUrl, frameBytes } from './ffmpeg-args.js';
 import { resolveFfmpegPath } from './ffmpeg-path.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { FrameMailbox } from './frame-mailbox.js';
@@ -46,6 +46,9 @@ export class FfmpegFrameSource implements FrameSource {
   private framesIn = 0;
   private seq = 0;
   private readonly log: Logger;
+  private resolveEnded!: () => void;
+  /** Resolves when a play-once file source (loop: false) has delivered its last frame. Live sources never end. */
+  readonly ended: Promise<void> = new Promise((r) => (this.resolveEnded = r));
 
   /** Stores dependencies only; ffmpeg starts in `start`. */
   constructor(
@@ -82,7 +85,9 @@ export class FfmpegFrameSource implements FrameSource {
         backoffInitialMs: c.backoff_initial_s * 1000,
         backoffMaxMs: c.backoff_max_s * 1000,
         healthyAfterMs: this.deps.healthyAfterMs ?? 30_000,
+        restartOnCleanExit: classifyUrl(c.url).kind !== 'file' || c.loop,
       },
+      onFinished: () => void mailbox.drained().then(() => this.resolveEnded()),
       onSpawn: () => {
         const assembler = new FrameAssembler(size);
         return (chunk) =>

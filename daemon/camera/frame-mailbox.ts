@@ -44,6 +44,12 @@ export class FrameMailbox<T> {
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
+  /** Resolves once the consumer has nothing in hand and nothing waiting. */
+  async drained(): Promise<void> {
+    if (!this.busy && this.slot === null) return;
+    await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
   /** Stops accepting, discards a waiting frame and resolves once the frame in hand is finished. */
   async close(): Promise<void> {
     this.closed = true;

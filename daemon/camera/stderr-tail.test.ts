@@ -31,4 +31,13 @@ describe('StderrTail', () => {
     expect(t.snapshot().every((l) => l.length <= 5000)).toBe(true);
     expect(t.snapshot().length).toBeLessThanOrEqual(2);
   });
+
+  test('marks separate runs; the current run can be read alone', () => {
+    const t = new StderrTail(10);
+    t.push('first run died\n');
+    t.mark('run 2');
+    t.push('second run line\n');
+    expect(t.snapshot()).toEqual(['first run died', '--- run 2 ---', 'second run line']);
+    expect(t.snapshot(true)).toEqual(['second run line']);
+  });
 });

@@ -7,6 +7,7 @@ import { stripCredentials } from '../shared/redact.js';
 export class StderrTail {
   private lines: string[] = [];
   private partial = '';
+  private markAt = -1;
 
   constructor(private readonly max = 100) {}
 
@@ -24,16 +25,34 @@ export class StderrTail {
 
   private add(line: string): void {
     this.lines.push(stripCredentials(line.slice(0, 1000)));
-    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
+    if (this.lines.length > this.max) {
+      const cut = this.lines.length - this.max;
+      this.lines.splice(0, cut);
+      this.markAt -= cut;
+    }
   }
 
-  /** The kept lines, oldest first, including an unterminated last line. */
-  snapshot(): string[] {
-    return this.partial.trim() ? [...this.lines, stripCredentials(this.partial)].slice(-this.max) : [...this.lines];
+  /**
+   * Starts a new section (one per ffmpeg run) without forgetting the previous run's last words,
+   * which are what explains why it had to be restarted.
+   */
+  mark(label: string): void {
+    if (this.partial.trim()) this.add(this.partial);
+    this.partial = '';
+    this.add(`--- ${label} ---`);
+    this.markAt = this.lines.length - 1;
+  }
+
+  /** The kept lines, oldest first, including an unterminated last line; `currentOnly`: since the last mark. */
+  snapshot(currentOnly = false): string[] {
+    const lines = currentOnly && this.markAt >= 0 ? this.lines.slice(this.markAt + 1) : this.lines;
+    const all = this.partial.trim() ? [...lines, stripCredentials(this.partial)] : [...lines];
+    return all.slice(-this.max);
   }
 
   clear(): void {
     this.lines = [];
     this.partial = '';
+    this.markAt = -1;
   }
 }

@@ -1,6 +1,6 @@
 import { backoffMs, decide, initialState, type Health, type SupervisorPolicy, type SupervisorState } from './supervisor-policy.js';
 
-const policy: SupervisorPolicy = { stallTimeoutMs: 20_000, backoffInitialMs: 1_000, backoffMaxMs: 60_000, healthyAfterMs: 30_000 };
+const policy: SupervisorPolicy = { stallTimeoutMs: 20_000, backoffInitialMs: 1_000, backoffMaxMs: 60_000, healthyAfterMs: 30_000, restartOnCleanExit: true };
 const alive = (lastFrameAt: number | null): Health => ({ alive: true, lastFrameAt });
 const dead = (lastFrameAt: number | null, code: number | null = 1, signal: string | null = null): Health => ({ alive: false, lastFrameAt, exit: { code, signal } });
 
@@ -83,5 +83,18 @@ describe('decide', () => {
   test('backoffMs never overflows for a camera down for months', () => {
     expect(backoffMs(policy, 0)).toBe(0);
     expect(backoffMs(policy, 10_000)).toBe(60_000);
+  });
+
+  test('a play-once file that ends cleanly is finished, not restarted', () => {
+    const once = { ...policy, restartOnCleanExit: false };
+    const d = decide(running(), dead(9_000, 0), 9_100, once);
+    expect(d.state.phase).toBe('finished');
+    expect(d.ended).toEqual({ reason: 'end of file', retryInMs: -1 });
+    expect(decide(d.state, dead(9_000, 0), 100_000, once).action.kind).toBe('none');
+  });
+
+  test('a play-once file that fails is retried like a camera', () => {
+    const d = decide(running(), dead(null, 1), 100, { ...policy, restartOnCleanExit: false });
+    expect(d.state.phase).toBe('waiting');
   });
 });

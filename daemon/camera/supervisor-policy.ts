@@ -11,6 +11,11 @@ export interface SupervisorPolicy {
   backoffMaxMs: number;
   /** A run that delivered frames for this long counts as healthy: backoff starts over. */
   healthyAfterMs: number;
+  /**
+   * False for a file played once: its clean end (exit 0) is the end of the source, not a failure.
+   * Live sources always restart: a camera that "ends" has dropped the connection.
+   */
+  restartOnCleanExit: boolean;
 }
 
 export type Phase =
@@ -19,7 +24,9 @@ export type Phase =
   /** A process is (believed) alive. */
   | 'running'
   /** We asked it to die (stall); waiting for the exit. */
-  | 'killing';
+  | 'killing'
+  /** A play-once file reached its end; nothing more will happen. */
+  | 'finished';
 
 export interface SupervisorState {
   phase: Phase;
@@ -53,7 +60,7 @@ export interface Decision {
   action: Action;
   /** When decide should run again if nothing happens sooner (a frame or an exit). */
   wakeAt: number;
-  /** Set when a run just ended: why, and how long until the next try. */
+  /** Set when a run just ended: why, and how long until the next try (-1: never, finished). */
   ended?: { reason: string; retryInMs: number };
 }
 
@@ -79,6 +86,9 @@ function describeExit(h: Health, killedFor: string | null): string {
 
 export function decide(s: SupervisorState, h: Health, now: number, policy: SupervisorPolicy): Decision {
   switch (s.phase) {
+    case 'finished':
+      return { state: s, action: { kind: 'none' }, wakeAt: Number.POSITIVE_INFINITY };
+
     case 'waiting':
       if (now >= s.retryAt) {
         const state = { ...s, phase: 'running' as const, startedAt: now, spawns: s.spawns + 1 };
@@ -89,6 +99,10 @@ export function decide(s: SupervisorState, h: Health, now: number, policy: Super
     case 'running':
     case 'killing': {
       if (!h.alive) {
+        if (!policy.restartOnCleanExit && s.phase === 'running' && h.exit?.code === 0) {
+          const state: SupervisorState = { ...s, phase: 'finished', lastExit: 'end of file' };
+          return { state, action: { kind: 'none' }, wakeAt: Number.POSITIVE_INFINITY, ended: { reason: 'end of file', retryInMs: -1 } };
+        }
         // A long healthy run wipes earlier failures, so a camera that drops once a day
         // reconnects after backoffInitial, not after the cap.
         const failures = (healthyRun(s, h, policy) ? 0 : s.failures) + 1;

@@ -27,6 +27,8 @@ export interface SupervisorDeps {
    * complete frames a chunk finished (a fresh handler per run drops a dead run's partial frame).
    */
   onSpawn(): (chunk: Buffer) => number;
+  /** A play-once file source reached its end (policy.restartOnCleanExit false). */
+  onFinished?(): void;
 }
 
 export interface SupervisorStats {
@@ -97,7 +99,7 @@ export class FfmpegSupervisor {
     };
   }
 
-  /** The kept stderr lines of the current or last run, credentials stripped. */
+  /** The last stderr lines (current and previous runs, separated by markers), credentials stripped. */
   stderrTail(): string[] {
     return this.tail.snapshot();
   }
@@ -119,12 +121,17 @@ export class FfmpegSupervisor {
       this.state = d.state;
       if (d.ended) {
         this.run = null;
-        this.logEnd(d.ended.reason, d.ended.retryInMs);
+        if (d.state.phase !== 'finished') this.logEnd(d.ended.reason, d.ended.retryInMs);
       }
       if (d.action.kind === 'spawn') this.spawn();
       else if (d.action.kind === 'kill' && this.run) {
         log.warn({ reason: d.action.reason, stall_timeout_ms: policy.stallTimeoutMs }, 'camera stream stalled; restarting ffmpeg');
         void this.terminate(this.run);
+      }
+      if (this.state.phase === 'finished') {
+        log.info({ last_frame_at: this.lastFrameAt }, 'file source finished');
+        this.deps.onFinished?.();
+        return;
       }
       await clock.sleep(Math.max(0, d.wakeAt - now), this.wake.signal);
     }
@@ -132,7 +139,7 @@ export class FfmpegSupervisor {
 
   private spawn(): void {
     const { spawner, command, args, log, clock } = this.deps;
-    this.tail.clear();
+    this.tail.mark(`ffmpeg run ${this.state?.spawns ?? 0}`);
     const onData = this.deps.onSpawn();
     let resolveExit!: () => void;
     const exited = new Promise<void>((r) => (resolveExit = r));
@@ -179,7 +186,7 @@ export class FfmpegSupervisor {
    */
   private logEnd(reason: string, retryInMs: number): void {
     const s = this.state!;
-    const lines = this.tail.snapshot();
+    const lines = this.tail.snapshot(true);
     const full = (s.failures & (s.failures - 1)) === 0;
     this.deps.log.warn(
       { reason, failures: s.failures, restarts: Math.max(0, s.spawns - 1), retry_in_ms: retryInMs, stderr: full ? lines : lines.slice(-1) },
