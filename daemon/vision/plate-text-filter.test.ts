@@ -1,0 +1,46 @@
+import { rejectReason } from './plate-text-filter.js';
+import { selectPlates } from './plate-selection.js';
+
+describe('plate-likeness of a text line', () => {
+  it.each([
+    ['ABC1234', 'ABC 1234'],
+    ['7ABC123', '7ABC123'],
+    ['GWAGEN', 'GWAGEN'],
+    ['123456', '123456'],
+  ])('accepts %s', (text, raw) => expect(rejectReason(text, raw)).toBeNull());
+
+  it.each([
+    ['TEXAS', 'TEXAS', 'state name or plate word'],
+    ['OHIO', 'Ohio', 'state name or plate word'],
+    ['5550188', '555-0188', 'phone number'],
+    ['5551230188', '(555) 123-0188', 'too long'],
+    ['5551234', '555.1234', 'phone number'],
+    ['123456', '12:34:56', 'clock overlay'],
+    ['1234', '12:34', 'clock overlay'],
+    ['20240501', '2024-05-01', 'date overlay'],
+    ['A', 'A', 'too short'],
+    ['LONESTARSTATE', 'LONE STAR STATE', 'too long'],
+  ])('rejects %s (read as "%s"): %s', (text, raw, why) => expect(rejectReason(text, raw)).toBe(why));
+});
+
+describe('choosing the plate line in a frame', () => {
+  const read = (text: string, box: { x: number; y: number; w: number; h: number }, confidence = 0.9) => ({
+    text,
+    confidence,
+    chars: [],
+    alternatives: [],
+    state: null,
+    box,
+    detectionScore: 0.9,
+  });
+
+  it('drops smaller printing stacked on the plate characters', () => {
+    const plates = selectPlates([read('GARDEN', { x: 120, y: 70, w: 80, h: 14 }), read('ABC1234', { x: 100, y: 90, w: 150, h: 32 }), read('DEALER', { x: 130, y: 128, w: 90, h: 12 })]);
+    expect(plates.map((p) => p.text)).toEqual(['ABC1234']);
+  });
+
+  it('keeps two plates side by side in the frame, surest first', () => {
+    const plates = selectPlates([read('XYZ987', { x: 800, y: 300, w: 120, h: 30 }, 0.5), read('ABC1234', { x: 100, y: 300, w: 150, h: 32 }, 0.95)]);
+    expect(plates.map((p) => p.text)).toEqual(['ABC1234', 'XYZ987']);
+  });
+});
