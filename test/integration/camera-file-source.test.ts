@@ -1,4 +1,6 @@
-import { createServer } from 'node:net';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type Socket } from 'node:net';
 import { FfmpegFrameSource } from '../../daemon/camera/ffmpeg-frame-source.js';
 import type { Frame } from '../../daemon/camera/frame-source.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
@@ -14,7 +16,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('FfmpegFrameSource with real ffmpeg on files', () => {
+describe('FfmpegFrameSource with real ffmpeg on files, HTTP and dead cameras', () => {
   test('decodes the whole drive-by clip once into frames of the configured size, then ends', async () => {
     const src = new FfmpegFrameSource(testCamera({ id: 'file', url: DRIVE_BY_CLIP, fps: 5, width: 640, height: 360 }), { log: silentLogger() });
     const frames: Frame[] = [];
@@ -64,5 +66,39 @@ describe('FfmpegFrameSource with real ffmpeg on files', () => {
     expect(dead.stderrTail().join('\n')).toMatch(/Connection refused/i);
     expect(dead.stderrTail().join('\n')).not.toContain('pw@');
     expect(live.stats().restarts).toBe(0);
+  });
+
+  test('reads a clip served over HTTP', async () => {
+    const http = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': statSync(DRIVE_BY_CLIP).size });
+      createReadStream(DRIVE_BY_CLIP).pipe(res);
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const port = (http.address() as { port: number }).port;
+    const src = new FfmpegFrameSource(testCamera({ id: 'http', url: `http://127.0.0.1:${port}/clip.mp4`, fps: 2 }), { log: silentLogger() });
+    let frames = 0;
+    await src.start(async () => void frames++, new AbortController().signal);
+    await waitFor(() => frames >= 5, 10_000, 'frames over HTTP');
+    await src.stop();
+    await new Promise<void>((r) => http.close(() => r()));
+    expect(src.stats().restarts).toBe(0);
+  });
+
+  test('a camera that accepts the connection but never answers is killed after the stall timeout and retried', async () => {
+    const sockets: Socket[] = [];
+    const blackhole = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
+    const port = (blackhole.address() as { port: number }).port;
+    const src = new FfmpegFrameSource(testCamera({ id: 'mute', url: `rtsp://127.0.0.1:${port}/x`, stall_timeout_s: 2, backoff_initial_s: 0.2 }), {
+      log: silentLogger(),
+      stopGraceMs: 1000,
+    });
+    await src.start(async () => {}, new AbortController().signal);
+    await waitFor(() => src.stats().restarts >= 1 && sockets.length >= 2, 8_000, 'a reconnect after the stall timeout');
+    await src.stop();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => blackhole.close(() => r()));
+    expect(src.stats().lastExit).toBe('no_first_frame');
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
   });
 });
