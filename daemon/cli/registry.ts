@@ -1,6 +1,15 @@
 import type { CliCommand } from './command.js';
 import { checkConfigCommand } from './check-config.js';
 import { evalCommand } from './eval.js';
+import { usersCommand } from './users.js';
+import { searchCommand } from './search.js';
+import { hitsCommand } from './hits.js';
+import { holdsCommand } from './holds.js';
+import { evidenceCommand } from './evidence.js';
+import { releasesCommand } from './releases.js';
+import { recordsCommand } from './records.js';
+import { auditCommand } from './audit.js';
 
 /** Every subcommand, in the order `--help` lists them. Add a line here for a new one. */
-export const commands: CliCommand[] = [checkConfigCommand, evalCommand];
+export const commands: CliCommand[] = [checkConfigCommand, evalCommand,
+  usersCommand, searchCommand, hitsCommand, holdsCommand, evidenceCommand, releasesCommand, recordsCommand, auditCommand];

@@ -1,0 +1,56 @@
+import { COMMON_HELP, governed, iso, parseTime, printTable, purposeFrom } from '../access/cli-support.js';
+import type { HoldScope } from '../store/holds.js';
+import type { CliCommand } from './command.js';
+
+const HELP = `usage: alpr-edge holds add --case N --reason TEXT (--read ID[,ID...] | --from TIME --to TIME [--plate P] [--camera C]) [--purpose CAT]
+       alpr-edge holds list [--all] [--case N]
+       alpr-edge holds release HOLD_ID --reason TEXT
+
+An evidence hold keeps data past the 21-day purge because it is, or may become, evidence in a
+criminal or civil action or is subject to a lawful action to produce records (policy 424.4).
+A hold names reads by id, or a range: a time window with an optional plate pattern (* ?) and
+camera, so reads of a vehicle around an incident are all kept. Export the case's data to
+portable media with "alpr-edge evidence export", then release the hold when the case no longer
+needs it: the next purge removes what it kept. "add" takes criminal_investigation as its
+purpose category unless --purpose says otherwise. Every action is audited.
+
+${COMMON_HELP}`;
+
+export const holdsCommand: CliCommand = {
+  name: 'holds',
+  summary: 'evidence holds that keep reads past the 21-day purge',
+  help: HELP,
+  async run(args, io) {
+    const [action, ...rest] = args;
+    const known = { values: ['case', 'purpose', 'reason', 'read', 'from', 'to', 'plate', 'camera'], switches: ['all', 'json'] };
+    return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
+      if (action === 'add') {
+        let scope: HoldScope;
+        if (values.read) scope = { kind: 'reads', readIds: values.read.split(',').map((s) => s.trim()).filter(Boolean) };
+        else if (values.from || values.to) scope = { kind: 'range', from: parseTime(values.from, '--from'), to: parseTime(values.to, '--to', { endOfDay: true }), platePattern: values.plate, cameraId: values.camera };
+        else throw new Error('say what to hold: --read ID[,ID...] or --from TIME --to TIME [--plate P] [--camera C]');
+        const h = access.createHold(user, purposeFrom(values, 'criminal_investigation'), { reason: values.reason ?? '', scope });
+        io.out(`hold ${h.id} on case ${h.caseNumber} created; ${access.holds.readIdsForCase(h.caseNumber).length} read(s) of this case are now kept past the purge`);
+        return 0;
+      }
+      if (action === 'list') {
+        const holds = access.listHolds(user, { includeReleased: switches.has('all'), caseNumber: values.case });
+        if (switches.has('json')) io.out(JSON.stringify(holds, null, 2));
+        else printTable(io, ['ID', 'CASE', 'CREATED', 'BY', 'SCOPE', 'REASON', 'RELEASED'], holds.map((h) => [
+          h.id, h.caseNumber, iso(h.createdAt), h.createdBy,
+          h.scope.kind === 'reads' ? `${h.scope.readIds.length} read(s)` : `${h.scope.platePattern ?? '*'} ${h.scope.cameraId ?? 'all cameras'} ${iso(h.scope.from)}..${iso(h.scope.to)}`,
+          h.reason, h.releasedAt ? `${iso(h.releasedAt)} by ${h.releasedBy}` : '',
+        ]));
+        return 0;
+      }
+      if (action === 'release') {
+        const id = Number(positional[0]);
+        if (!Number.isInteger(id)) throw new Error('give the hold id: alpr-edge holds release HOLD_ID --reason TEXT');
+        const h = access.releaseHold(user, id, values.reason ?? '');
+        io.out(`hold ${h.id} (case ${h.caseNumber}) released; reads it alone kept go in the next purge`);
+        return 0;
+      }
+      throw new Error(`unknown action "${action ?? ''}" (see alpr-edge holds --help)`);
+    });
+  },
+};

@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import { COMMON_HELP, governed, iso, parseTime, printTable, purposeFrom } from '../access/cli-support.js';
+import { PURPOSE_CATEGORIES } from '../access/purpose.js';
+import type { StoredRead } from '../store/reads.js';
+import type { CliCommand, CliIo } from './command.js';
+
+const HELP = `usage: alpr-edge search [plates] --from TIME --to TIME [--plate P] [--camera A,B] [--limit N] PURPOSE
+       alpr-edge search canvass --lat LAT --lon LON --radius METRES --from TIME --to TIME [--camera A,B] PURPOSE
+       alpr-edge search read ID [--crop FILE.jpg] PURPOSE
+
+Searches stored reads (policy 424.3(c),(d)). --plate takes an exact plate or a partial one:
+"*" stands for any run of characters, "?" for exactly one (AB?12*). "canvass" lists every read
+taken within a radius of a place during a window, nearest first. "read" shows one read and its
+hits, and can save its plate crop.
+
+PURPOSE (required, policy 424.5(c)): --purpose CATEGORY --case NUMBER
+  categories: ${PURPOSE_CATEGORIES.join(', ')}
+Every search, with its purpose, query and result count, is written to the audit log under your name.
+Output is a table, or JSON with --json.
+
+${COMMON_HELP}`;
+
+export const searchCommand: CliCommand = {
+  name: 'search',
+  summary: 'search reads by plate (partial with * ?), time, camera, or canvass around a place',
+  help: HELP,
+  async run(args, io) {
+    const sub = args[0] === 'canvass' || args[0] === 'read' || args[0] === 'plates' ? args[0] : 'plates';
+    const rest = sub === 'plates' && args[0] !== 'plates' ? args : args.slice(1);
+    const known = { values: ['from', 'to', 'plate', 'camera', 'limit', 'purpose', 'case', 'lat', 'lon', 'radius', 'crop'], switches: ['json'] };
+    return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
+      const purpose = purposeFrom(values);
+      const cameras = values.camera ? values.camera.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+      if (sub === 'read') {
+        const id = positional[0];
+        if (!id) throw new Error('give the read id: alpr-edge search read ID');
+        const r = access.viewRead(user, purpose, id);
+        if (!r) {
+          io.err(`no read ${id} (it may have been purged)`);
+          return 1;
+        }
+        if (values.crop && r.crop) writeFileSync(values.crop, r.crop, { mode: 0o600 });
+        if (switches.has('json')) io.out(JSON.stringify({ read: r.read, hits: r.hits }, null, 2));
+        else {
+          printReads(io, [r.read]);
+          for (const h of r.hits) io.out(`hit ${h.id}: ${h.category} (${h.reason}) — ${h.status.toUpperCase()}${h.verifiedBy ? ` by ${h.verifiedBy} ${iso(h.verifiedAt)} ref ${h.verificationRef}` : ''}`);
+          if (values.crop) io.out(r.crop ? `crop saved to ${values.crop}` : 'this read has no crop');
+        }
+        return 0;
+      }
+      const from = parseTime(values.from, '--from');
+      const to = parseTime(values.to, '--to', { endOfDay: true });
+      const limit = values.limit ? Number(values.limit) : undefined;
+      if (sub === 'canvass') {
+        const [lat, lon, radiusM] = [Number(values.lat), Number(values.lon), Number(values.radius)];
+        if (![lat, lon, radiusM].every(Number.isFinite)) throw new Error('a canvass needs --lat, --lon and --radius (metres)');
+        const r = access.canvass(user, purpose, { lat, lon, radiusM, from, to, cameras, limit });
+        if (switches.has('json')) io.out(JSON.stringify(r, null, 2));
+        else {
+          printTable(io, ['DISTANCE_M', 'TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'], r.reads.map((x) => [x.distanceM, iso(x.lastSeen), x.plate, x.state, x.confidence.toFixed(2), x.cameraId, x.locationText, x.id]));
+          io.out(`${r.reads.length} read(s)${r.truncated ? ' (more matched: narrow the window or raise --limit)' : ''}`);
+        }
+        return 0;
+      }
+      const r = access.searchReads(user, purpose, { plate: values.plate, from, to, cameras, limit });
+      if (switches.has('json')) io.out(JSON.stringify(r, null, 2));
+      else {
+        printReads(io, r.reads);
+        io.out(`${r.reads.length} read(s)${r.truncated ? ' (more matched: narrow the search or raise --limit)' : ''}`);
+      }
+      return 0;
+    });
+  },
+};
+
+function printReads(io: CliIo, reads: StoredRead[]): void {
+  printTable(io, ['TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'], reads.map((x) => [iso(x.lastSeen), x.plate, x.state, x.confidence.toFixed(2), x.cameraId, x.locationText, x.id]));
+}
