@@ -1,0 +1,45 @@
+"""Exports a checkpoint to ONNX (opset 13, dynamic batch) for onnxruntime-node.
+
+Inputs:  `image`  float32 (N, 1, 32, 128), grey 0..255 (normalisation is in the graph)
+Outputs: `chars`  float32 (N, 32, 37), per-column probabilities, class 0 = CTC blank,
+                  class k = ALPHABET[k-1]
+         `state`  float32 (N, 51), probabilities over common.STATES
+
+    /usr/bin/python3 scripts/train/export.py --ckpt scripts/train/work/ckpt_best.pt --out models/plate-rec-v1.onnx
+"""
+import argparse
+import os
+import sys
+
+import onnx
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import INPUT_H, INPUT_W, NUM_CLASSES, STATES  # noqa: E402
+from model import Exported, PlateRec  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    ck = torch.load(a.ckpt)
+    net = PlateRec(tuple(ck["widths"]))
+    net.load_state_dict(ck["model"])
+    net.eval()
+    model = Exported(net).eval()
+    x = torch.rand(2, 1, INPUT_H, INPUT_W) * 255
+    torch.onnx.export(model, x, a.out, opset_version=13, input_names=["image"], output_names=["chars", "state"],
+                      dynamic_axes={"image": {0: "batch"}, "chars": {0: "batch"}, "state": {0: "batch"}},
+                      do_constant_folding=True)
+    m = onnx.load(a.out)
+    onnx.checker.check_model(m)
+    with torch.no_grad():
+        c, s = model(x)
+    assert tuple(c.shape) == (2, 32, NUM_CLASSES) and tuple(s.shape) == (2, len(STATES))
+    print(f"wrote {a.out} ({os.path.getsize(a.out)} bytes) from step {ck.get('step')}")
+
+
+if __name__ == "__main__":
+    main()

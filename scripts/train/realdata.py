@@ -1,0 +1,93 @@
+"""Real training and validation arrays from the datasets the project may train on.
+
+- openalpr-us-crops: ~90 % (common.is_val false) augmented many times for training; the
+  other ~10 % become the held-out validation set, cropped deterministically twice: at the
+  crop's own resolution and after shrinking the plate to ~64 px wide (the size of plates in
+  openalpr-us-dev photos).
+- openalpr-eu: every plate box, augmented for training (the text only; no state).
+- openalpr-us-dev is never read here: it is validation for the whole pipeline only.
+
+    /usr/bin/python3 scripts/train/realdata.py --copies 40
+"""
+import argparse
+import os
+import sys
+import time
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import (INPUT_H, INPUT_W, STATE_INDEX, WORK, augment_crop, is_val,  # noqa: E402
+                    load_boxes, load_us_crops, reader_crop)
+
+
+def read_rgb(path):
+    bgr = cv2.imread(path, cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise SystemExit(f"{path}: cannot read image")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def shrink(rgb, width):
+    h = max(8, int(round(rgb.shape[0] * width / rgb.shape[1])))
+    return cv2.resize(rgb, (width, h), interpolation=cv2.INTER_AREA)
+
+
+def text_region(shape, rng):
+    """Approximate text-line box of a whole-plate crop: the number sits in the middle band."""
+    h, w = shape[:2]
+    x0, x1 = w * rng.uniform(0.02, 0.1), w * rng.uniform(0.9, 0.98)
+    y0, y1 = h * rng.uniform(0.16, 0.3), h * rng.uniform(0.72, 0.86)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--copies", type=int, default=40, help="augmented copies per real plate")
+    ap.add_argument("--out", default=WORK)
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    rng = np.random.default_rng(7)
+    t = time.time()
+    xs, ys, st = [], [], []
+    vx, vx_low, vy, vst, vnames = [], [], [], [], []
+    n_us = n_eu = 0
+    for path, state, plate in load_us_crops():
+        rgb = read_rgb(path)
+        name = os.path.basename(path)
+        box = (0, 0, rgb.shape[1], rgb.shape[0])
+        sidx = STATE_INDEX.get(state, -1)
+        if is_val(name):
+            vx.append(reader_crop(rgb, box))
+            small = shrink(rgb, 64)
+            vx_low.append(reader_crop(small, (0, 0, small.shape[1], small.shape[0])))
+            vy.append(plate)
+            vst.append(sidx)
+            vnames.append(name)
+            continue
+        n_us += 1
+        for _ in range(a.copies):
+            # half whole-plate boxes, half a text-line box around where US plate numbers sit
+            b = box if rng.random() < 0.5 else text_region(rgb.shape, rng)
+            xs.append(augment_crop(rgb, b, rng))
+            ys.append(plate)
+            st.append(sidx)
+    for path, box, plate in load_boxes("openalpr-eu"):
+        rgb = read_rgb(path)
+        n_eu += 1
+        for _ in range(a.copies):
+            xs.append(augment_crop(rgb, box, rng, low_res_p=0.4))
+            ys.append(plate)
+            st.append(-1)
+    np.savez(os.path.join(a.out, "real_train.npz"), x=np.stack(xs), y=np.array(ys), state=np.array(st, np.int16),
+             n_us=n_us, n_eu=n_eu)
+    np.savez(os.path.join(a.out, "real_val.npz"), x=np.stack(vx), x_low=np.stack(vx_low), y=np.array(vy),
+             state=np.array(vst, np.int16), names=np.array(vnames))
+    print(f"real: {n_us} us-crops + {n_eu} eu plates x {a.copies} copies = {len(xs)} train samples; "
+          f"{len(vx)} held-out us-crops; {time.time() - t:.0f} s", flush=True)
+    assert xs[0].shape == (INPUT_H, INPUT_W)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Regenerates the training data, trains the plate recogniser, exports ONNX, evaluates it and
+# updates models/manifest.yaml: one command for issue 5's trained reader.
+#
+#   scripts/train/run-all.sh                 # full run (see README for the time on a 2-core CPU)
+#   STEPS=2000 SHARDS=2 scripts/train/run-all.sh   # a quick smoke run
+#
+# Needs Debian's python3-torch, python3-onnx, python3-opencv, python3-pil, python3-numpy and
+# fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-urw-base35
+# fonts-noto-mono; the datasets in ../shared/datasets (or ALPR_DATASETS). Work files go to
+# scripts/train/work/ (git-ignored). A stopped run continues with RESUME=1.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=/usr/bin/python3
+STEPS=${STEPS:-12000}
+SHARDS=${SHARDS:-6}          # 20,000 synthetic plates each
+COPIES=${COPIES:-40}         # augmented copies of each real plate
+NAME=${NAME:-plate-rec-v1}
+OUT=../../models/$NAME.onnx
+mkdir -p work/synth
+start=$(date +%s)
+
+if [[ "${RESUME:-0}" != 1 ]]; then
+  echo "== synthetic plates: $SHARDS shards (two renderers)"
+  render() { for s in "$@"; do [[ -f work/synth/shard_$(printf %03d "$s").npz ]] || nice -n 5 $PY synth.py --count 20000 --shard "$s" --out work/synth; done; }
+  half=$(( (SHARDS + 1) / 2 ))
+  render $(seq 0 $((half - 1))) &
+  r1=$!
+  render $(seq "$half" $((SHARDS - 1))) &
+  r2=$!
+  echo "== real plates"
+  nice -n 5 $PY realdata.py --copies "$COPIES"
+  wait $r1 $r2
+fi
+
+echo "== training ($STEPS steps)"
+t0=$(date +%s)
+resume=(); [[ "${RESUME:-0}" == 1 ]] && resume=(--resume)
+nice -n 5 $PY train.py --steps "$STEPS" --threads 1 "${resume[@]}" 2>&1 | tee -a work/train.log
+train_s=$(( $(date +%s) - t0 ))
+
+echo "== export, evaluate, manifest"
+$PY export.py --ckpt work/ckpt_best.pt --out "$OUT"
+node check-onnx.mjs "$OUT"
+$PY eval_crops.py --ckpt work/ckpt_best.pt --out work/eval.json | head -4
+$PY update_manifest.py --name "$NAME" --model "$OUT" --eval work/eval.json --steps "$STEPS" --train-seconds "$train_s"
+echo "== done in $(( $(date +%s) - start )) s (training $train_s s)"

@@ -1,0 +1,180 @@
+"""Trains the plate recogniser on synthetic shards mixed with augmented real plates.
+
+One run does pre-training and fine-tuning as a schedule: the share of real samples in a
+batch rises from --real-start to --real-end, the learning rate follows a cosine to zero.
+Checkpoints (model, optimiser, step) go to work/ckpt_last.pt every --ckpt-every steps, so
+a stopped run resumes with --resume and loses little; the best model on the held-out
+us-crops is kept as work/ckpt_best.pt.
+
+    nice -n 5 /usr/bin/python3 scripts/train/train.py --steps 10000
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import ALPHABET, STATES, WORK, encode  # noqa: E402
+from model import PlateRec  # noqa: E402
+
+
+def greedy(probs):
+    """CTC greedy decode of (N, T, C) scores to strings."""
+    best = probs.argmax(2).numpy()
+    out = []
+    for row in best:
+        s, prev = [], 0
+        for k in row:
+            if k != prev and k != 0:
+                s.append(ALPHABET[k - 1])
+            prev = k
+        out.append("".join(s))
+    return out
+
+
+class Pool:
+    """Samples batches from in-memory uint8 arrays; re-scans synth shards as the renderer adds them."""
+
+    def __init__(self, synth_dir, real_path, rng):
+        self.synth_dir, self.rng = synth_dir, rng
+        self.seen = set()
+        self.sx, self.sy, self.ss = [], [], []
+        r = np.load(real_path)
+        self.rx, self.ry, self.rs = r["x"], r["y"], r["state"]
+        self.refresh()
+
+    def refresh(self):
+        new = [p for p in sorted(glob.glob(os.path.join(self.synth_dir, "shard_*.npz")))
+               if p not in self.seen and not p.endswith(".tmp.npz")]
+        for p in new:
+            d = np.load(p)
+            self.sx.append(d["x"]), self.sy.append(d["y"]), self.ss.append(d["state"])
+            self.seen.add(p)
+        if new:
+            self.X = np.concatenate(self.sx)
+            self.Y = np.concatenate(self.sy)
+            self.S = np.concatenate(self.ss)
+        return len(new)
+
+    def batch(self, n, real_share):
+        nr = int(round(n * real_share)) if self.sx else n  # real only until the first synth shard lands
+        ir = self.rng.integers(0, len(self.rx), nr)
+        isy = self.rng.integers(0, len(self.X), n - nr) if self.sx else np.zeros(0, np.int64)
+        X, Y, S = (self.X, self.Y, self.S) if self.sx else (self.rx, self.ry, self.rs)
+        x = np.concatenate([self.rx[ir], X[isy]])
+        y = list(self.ry[ir]) + list(Y[isy])
+        s = np.concatenate([self.rs[ir], S[isy]]).astype(np.int64)
+        # a few inverted / flipped-contrast samples so dark-on-light and light-on-dark both read
+        flip = self.rng.random(n) < 0.05
+        x = x.copy()
+        x[flip] = 255 - x[flip]
+        return x, y, s
+
+
+def evaluate(net, val):
+    net.eval()
+    res = {}
+    with torch.no_grad():
+        for key in ("x", "x_low"):
+            x = torch.from_numpy(val[key]).float().unsqueeze(1)
+            y, st = net(x)
+            pred = greedy(y.softmax(2))
+            res[key] = float(np.mean([p == t for p, t in zip(pred, val["y"])]))
+            if key == "x":
+                has = val["state"] >= 0
+                sp = st.argmax(1).numpy()
+                res["state"] = float(np.mean(sp[has] == val["state"][has])) if has.any() else 0.0
+                res["errors"] = [(str(n), str(t), p) for n, t, p in zip(val["names"], val["y"], pred) if p != t]
+    net.train()
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=10000)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--real-start", type=float, default=0.2)
+    ap.add_argument("--real-end", type=float, default=0.6)
+    ap.add_argument("--ckpt-every", type=int, default=400)
+    ap.add_argument("--eval-every", type=int, default=1000)
+    ap.add_argument("--widths", default="16,32,48,64,96")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init", help="start from these weights (fine-tune)")
+    ap.add_argument("--work", default=WORK)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    widths = tuple(int(v) for v in a.widths.split(","))
+    net = PlateRec(widths)
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
+    step, best = 0, -1.0
+    last = os.path.join(a.work, "ckpt_last.pt")
+    if a.resume and os.path.exists(last):
+        ck = torch.load(last)
+        net.load_state_dict(ck["model"]), opt.load_state_dict(ck["opt"])
+        step, best = ck["step"], ck.get("best", -1.0)
+        print(f"resumed at step {step}", flush=True)
+    elif a.init:
+        net.load_state_dict(torch.load(a.init)["model"])
+    pool = Pool(os.path.join(a.work, "synth"), os.path.join(a.work, "real_train.npz"), rng)
+    val = dict(np.load(os.path.join(a.work, "real_val.npz")))
+    ctc = nn.CTCLoss(blank=0, zero_infinity=True)
+    ce = nn.CrossEntropyLoss(ignore_index=-1)
+    print(f"params {sum(p.numel() for p in net.parameters())}, synth {len(pool.X) if pool.sx else 0}, real {len(pool.rx)}, "
+          f"val {len(val['y'])}", flush=True)
+    t0, tl, losses = time.time(), time.time(), []
+    while step < a.steps:
+        frac = step / a.steps
+        for g in opt.param_groups:
+            g["lr"] = a.lr * 0.5 * (1 + np.cos(np.pi * frac)) if step > 200 else a.lr * (step + 1) / 200
+        x, y, s = pool.batch(a.batch, a.real_start + (a.real_end - a.real_start) * frac)
+        xt = torch.from_numpy(x).float().unsqueeze(1)
+        targets = torch.tensor([k for t in y for k in encode(t)], dtype=torch.long)
+        tlen = torch.tensor([len(t) for t in y], dtype=torch.long)
+        logits, st = net(xt)
+        lp = logits.log_softmax(2).permute(1, 0, 2)
+        loss = ctc(lp, targets, torch.full((len(y),), lp.shape[0], dtype=torch.long), tlen)
+        loss = loss + 0.1 * ce(st, torch.from_numpy(s))
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+        opt.step()
+        step += 1
+        losses.append(loss.item())
+        if step % 100 == 0:
+            print(f"step {step} loss {np.mean(losses):.3f} lr {opt.param_groups[0]['lr']:.5f} "
+                  f"{(time.time() - tl) / 100 * 1000:.0f} ms/step", flush=True)
+            losses, tl = [], time.time()
+        if step % a.ckpt_every == 0 or step == a.steps:
+            n = pool.refresh()
+            if n:
+                print(f"synth pool now {len(pool.X)}", flush=True)
+            torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
+                        "widths": widths}, last + ".tmp")
+            os.replace(last + ".tmp", last)
+        if step % a.eval_every == 0 or step == a.steps:
+            r = evaluate(net, val)
+            score = (r["x"] + r["x_low"]) / 2
+            print(f"eval step {step}: held-out us-crops top-1 {r['x']:.3f} (at 64 px wide {r['x_low']:.3f}), "
+                  f"state {r['state']:.3f}, {time.time() - t0:.0f} s", flush=True)
+            if score >= best:
+                best = score
+                torch.save({"model": net.state_dict(), "step": step, "widths": widths, "val": {k: v for k, v in r.items() if k != "errors"}},
+                           os.path.join(a.work, "ckpt_best.pt"))
+                with open(os.path.join(a.work, "best_eval.json"), "w") as f:
+                    json.dump({"step": step, **r, "seconds": time.time() - t0, "synth": int(len(pool.X)) if pool.sx else 0,
+                               "real": int(len(pool.rx))}, f, indent=1)
+    print(f"done: {step} steps in {time.time() - t0:.0f} s, best {best:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Writes (or replaces) this model's entry in models/manifest.yaml, leaving every other entry
+and comment as it is: the block from `  NAME:` to the next two-space key is swapped as text.
+
+    /usr/bin/python3 scripts/train/update_manifest.py --model models/plate-rec-v1.onnx \
+        --eval scripts/train/work/eval.json --train-log scripts/train/work/train.log
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import ALPHABET, INPUT_H, INPUT_W, WORK  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def q(v):
+    """A YAML scalar: JSON is valid YAML for strings and numbers."""
+    return json.dumps(v)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--name", default="plate-rec-v1")
+    ap.add_argument("--model", default=os.path.join(ROOT, "models", "plate-rec-v1.onnx"))
+    ap.add_argument("--eval", default=os.path.join(WORK, "eval.json"))
+    ap.add_argument("--manifest", default=os.path.join(ROOT, "models", "manifest.yaml"))
+    ap.add_argument("--train-seconds", type=float, default=None)
+    ap.add_argument("--steps", type=int, default=None)
+    a = ap.parse_args()
+    sha = hashlib.sha256(open(a.model, "rb").read()).hexdigest()
+    commit = subprocess.run(["git", "log", "-1", "--format=%H", "--", "scripts/train"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip() or "uncommitted"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "scripts/train"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    ev = json.load(open(a.eval))
+    real = np.load(os.path.join(WORK, "real_train.npz"))
+    synth_dir = os.path.join(WORK, "synth")
+    n_synth = sum(int(np.load(os.path.join(synth_dir, f))["y"].shape[0]) for f in os.listdir(synth_dir) if f.startswith("shard_") and f.endswith(".npz") and ".tmp" not in f)
+    lines = [
+        f"  {a.name}:",
+        "    kind: reader",
+        f"    file: {os.path.basename(a.model)}",
+        f"    sha256: {sha}",
+        "    source:",
+        "      package: alpr-edge",
+        f"      version: {q(commit[:12] + (' (+local changes)' if dirty else ''))}",
+        "      upstream: trained in this project by scripts/train/run-all.sh (issue 5)",
+        "    licence: project's own (trained by alpr-edge; no third-party weights)",
+        "    input:",
+        "      name: image",
+        f"      shape: [-1, 1, {INPUT_H}, {INPUT_W}]   # N, grey 0..255 (normalised inside the graph)",
+        "      layout: NCHW",
+        "    output:",
+        "      name: chars",
+        "      shape: [-1, 32, 37]   # N, T, blank + alphabet (softmax); second output `state`: [-1, 51]",
+        f"    alphabet: {q(ALPHABET)}",
+        "    training:",
+        f"      code_commit: {q(commit)}",
+        f"      code_dirty: {q(bool(dirty))}",
+        "      data:",
+        f"        synthetic_plates: {n_synth}   # scripts/train/synth.py, rendered once, then seen many times",
+        f"        openalpr_us_crops_train: {int(real['n_us'])}   # ~90 % of openalpr-us-crops (common.is_val false)",
+        f"        openalpr_eu_plates: {int(real['n_eu'])}",
+        f"        real_augmented_samples: {int(real['x'].shape[0])}",
+        "        never_trained_on: openalpr-us-dev (validation only)",
+    ]
+    if a.steps:
+        lines.append(f"      steps: {a.steps}")
+    if a.train_seconds:
+        lines.append(f"      train_seconds_on_2_core_cpu: {int(a.train_seconds)}")
+    lines += [
+        "      scores:",
+        f"        heldout_us_crops_top1: {ev['us_crops_heldout']['top1']:.3f}   # n={ev['us_crops_heldout']['n']}",
+        f"        heldout_us_crops_64px_top1: {ev['us_crops_heldout_64px']['top1']:.3f}",
+        f"        heldout_us_crops_state_accuracy: {ev['state_accuracy_heldout']:.3f}",
+        f"        us_dev_gt_boxes_top1: {ev['us_dev_gt_boxes']['top1']:.3f}   # reader alone on ground-truth boxes, n={ev['us_dev_gt_boxes']['n']}",
+    ]
+    block = "\n".join(lines) + "\n"
+    text = open(a.manifest).read()
+    pat = re.compile(rf"^  {re.escape(a.name)}:\n(?:(?:    .*|\s*)\n)*", re.M)
+    if pat.search(text):
+        text = pat.sub(lambda _: block, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n" + block
+    open(a.manifest, "w").write(text)
+    print(f"manifest: {a.name} sha256 {sha[:12]}… commit {commit[:12]}")
+
+
+if __name__ == "__main__":
+    main()
