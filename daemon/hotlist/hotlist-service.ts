@@ -103,10 +103,21 @@ export class HotlistService implements ActiveListProvider {
   async start(signal: AbortSignal): Promise<void> {
     this.stopCtl = new AbortController();
     const stop = AbortSignal.any([signal, this.stopCtl.signal]);
+    await this.load(stop);
+    if (stop.aborted) return;
+    this.runPendingLocalRetro();
+    this.loop = this.run(stop);
+  }
+
+  /**
+   * Puts the last good version of each source (from the cache) and the local entries in use,
+   * without fetching anything. start() calls it; so does the CLI before a one-off sync.
+   */
+  async load(signal?: AbortSignal): Promise<void> {
     this.reloadLocal(false);
     const now = this.deps.clock.now();
     for (const s of this.syncers) {
-      if (stop.aborted) return;
+      if (signal?.aborted) return;
       try {
         const list = s.loadCached();
         if (list) this.loaded.set(s.source.id, list);
@@ -118,8 +129,6 @@ export class HotlistService implements ActiveListProvider {
       }
     }
     this.rebuild();
-    this.runPendingLocalRetro();
-    this.loop = this.run(stop);
   }
 
   async stop(): Promise<void> {
@@ -179,16 +188,33 @@ export class HotlistService implements ActiveListProvider {
     return this.status().sources.map((s) => ({ source: s.id, version: s.version, entries: s.entries, age_s: s.age_s, stale: s.stale }));
   }
 
-  /** Adds a local entry (the caller has checked the actor is authorised and trained) and runs its retro match. */
-  addLocalEntry(actor: Actor, input: LocalEntryInput): LocalEntryRecord {
-    const rec = this.local.add(actor, input, this.deps.clock.now());
+  /**
+   * Adds a local entry and runs its retro match. The caller has checked that the actor is an
+   * authorised, trained user (policy 424.3(b),(e)); `audit` runs in the same transaction as the
+   * insert, so the entry and its audit record commit together.
+   */
+  addLocalEntry(actor: Actor, input: LocalEntryInput, audit?: (rec: LocalEntryRecord) => void): LocalEntryRecord {
+    const rec = this.deps.db
+      .transaction(() => {
+        const r = this.local.add(actor, input, this.deps.clock.now());
+        audit?.(r);
+        return r;
+      })
+      .immediate();
     this.deps.log.info({ entry: rec.id, user: actor.username, category: rec.entry.category }, 'local hotlist entry added');
     this.reloadLocal(true);
     return rec;
   }
 
-  removeLocalEntry(actor: Actor, id: string): boolean {
-    const ok = this.local.remove(actor, id, this.deps.clock.now());
+  /** Stamps a local entry removed; `audit` runs in the same transaction, only when something was removed. */
+  removeLocalEntry(actor: Actor, id: string, audit?: () => void): boolean {
+    const ok = this.deps.db
+      .transaction(() => {
+        const removed = this.local.remove(actor, id, this.deps.clock.now());
+        if (removed) audit?.();
+        return removed;
+      })
+      .immediate();
     if (ok) this.deps.log.info({ entry: id, user: actor.username }, 'local hotlist entry removed');
     this.reloadLocal(false);
     return ok;
