@@ -9,7 +9,9 @@ import { evidenceCommand } from './evidence.js';
 import { releasesCommand } from './releases.js';
 import { recordsCommand } from './records.js';
 import { auditCommand } from './audit.js';
+import { hotlistCommand } from './hotlist.js';
 
 /** Every subcommand, in the order `--help` lists them. Add a line here for a new one. */
 export const commands: CliCommand[] = [checkConfigCommand, evalCommand,
-  usersCommand, searchCommand, hitsCommand, holdsCommand, evidenceCommand, releasesCommand, recordsCommand, auditCommand];
+  usersCommand, searchCommand, hitsCommand, holdsCommand, evidenceCommand, releasesCommand, recordsCommand, auditCommand,
+  hotlistCommand];
