@@ -52,7 +52,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const clog = log.child({ component: 'camera', camera: camera.id });
     const pipeline = new CameraPipeline(camera, config.pipeline, analyzer, sink, clock, clog.child({ component: 'pipeline' }));
-    const source = new FfmpegFrameSource(camera, { log: clog, clock });
+    const source = new FfmpegFrameSource(camera, { log, clock });
     pipelines.set(camera.id, pipeline);
     sources.set(camera.id, source);
     services.push({
@@ -72,7 +72,13 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   return {
     // The database closes last: every other service may still write while it stops.
     services: [
-      { name: 'database', start: () => {}, stop: () => db.close() },
+      {
+        name: 'database',
+        start: () => {},
+        stop: () => {
+          db.close();
+        },
+      },
       { name: 'vision', start: () => {}, stop: () => analyzer.close() },
       ...services,
     ],

@@ -54,6 +54,7 @@ createInterface({ input: daemon.stdout }).on('line', (line) => {
   } catch {
     return console.log(line);
   }
+  if (rec.msg === 'file source finished') setTimeout(() => daemon.kill('SIGTERM'), 2000);
   if (rec.msg === 'plate read') {
     seen.push(rec.plate);
     console.log(`READ  ${rec.plate.padEnd(9)} state=${rec.state ?? '??'}  confidence=${rec.confidence}  frames=${rec.frames}  camera=${rec.camera}`);
@@ -63,7 +64,8 @@ createInterface({ input: daemon.stdout }).on('line', (line) => {
   }
 });
 
-// Let the clip play once (plus time for the last vehicle's read), then stop as systemd would.
+// The clip plays once; the daemon is stopped as systemd would when the file ends (or, at the
+// latest, after the clip's length plus a margin).
 const stopAfter = (truth.duration_s + 6) * 1000;
 const timer = setTimeout(() => daemon.kill('SIGTERM'), stopAfter);
 daemon.on('exit', (code, signal) => {

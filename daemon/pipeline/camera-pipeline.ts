@@ -89,8 +89,8 @@ export class CameraPipeline {
     let plates;
     try {
       // The analyzer may transfer the buffer it is given to a worker thread; the pipeline keeps
-      // its own pixels for the evidence crop.
-      const input = roi ? cropRaw(image, roi) : { ...image, data: image.data.slice() };
+      // its own pixels for the evidence crop. (A Buffer's slice() is a view, not a copy.)
+      const input = roi ? cropRaw(image, roi) : { ...image, data: new Uint8Array(image.data) };
       plates = await this.analyzer.analyze(input);
     } catch (err) {
       this.stats.errors++;
