@@ -30,9 +30,10 @@ export function mergeLineBoxes(dets: Detection[], maxGapRatio = 0.9): Detection[
   return sorted;
 }
 
-function sameLine(a: Box, b: Box, maxGapRatio: number): boolean {
+/** Two boxes of similar height on one line with at most `maxGapRatio` heights between them. */
+export function sameLine(a: Box, b: Box, maxGapRatio: number, minHeightRatio = 0.6): boolean {
   const hMin = Math.min(a.h, b.h), hMax = Math.max(a.h, b.h);
-  if (hMin < 0.6 * hMax) return false;
+  if (hMin < minHeightRatio * hMax) return false;
   const vOverlap = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
   if (vOverlap < 0.6 * hMin) return false;
   const gap = Math.max(a.x, b.x) - Math.min(a.x + a.w, b.x + b.w);
