@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+const dataset = resolve(root, '../shared/datasets/openalpr-us-dev');
+const present = existsSync(dataset);
+if (!present) console.log(`skipping the eval dataset test: ${dataset} is absent (it is not part of a fresh clone)`);
+
+// A real process (bin/alpr-edge.js under tsx), because onnxruntime-node cannot run inside
+// jest's VM realm; it is also the command a technician types.
+(present ? describe : describe.skip)('alpr-edge eval on a few openalpr-us-dev photos', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'alpr-eval-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints recall, top-1/top-5 and timing, and writes one CSV row per image', async () => {
+    const csv = join(dir, 'rows.csv');
+    const { stdout } = await run(process.execPath, ['bin/alpr-edge.js', 'eval', '--dataset', dataset, '--limit', '6', '--csv', csv], { cwd: root, timeout: 60_000 });
+    expect(stdout).toMatch(/: 6 images, detector ppocr-v4-det at 960 px/);
+    const m = /detection recall ([\d.]+) %\s+top-1 ([\d.]+) %\s+top-5 ([\d.]+) %/.exec(stdout);
+    expect(m).not.toBeNull();
+    const [recall, top1, top5] = m!.slice(1).map(Number) as [number, number, number];
+    // 6 photos: a loose floor that still fails when the path is broken (full-set figures are in the report).
+    expect(recall).toBeGreaterThanOrEqual(66);
+    expect(top1).toBeGreaterThanOrEqual(33);
+    expect(top5).toBeGreaterThanOrEqual(top1);
+    expect(stdout).toMatch(/detect median \d+ ms, p90 \d+ ms; read median \d+ ms/);
+    const lines = (await readFile(csv, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('image,reader,truth,read,detected,top1,top5,candidates,other_plates,width,height,detect_ms,read_ms');
+    expect(lines).toHaveLength(7);
+    expect(lines[1]).toMatch(/^[^,]+\.jpg,ppocr-v4-rec,[A-Z0-9]+,/);
+  });
+
+  it('names the flag when a reader is unknown', async () => {
+    const err = await run(process.execPath, ['bin/alpr-edge.js', 'eval', '--dataset', dataset, '--reader', 'nope'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    expect((err as { code: number }).code).toBe(78);
+    expect((err as { stderr: string }).stderr).toMatch(/vision\.reader: unknown reader "nope".*available: ppocr-v4-rec/);
+  });
+});
