@@ -74,9 +74,14 @@ export function searchReads(db: Db, q: ReadQuery): { reads: StoredRead[]; trunca
     where.push(`camera_id IN (${q.cameras.map(() => '?').join(', ')})`);
     params.push(...q.cameras);
   }
-  const rows = db
-    .prepare(`SELECT * FROM reads WHERE rowid IN (SELECT rowid FROM ${source} WHERE ${where.join(' AND ')}) ORDER BY last_seen DESC LIMIT ?`)
-    .all(...params, limit + 1) as ReadRow[];
+  // Match and order inside the index (plate, last_seen, rowid), then fetch only the rows shown:
+  // a partial plate can match tens of thousands of reads, and fetching each to sort them costs more
+  // than the scan itself.
+  const ids = db
+    .prepare(`SELECT rowid AS rowid FROM ${source} WHERE ${where.join(' AND ')} ORDER BY last_seen DESC LIMIT ?`)
+    .all(...params, limit + 1) as { rowid: number }[];
+  const byRowid = db.prepare('SELECT * FROM reads WHERE rowid = ?');
+  const rows = ids.map((r) => byRowid.get(r.rowid) as ReadRow);
   return { reads: rows.slice(0, limit).map(toStoredRead), truncated: rows.length > limit };
 }
 

@@ -7,6 +7,7 @@ import { HoldStore } from '../store/holds.js';
 import { PurgeRecordStore, type PurgeRecord } from '../store/purge-records.js';
 import type { RetentionConfig } from './config.js';
 import { cutoffFor, decide, DAY_MS, type ReadFacts } from './retention-policy.js';
+import { checkpointerFor, type Checkpointer } from './wal-checkpointer.js';
 
 export interface RetentionJobDeps {
   db: Db;
@@ -15,12 +16,34 @@ export interface RetentionJobDeps {
   /** access.audit_retention_days: the audit log's own, much longer, retention. */
   auditRetentionDays: number;
   log: Logger;
+  /** Where WAL checkpoints run; default: a worker thread with its own connection (see wal-checkpointer.ts). */
+  checkpointer?: Checkpointer;
+  /** Called after each scheduled run (the record, or the error), e.g. for health metrics. */
+  onRunFinished?: (result: PurgeRecord | Error) => void;
 }
+
+/** Batches between WAL checkpoints: keeps the WAL to a few MB so no commit ever triggers a large one. */
+const CHECKPOINT_EVERY = 4;
 
 const SYSTEM = { username: 'system', role: 'system' } as const;
 
-/** Lets other work on this thread (ingest, MQTT, HTTP) run between batches. */
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+interface PurgeTotals {
+  reads: number;
+  crops: number;
+  hits: number;
+  held: number;
+  batches: number;
+  longestMs: number;
+  longestCheckpointMs: number;
+  outcome: PurgeRecord['outcome'];
+}
+
+/**
+ * Lets other work run between batches: this thread's event loop (ingest, MQTT, HTTP), and writers
+ * on other connections, whose busy handler polls at growing intervals (1, 2, 5, 10, 15, 20, 25 ms)
+ * and would otherwise keep missing the short moments the lock is free.
+ */
+const pause = (ms: number): Promise<void> => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
 
 /**
  * The 21-day purge (policy 424.4): at start and every `interval_minutes`, deletes reads (their
@@ -65,27 +88,72 @@ export class RetentionJob {
 
   private async runSafely(signal: AbortSignal): Promise<void> {
     try {
-      await this.runOnce(this.deps.clock.now(), signal);
+      const record = await this.runOnce(this.deps.clock.now(), signal);
+      this.deps.onRunFinished?.(record);
     } catch (err) {
       this.log.error({ err }, 'purge run failed; the next run retries');
+      this.deps.onRunFinished?.(err as Error);
     }
   }
 
-  /** One purge pass as of `now`. Exposed for tests and `alpr-edge` maintenance. */
+  /** One purge pass as of `now`. Exposed for tests and the bench. */
   async runOnce(now: number, signal?: AbortSignal): Promise<PurgeRecord> {
     const { db, config } = this.deps;
     const cutoff = cutoffFor(now, config.days);
+    const startedAt = performance.now();
+    const checkpointer = this.deps.checkpointer ?? checkpointerFor(db);
+    // While the purge runs, no commit on this connection (ours or ingest's) checkpoints inline:
+    // the checkpointer does it between batches, off the event loop.
+    const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    db.pragma('wal_autocheckpoint = 0');
+    try {
+      const totals = await this.deleteExpired(cutoff, checkpointer, signal);
+      const saved = this.recordRun(now, cutoff, startedAt, totals);
+      this.trimAuditLogAndSessions(now);
+      // Copy the rest back, then let the WAL file shrink to nothing.
+      await checkpointer.checkpoint('PASSIVE');
+      const truncate = await checkpointer.checkpoint('TRUNCATE');
+      this.log.info({ ...saved, longest_checkpoint_ms: Math.round(totals.longestCheckpointMs), wal_truncated: !truncate.busy }, 'purge run finished');
+      return saved;
+    } finally {
+      db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+      if (!this.deps.checkpointer) await checkpointer.close();
+    }
+  }
+
+  private recordRun(now: number, cutoff: number, startedAt: number, totals: PurgeTotals): PurgeRecord {
+    const { db, config } = this.deps;
+    const oldest = (db.prepare('SELECT min(last_seen) AS t FROM reads').get() as { t: number | null }).t;
+    const record: PurgeRecord = {
+      startedAt: now, finishedAt: now + Math.round(performance.now() - startedAt), windowDays: config.days, cutoff,
+      readsDeleted: totals.reads, cropsDeleted: totals.crops, hitsDeleted: totals.hits, keptUnderHold: totals.held,
+      oldestRemaining: oldest, batches: totals.batches, longestBatchMs: Math.round(totals.longestMs * 100) / 100, outcome: totals.outcome,
+    };
+    return db.transaction(() => {
+      const r = new PurgeRecordStore(db).add(record);
+      new AuditLog(db).append({
+        at: now, ...SYSTEM, action: 'purge', outcome: 'allowed', resultCount: r.readsDeleted,
+        query: { window_days: config.days, cutoff },
+        detail: { purge_id: r.id, crops_deleted: r.cropsDeleted, hits_deleted: r.hitsDeleted, kept_under_hold: r.keptUnderHold, oldest_remaining: oldest, outcome: r.outcome },
+      });
+      return r;
+    }).immediate();
+  }
+
+  /** Walks expired reads oldest first with a (last_seen, rowid) cursor, so held reads are passed once, not re-read. */
+  private async deleteExpired(cutoff: number, checkpointer: Checkpointer, signal?: AbortSignal): Promise<PurgeTotals> {
+    const { db, config } = this.deps;
     const holds = new HoldStore(db);
-    const holdFacts = { ranges: holds.activeRanges() };
+    const ranges = holds.activeRanges();
     const nextBatch = db.prepare(`SELECT rowid AS rowid, id, plate, camera_id, last_seen FROM reads
       WHERE last_seen < ? AND (last_seen > ? OR (last_seen = ? AND rowid > ?)) ORDER BY last_seen, rowid LIMIT ?`);
-    const startedAt = performance.now();
     let cursor = { lastSeen: -Infinity, rowid: 0 };
-    const totals = { reads: 0, crops: 0, hits: 0, held: 0, batches: 0, longestMs: 0 };
-    let outcome: PurgeRecord['outcome'] = 'complete';
-
+    const totals: PurgeTotals = { reads: 0, crops: 0, hits: 0, held: 0, batches: 0, longestMs: 0, longestCheckpointMs: 0, outcome: 'complete' };
     for (;;) {
-      if (signal?.aborted) { outcome = 'stopped'; break; }
+      if (signal?.aborted) {
+        totals.outcome = 'stopped';
+        break;
+      }
       const rows = nextBatch.all(cutoff, cursor.lastSeen, cursor.lastSeen, cursor.rowid, config.batch_size) as
         { rowid: number; id: string; plate: string; camera_id: string; last_seen: number }[];
       if (rows.length === 0) break;
@@ -95,44 +163,25 @@ export class RetentionJob {
       const heldIds = holds.heldAmong(facts.map((f) => f.id));
       const discard: number[] = [];
       for (const f of facts) {
-        const d = decide(f, cutoff, { heldIds, ranges: holdFacts.ranges });
+        const d = decide(f, cutoff, { heldIds, ranges });
         if (d === 'discard') discard.push(f.rowid);
         else if (d === 'held') totals.held++;
       }
       if (discard.length) {
         const t0 = performance.now();
         const counted = this.deleteBatch(discard);
-        const ms = performance.now() - t0;
-        totals.longestMs = Math.max(totals.longestMs, ms);
+        totals.longestMs = Math.max(totals.longestMs, performance.now() - t0);
         totals.reads += counted.reads;
         totals.crops += counted.crops;
         totals.hits += counted.hits;
         totals.batches++;
-        if (totals.batches % 50 === 0) db.pragma('wal_checkpoint(PASSIVE)');
+        if (totals.batches % CHECKPOINT_EVERY === 0) {
+          totals.longestCheckpointMs = Math.max(totals.longestCheckpointMs, (await checkpointer.checkpoint('PASSIVE')).ms);
+        }
       }
-      await yieldToEventLoop();
+      await pause(config.pause_ms);
     }
-
-    const oldest = (db.prepare('SELECT min(last_seen) AS t FROM reads').get() as { t: number | null }).t;
-    const record: PurgeRecord = {
-      startedAt: now, finishedAt: now + Math.round(performance.now() - startedAt), windowDays: config.days, cutoff,
-      readsDeleted: totals.reads, cropsDeleted: totals.crops, hitsDeleted: totals.hits, keptUnderHold: totals.held,
-      oldestRemaining: oldest, batches: totals.batches, longestBatchMs: Math.round(totals.longestMs * 100) / 100, outcome,
-    };
-    const saved = db.transaction(() => {
-      const r = new PurgeRecordStore(db).add(record);
-      new AuditLog(db).append({
-        at: now, ...SYSTEM, action: 'purge', outcome: 'allowed', resultCount: r.readsDeleted,
-        query: { window_days: config.days, cutoff },
-        detail: { purge_id: r.id, crops_deleted: r.cropsDeleted, hits_deleted: r.hitsDeleted, kept_under_hold: r.keptUnderHold, oldest_remaining: oldest, outcome },
-      });
-      return r;
-    }).immediate();
-    this.trimAuditLogAndSessions(now);
-    // PASSIVE never blocks ingest; the pages freed by the purge are reused by later writes.
-    db.pragma('wal_checkpoint(PASSIVE)');
-    this.log.info({ ...record, id: saved.id }, 'purge run finished');
-    return saved;
+    return totals;
   }
 
   private deleteBatch(rowids: number[]): { reads: number; crops: number; hits: number } {

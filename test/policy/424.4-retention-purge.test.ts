@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { RetentionJob } from '../../daemon/retention/retention-job.js';
 import { cutoffFor, decide, globMatches } from '../../daemon/retention/retention-policy.js';
 import { retentionConfigSchema } from '../../daemon/retention/config.js';
@@ -7,6 +8,14 @@ import { PurgeRecordStore } from '../../daemon/store/purge-records.js';
 import { ManualClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
 import { addHit, addRead, tempDb, DAY, NOW } from './fixture.js';
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 const none = { heldIds: new Set<string>(), ranges: [] };
 const read = (over: Partial<{ id: string; plate: string; cameraId: string; lastSeen: number }> = {}) => ({ id: 'r', plate: 'ABC123', cameraId: 'front', lastSeen: NOW - 22 * DAY, ...over });
@@ -47,7 +56,7 @@ describe('424.4 retention policy (pure)', () => {
 describe('424.4 retention job', () => {
   let t: ReturnType<typeof tempDb>;
   const job = (batch = 10) =>
-    new RetentionJob({ db: t.db, clock: new ManualClock(NOW), config: { days: 21, batch_size: batch, interval_minutes: 60 }, auditRetentionDays: 1095, log: silentLogger() });
+    new RetentionJob({ db: t.db, clock: new ManualClock(NOW), config: { days: 21, batch_size: batch, pause_ms: 0, interval_minutes: 60 }, auditRetentionDays: 1095, log: silentLogger() });
   beforeEach(() => (t = tempDb()));
   afterEach(() => t.close());
 
@@ -67,6 +76,7 @@ describe('424.4 retention job', () => {
     expect(t.db.prepare('SELECT count(*) AS n FROM hits').get()).toEqual({ n: 1 });
     expect(new PurgeRecordStore(t.db).between(0, NOW + 1)).toHaveLength(1);
     expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ username: 'system', action: 'purge', resultCount: 1 });
+    expect(statSync(`${t.file}-wal`).size).toBe(0); // checkpointed and truncated
   });
 
   it('purges a read once its hold is released', async () => {
@@ -93,14 +103,20 @@ describe('424.4 retention job', () => {
 
   it('runs at start and again every interval until stopped', async () => {
     const clock = new ManualClock(NOW);
-    const j = new RetentionJob({ db: t.db, clock, config: { days: 21, batch_size: 10, interval_minutes: 60 }, auditRetentionDays: 1095, log: silentLogger() });
+    let finished = 0;
+    const j = new RetentionJob({ db: t.db, clock, config: { days: 21, batch_size: 10, pause_ms: 0, interval_minutes: 60 }, auditRetentionDays: 1095, log: silentLogger(), onRunFinished: () => finished++ });
+    const runs = (): number => finished;
     j.start();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(new PurgeRecordStore(t.db).between(0, NOW + 2 * 3_600_000)).toHaveLength(1);
-    clock.advance(60 * 60_000);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(new PurgeRecordStore(t.db).between(0, NOW + 2 * 3_600_000)).toHaveLength(2);
+    await waitFor(() => runs() === 1);
+    clock.advance(59 * 60_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runs()).toBe(1);
+    clock.advance(60_000);
+    await waitFor(() => runs() === 2);
     await j.stop();
+    clock.advance(60 * 60_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runs()).toBe(2);
   });
 
   it('trims the audit log only past its own (multi-year) retention, keeping the chain verifiable', async () => {

@@ -36,7 +36,7 @@ describe('424.5(e) audit report', () => {
     const auth = new Authenticator(t.db, { ...defaultAccessConfig, lockout_after_failures: 2 });
     await auth.login('deputy', PASSWORD, NOW);
     for (let i = 0; i < 2; i++) await auth.login('lapsed', 'bad password 1', NOW).catch(() => undefined);
-    await new RetentionJob({ db: t.db, clock: new ManualClock(NOW), config: { days: 21, batch_size: 100, interval_minutes: 60 }, auditRetentionDays: 1095, log: silentLogger() }).runOnce(NOW);
+    await new RetentionJob({ db: t.db, clock: new ManualClock(NOW), config: { days: 21, batch_size: 100, pause_ms: 0, interval_minutes: 60 }, auditRetentionDays: 1095, log: silentLogger() }).runOnce(NOW);
   }
 
   it('reports searches by user and purpose, hits and verifications, holds, purges, releases, requests, logins, lockouts and lapsed training', async () => {
