@@ -23,7 +23,7 @@ export interface GovernanceBench {
   reads: number;
   insertSeconds: number;
   searches: { pattern: string; medianMs: number; maxMs: number; results: number }[];
-  purge: { baselineMaxMs: number; seconds: number; deleted: number; batches: number; longestBatchMs: number; ingestInserts: number; ingestMaxStallMs: number; ingestP99Ms: number };
+  purge: { baselineMaxMs: number; seconds: number; deleted: number; batches: number; longestBatchMs: number; ingestInserts: number; ingestMaxStallMs: number; ingestP99Ms: number; ingestP999Ms: number; ingestOver50: number; controlMaxMs: number; controlOver50: number };
 }
 
 const DAY = 86_400_000;
@@ -67,18 +67,22 @@ export async function benchGovernance(opts: { reads?: number; log?: (line: strin
     const baseline = await stopInserter(idle);
     log(`  ingest with no purge running (baseline on this machine, ${baseline.count} inserts): longest ${round(baseline.max)} ms, p99 ${round(baseline.p99)} ms`);
     const worker = startInserter(file, later, 0);
+    const control = startControl();
     await new Promise((r) => setTimeout(r, 300));
     const job = new RetentionJob({ db, clock: new ManualClock(later), config: defaultRetentionConfig, auditRetentionDays: 1095, log: silentLogger() });
     const p0 = performance.now();
     const rec = await job.runOnce(later);
     const seconds = (performance.now() - p0) / 1000;
     const ingest = await stopInserter(worker);
+    const noise = await stopInserter(control);
     const purge = {
       baselineMaxMs: round(baseline.max), seconds: round(seconds), deleted: rec.readsDeleted, batches: rec.batches, longestBatchMs: rec.longestBatchMs,
-      ingestInserts: ingest.count, ingestMaxStallMs: round(ingest.max), ingestP99Ms: round(ingest.p99),
+      ingestInserts: ingest.count, ingestMaxStallMs: round(ingest.max), ingestP99Ms: round(ingest.p99), ingestP999Ms: round(ingest.p999),
+      ingestOver50: ingest.over50, controlMaxMs: round(noise.max), controlOver50: noise.over50,
     };
     log(`  purge of ${rec.readsDeleted.toLocaleString('en-US')} expired reads: ${purge.seconds} s in ${rec.batches} batches, longest batch ${rec.longestBatchMs} ms`);
-    log(`  ingest during the purge (worker thread, own connection, ${ingest.count} inserts): longest stall ${purge.ingestMaxStallMs} ms, p99 ${purge.ingestP99Ms} ms (target <= 50 ms)`);
+    log(`  ingest during the purge (worker thread, own connection, ${ingest.count} inserts): longest stall ${purge.ingestMaxStallMs} ms, p99.9 ${purge.ingestP999Ms} ms, p99 ${purge.ingestP99Ms} ms, ${ingest.over50} over 50 ms (target <= 50 ms)`);
+    log(`  control (CPU-only worker, no database, same period): longest ${purge.controlMaxMs} ms, ${noise.over50} of ${noise.count} over 50 ms: scheduling noise of this machine, not the purge`);
     db.close();
     return { reads: n, insertSeconds: round(insertSeconds), searches, purge };
   } finally {
@@ -86,7 +90,8 @@ export async function benchGovernance(opts: { reads?: number; log?: (line: strin
   }
 }
 
-function fill(db: Db, n: number, now: number): void {
+/** Stores `n` synthetic reads (7-character plates, 4 cameras) spread over the 21 days before `now`. */
+export function fill(db: Db, n: number, now: number): void {
   const insRead = db.prepare(`INSERT INTO reads (id, camera_id, plate, state, confidence, alternatives, first_seen, last_seen, frames,
     box_x, box_y, box_w, box_h, frame_w, frame_h, location_text, lat, lon, created_at)
     VALUES (?, ?, ?, 'CO', 0.9, '[]', ?, ?, 4, 10, 20, 120, 40, 1920, 1080, 'US-6', ?, ?, ?)`);
@@ -144,11 +149,14 @@ function startInserter(file: string, now: number, autoCheckpoint: number): Worke
   return new Worker(code, { eval: true, workerData: { file, now, sqlitePath, autoCheckpoint, prefix: `live-${autoCheckpoint}-` } });
 }
 
-function stopInserter(w: Worker): Promise<{ count: number; max: number; p99: number }> {
+interface Timings { count: number; max: number; p99: number; p999: number; over50: number }
+
+function stopInserter(w: Worker): Promise<Timings> {
   return new Promise((resolve, reject) => {
     w.once('message', (times: number[]) => {
       const sorted = [...times].sort((a, b) => a - b);
-      resolve({ count: times.length, max: sorted[sorted.length - 1] ?? 0, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0 });
+      const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+      resolve({ count: times.length, max: at(1), p99: at(0.99), p999: at(0.999), over50: times.filter((t) => t > 50).length });
       void w.terminate();
     });
     w.once('error', reject);
@@ -156,9 +164,35 @@ function stopInserter(w: Worker): Promise<{ count: number; max: number; p99: num
   });
 }
 
+/**
+ * The control: a worker timing a fixed ~0.1 ms piece of pure CPU work every 5 ms, touching no
+ * database. What it sees beyond 0.1 ms is the machine's scheduling noise, not the purge.
+ */
+function startControl(): Worker {
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    const { performance } = require('node:perf_hooks');
+    const { createHash } = require('node:crypto');
+    const buf = Buffer.alloc(4096, 3);
+    const times = [];
+    let stop = false;
+    parentPort.on('message', () => { stop = true; });
+    (function tick() {
+      if (stop) { parentPort.postMessage(times); return; }
+      const s = performance.now();
+      for (let i = 0; i < 20; i++) createHash('sha256').update(buf).digest();
+      times.push(performance.now() - s);
+      setTimeout(tick, 5);
+    })();`;
+  return new Worker(code, { eval: true });
+}
+
 const round = (x: number): number => Math.round(x * 10) / 10;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const reads = process.argv[2] ? Number(process.argv[2]) : undefined;
-  await benchGovernance({ reads });
+  benchGovernance({ reads }).catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 }
