@@ -50,8 +50,8 @@ export class AuditedAccess {
   /**
    * Runs `work` for `user` if their role and training allow `action` and (for data actions) a
    * purpose is given; audits the outcome in the same transaction. `write` work takes the write
-   * lock up front; read work starts deferred (so a long search never blocks ingest in another
-   * process) and is retried if another writer got in before its audit entry.
+   * lock up front; read work starts deferred (so a search does not block ingest in another
+   * process) and, if another writer committed before its audit entry, is rerun holding the lock.
    */
   perform<T>(
     user: AuthenticatedUser,
@@ -81,7 +81,9 @@ export class AuditedAccess {
           this.audit.append({ ...base, outcome: 'allowed', resultCount: out.count, detail: out.detail });
           return out.value;
         });
-        return mode === 'write' ? tx.immediate() : tx();
+        // A deferred read loses its snapshot if another process (the daemon's ingest) commits
+        // before the audit entry is written; the retry takes the write lock up front instead.
+        return mode === 'write' || attempt > 0 ? tx.immediate() : tx();
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code && BUSY.has(code) && attempt < 5) continue;

@@ -81,3 +81,28 @@ describe('424.5(b) audited access and a tamper-evident log', () => {
     expect(audit.between(0, NOW + 1).filter((e) => e.username === 'other').map((e) => e.outcome)).toEqual(['failed']);
   });
 });
+
+describe('424.5(b) audited access beside a writing daemon', () => {
+  it('still audits and answers a search when another connection commits during it', async () => {
+    const t = tempDb();
+    try {
+      const access = new AuditedAccess(t.db, new ManualClock(NOW));
+      addRead(t.db, { plate: 'ABC123', at: NOW - 1000 });
+      const op = await addUser(t.db, 'deputy', 'operator');
+      const other = (await import('../../daemon/store/database.js')).openDatabase(t.file);
+      let interfered = 0;
+      const r = access.perform(op, 'search', purpose, { kind: 'test' }, () => {
+        // The daemon's ingest commits between this search's read and its audit entry (first try only).
+        const n = (t.db.prepare('SELECT count(*) AS n FROM reads').get() as { n: number }).n;
+        if (interfered++ === 0) addRead(other, { plate: 'NEW999', at: NOW });
+        return { value: 'ok', count: n };
+      });
+      other.close();
+      expect(r).toBe('ok');
+      expect(interfered).toBe(2);
+      expect(new AuditLog(t.db).between(0, NOW + 1).map((e) => [e.action, e.outcome])).toEqual([['search', 'allowed']]);
+    } finally {
+      t.close();
+    }
+  });
+});
