@@ -7,6 +7,7 @@ describe('plate-likeness of a text line', () => {
     ['7ABC123', '7ABC123'],
     ['GWAGEN', 'GWAGEN'],
     ['123456', '123456'],
+    ['1B25790', '1B2:5790'],
   ])('accepts %s', (text, raw) => expect(rejectReason(text, raw)).toBeNull());
 
   it.each([

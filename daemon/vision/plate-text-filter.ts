@@ -8,8 +8,9 @@ export function rejectReason(text: string, raw: string): string | null {
   if (text.length < 2) return 'too short';
   if (text.length > 8) return 'too long';
   const r = raw.replace(/\s+/g, ' ').trim();
-  // Camera overlays: "12:34", "12:34:56", "2024-05-01", "05/01/24".
-  if (/\d\s?[:：]\s?\d/.test(r)) return 'clock overlay';
+  // Camera overlays: "12:34", "12:34:56", "2024-05-01", "05/01/24". A colon alone is not
+  // enough: round stickers between a Czech plate's groups read as one ("1B2:5790").
+  if (/(^|\D)\d{1,2}\s?[:：]\s?\d{2}(?!\d)/.test(r)) return 'clock overlay';
   if (/\d{1,4}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}/.test(r)) return 'date overlay';
   // Phone numbers: "555-1234", "(555) 123-4567", "555.123.4567" (digits only, with separators).
   if (/(^|[^0-9A-Za-z])\(?\d{3}\)?[\s.\-]\d{3,4}([\s.\-]\d{4})?($|[^0-9A-Za-z])/.test(` ${r} `) && !/[A-Za-z]/.test(r)) return 'phone number';

@@ -10,7 +10,11 @@ export interface PpocrDetectorOptions {
   /** The frame's long side is scaled to this (a multiple of 32). 960: 640 lost 13 points of recall. */
   longSide: number;
   db: DbOptions;
-  /** Most candidates handed to the reader per frame, best score first (bounds the read time). */
+  /**
+   * Most candidates handed to the reader per frame, tallest text first (bounds the read time):
+   * plate characters are the largest print on a vehicle. On us-dev, the 6 tallest kept the
+   * same recall as the 8 best-scored at two thirds of the read time.
+   */
   maxCandidates: number;
 }
 
@@ -30,7 +34,7 @@ export class PpocrDetector implements PlateDetector {
   ) {}
 
   static defaults(longSide = 960): PpocrDetectorOptions {
-    return { longSide, db: defaultDbOptions, maxCandidates: 8 };
+    return { longSide, db: defaultDbOptions, maxCandidates: 6 };
   }
 
   async detect(image: RgbImage): Promise<Detection[]> {
@@ -52,7 +56,7 @@ export class PpocrDetector implements PlateDetector {
     const dets: Detection[] = boxes.map((b) => ({ box: { x: b.x * fx, y: b.y * fy, w: b.w * fx, h: b.h * fy }, score: b.score }));
     return mergeLineBoxes(dets)
       .filter((d) => plateShaped(d.box))
-      .sort((a, b) => b.score - a.score)
+      .sort((a, b) => b.box.h - a.box.h)
       .slice(0, this.opts.maxCandidates);
   }
 }
