@@ -7,6 +7,7 @@ import { defaultModelsDir, loadManifest, verifyModel } from '../vision/manifest.
 import { buildDetector, buildReader, resolveModel } from '../vision/model-registry.js';
 import { loadDataset } from '../vision/eval-dataset.js';
 import { csvHeader, csvLine, runEval, type EvalSummary } from '../vision/eval-run.js';
+import { errorSummary } from '../vision/eval-errors.js';
 
 const HELP = `usage: alpr-edge eval --dataset DIR [options]
 
@@ -48,14 +49,19 @@ export const evalCommand: CliCommand = {
     csv?.write(`${csvHeader()}\n`);
     const bar = io.isTty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'eval [{bar}] {value}/{total} images | {eta}s left' }, cliProgress.Presets.shades_classic) : null;
     bar?.start(images.length, 0);
-    const { summaries } = await runEval(images, detector, readers, (row, i) => {
+    const { rows, summaries } = await runEval(images, detector, readers, (row, i) => {
       csv?.write(`${csvLine(row)}\n`);
       if (row.reader === readers[readers.length - 1]!.name) bar?.update(i + 1);
     });
     bar?.stop();
     if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ? reject(err) : resolve())));
     io.out(`dataset ${dir}: ${images.length} images, detector ${detEntry.name} at ${longSide} px`);
-    for (const s of summaries) io.out(formatSummary(s));
+    for (const s of summaries) {
+      io.out(formatSummary(s));
+      io.out('  commonest errors:');
+      for (const e of errorSummary(rows.filter((r) => r.reader === s.reader)).slice(0, 8))
+        io.out(`    ${String(e.count).padStart(3)}  ${e.kind}: ${e.examples.join(', ')}`);
+    }
     if (values['csv']) io.out(`per-image rows: ${values['csv']}`);
     return 0;
   },
