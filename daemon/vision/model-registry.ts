@@ -41,7 +41,7 @@ export function resolveModel(manifest: Manifest, kind: 'detector' | 'reader', na
   const factories = kind === 'detector' ? detectorFactories : readerFactories;
   const available = Object.keys(factories).filter((n) => manifest.models.get(n)?.kind === kind);
   const entry = manifest.models.get(name);
-  if (!(name in factories) || !entry || entry.kind !== kind) {
+  if (!Object.hasOwn(factories, name) || !entry || entry.kind !== kind) {
     const why = !entry ? `not in ${manifest.path}` : entry.kind !== kind ? `is a ${entry.kind}, not a ${kind}` : 'has no code in daemon/vision/model-registry.ts';
     const msg = `vision.${kind}: unknown ${kind} "${name}" (${why}); available: ${available.join(', ') || '(none)'}`;
     throw new ConfigError(msg);

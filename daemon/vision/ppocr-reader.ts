@@ -60,7 +60,7 @@ export class PpocrReader implements PlateReader {
   }
 
   /** The masked CTC decode of one region (exported for tests and diagnostics). */
-  async recognise(image: RgbImage, box: Box): Promise<CtcResult & { steps: number; width: number }> {
+  async recognise(image: RgbImage, box: Box): Promise<CtcResult & { drawnSteps: number }> {
     const drawW = Math.max(HEIGHT / 2, Math.min(Math.round((HEIGHT * box.w) / box.h), HEIGHT * this.opts.maxAspect));
     const inW = Math.ceil(drawW / 8) * 8;
     const input = sampleToTensor(image, box, inW, HEIGHT, drawW, HEIGHT, HALF, HALF, 0);
@@ -69,15 +69,15 @@ export class PpocrReader implements PlateReader {
     const out = result[this.session.outputNames[0]!]!;
     const [, steps, classes] = out.dims as number[];
     const decoded = ctcDecode(out.data as Float32Array, steps!, classes!, this.alphabet, this.dictionary);
-    // Time steps cover the padded width; remember the drawn fraction for box tightening.
-    return { ...decoded, steps: Math.round((steps! * drawW) / inW), width: steps! };
+    // Time steps cover the padded width; the drawn part maps back onto the box (tightening).
+    return { ...decoded, drawnSteps: Math.round((steps! * drawW) / inW) };
   }
 }
 
 /** Narrows the box to the span of the decoded characters (plus a character's margin). */
-function tighten(box: Box, d: CtcResult & { steps: number }, frameW: number): Box {
-  if (d.spans.length === 0 || d.steps <= 0) return box;
-  const per = box.w / d.steps;
+function tighten(box: Box, d: CtcResult & { drawnSteps: number }, frameW: number): Box {
+  if (d.spans.length === 0 || d.drawnSteps <= 0) return box;
+  const per = box.w / d.drawnSteps;
   const first = d.spans[0]![0];
   const last = d.spans[d.spans.length - 1]![1];
   const margin = Math.max(2, (last - first) / Math.max(1, d.spans.length));
