@@ -27,6 +27,9 @@ const entrySchema = z
     input: tensorSchema,
     output: tensorSchema.optional(),
     labels: z.object({ file: z.string().min(1), sha256: sha256Schema }).strict().optional(),
+    // Models the project trains itself (issue 5) record their output alphabet and how they were made.
+    alphabet: z.string().optional(),
+    training: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

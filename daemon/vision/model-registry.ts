@@ -5,6 +5,7 @@ import type { PlateDetector, PlateReader } from './ports.js';
 import { openSession } from './onnx-session.js';
 import { PpocrDetector } from './ppocr-detector.js';
 import { PpocrReader } from './ppocr-reader.js';
+import { createPlateRecReader } from './plate-rec-reader.js';
 
 /** What a factory may use besides its manifest entry. */
 export interface ModelOptions {
@@ -34,6 +35,7 @@ export const detectorFactories: Record<string, DetectorFactory> = {
 
 export const readerFactories: Record<string, ReaderFactory> = {
   'ppocr-v4-rec': async (entry) => new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
+  'plate-rec-v1': (entry) => createPlateRecReader(entry),
 };
 
 /** The manifest entry for a configured name, or a ConfigError naming the key and the choices. */

@@ -73,7 +73,8 @@ def main():
     if a.out:
         with open(a.out, "w") as f:
             f.write(text)
-    print(text)
+    if not a.out:
+        print(text)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ def draw_small_text(draw, rng, text, box, colour, fonts):
         tw = bb[2] - bb[0]
     x = x0 + ((x1 - x0) - tw) / 2 - bb[0]
     draw.text((x, y0 - bb[1]), text, font=f, fill=colour)
+    return (x + bb[0], y0, tw, bb[3] - bb[1])
 
 
 def render_plate(rng):
@@ -176,6 +177,7 @@ def render_plate(rng):
         ink = tuple(int(v * 0.4) for v in rand_colour(rng, False))
     # top banner: the state's name (gives a state label) or a slogan
     state = None
+    negs = []  # boxes of printing that is not the plate number (banner, slogan)
     accent = rand_colour(rng, dark) if rng.random() < 0.7 else ink
     top_h = rng.uniform(0.1, 0.2) * PH
     top_y = rng.uniform(0.03, 0.08) * PH
@@ -185,13 +187,13 @@ def render_plate(rng):
             banner = STATE_NAMES[state]
         else:
             banner = SLOGANS[rng.integers(len(SLOGANS))]
-        draw_small_text(dr, rng, banner, (PW * rng.uniform(0.15, 0.3), top_y, PW * rng.uniform(0.7, 0.85), top_y + top_h),
-                        accent, ALL_FONTS)
+        negs.append(draw_small_text(dr, rng, banner, (PW * rng.uniform(0.15, 0.3), top_y, PW * rng.uniform(0.7, 0.85), top_y + top_h),
+                        accent, ALL_FONTS))
     if rng.random() < 0.75:
         bh = rng.uniform(0.07, 0.13) * PH
         by = PH * rng.uniform(0.8, 0.9)
         text = SLOGANS[rng.integers(len(SLOGANS))] if rng.random() < 0.7 else STATE_NAMES[list(STATE_NAMES)[rng.integers(51)]]
-        draw_small_text(dr, rng, text, (PW * rng.uniform(0.1, 0.3), by, PW * rng.uniform(0.7, 0.9), by + bh), accent, ALL_FONTS)
+        negs.append(draw_small_text(dr, rng, text, (PW * rng.uniform(0.1, 0.3), by, PW * rng.uniform(0.7, 0.9), by + bh), accent, ALL_FONTS))
     # registration stickers in the corners, month/year digits on them
     for corner in range(rng.integers(0, 3)):
         sw, sh = rng.uniform(0.09, 0.16) * PW, rng.uniform(0.12, 0.22) * PH
@@ -299,7 +301,8 @@ def render_plate(rng):
     car = np.clip(car, 0, 255).astype(np.uint8)
     box = (px + ox, py + oy, PW, PH)
     tbox = (px + ox + text_box[0], py + oy + text_box[1], text_box[2], text_box[3])
-    return car, box, tbox, chars, state
+    negs = [(px + ox + b[0], py + oy + b[1], b[2], b[3]) for b in negs if b[2] > 4 and b[3] > 3]
+    return car, box, tbox, chars, state, negs
 
 
 def text_line_box(tbox, rng):
@@ -314,9 +317,14 @@ def make(count, seed):
     xs = np.zeros((count, INPUT_H, INPUT_W), np.uint8)
     ys, states = [], np.full(count, -1, np.int16)
     for i in range(count):
-        car, box, tbox, text, state = render_plate(rng)
-        # half the crops are whole plates (a plate detector's box), half text lines (PP-OCR's)
-        xs[i] = augment_crop(car, box if rng.random() < 0.5 else text_line_box(tbox, rng), rng)
+        car, box, tbox, text, state, negs = render_plate(rng)
+        if negs and rng.random() < 0.06:
+            # a text detector also boxes the state name and slogan: those must read as nothing
+            xs[i] = augment_crop(car, text_line_box(negs[rng.integers(len(negs))], rng), rng)
+            text = ""
+        else:
+            # half the crops are whole plates (a plate detector's box), half text lines (PP-OCR's)
+            xs[i] = augment_crop(car, box if rng.random() < 0.5 else text_line_box(tbox, rng), rng)
         ys.append(text)
         if state is not None:
             states[i] = STATE_INDEX[state]

@@ -1,0 +1,153 @@
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { ModelError } from '../shared/errors.js';
+import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './manifest.js';
+import { PLATE_REC, createPlateRecReader, cropBox, decodeCtc, greyInput } from './plate-rec-reader.js';
+import type { RgbImage } from './image.js';
+
+const CLASSES = PLATE_REC.alphabet.length + 1;
+const MODEL_NAME = 'plate-rec-v1';
+
+/** A T×C probability matrix where each step is one-hot-ish on the given class. */
+function probsFor(classesPerStep: number[], p = 0.9): Float32Array {
+  const out = new Float32Array(classesPerStep.length * CLASSES).fill((1 - p) / (CLASSES - 1));
+  classesPerStep.forEach((c, t) => {
+    out[t * CLASSES + c] = p;
+  });
+  return out;
+}
+
+const cls = (ch: string) => PLATE_REC.alphabet.indexOf(ch) + 1;
+
+async function entry(): Promise<ModelEntry> {
+  const manifest = await loadManifest(defaultModelsDir());
+  const e = manifest.models.get(MODEL_NAME);
+  if (!e) throw new Error(`${MODEL_NAME} is not in models/manifest.yaml`);
+  return e;
+}
+
+describe('plate-rec CTC decoder', () => {
+  it('collapses repeats, drops blanks and keeps doubled letters that a blank separates', () => {
+    const steps = [0, cls('A'), cls('A'), 0, cls('B'), 0, cls('B'), cls('7'), 0];
+    expect(decodeCtc(probsFor(steps), steps.length, CLASSES).text).toBe('ABB7');
+  });
+
+  it('gives each character its best frame probability and the runners-up of that frame', () => {
+    const probs = probsFor([cls('8'), cls('8')], 0.6);
+    // The second frame is surer, and B is its runner-up.
+    probs[CLASSES + cls('8')] = 0.7;
+    probs[CLASSES + cls('B')] = 0.25;
+    const read = decodeCtc(probs, 2, CLASSES);
+    expect(read.text).toBe('8');
+    expect(read.chars[0]!.p).toBeCloseTo(0.7);
+    expect(read.chars[0]!.alts[0]).toEqual({ char: 'B', p: expect.closeTo(0.25, 5) });
+  });
+
+  it('reads nothing from an all-blank matrix', () => {
+    expect(decodeCtc(probsFor([0, 0, 0]), 3, CLASSES)).toEqual({ text: '', chars: [] });
+  });
+});
+
+describe('plate-rec crop', () => {
+  it('widens the box by the training margins and clamps it to the frame', () => {
+    expect(cropBox({ x: 100, y: 50, w: 200, h: 100 }, 1000, 1000)).toEqual({ x: 90, y: 42, w: 220, h: 116 });
+    expect(cropBox({ x: 0, y: 0, w: 200, h: 100 }, 205, 104)).toEqual({ x: 0, y: 0, w: 205, h: 104 });
+  });
+
+  it('resizes like OpenCV bilinear with half-pixel centres and BT.601 grey', () => {
+    // 2×1 image: black then white. Upscaled to 4 wide: 0, 63.75, 191.25, 255 (cv2.resize gives 0, 64, 191, 255).
+    const img: RgbImage = { width: 2, height: 1, data: new Uint8Array([0, 0, 0, 255, 255, 255]) };
+    const out = greyInput(img, { x: 0, y: 0, w: 2, h: 1 }, 4, 1);
+    expect(Array.from(out)).toEqual([0, 63.75, 191.25, 255]);
+    const red: RgbImage = { width: 1, height: 1, data: new Uint8Array([255, 0, 0]) };
+    expect(greyInput(red, { x: 0, y: 0, w: 1, h: 1 }, 1, 1)[0]).toBe(76);
+  });
+});
+
+/**
+ * Runs `body` in a plain Node process (tsx loader): under jest, onnxruntime-node cannot run in
+ * the test's VM realm (its output Float32Array fails onnxruntime-common's instanceof check).
+ * `body` may use `reader` (the module), `manifest` and `entry`; it prints one JSON line.
+ */
+function inNode(body: string): unknown {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const code = `
+    const reader = await import(${JSON.stringify(join(here, 'plate-rec-reader.ts'))});
+    const manifest = await import(${JSON.stringify(join(here, 'manifest.ts'))});
+    const entry = (await manifest.loadManifest()).models.get(${JSON.stringify(MODEL_NAME)});
+    ${body}`;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20000 });
+  if (res.status !== 0) throw new Error(`child failed (${res.status}): ${res.stderr}`);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!);
+}
+
+describe('plate-rec ONNX model', () => {
+  it('is listed in the manifest with a matching checksum', async () => {
+    await expect(verifyModel(await entry())).resolves.toBeUndefined();
+  });
+
+  it('takes grey 1×1×32×128 and gives 32 steps of 37 classes and 51 state probabilities', () => {
+    const out = inNode(`
+      const r = await reader.createPlateRecReader(entry);
+      const o = await r.infer(new Float32Array(32 * 128).fill(200));
+      const rowSum = o.chars.slice(0, 37).reduce((s, v) => s + v, 0);
+      console.log(JSON.stringify({ chars: o.chars.length, state: o.state.length, rowSum }));`) as { chars: number; state: number; rowSum: number };
+    expect(out.chars).toBe(32 * CLASSES);
+    expect(out.state).toBe(PLATE_REC.states.length);
+    expect(out.rowSum).toBeCloseTo(1, 4);
+  });
+
+  it('refuses a model file whose bytes no longer match the manifest checksum', async () => {
+    const e = await entry();
+    const dir = await mkdtemp(join(tmpdir(), 'plate-rec-'));
+    try {
+      const bad = join(dir, 'plate-rec-v1.onnx');
+      await copyFile(e.file, bad);
+      const bytes = await readFile(bad);
+      const mid = bytes.length >> 1;
+      bytes[mid] = bytes[mid]! ^ 0xff;
+      await writeFile(bad, bytes);
+      await expect(verifyModel({ ...e, file: bad })).rejects.toThrow(ModelError);
+      await expect(verifyModel({ ...e, file: bad })).rejects.toThrow(/SHA-256/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file that is not an ONNX model at all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plate-rec-'));
+    try {
+      const junk = join(dir, 'junk.onnx');
+      await writeFile(junk, 'not a model');
+      await expect(createPlateRecReader({ ...(await entry()), file: junk })).rejects.toThrow(ModelError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  const crops = resolve(defaultModelsDir(), '../../shared/datasets/openalpr-us-crops');
+  const haveCrops = existsSync(join(crops, 'groundtruth.csv'));
+  if (!haveCrops) console.log(`skipping the real-crop read: ${crops} is absent`);
+  (haveCrops ? it : it.skip)('reads a clean real plate crop through the crop, grey and decode path', () => {
+    // ak1165.png (FUW999) is in the training split: this checks the TS path, not accuracy.
+    const out = inNode(`
+      const sharp = (await import('sharp')).default;
+      const { data, info } = await sharp(${JSON.stringify(join(crops, 'ak1165.png'))}).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const img = { width: info.width, height: info.height, data: new Uint8Array(data) };
+      const r = await reader.createPlateRecReader(entry);
+      const read = await r.read(img, { box: { x: 0, y: 0, w: img.width, h: img.height }, score: 1 });
+      console.log(JSON.stringify(read));`) as { text: string; confidence: number; alternatives: { text: string; confidence: number }[]; chars: unknown[] };
+    expect(out.text).toBe('FUW999');
+    expect(out.chars).toHaveLength(6);
+    expect(out.confidence).toBeGreaterThan(0.3);
+    // Alternatives are other strings only, each less likely than the read.
+    for (const a of out.alternatives) {
+      expect(a.text).not.toBe(out.text);
+      expect(a.confidence).toBeLessThanOrEqual(out.confidence);
+    }
+  });
+});

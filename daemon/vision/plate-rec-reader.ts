@@ -1,0 +1,184 @@
+import { ModelError } from '../shared/errors.js';
+import type { Box, RgbImage } from './image.js';
+import type { ModelEntry } from './manifest.js';
+import type { CharGuess, Detection, PlateReader, PlateText } from './ports.js';
+import type { InferenceSession } from './onnx-session.js';
+import { OrtTensor, openSession } from './onnx-session.js';
+import { topCandidates } from './plate-candidates.js';
+import { rejectReason } from './plate-text-filter.js';
+
+/**
+ * The project's own plate recogniser (issue 5, trained by scripts/train/). Everything here must
+ * match scripts/train/common.py: the crop margins, BT.601 grey, OpenCV-style bilinear resize to
+ * 32×128, and the alphabet order. The network normalises each image itself, so it takes plain
+ * grey 0..255.
+ */
+export const PLATE_REC = {
+  height: 32,
+  width: 128,
+  /** CTC class k (k ≥ 1) is ALPHABET[k - 1]; class 0 is the blank. */
+  alphabet: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  /** The detector's box is widened by these fractions per side, as in training. */
+  marginX: 0.05,
+  marginY: 0.08,
+  states: [
+    'AK', 'AL', 'AR', 'AZ', 'CA', 'CO', 'CT', 'DC', 'DE', 'FL', 'GA', 'HI', 'IA', 'ID', 'IL',
+    'IN', 'KS', 'KY', 'LA', 'MA', 'MD', 'ME', 'MI', 'MN', 'MO', 'MS', 'MT', 'NC', 'ND', 'NE',
+    'NH', 'NJ', 'NM', 'NV', 'NY', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT',
+    'VA', 'VT', 'WA', 'WI', 'WV', 'WY',
+  ],
+} as const;
+
+export interface PlateRecOptions {
+  /** Strings per read (the text plus alternatives): top-5 scoring needs 5. */
+  candidates: number;
+  /** Runners-up kept per character position. */
+  maxAlts: number;
+  /** The state head's answer is reported only above this probability (it is the weaker head). */
+  minStateP: number;
+}
+
+export const defaultPlateRecOptions: PlateRecOptions = { candidates: 5, maxAlts: 3, minStateP: 0.6 };
+
+export interface CtcRead {
+  text: string;
+  chars: CharGuess[];
+}
+
+/**
+ * Greedy CTC decode of a T×C probability matrix (row-major, class 0 blank). A character's p is
+ * the best probability over the frames it spans; its runners-up come from that frame.
+ */
+export function decodeCtc(probs: Float32Array, steps: number, classes: number, alphabet: string = PLATE_REC.alphabet, maxAlts = 3): CtcRead {
+  const chars: CharGuess[] = [];
+  let prev = 0;
+  for (let t = 0; t < steps; t++) {
+    const row = t * classes;
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[row + c]! > probs[row + best]!) best = c;
+    const p = probs[row + best]!;
+    if (best !== 0 && best !== prev) chars.push(guessAt(probs, row, classes, best, alphabet, maxAlts));
+    else if (best !== 0 && best === prev && p > chars[chars.length - 1]!.p) chars[chars.length - 1] = guessAt(probs, row, classes, best, alphabet, maxAlts);
+    prev = best;
+  }
+  return { text: chars.map((c) => c.char).join(''), chars };
+}
+
+function guessAt(probs: Float32Array, row: number, classes: number, best: number, alphabet: string, maxAlts: number): CharGuess {
+  const alts: { char: string; p: number }[] = [];
+  for (let c = 1; c < classes; c++) if (c !== best && probs[row + c]! > 0.005) alts.push({ char: alphabet[c - 1]!, p: probs[row + c]! });
+  alts.sort((a, b) => b.p - a.p);
+  return { char: alphabet[best - 1]!, p: probs[row + best]!, alts: alts.slice(0, maxAlts) };
+}
+
+/** The region the reader looks at: the box widened by the training margins, clamped to the frame, in whole pixels. */
+export function cropBox(box: Box, width: number, height: number): Box {
+  const x0 = Math.max(0, Math.round(box.x - box.w * PLATE_REC.marginX));
+  const x1 = Math.min(width, Math.round(box.x + box.w * (1 + PLATE_REC.marginX)));
+  const y0 = Math.max(0, Math.round(box.y - box.h * PLATE_REC.marginY));
+  const y1 = Math.min(height, Math.round(box.y + box.h * (1 + PLATE_REC.marginY)));
+  return { x: x0, y: y0, w: Math.max(1, x1 - x0), h: Math.max(1, y1 - y0) };
+}
+
+/**
+ * Grey 32×128 input (values 0..255) from a frame region, as cv2.resize(INTER_LINEAR) of the
+ * BT.601 grey crop: half-pixel centres, edge pixels repeated.
+ */
+export function greyInput(img: RgbImage, crop: Box, outW: number = PLATE_REC.width, outH: number = PLATE_REC.height): Float32Array {
+  const out = new Float32Array(outW * outH);
+  const { width, data } = img;
+  const axis = (n: number, size: number, origin: number) => {
+    const i0 = new Int32Array(n);
+    const i1 = new Int32Array(n);
+    const f = new Float32Array(n);
+    const scale = size / n;
+    for (let k = 0; k < n; k++) {
+      let s = (k + 0.5) * scale - 0.5;
+      let i = Math.floor(s);
+      s -= i;
+      if (i < 0) {
+        i = 0;
+        s = 0;
+      }
+      if (i >= size - 1) {
+        i = size - 1;
+        s = 0;
+      }
+      i0[k] = origin + i;
+      i1[k] = origin + Math.min(i + 1, size - 1);
+      f[k] = s;
+    }
+    return { i0, i1, f };
+  };
+  const xs = axis(outW, crop.w, crop.x);
+  const ys = axis(outH, crop.h, crop.y);
+  const grey = (x: number, y: number) => {
+    const i = (y * width + x) * 3;
+    return Math.floor(0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]! + 0.5);
+  };
+  for (let y = 0; y < outH; y++) {
+    const y0 = ys.i0[y]!, y1 = ys.i1[y]!, fy = ys.f[y]!;
+    for (let x = 0; x < outW; x++) {
+      const x0 = xs.i0[x]!, x1 = xs.i1[x]!, fx = xs.f[x]!;
+      const top = grey(x0, y0) * (1 - fx) + grey(x1, y0) * fx;
+      const bottom = grey(x0, y1) * (1 - fx) + grey(x1, y1) * fx;
+      out[y * outW + x] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  return out;
+}
+
+/**
+ * PlateReader over the trained model: one crop per detection, greedy CTC with per-position
+ * runners-up, top-N candidate strings, and the state head when it is sure.
+ */
+export class PlateRecReader implements PlateReader {
+  constructor(
+    readonly name: string,
+    private readonly session: InferenceSession,
+    private readonly opts: PlateRecOptions = defaultPlateRecOptions,
+  ) {}
+
+  async read(image: RgbImage, region: Detection): Promise<PlateText | null> {
+    const crop = cropBox(region.box, image.width, image.height);
+    if (crop.w < 4 || crop.h < 4) return null;
+    const { chars: probs, state } = await this.infer(greyInput(image, crop));
+    const decoded = decodeCtc(probs, probs.length / (PLATE_REC.alphabet.length + 1), PLATE_REC.alphabet.length + 1, PLATE_REC.alphabet, this.opts.maxAlts);
+    if (rejectReason(decoded.text, decoded.text)) return null;
+    const confidence = decoded.chars.reduce((s, c) => s * c.p, 1);
+    const all = topCandidates(decoded.chars, this.opts.candidates);
+    let best = 0;
+    for (let i = 1; i < state.length; i++) if (state[i]! > state[best]!) best = i;
+    return {
+      text: decoded.text,
+      confidence,
+      chars: decoded.chars,
+      alternatives: all.filter((c) => c.text !== decoded.text && !rejectReason(c.text, c.text)).slice(0, this.opts.candidates - 1),
+      state: state[best]! >= this.opts.minStateP ? PLATE_REC.states[best]! : null,
+      box: region.box,
+    };
+  }
+
+  /** Runs the network on one prepared input (exported for tests and the shape check). */
+  async infer(input: Float32Array): Promise<{ chars: Float32Array; state: Float32Array }> {
+    const feeds = { image: new OrtTensor('float32', input, [1, 1, PLATE_REC.height, PLATE_REC.width]) };
+    const out = await this.session.run(feeds);
+    return { chars: out.chars!.data as Float32Array, state: out.state!.data as Float32Array };
+  }
+}
+
+/**
+ * Opens the model and checks it is the network this code was written for (names and shapes),
+ * so a different export fails at start with a ModelError instead of misreading plates.
+ */
+export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOptions = defaultPlateRecOptions): Promise<PlateRecReader> {
+  const session = await openSession(entry.file, entry.name);
+  const missing = ['image'].filter((n) => !session.inputNames.includes(n)).concat(['chars', 'state'].filter((n) => !session.outputNames.includes(n)));
+  if (missing.length > 0) throw new ModelError(`model "${entry.name}": ${entry.file} lacks ${missing.join(', ')} (inputs ${session.inputNames.join(',')}, outputs ${session.outputNames.join(',')})`);
+  const reader = new PlateRecReader(entry.name, session, opts);
+  const probe = await reader.infer(new Float32Array(PLATE_REC.height * PLATE_REC.width).fill(128));
+  const classes = PLATE_REC.alphabet.length + 1;
+  if (probe.chars.length % classes !== 0 || probe.state.length !== PLATE_REC.states.length)
+    throw new ModelError(`model "${entry.name}": ${entry.file} outputs ${probe.chars.length} char and ${probe.state.length} state values; expected T×${classes} and ${PLATE_REC.states.length}`);
+  return reader;
+}
