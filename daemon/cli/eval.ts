@@ -37,7 +37,8 @@ export const evalCommand: CliCommand = {
     const longSide = values['long-side'] !== undefined ? positiveInt('long-side', values['long-side']) : 960;
     const manifest = await loadManifest(values['models-dir'] ?? defaultModelsDir());
     const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? 'ppocr-v4-det');
-    const readerEntries = (values['reader'] ?? 'ppocr-v4-rec').split(',').map((n) => resolveModel(manifest, 'reader', n.trim()));
+    const readerNames = [...new Set((values['reader'] ?? 'ppocr-v4-rec').split(',').map((n) => n.trim()).filter(Boolean))];
+    const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     for (const e of [detEntry, ...readerEntries]) await verifyModel(e);
     const opts = { detectLongSide: longSide };
     const detector = await buildDetector(detEntry, opts);
