@@ -190,9 +190,21 @@ export class RetentionJob {
     return db.transaction(() => {
       const crops = (db.prepare(`SELECT count(*) AS n FROM read_crops WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`).get() as { n: number }).n;
       const hits = (db.prepare(`SELECT count(*) AS n FROM hits WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`).get() as { n: number }).n;
+      // Undelivered MQTT messages about these reads or their hits are ALPR data too (424.4);
+      // the outbox keys them by ref_id for this purpose (alerts room, migration 12).
+      if (this.hasOutbox()) {
+        db.prepare(`DELETE FROM outbox WHERE ref_id IN (SELECT id FROM reads WHERE rowid IN (${list})
+          UNION ALL SELECT h.id FROM hits h JOIN reads r ON r.id = h.read_id WHERE r.rowid IN (${list}))`).run();
+      }
       const reads = db.prepare(`DELETE FROM reads WHERE rowid IN (${list})`).run().changes;
       return { reads, crops, hits };
     }).immediate();
+  }
+
+  private outboxPresent: boolean | undefined;
+  private hasOutbox(): boolean {
+    this.outboxPresent ??= Boolean(this.deps.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get());
+    return this.outboxPresent;
   }
 
   private trimAuditLogAndSessions(now: number): void {

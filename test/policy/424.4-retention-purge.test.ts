@@ -79,6 +79,16 @@ describe('424.4 retention job', () => {
     expect(statSync(`${t.file}-wal`).size).toBe(0); // checkpointed and truncated
   });
 
+  it('purges undelivered MQTT messages about a purged read or hit, and keeps those of a recent one', async () => {
+    const old = addRead(t.db, { plate: 'OLD001', at: NOW - 22 * DAY });
+    const oldHit = addHit(t.db, old);
+    const recent = addRead(t.db, { plate: 'NEW001', at: NOW - DAY });
+    const add = t.db.prepare("INSERT INTO outbox (kind, ref_id, topic, payload, created_at) VALUES ('hit', ?, 't', '{}', 0)");
+    for (const id of [old, oldHit, recent]) add.run(id);
+    await job().runOnce(NOW);
+    expect((t.db.prepare('SELECT ref_id FROM outbox').all() as { ref_id: string }[]).map((r) => r.ref_id)).toEqual([recent]);
+  });
+
   it('purges a read once its hold is released', async () => {
     const held = addRead(t.db, { plate: 'HELD01', at: NOW - 23 * DAY });
     const holds = new HoldStore(t.db);
