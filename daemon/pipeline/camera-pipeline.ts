@@ -88,10 +88,9 @@ export class CameraPipeline {
     const roi = this.camera.roi;
     let plates;
     try {
-      // The analyzer may transfer the buffer it is given to a worker thread; the pipeline keeps
-      // its own pixels for the evidence crop. (A Buffer's slice() is a view, not a copy.)
-      const input = roi ? cropRaw(image, roi) : { ...image, data: new Uint8Array(image.data) };
-      plates = await this.analyzer.analyze(input);
+      // The analyzer leaves `image` intact (FrameAnalyzer contract), so its pixels stay
+      // available for the evidence crop of the best sighting.
+      plates = await this.analyzer.analyze(roi ? cropRaw(image, roi) : image);
     } catch (err) {
       this.stats.errors++;
       this.log.error({ err: (err as Error).message }, 'frame analysis failed');

@@ -43,7 +43,11 @@ export interface PlateReader {
 
 /** Both halves together, as one frame's work: what the pipeline calls per frame. */
 export interface FrameAnalyzer {
-  /** Detects and reads every plate in the frame. `roi` restricts detection (frame pixels). */
+  /**
+   * Detects and reads every plate in the frame. `roi` restricts detection (frame pixels).
+   * Leaves `image` intact (a worker-thread implementation transfers a copy), because the
+   * pipeline cuts the evidence crop from it afterwards.
+   */
   analyze(image: RgbImage, roi?: Box): Promise<AnalyzedPlate[]>;
   /**
    * The same, with the frame's timing even when it holds no plate (metrics, bench, eval).
