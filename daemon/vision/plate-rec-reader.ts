@@ -36,9 +36,14 @@ export interface PlateRecOptions {
   maxAlts: number;
   /** The state head's answer is reported only above this probability (it is the weaker head). */
   minStateP: number;
+  /**
+   * Extra crops per detection, as [marginX, marginY] scale factors on the training margins; the
+   * surest read wins. Detector boxes vary more than any one margin covers.
+   */
+  views: [number, number][];
 }
 
-export const defaultPlateRecOptions: PlateRecOptions = { candidates: 5, maxAlts: 3, minStateP: 0.6 };
+export const defaultPlateRecOptions: PlateRecOptions = { candidates: 5, maxAlts: 3, minStateP: 0.6, views: [[1, 1], [0, 0], [2.5, 2], [1, 3.5]] };
 
 export interface CtcRead {
   text: string;
@@ -72,11 +77,11 @@ function guessAt(probs: Float32Array, row: number, classes: number, best: number
 }
 
 /** The region the reader looks at: the box widened by the training margins, clamped to the frame, in whole pixels. */
-export function cropBox(box: Box, width: number, height: number): Box {
-  const x0 = Math.max(0, Math.round(box.x - box.w * PLATE_REC.marginX));
-  const x1 = Math.min(width, Math.round(box.x + box.w * (1 + PLATE_REC.marginX)));
-  const y0 = Math.max(0, Math.round(box.y - box.h * PLATE_REC.marginY));
-  const y1 = Math.min(height, Math.round(box.y + box.h * (1 + PLATE_REC.marginY)));
+export function cropBox(box: Box, width: number, height: number, mx: number = PLATE_REC.marginX, my: number = PLATE_REC.marginY): Box {
+  const x0 = Math.max(0, Math.round(box.x - box.w * mx));
+  const x1 = Math.min(width, Math.round(box.x + box.w * (1 + mx)));
+  const y0 = Math.max(0, Math.round(box.y - box.h * my));
+  const y1 = Math.min(height, Math.round(box.y + box.h * (1 + my)));
   return { x: x0, y: y0, w: Math.max(1, x1 - x0), h: Math.max(1, y1 - y0) };
 }
 
@@ -140,28 +145,58 @@ export class PlateRecReader implements PlateReader {
   ) {}
 
   async read(image: RgbImage, region: Detection): Promise<PlateText | null> {
-    const crop = cropBox(region.box, image.width, image.height);
-    if (crop.w < 4 || crop.h < 4) return null;
-    const { chars: probs, state } = await this.infer(greyInput(image, crop));
-    const decoded = decodeCtc(probs, probs.length / (PLATE_REC.alphabet.length + 1), PLATE_REC.alphabet.length + 1, PLATE_REC.alphabet, this.opts.maxAlts);
-    if (rejectReason(decoded.text, decoded.text)) return null;
-    const confidence = decoded.chars.reduce((s, c) => s * c.p, 1);
-    const all = topCandidates(decoded.chars, this.opts.candidates);
-    let best = 0;
-    for (let i = 1; i < state.length; i++) if (state[i]! > state[best]!) best = i;
+    const size = PLATE_REC.height * PLATE_REC.width;
+    const crops = this.opts.views
+      .map(([fx, fy]) => cropBox(region.box, image.width, image.height, PLATE_REC.marginX * fx, PLATE_REC.marginY * fy))
+      .filter((c) => c.w >= 4 && c.h >= 4);
+    if (crops.length === 0) return null;
+    const input = new Float32Array(size * crops.length);
+    crops.forEach((c, i) => input.set(greyInput(image, c), i * size));
+    const out = await this.infer(input, crops.length);
+    const classes = PLATE_REC.alphabet.length + 1;
+    const steps = out.chars.length / crops.length / classes;
+    const states = PLATE_REC.states.length;
+    // Each view votes with its candidate strings' confidences; the winner must be some view's
+    // greedy read, so its per-character guesses come from a view that actually read it.
+    const votes = new Map<string, number>();
+    const reads: { decoded: CtcRead; confidence: number }[] = [];
+    const stateSum = new Float32Array(states);
+    for (let v = 0; v < crops.length; v++) {
+      const decoded = decodeCtc(out.chars.subarray(v * steps * classes, (v + 1) * steps * classes), steps, classes, PLATE_REC.alphabet, this.opts.maxAlts);
+      for (let k = 0; k < states; k++) stateSum[k]! += out.state[v * states + k]! / crops.length;
+      if (rejectReason(decoded.text, decoded.text)) continue;
+      reads.push({ decoded, confidence: decoded.chars.reduce((p, c) => p * c.p, 1) });
+      for (const c of topCandidates(decoded.chars, this.opts.candidates)) {
+        if (!rejectReason(c.text, c.text)) votes.set(c.text, (votes.get(c.text) ?? 0) + c.confidence / crops.length);
+      }
+    }
+    if (reads.length === 0) return null;
+    let chosen = reads[0]!;
+    for (const r of reads) {
+      const a = votes.get(r.decoded.text) ?? 0, b = votes.get(chosen.decoded.text) ?? 0;
+      if (a > b || (a === b && r.confidence > chosen.confidence)) chosen = r;
+    }
+    const text = chosen.decoded.text;
+    const alternatives = [...votes.entries()]
+      .filter(([t]) => t !== text)
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, this.opts.candidates - 1)
+      .map(([t, confidence]) => ({ text: t, confidence }));
+    let top = 0;
+    for (let i = 1; i < states; i++) if (stateSum[i]! > stateSum[top]!) top = i;
     return {
-      text: decoded.text,
-      confidence,
-      chars: decoded.chars,
-      alternatives: all.filter((c) => c.text !== decoded.text && !rejectReason(c.text, c.text)).slice(0, this.opts.candidates - 1),
-      state: state[best]! >= this.opts.minStateP ? PLATE_REC.states[best]! : null,
+      text,
+      confidence: votes.get(text) ?? chosen.confidence,
+      chars: chosen.decoded.chars,
+      alternatives,
+      state: stateSum[top]! >= this.opts.minStateP ? PLATE_REC.states[top]! : null,
       box: region.box,
     };
   }
 
-  /** Runs the network on one prepared input (exported for tests and the shape check). */
-  async infer(input: Float32Array): Promise<{ chars: Float32Array; state: Float32Array }> {
-    const feeds = { image: new OrtTensor('float32', input, [1, 1, PLATE_REC.height, PLATE_REC.width]) };
+  /** Runs the network on `batch` prepared inputs (exported for tests and the shape check). */
+  async infer(input: Float32Array, batch = 1): Promise<{ chars: Float32Array; state: Float32Array }> {
+    const feeds = { image: new OrtTensor('float32', input, [batch, 1, PLATE_REC.height, PLATE_REC.width]) };
     const out = await this.session.run(feeds);
     return { chars: out.chars!.data as Float32Array, state: out.state!.data as Float32Array };
   }
