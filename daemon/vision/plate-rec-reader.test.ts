@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ModelError } from '../shared/errors.js';
 import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './manifest.js';
-import { PLATE_REC, createPlateRecReader, cropBox, decodeCtc, greyInput } from './plate-rec-reader.js';
+import { PLATE_REC, PlateRecReader, createPlateRecReader, cropBox, decodeCtc, greyInput } from './plate-rec-reader.js';
+import type { InferenceSession } from './onnx-session.js';
 import type { RgbImage } from './image.js';
 
 const CLASSES = PLATE_REC.alphabet.length + 1;
@@ -49,6 +50,46 @@ describe('plate-rec CTC decoder', () => {
 
   it('reads nothing from an all-blank matrix', () => {
     expect(decodeCtc(probsFor([0, 0, 0]), 3, CLASSES)).toEqual({ text: '', chars: [] });
+  });
+});
+
+/** A stand-in session: view i of a batch reads texts[i] (one character per two steps). */
+function fakeSession(texts: string[], p = 0.9): InferenceSession {
+  return {
+    inputNames: ['image'],
+    outputNames: ['chars', 'state'],
+    run: async (feeds: Record<string, { dims: readonly number[] }>) => {
+      const batch = feeds.image!.dims[0]!;
+      const steps = 32;
+      const chars = new Float32Array(batch * steps * CLASSES);
+      for (let b = 0; b < batch; b++) {
+        const seq = new Array(steps).fill(0);
+        [...texts[b % texts.length]!].forEach((ch, i) => (seq[2 * i + 1] = cls(ch)));
+        chars.set(probsFor(seq, p), b * steps * CLASSES);
+      }
+      const state = new Float32Array(batch * PLATE_REC.states.length).fill(0.01);
+      for (let b = 0; b < batch; b++) state[b * PLATE_REC.states.length + PLATE_REC.states.indexOf('MO')] = 0.9;
+      return { chars: { data: chars }, state: { data: state } };
+    },
+  } as unknown as InferenceSession;
+}
+
+describe('plate-rec reader voting over crops', () => {
+  const image: RgbImage = { width: 200, height: 100, data: new Uint8Array(200 * 100 * 3).fill(128) };
+  const region = { box: { x: 50, y: 30, w: 100, h: 40 }, score: 0.9 };
+
+  it('reads the string most crops agree on and keeps the others as alternatives', async () => {
+    const reader = new PlateRecReader('t', fakeSession(['ABC1234', 'ABC1284', 'ABC1234', 'ABC1234']));
+    const read = await reader.read(image, region);
+    expect(read?.text).toBe('ABC1234');
+    expect(read?.alternatives.map((a) => a.text)).toContain('ABC1284');
+    expect(read?.state).toBe('MO');
+    expect(read?.box).toEqual(region.box);
+  });
+
+  it('returns null when no crop holds plate-like text', async () => {
+    const reader = new PlateRecReader('t', fakeSession(['A', '', 'B', '']));
+    expect(await reader.read(image, region)).toBeNull();
   });
 });
 
