@@ -58,6 +58,8 @@ export class MqttPublisher implements VolatilePublisher {
     const client = mqtt.connect(c.url, this.clientOptions());
     this.client = client;
     client.on('connect', () => {
+      // Nagle + delayed ACK holds a hit split over TCP segments ~40 ms; a hit must go at once.
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       log.info({ broker: stripCredentials(c.url) }, 'mqtt connected');
       this.publishStatus('online');
       this.wakePump();

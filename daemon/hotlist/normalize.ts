@@ -3,8 +3,11 @@
  * one canonical form: uppercase A-Z and 0-9, no spaces, dashes or dots (issue 3, "Matching").
  */
 export function normalizePlate(raw: string): string {
+  // Fast path: list rows and reader output are almost always clean already.
+  if (CLEAN.test(raw)) return raw;
   return raw.toUpperCase().replace(/[\s\-.·]/g, '');
 }
+const CLEAN = /^[A-Z0-9*?]*$/;
 
 const PLATE = /^[A-Z0-9]{1,10}$/;
 const PATTERN = /^[A-Z0-9*?]{1,10}$/;
@@ -55,7 +58,14 @@ const STATES = new Set(
 );
 
 /** Normalises a state field: blank → null (any state); an unknown code → an Error message. */
+const ANY_STATE = { state: null } as const;
+const KNOWN = new Map([...STATES].map((s) => [s, { state: s }] as const));
+
 export function normalizeState(raw: string): { state: string | null } | { problem: string } {
+  // Shared result objects: no allocation per row for the clean case.
+  const known = KNOWN.get(raw);
+  if (known) return known;
+  if (raw === '') return ANY_STATE;
   const s = raw.trim().toUpperCase();
   if (s === '') return { state: null };
   if (!STATES.has(s)) return { problem: `unknown state code "${raw.trim()}"` };

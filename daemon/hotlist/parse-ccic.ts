@@ -1,6 +1,6 @@
 import type { Category, HotlistEntry, ParsedList, RowError } from './entry.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
-import { splitLines } from './parse-text.js';
+import { forEachLine, isSkippable } from './parse-text.js';
 
 /**
  * Colorado CCIC extract: plate in columns 0-10, state 10-12, list type as text 12-34, then the
@@ -33,13 +33,13 @@ export function parseCcicList(buf: Uint8Array, file: string, source: string): Pa
   const errors: RowError[] = [];
   const entries: HotlistEntry[] = [];
   let rows = 0;
-  for (const { line, text } of splitLines(buf, file, errors)) {
-    if (text.trim() === '' || text.startsWith('#')) continue;
+  forEachLine(buf, file, errors, (line, text) => {
+    if (isSkippable(text)) return;
     rows++;
     const r = ccicRow(text, `${source}:${line}`, source);
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
-  }
+  });
   return { entries, errors, rows };
 }
 

@@ -1,7 +1,7 @@
 import { isCategory, type Category, type HotlistEntry, type ParsedList, type RowError } from './entry.js';
 import { NCIC_CODES } from './parse-ncic.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
-import { ListFileError, parseListDate, splitLines } from './parse-text.js';
+import { DateCache, forEachLine, isSkippable, ListFileError } from './parse-text.js';
 
 export const CSV_COLUMNS = ['plate', 'state', 'category', 'reason', 'source', 'nic', 'entered', 'expires', 'priority', 'notes'] as const;
 type Column = (typeof CSV_COLUMNS)[number];
@@ -13,39 +13,42 @@ type Column = (typeof CSV_COLUMNS)[number];
  */
 export function parseCsvList(buf: Uint8Array, file: string, source: string): ParsedList {
   const errors: RowError[] = [];
-  const lines = splitLines(buf, file, errors);
   const entries: HotlistEntry[] = [];
+  const ctx: RowContext = { dates: new DateCache(), categories: new Map(), source };
   let header: Partial<Record<Column, number>> | undefined;
-  let rows = 0;
   let headerWidth = 0;
-  for (const { line, text } of lines) {
-    if (text.trim() === '' || text.startsWith('#')) continue;
+  let rows = 0;
+  forEachLine(buf, file, errors, (line, text) => {
+    if (isSkippable(text)) return;
     const fields = splitCsvLine(text);
     if (typeof fields === 'string') {
       if (header) rows++;
       errors.push({ file, line, reason: fields });
-      continue;
+      return;
     }
     if (!header) {
       header = readHeader(fields, file, line);
       headerWidth = fields.length;
-      continue;
+      return;
     }
     rows++;
     if (fields.length < headerWidth) {
       errors.push({ file, line, reason: `short line: ${fields.length} field(s), the header has ${headerWidth}` });
-      continue;
+      return;
     }
-    const get = (c: Column): string => {
-      const i = header![c];
-      return i === undefined ? '' : (fields[i] ?? '').trim();
-    };
-    const r = toEntry(get, `${source}:${line}`, source);
+    const r = toEntry(fields, header, `${source}:${line}`, ctx);
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
-  }
+  });
   if (!header) throw new ListFileError(`${file}: no header row (expected ${CSV_COLUMNS.join(',')})`);
   return { entries, errors, rows };
+}
+
+/** Per-file memos: a big list repeats a handful of categories and dates a million times. */
+interface RowContext {
+  dates: DateCache;
+  categories: Map<string, Category | undefined>;
+  source: string;
 }
 
 function readHeader(fields: string[], file: string, line: number): Partial<Record<Column, number>> {
@@ -62,19 +65,32 @@ function readHeader(fields: string[], file: string, line: number): Partial<Recor
   return header;
 }
 
-function toEntry(get: (c: Column) => string, key: string, source: string): HotlistEntry | string {
-  const plate = normalizePlate(get('plate'));
+// No per-row closure: at a million rows every allocation shows up as garbage-collection time.
+function field(fields: string[], header: Partial<Record<Column, number>>, c: Column): string {
+  const i = header[c];
+  if (i === undefined) return '';
+  const v = fields[i] ?? '';
+  return v.length > 0 && (v.charCodeAt(0) === 32 || v.charCodeAt(v.length - 1) === 32 || v.includes('\t')) ? v.trim() : v;
+}
+
+function toEntry(fields: string[], header: Partial<Record<Column, number>>, key: string, ctx: RowContext): HotlistEntry | string {
+  const plate = normalizePlate(field(fields, header, 'plate'));
   const pp = plateProblem(plate);
   if (pp) return pp;
-  const st = normalizeState(get('state'));
+  const st = normalizeState(field(fields, header, 'state'));
   if ('problem' in st) return st.problem;
-  const category = csvCategory(get('category'));
-  if (!category) return `unknown category "${get('category')}" (use one of the documented names or an NCIC list code)`;
-  const entered = parseListDate(get('entered'));
+  const rawCategory = field(fields, header, 'category');
+  let category = ctx.categories.get(rawCategory);
+  if (category === undefined && !ctx.categories.has(rawCategory)) {
+    category = csvCategory(rawCategory);
+    ctx.categories.set(rawCategory, category);
+  }
+  if (!category) return `unknown category "${field(fields, header, 'category')}" (use one of the documented names or an NCIC list code)`;
+  const entered = ctx.dates.parse(field(fields, header, 'entered'));
   if (typeof entered === 'string') return `entered: ${entered}`;
-  const expires = parseListDate(get('expires'), true);
+  const expires = ctx.dates.parse(field(fields, header, 'expires'), true);
   if (typeof expires === 'string') return `expires: ${expires}`;
-  const p = get('priority');
+  const p = field(fields, header, 'priority');
   let priority: number | null = null;
   if (p !== '') {
     priority = Number(p);
@@ -85,15 +101,15 @@ function toEntry(get: (c: Column) => string, key: string, source: string): Hotli
     plate,
     state: st.state,
     category,
-    reason: get('reason'),
-    source: get('source') || source,
-    nic: get('nic') || null,
+    reason: field(fields, header, 'reason'),
+    source: field(fields, header, 'source') || ctx.source,
+    nic: field(fields, header, 'nic') || null,
     ori: null,
     caseNumber: null,
     entered,
     expires,
     priority,
-    notes: get('notes'),
+    notes: field(fields, header, 'notes'),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Category, HotlistEntry, ParsedList, RowError } from './entry.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
-import { parseListDate, splitLines } from './parse-text.js';
+import { DateCache, forEachLine, isSkippable } from './parse-text.js';
 
 /** NCIC-style list codes (first character of a fixed-width row) and what they mean here. */
 export const NCIC_CODES: Record<string, Category> = {
@@ -38,17 +38,18 @@ export function parseNcicList(buf: Uint8Array, file: string, source: string): Pa
   const errors: RowError[] = [];
   const entries: HotlistEntry[] = [];
   let rows = 0;
-  for (const { line, text } of splitLines(buf, file, errors)) {
-    if (text.trim() === '' || text.startsWith('#')) continue;
+  const dates = new DateCache();
+  forEachLine(buf, file, errors, (line, text) => {
+    if (isSkippable(text)) return;
     rows++;
-    const r = ncicRow(text, `${source}:${line}`, source);
+    const r = ncicRow(text, `${source}:${line}`, source, dates);
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
-  }
+  });
   return { entries, errors, rows };
 }
 
-function ncicRow(text: string, key: string, source: string): HotlistEntry | string {
+function ncicRow(text: string, key: string, source: string, dates: DateCache): HotlistEntry | string {
   if (text.length < NCIC_MIN_LENGTH) return `short line: ${text.length} characters, need at least ${NCIC_MIN_LENGTH} (code through entered date)`;
   const col = (f: keyof typeof NCIC_LAYOUT): string => text.slice(NCIC_LAYOUT[f][0], NCIC_LAYOUT[f][1]).trim();
   const code = text[0]!;
@@ -59,9 +60,9 @@ function ncicRow(text: string, key: string, source: string): HotlistEntry | stri
   if (pp) return `columns 2-11: ${pp}`;
   const st = normalizeState(col('state'));
   if ('problem' in st) return `columns 12-13: ${st.problem}`;
-  const entered = parseListDate(col('entered'));
+  const entered = dates.parse(col('entered'));
   if (typeof entered === 'string') return `columns 33-40 (entered): ${entered}`;
-  const expires = parseListDate(col('expires'), true);
+  const expires = dates.parse(col('expires'), true);
   if (typeof expires === 'string') return `columns 41-48 (expires): ${expires}`;
   return {
     key,
