@@ -22,8 +22,14 @@ export interface RetentionJobDeps {
   onRunFinished?: (result: PurgeRecord | Error) => void;
 }
 
-/** Batches between WAL checkpoints: keeps the WAL to a few MB so no commit ever triggers a large one. */
-const CHECKPOINT_EVERY = 4;
+/**
+ * Batches between WAL checkpoints. A PASSIVE pass every few batches copies pages back beside
+ * ingest; a RESTART pass (a short hold on writers, for the last few pages and an fsync) every
+ * tenth of those lets the WAL start over, so it stays near 20 MB instead of growing by the size
+ * of everything deleted.
+ */
+const PASSIVE_EVERY = 4;
+const RESTART_EVERY = 40;
 
 const SYSTEM = { username: 'system', role: 'system' } as const;
 
@@ -110,8 +116,7 @@ export class RetentionJob {
       const totals = await this.deleteExpired(cutoff, checkpointer, signal);
       const saved = this.recordRun(now, cutoff, startedAt, totals);
       this.trimAuditLogAndSessions(now);
-      // Copy the rest back, then let the WAL file shrink to nothing.
-      await checkpointer.checkpoint('PASSIVE');
+      // Copy the rest back and let the WAL file shrink to nothing (skipped if ingest is mid-write).
       const truncate = await checkpointer.checkpoint('TRUNCATE');
       this.log.info({ ...saved, longest_checkpoint_ms: Math.round(totals.longestCheckpointMs), wal_truncated: !truncate.busy }, 'purge run finished');
       return saved;
@@ -175,8 +180,9 @@ export class RetentionJob {
         totals.crops += counted.crops;
         totals.hits += counted.hits;
         totals.batches++;
-        if (totals.batches % CHECKPOINT_EVERY === 0) {
-          totals.longestCheckpointMs = Math.max(totals.longestCheckpointMs, (await checkpointer.checkpoint('PASSIVE')).ms);
+        if (totals.batches % PASSIVE_EVERY === 0) {
+          const mode = totals.batches % RESTART_EVERY === 0 ? 'RESTART' : 'PASSIVE';
+          totals.longestCheckpointMs = Math.max(totals.longestCheckpointMs, (await checkpointer.checkpoint(mode)).ms);
         }
       }
       await pause(config.pause_ms);

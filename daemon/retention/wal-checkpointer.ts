@@ -2,17 +2,23 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/database.js';
 
+export type CheckpointMode = 'PASSIVE' | 'RESTART' | 'TRUNCATE';
+
 /** Copies WAL pages back into the database file. A port so the purge can do it off the event loop. */
 export interface Checkpointer {
-  /** PASSIVE never blocks writers; TRUNCATE also empties the WAL file once every page is copied. */
-  checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<{ ms: number; busy: boolean }>;
+  /**
+   * PASSIVE copies WAL pages back beside writers; RESTART then copies the few pages committed
+   * meanwhile (holding writers back only for that) so the WAL starts over; TRUNCATE also empties
+   * the WAL file. `busy` is true when it could not finish now (a later call retries).
+   */
+  checkpoint(mode: CheckpointMode): Promise<{ ms: number; busy: boolean }>;
   close(): Promise<void>;
 }
 
 /** Checkpoints on the caller's connection (in-memory databases, tests). */
 export class InlineCheckpointer implements Checkpointer {
   constructor(private readonly db: Db) {}
-  async checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<{ ms: number; busy: boolean }> {
+  async checkpoint(mode: CheckpointMode): Promise<{ ms: number; busy: boolean }> {
     const t0 = performance.now();
     const [r] = this.db.pragma(`wal_checkpoint(${mode})`) as { busy: number }[];
     return { ms: performance.now() - t0, busy: Boolean(r?.busy) };
@@ -27,11 +33,23 @@ const Database = require(workerData.sqlitePath);
 const db = new Database(workerData.file);
 // No busy wait: a TRUNCATE that waits blocks new writers meanwhile; if busy, the next run tries again.
 db.pragma('busy_timeout = 0');
+// As the daemon's connection: the database file is synced at each checkpoint, the WAL is not synced first.
+db.pragma('synchronous = NORMAL');
 parentPort.on('message', (mode) => {
   if (mode === 'close') { db.close(); parentPort.close(); return; }
   const t0 = performance.now();
   let busy = false;
-  try { busy = Boolean(db.pragma('wal_checkpoint(' + mode + ')')[0].busy); } catch (e) { busy = true; }
+  try {
+    // The bulk copy (and its fsync) runs PASSIVE, beside writers. Under steady ingest a PASSIVE
+    // pass never catches up with the frames committed meanwhile, so the WAL would never start
+    // over and grows by gigabytes during a big purge; the RESTART/TRUNCATE pass that follows has
+    // only those few frames left to copy, holds the write lock for just that long, and lets the
+    // next writer start the WAL from its beginning. busy_timeout 0: if it cannot have the locks
+    // right now it gives up (busy) rather than hold writers back while it waits.
+    let r = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    if (mode !== 'PASSIVE' && !r.busy) r = db.pragma('wal_checkpoint(' + mode + ')')[0];
+    busy = Boolean(r.busy);
+  } catch (e) { busy = true; }
   parentPort.postMessage({ ms: performance.now() - t0, busy });
 });`;
 
@@ -52,7 +70,7 @@ export class WorkerCheckpointer implements Checkpointer {
     this.worker.unref();
   }
 
-  checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<{ ms: number; busy: boolean }> {
+  checkpoint(mode: CheckpointMode): Promise<{ ms: number; busy: boolean }> {
     const run = (): Promise<{ ms: number; busy: boolean }> =>
       new Promise((resolve, reject) => {
         const onError = (err: Error): void => reject(err);
