@@ -64,6 +64,15 @@ describe('hit recorder', () => {
     expect(new HitStore(t.db).count()).toBe(0);
   });
 
+  it('drops the unsent message of a hit when its read is purged (policy 424.4)', () => {
+    storeRead(t.db, 'r4', 'ABC1234', 'CO', NOW);
+    recorder.onRead({ id: 'r4', cameraId: 'front', plate: 'ABC1234', state: 'CO', confidence: 0.9, lastSeen: NOW });
+    expect(outbox.depth()).toBe(1);
+    t.db.prepare('DELETE FROM reads WHERE id = ?').run('r4');
+    expect(new HitStore(t.db).count()).toBe(0);
+    expect(outbox.depth()).toBe(0);
+  });
+
   it('raises retrospective hits for stored reads once, not again on a second scan', () => {
     storeRead(t.db, 'old1', 'NEW777', null, NOW - 3 * 86_400_000);
     storeRead(t.db, 'old2', 'NEW778', 'CO', NOW - 2 * 86_400_000);

@@ -2,6 +2,7 @@ import { readsMigration } from './001-reads.js';
 import { hitsMigration } from './010-hits.js';
 import { hotlistsMigration } from './011-hotlists.js';
 import { outboxMigration } from './012-outbox.js';
+import { outboxPurgeMigration } from './013-outbox-purge.js';
 import { usersMigration } from './020-users.js';
 import { auditLogMigration } from './021-audit-log.js';
 import { holdsMigration } from './022-holds.js';
@@ -15,4 +16,4 @@ export type { Migration } from './types.js';
  * Every schema step, all rooms together. Id ranges: 1-9 reads (store), 10-19 hotlist, hits and
  * outbox, 20-39 access, audit, holds, releases and retention.
  */
-export const migrations: readonly Migration[] = [readsMigration, hitsMigration, hotlistsMigration, outboxMigration, usersMigration, auditLogMigration, holdsMigration, releasesRecordsMigration, purgesMigration];
+export const migrations: readonly Migration[] = [readsMigration, hitsMigration, hotlistsMigration, outboxMigration, outboxPurgeMigration, usersMigration, auditLogMigration, holdsMigration, releasesRecordsMigration, purgesMigration];
