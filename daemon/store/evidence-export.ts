@@ -52,8 +52,12 @@ export function checkTarget(dir: string, needBytes: number, freeSpace: FreeSpace
     throw new Error(`export target ${dir} does not exist: mount the evidence drive and give its folder`);
   }
   if (!st.isDirectory()) throw new Error(`export target ${dir} is not a folder`);
+  // access() alone passes for root on a read-only mount; creating a file does not.
+  const probe = join(dir, `.alpr-write-test-${process.pid}`);
   try {
     accessSync(dir, constants.W_OK);
+    closeSync(openSync(probe, 'wx'));
+    rmSync(probe, { force: true });
   } catch {
     throw new Error(`export target ${dir} is read-only: check the drive's write-protect switch or mount options`);
   }
