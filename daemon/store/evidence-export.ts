@@ -56,7 +56,7 @@ export function checkTarget(dir: string, needBytes: number, freeSpace: FreeSpace
   const probe = join(dir, `.alpr-write-test-${process.pid}`);
   try {
     accessSync(dir, constants.W_OK);
-    closeSync(openSync(probe, 'wx'));
+    closeSync(openSync(probe, 'w'));
     rmSync(probe, { force: true });
   } catch {
     throw new Error(`export target ${dir} is read-only: check the drive's write-protect switch or mount options`);
