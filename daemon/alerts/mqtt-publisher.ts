@@ -27,6 +27,7 @@ export interface MqttPublisherDeps {
 
 /** How often the outbox is re-read when nothing in this process announced a row (CLI retro-hits). */
 const POLL_MS = 1_000;
+const STATUS_REFRESH_MS = 10 * 60_000;
 
 /**
  * Sends the durable outbox to the broker in `seq` order with QoS 1, at most `max_in_flight` at a
@@ -39,6 +40,7 @@ export class MqttPublisher implements VolatilePublisher {
   private pump: Promise<void> | undefined;
   private stopCtl: AbortController | undefined;
   private kick: (() => void) | undefined;
+  private statusTimer: ReturnType<typeof setInterval> | undefined;
   private offAppend: (() => void) | undefined;
   private readonly delivered = new Set<(m: OutboxMessage) => void>();
 
@@ -68,12 +70,16 @@ export class MqttPublisher implements VolatilePublisher {
     client.on('offline', () => log.warn({ broker: stripCredentials(c.url) }, 'mqtt broker unreachable; hits wait in the outbox'));
     client.on('error', (err) => log.warn({ broker: stripCredentials(c.url), err: stripCredentials(err.message) }, 'mqtt error'));
     this.offAppend = this.deps.outbox.onAppend(() => this.wakePump());
+    // The retained status carries list ages; refresh it so a late subscriber does not read hours-old ages.
+    this.statusTimer = setInterval(() => this.refreshStatus(), STATUS_REFRESH_MS);
+    this.statusTimer.unref?.();
     this.pump = this.runPump(stop);
   }
 
   /** Publishes `offline` (retained) when it can, stops the pump and disconnects. Unsent rows stay in the outbox. */
   async stop(): Promise<void> {
     this.stopCtl?.abort(new Error('mqtt publisher stopping'));
+    clearInterval(this.statusTimer);
     this.wakePump();
     await this.pump;
     this.offAppend?.();
