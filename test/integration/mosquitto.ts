@@ -11,22 +11,39 @@ export const MOSQUITTO = '/usr/sbin/mosquitto';
  * 1883). Persistence goes to a temp folder, so a persistent subscriber's queue survives
  * stop()/start() like a field broker's would.
  */
+export interface BrokerTls {
+  /** PEM files: the CA that signed both sides, and the broker's certificate and key. */
+  cafile: string;
+  certfile: string;
+  keyfile: string;
+  /** A mosquitto_passwd file; anonymous clients are refused when given. */
+  passwordFile?: string;
+}
+
 export class TestBroker {
   private proc: ChildProcess | undefined;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'alpr-mqtt-'));
+  readonly dir = mkdtempSync(join(tmpdir(), 'alpr-mqtt-'));
   port = 0;
 
+  /** With `tls`, the listener wants TLS and a client certificate signed by the CA. */
+  constructor(private readonly tls?: BrokerTls) {}
+
   get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
     if (!this.port) this.port = await freePort();
     const conf = join(this.dir, 'mosquitto.conf');
-    writeFileSync(
-      conf,
-      [`listener ${this.port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${this.dir}/`, 'log_dest none', ''].join('\n'),
-    );
+    const lines = [`listener ${this.port} 127.0.0.1`, 'persistence true', `persistence_location ${this.dir}/`, 'log_dest none'];
+    // Run as root, Mosquitto drops to user "mosquitto", which cannot write our 0700 temp folder.
+    if (process.getuid?.() === 0) lines.push('user root');
+    if (this.tls) {
+      lines.push(`cafile ${this.tls.cafile}`, `certfile ${this.tls.certfile}`, `keyfile ${this.tls.keyfile}`, 'require_certificate true');
+    }
+    if (this.tls?.passwordFile) lines.push(`password_file ${this.tls.passwordFile}`, 'allow_anonymous false');
+    else lines.push('allow_anonymous true');
+    writeFileSync(conf, `${lines.join('\n')}\n`);
     this.proc = spawn(MOSQUITTO, ['-c', conf], { stdio: 'ignore' });
     await waitForPort(this.port, 5_000);
   }

@@ -36,6 +36,17 @@ async function subscriber(url: string, id: string): Promise<{ client: MqttClient
   return { client, got, waitFor };
 }
 
+/**
+ * Node itself with tsx's loader, not the `tsx` wrapper: the wrapper runs the script in a child
+ * process, so a SIGKILL would kill the wrapper and leave the unit running.
+ */
+const children: ReturnType<typeof spawn>[] = [];
+function spawnUnit(fixture: string, ...args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
 run('MQTT delivery through the durable outbox (real Mosquitto)', () => {
   let broker: TestBroker;
   let dir: string;
@@ -45,6 +56,8 @@ run('MQTT delivery through the durable outbox (real Mosquitto)', () => {
     await broker.start();
   });
   afterEach(async () => {
+    // A failed test must not leave a unit process behind.
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await broker.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -103,9 +116,7 @@ run('MQTT delivery through the durable outbox (real Mosquitto)', () => {
     const sub = await subscriber(broker.url, 'dispatch-c');
     const dbFile = join(dir, 'edge.db');
     const fixture = join(process.cwd(), 'test', 'fixtures', 'hit-producer.ts');
-    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-
-    const producer = spawn(tsx, [fixture, 'produce', dbFile, broker.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const producer = spawnUnit(fixture, 'produce', dbFile, broker.url);
     const hitId = await new Promise<string>((resolve, reject) => {
       let out = '';
       producer.stdout!.on('data', (d: Buffer) => {
@@ -119,11 +130,26 @@ run('MQTT delivery through the durable outbox (real Mosquitto)', () => {
     await new Promise((r) => producer.once('exit', r));
     expect(sub.got.filter((m) => m.topic.endsWith('/hits'))).toEqual([]);
 
-    const restarted = spawn(tsx, [fixture, 'publish', dbFile, broker.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const restarted = spawnUnit(fixture, 'publish', dbFile, broker.url);
     const code = await new Promise<number | null>((r) => restarted.once('exit', r));
     expect(code).toBe(0);
     await sub.waitFor((r) => r.some((m) => m.topic.endsWith('/hits')));
     expect(sub.got.filter((m) => m.topic.endsWith('/hits')).map((m) => m.body.id)).toEqual([hitId]);
+    await sub.client.endAsync();
+  });
+
+  it('leaves a retained offline status as the last will when a connected unit dies', async () => {
+    const fixture = join(process.cwd(), 'test', 'fixtures', 'hit-producer.ts');
+    const unit = spawnUnit(fixture, 'online', join(dir, 'edge.db'), broker.url);
+    await new Promise<void>((resolve, reject) => {
+      unit.stdout!.on('data', (d: Buffer) => d.toString().includes('ONLINE') && resolve());
+      unit.once('exit', (code) => reject(new Error(`unit exited early (${code})`)));
+    });
+    const sub = await subscriber(broker.url, 'dispatch-d');
+    await sub.waitFor((r) => r.some((m) => m.topic.endsWith('/status') && m.body.state === 'online'));
+    unit.kill('SIGKILL');
+    await sub.waitFor((r) => r.some((m) => m.topic.endsWith('/status') && m.body.state === 'offline'));
+    expect(sub.got.filter((m) => m.topic.endsWith('/status')).at(-1)!.body).toMatchObject({ type: 'status', unit: UNIT, state: 'offline', hotlists: [{ source: 'cbi' }] });
     await sub.client.endAsync();
   });
 });
