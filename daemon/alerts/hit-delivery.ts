@@ -1,0 +1,105 @@
+import type { EdgeConfig } from '../config/schema.js';
+import type { Db } from '../store/database.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { HealthReporter } from '../health/health-reporter.js';
+import type { CameraStatsSource, SystemProbe } from '../health/telemetry.js';
+import { HitRecorder, type CameraInfo, type ReadForMatching, type RecordedHit } from '../hotlist/hit-recorder.js';
+import { HotlistService, type HotlistStatus } from '../hotlist/hotlist-service.js';
+import type { ListFetcher } from '../hotlist/fetch.js';
+import { MqttPublisher } from './mqtt-publisher.js';
+import { Outbox } from './outbox.js';
+import { topicsFor } from './topics.js';
+
+export interface HitDeliveryDeps {
+  config: EdgeConfig;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** Per-camera fps and dropped frames for the health topic (from the pipeline). */
+  cameraStats: CameraStatsSource;
+  /** Tests only. */
+  fetchers?: Record<string, ListFetcher>;
+  probe?: SystemProbe;
+}
+
+/** Everything issue 3 adds to a unit, as main.ts uses it. */
+export interface HitDelivery {
+  readonly hotlists: HotlistService;
+  readonly recorder: HitRecorder;
+  readonly outbox: Outbox;
+  /** Undefined when mqtt.enabled is false (hits then wait in the outbox, bounded by the retention purge). */
+  readonly publisher: MqttPublisher | undefined;
+  readonly health: HealthReporter | undefined;
+  /** Start order: hotlists (cached lists in use at once), publisher, health. */
+  start(signal: AbortSignal): Promise<void>;
+  /** Reverse order; each failure is logged and the rest still stop. */
+  stop(): Promise<void>;
+  /** The pipeline calls this right after it stores a read; fast (µs) when nothing matches. */
+  onRead(read: ReadForMatching, camera?: CameraInfo): RecordedHit[];
+  /** SIGHUP. */
+  syncNow(): Promise<void>;
+  status(): HotlistStatus;
+}
+
+/**
+ * Builds the hotlist, hit, MQTT and health parts from the unit config and wires them to each
+ * other (retro-hits through the recorder, list changes into the retained status). Construction
+ * does no I/O; start() does.
+ */
+export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
+  const { config, db, clock, log } = deps;
+  const topics = topicsFor(config.mqtt.topic_prefix, config.unit.id);
+  const outbox = new Outbox(db);
+  const names = new Map(config.cameras.map((c) => [c.id, c.name]));
+  const hotlists = new HotlistService({
+    db, config: config.hotlists, storagePath: config.storage.path, clock, log: log.child({ component: 'hotlist' }),
+    ...(deps.fetchers ? { fetchers: deps.fetchers } : {}),
+  });
+  const recorder = new HitRecorder({
+    db, lists: hotlists, outbox, topics, unitId: config.unit.id, clock, log: log.child({ component: 'hits' }),
+    staleAfterMs: config.hotlists.stale_after_h * 3_600_000, includeCrop: config.mqtt.include_crop,
+    publishReads: config.mqtt.enabled && config.mqtt.publish_reads, cameraName: (id) => names.get(id) ?? id,
+  });
+  hotlists.useRecorder(recorder);
+  const publisher = config.mqtt.enabled
+    ? new MqttPublisher({ config: config.mqtt, unitId: config.unit.id, topics, outbox, clock, log: log.child({ component: 'mqtt' }), listStatus: () => hotlists.listStatus() })
+    : undefined;
+  const health = publisher
+    ? new HealthReporter({
+        config: config.health, unitId: config.unit.id, diskPath: config.health.disk_path || config.storage.path, topic: topics.health,
+        publisher, cameraStats: deps.cameraStats, outboxDepth: () => outbox.depth(), clock, log: log.child({ component: 'health' }),
+        ...(deps.probe ? { probe: deps.probe } : {}),
+      })
+    : undefined;
+  let offChange: (() => void) | undefined;
+  const parts: { name: string; stop(): Promise<void> }[] = [];
+
+  return {
+    hotlists, recorder, outbox, publisher, health,
+    async start(signal) {
+      await hotlists.start(signal);
+      parts.push({ name: 'hotlists', stop: () => hotlists.stop() });
+      if (signal.aborted || !publisher) return;
+      offChange = hotlists.onChange(() => publisher.refreshStatus());
+      await publisher.start(signal);
+      parts.push({ name: 'mqtt', stop: () => publisher.stop() });
+      if (signal.aborted || !health) return;
+      await health.start(signal);
+      parts.push({ name: 'health', stop: () => health.stop() });
+    },
+    async stop() {
+      offChange?.();
+      for (const p of parts.splice(0).reverse()) {
+        try {
+          await p.stop();
+        } catch (err) {
+          log.error({ component: p.name, err: (err as Error).message }, 'stop failed');
+        }
+      }
+    },
+    onRead: (read, camera) => recorder.onRead(read, camera),
+    syncNow: () => hotlists.syncNow(),
+    status: () => hotlists.status(),
+  };
+}
