@@ -79,9 +79,10 @@ export class HitRecorder {
   onRead(read: ReadForMatching, camera?: CameraInfo): RecordedHit[] {
     const now = this.deps.clock.now();
     const plate = normalizePlate(read.plate);
+    const state = read.state ? read.state.toUpperCase() : null;
     const found: { match: Match; list: ActiveList }[] = [];
     for (const list of this.deps.lists.activeLists()) {
-      for (const match of list.matcher.match(plate, read.state, now)) found.push({ match, list });
+      for (const match of list.matcher.match(plate, state, now)) found.push({ match, list });
     }
     if (this.deps.publishReads) this.queueRead(read, camera, now);
     if (found.length === 0) return [];
@@ -159,6 +160,9 @@ export class HitRecorder {
       });
       recorded.push({ hitId, readId: read.id, match, list: { sourceId: list.sourceId, versionId: list.versionId, ageS, stale }, retrospective });
     }
+    // Nested in the pipeline's read transaction this is a savepoint; either way the hit and its
+    // message commit together. notify() is safe even before the outer commit: the publisher only
+    // runs on a later tick, after this synchronous transaction has finished.
     this.deps.db.transaction(() => {
       for (const r of rows) {
         this.hits.insert(r.hit);
