@@ -98,7 +98,16 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         }
       }
     },
-    onRead: (read, camera) => recorder.onRead(read, camera),
+    onRead(read, camera) {
+      try {
+        return recorder.onRead(read, camera);
+      } catch (err) {
+        // Called inside the pipeline's read transaction: a throw would roll the read back too.
+        // Keeping the read (evidence, retention, later retro-matching) matters more; say so loudly.
+        log.error({ component: 'hits', read: read.id, err: (err as Error).message }, 'hit recording failed; the read is kept');
+        return [];
+      }
+    },
     syncNow: () => hotlists.syncNow(),
     status: () => hotlists.status(),
   };

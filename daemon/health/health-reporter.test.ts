@@ -47,3 +47,13 @@ describe('health reporter', () => {
     expect(s.cpuTempC).toBeNull();
   });
 });
+
+describe('rate meter', () => {
+  it('turns a cumulative frame counter into frames per second between samples', async () => {
+    const { RateMeter } = await import('./rate-meter.js');
+    const m = new RateMeter();
+    expect(m.rate('front', 100, 0)).toBe(0);
+    expect(m.rate('front', 400, 60_000)).toBe(5);
+    expect(m.rate('front', 10, 120_000)).toBe(0);
+  });
+});
