@@ -16,12 +16,16 @@ sync     fetch every configured list now (like SIGHUP to the daemon), print what
          rejected row as FILE:LINE: reason. A list that fails keeps its previous version. With --pid
          the running daemon is sent SIGHUP so it takes the new version at once; otherwise it does
          at its next round (systemctl reload alpr-edge does the same).
-status   each list's version, row counts, age and staleness, and recent failed fetches.
+status   each list's version, row counts, age and staleness, and recent failed fetches; exits 2
+         when a list is stale (for monitoring scripts).
 add      a local entry (partial plates from a crime scene: AB?12*, a BOLO). Needs an authorised,
          trained user (policy 424.3(b),(e)); audited. Stored reads of the retro window are matched
          at once and raise retrospective hits. Local entries survive list refreshes.
 list     the local entries (with --all also removed and expired ones). Audited.
 remove   stamp a local entry removed (kept for the audit trail). Audited.
+
+Run it as the daemon's user (sudo -u alpr-edge ...): the list cache and the database it writes
+must stay readable by the daemon.
 
 categories: stolen_vehicle stolen_plate wanted_person felony_vehicle missing_person amber_alert
             protection_order sex_offender gang_terrorist investigation bolo other`;
