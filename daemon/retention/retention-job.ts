@@ -23,13 +23,11 @@ export interface RetentionJobDeps {
 }
 
 /**
- * Batches between WAL checkpoints. A PASSIVE pass every few batches copies pages back beside
- * ingest; a RESTART pass (a short hold on writers, for the last few pages and an fsync) every
- * tenth of those lets the WAL start over, so it stays near 20 MB instead of growing by the size
- * of everything deleted.
+ * Batches between WAL checkpoints: a PASSIVE pass copies pages back beside ingest; when the WAL
+ * has grown past a few MB anyway (steady ingest keeps it from starting over), the checkpointer
+ * follows with a short RESTART pass (see wal-checkpointer.ts).
  */
-const PASSIVE_EVERY = 4;
-const RESTART_EVERY = 40;
+const CHECKPOINT_EVERY = 4;
 
 const SYSTEM = { username: 'system', role: 'system' } as const;
 
@@ -180,9 +178,8 @@ export class RetentionJob {
         totals.crops += counted.crops;
         totals.hits += counted.hits;
         totals.batches++;
-        if (totals.batches % PASSIVE_EVERY === 0) {
-          const mode = totals.batches % RESTART_EVERY === 0 ? 'RESTART' : 'PASSIVE';
-          totals.longestCheckpointMs = Math.max(totals.longestCheckpointMs, (await checkpointer.checkpoint(mode)).ms);
+        if (totals.batches % CHECKPOINT_EVERY === 0) {
+          totals.longestCheckpointMs = Math.max(totals.longestCheckpointMs, (await checkpointer.checkpoint('PASSIVE')).ms);
         }
       }
       await pause(config.pause_ms);

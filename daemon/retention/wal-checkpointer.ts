@@ -3,22 +3,29 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/database.js';
 
 export type CheckpointMode = 'PASSIVE' | 'RESTART' | 'TRUNCATE';
+export interface CheckpointResult {
+  ms: number;
+  busy: boolean;
+  /** A RESTART or TRUNCATE pass ran (it briefly holds writers back). */
+  restarted?: boolean;
+}
 
 /** Copies WAL pages back into the database file. A port so the purge can do it off the event loop. */
 export interface Checkpointer {
   /**
-   * PASSIVE copies WAL pages back beside writers; RESTART then copies the few pages committed
-   * meanwhile (holding writers back only for that) so the WAL starts over; TRUNCATE also empties
-   * the WAL file. `busy` is true when it could not finish now (a later call retries).
+   * PASSIVE copies WAL pages back beside writers (the worker implementation follows with a RESTART
+   * when the WAL has grown large); RESTART then copies the few pages committed meanwhile (holding
+   * writers back only for that) so the WAL starts over; TRUNCATE also empties the WAL file.
+   * `busy` is true when it could not finish now (a later call retries).
    */
-  checkpoint(mode: CheckpointMode): Promise<{ ms: number; busy: boolean }>;
+  checkpoint(mode: CheckpointMode): Promise<CheckpointResult>;
   close(): Promise<void>;
 }
 
 /** Checkpoints on the caller's connection (in-memory databases, tests). */
 export class InlineCheckpointer implements Checkpointer {
   constructor(private readonly db: Db) {}
-  async checkpoint(mode: CheckpointMode): Promise<{ ms: number; busy: boolean }> {
+  async checkpoint(mode: CheckpointMode): Promise<CheckpointResult> {
     const t0 = performance.now();
     const [r] = this.db.pragma(`wal_checkpoint(${mode})`) as { busy: number }[];
     return { ms: performance.now() - t0, busy: Boolean(r?.busy) };
@@ -39,18 +46,23 @@ parentPort.on('message', (mode) => {
   if (mode === 'close') { db.close(); parentPort.close(); return; }
   const t0 = performance.now();
   let busy = false;
+  let restarted = false;
   try {
     // The bulk copy (and its fsync) runs PASSIVE, beside writers. Under steady ingest a PASSIVE
-    // pass never catches up with the frames committed meanwhile, so the WAL would never start
-    // over and grows by gigabytes during a big purge; the RESTART/TRUNCATE pass that follows has
-    // only those few frames left to copy, holds the write lock for just that long, and lets the
-    // next writer start the WAL from its beginning. busy_timeout 0: if it cannot have the locks
-    // right now it gives up (busy) rather than hold writers back while it waits.
+    // pass may never catch up with the frames committed meanwhile, so the WAL would never start
+    // over and grows by gigabytes during a big purge. Once it holds more than restartFrames, a
+    // RESTART pass follows: it has only the frames committed since to copy, holds the write lock
+    // for just that (and an fsync), and lets the next writer start the WAL from its beginning.
+    // busy_timeout 0: if it cannot have the locks right now it gives up (busy) rather than hold
+    // writers back while it waits; a later call retries.
     let r = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    if (mode !== 'PASSIVE' && !r.busy) r = db.pragma('wal_checkpoint(' + mode + ')')[0];
+    if (!r.busy && (mode !== 'PASSIVE' || r.log > workerData.restartFrames)) {
+      r = db.pragma('wal_checkpoint(' + (mode === 'PASSIVE' ? 'RESTART' : mode) + ')')[0];
+      restarted = true;
+    }
     busy = Boolean(r.busy);
   } catch (e) { busy = true; }
-  parentPort.postMessage({ ms: performance.now() - t0, busy });
+  parentPort.postMessage({ ms: performance.now() - t0, busy, restarted });
 });`;
 
 /**
@@ -63,19 +75,22 @@ export class WorkerCheckpointer implements Checkpointer {
   private readonly worker: Worker;
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** @param file the database file (`db.name`). */
-  constructor(file: string) {
+  /**
+   * @param file the database file (`db.name`).
+   * @param restartFrames WAL size (4 KiB frames) above which a PASSIVE call also restarts the WAL.
+   */
+  constructor(file: string, restartFrames = 4096) {
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER, { eval: true, workerData: { file, sqlitePath } });
+    this.worker = new Worker(WORKER, { eval: true, workerData: { file, sqlitePath, restartFrames } });
     this.worker.unref();
   }
 
-  checkpoint(mode: CheckpointMode): Promise<{ ms: number; busy: boolean }> {
-    const run = (): Promise<{ ms: number; busy: boolean }> =>
+  checkpoint(mode: CheckpointMode): Promise<CheckpointResult> {
+    const run = (): Promise<CheckpointResult> =>
       new Promise((resolve, reject) => {
         const onError = (err: Error): void => reject(err);
         this.worker.once('error', onError);
-        this.worker.once('message', (m: { ms: number; busy: boolean }) => {
+        this.worker.once('message', (m: CheckpointResult) => {
           this.worker.off('error', onError);
           resolve(m);
         });
