@@ -16,6 +16,9 @@ import { FfmpegFrameSource } from './camera/ffmpeg-frame-source.js';
 import type { FrameSource } from './camera/frame-source.js';
 import { createFrameAnalyzer } from './vision/analyzer-factory.js';
 import type { FrameAnalyzer } from './vision/ports.js';
+import { createHitDelivery, type HitDelivery } from './alerts/hit-delivery.js';
+import { RateMeter } from './health/rate-meter.js';
+import { GovernanceService } from './access/governance-service.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
@@ -25,6 +28,7 @@ export interface Daemon {
   db: Db;
   pipelines: Map<string, CameraPipeline>;
   sources: Map<string, FrameSource>;
+  delivery: HitDelivery;
   /** SIGHUP: refresh hotlists. */
   reload(): void;
 }
@@ -42,12 +46,26 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   const analyzer = deps.analyzer ?? (await createFrameAnalyzer(config.vision, log.child({ component: 'vision' })));
   const db = openDatabase(join(config.storage.path, 'alpr-edge.db'));
   const reads = new ReadStore(db);
-  const sink = new StoringReadSink(db, reads, clock, log.child({ component: 'reads' }), {
-    logPlates: config.logging.log_plates,
-  });
-
   const pipelines = new Map<string, CameraPipeline>();
   const sources = new Map<string, FrameSource>();
+  const fps = new RateMeter();
+  const delivery = createHitDelivery({
+    config,
+    db,
+    clock,
+    log,
+    cameraStats: () =>
+      [...pipelines].map(([id, p]) => {
+        const src = sources.get(id)?.stats();
+        return { id, fps: fps.rate(id, p.stats.framesAnalyzed, clock.now()), dropped_frames: src?.framesDropped ?? 0, connected: src?.connected ?? false };
+      }),
+  });
+  // Each read is matched against the hotlists inside its own transaction (hit + outbox row too).
+  const sink = new StoringReadSink(db, reads, clock, log.child({ component: 'reads' }), {
+    logPlates: config.logging.log_plates,
+    onStored: (read, camera) => void delivery.onRead(read, camera),
+  });
+  const governance = new GovernanceService({ db, clock, config, log });
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const clog = log.child({ component: 'camera', camera: camera.id });
@@ -80,12 +98,15 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
         },
       },
       { name: 'vision', start: () => {}, stop: () => analyzer.close() },
+      { name: 'governance', start: (signal) => governance.start(signal), stop: () => governance.stop() },
+      { name: 'hotlists+mqtt', start: (signal) => delivery.start(signal), stop: () => delivery.stop() },
       ...services,
     ],
     db,
     pipelines,
     sources,
-    reload: () => {},
+    delivery,
+    reload: () => void delivery.syncNow(),
   };
 }
 

@@ -14,6 +14,19 @@ export const exampleValues: Record<string, unknown> = {
       location: { text: 'US-6 MP 262, eastbound', lat: 39.7422, lon: -105.5136, heading: 90 },
     },
   ],
+  hotlists: {
+    sources: [
+      { id: 'ccic', format: 'ccic', url: 'https://hotlists.example.org/ccic/latest.txt', ca_file: '/etc/alpr-edge/hotlist-ca.pem' },
+      { id: 'ncic', format: 'ncic', file: '/var/lib/alpr-edge/incoming/ncic.txt' },
+    ],
+  },
+  mqtt: {
+    enabled: true,
+    url: 'mqtts://dispatch-broker.example.org:8883',
+    username: 'unit-17',
+    password: '${MQTT_PASSWORD}',
+    ca_file: '/etc/alpr-edge/broker-ca.pem',
+  },
 };
 
 export const exampleHeader = `alpr-edge unit configuration (example). Every key is listed with its meaning; the values shown

@@ -59,7 +59,9 @@ export class WorkerPoolAnalyzer implements FrameAnalyzer {
 
   analyzeFrame(image: RgbImage, roi?: Box): Promise<FrameAnalysis> {
     if (this.closed) return Promise.reject(new Error('frame analyzer is closed'));
-    const data = this.opts.transferOwnership && isWholeBuffer(image.data) ? (image.data.buffer as ArrayBuffer) : image.data.slice().buffer;
+    // `new Uint8Array(view)` copies; `slice()` would not on a Node Buffer (the camera's frames are
+    // Buffers, whose slice() is a view), and transferring it would detach the caller's pixels.
+    const data = this.opts.transferOwnership && isWholeBuffer(image.data) ? (image.data.buffer as ArrayBuffer) : new Uint8Array(image.data).buffer;
     const id = this.nextId++;
     const request: WorkerRequest = { type: 'frame', id, width: image.width, height: image.height, data, ...(roi ? { roi } : {}) };
     return new Promise((resolve, reject) => {

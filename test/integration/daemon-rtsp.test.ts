@@ -2,7 +2,10 @@ import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RtspTestServer, rtspServerAvailability } from '../helpers/rtsp-server.js';
+import { writeFileSync } from 'node:fs';
+import mqtt from 'mqtt';
 import { DaemonProcess, ROOT, waitUntil } from '../helpers/daemon.js';
+import { TestBroker, haveMosquitto } from './mosquitto.js';
 
 const truth = JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'drive-by.json'), 'utf8')) as {
   vehicles: { plate: string }[];
@@ -10,8 +13,11 @@ const truth = JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'drive-by.json
 };
 const plates = truth.vehicles.map((v) => v.plate);
 const rtsp = rtspServerAvailability();
-if (!rtsp.ok) console.warn(`SKIPPED daemon RTSP end-to-end: ${rtsp.reason}`);
-const maybe = rtsp.ok ? describe : describe.skip;
+const reason = !rtsp.ok ? rtsp.reason : !haveMosquitto() ? '/usr/sbin/mosquitto is not installed (apt install mosquitto)' : '';
+if (reason) console.warn(`SKIPPED daemon RTSP end-to-end: ${reason}`);
+const maybe = reason ? describe.skip : describe;
+/** The clip's second car is on the test hotlist as stolen. */
+const HOT = truth.vehicles[1]!.plate;
 
 /** A local TCP port with nothing listening: a camera that never answers. */
 async function closedPort(): Promise<number> {
@@ -32,21 +38,35 @@ interface Row {
 maybe('the daemon against a real RTSP camera', () => {
   let server: RtspTestServer;
   let daemon: DaemonProcess | undefined;
+  const broker = new TestBroker();
+  let subscriber: mqtt.MqttClient | undefined;
 
   beforeAll(async () => {
     server = await RtspTestServer.start();
+    await broker.start();
   });
   afterAll(async () => {
     daemon?.cleanup();
+    subscriber?.end(true);
     await server?.stop();
+    await broker.dispose();
   });
 
-  it('stores one read per vehicle of the clip, reconnects after the server is cut, and stops cleanly on SIGTERM', async () => {
+  it('stores one read per vehicle of the clip, alerts dispatch of the hotlisted one, reconnects after the server is cut, and stops cleanly on SIGTERM', async () => {
     const dead = await closedPort();
+    const hotlist = join(broker.dir, 'hotlist.csv');
+    writeFileSync(hotlist, `plate,state,category,reason,source,nic,entered,expires,priority,notes\n${HOT},,stolen_vehicle,Stolen 2021 Subaru,CBI,V000000042,2026-01-01,,1,\n`);
+    const hits: { plate: string; category: string; verification: unknown; id: string }[] = [];
+    subscriber = mqtt.connect(broker.url);
+    subscriber.on('message', (_t, payload) => hits.push(JSON.parse(payload.toString())));
+    await new Promise<void>((r) => subscriber!.subscribe('alpr/e2e/hits', { qos: 1 }, () => r()));
     daemon = DaemonProcess.start(`
 unit: { id: e2e }
 storage: { path: $STATE }
 logging: { level: info, log_plates: true }
+hotlists:
+  sources: [{ id: test, format: csv, file: ${hotlist} }]
+mqtt: { enabled: true, url: ${broker.url}, reconnect_s: 0.5 }
 cameras:
   - id: road
     name: Road (RTSP)
@@ -78,6 +98,13 @@ cameras:
     expect(lap1Rows.every((r) => r.camera_id === 'road' && r.frames >= 2)).toBe(true);
     const crop = daemon.query<{ n: number }>('SELECT length(jpeg) AS n FROM read_crops');
     expect(crop.every((c) => c.n > 1000)).toBe(true);
+
+    // Dispatch hears of the hotlisted car over MQTT, marked unverified (policy 424.3(f)).
+    await waitUntil(() => hits.some((h) => h.plate === HOT), 15_000, `an MQTT hit for ${HOT}`);
+    const hit = hits.find((h) => h.plate === HOT)!;
+    expect(hit.category).toBe('stolen_vehicle');
+    expect(JSON.stringify(hit)).toMatch(/unverified/i);
+    expect(hits.every((h) => h.plate === HOT)).toBe(true);
 
     // The camera goes away for a while, then comes back on the same URL.
     await server.stop();
