@@ -107,7 +107,7 @@ describe('generated config files', () => {
 
   it('include an example that loads and documents every camera key', () => {
     const file = fileURLToPath(new URL('../../config/alpr-edge.example.yaml', import.meta.url));
-    const c = loadConfigFile(file, secrets({ CAM_EAST_PASSWORD: 'x' }));
+    const c = loadConfigFile(file, secrets({ CAM_EAST_PASSWORD: 'x', MQTT_PASSWORD: 'y' }));
     expect(c.cameras).toHaveLength(1);
     const text = readFileSync(file, 'utf8');
     for (const key of ['fps', 'width', 'height', 'roi', 'location', 'lat', 'lon', 'stall_timeout_s']) expect(text).toContain(`${key}:`);
