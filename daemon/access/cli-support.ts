@@ -1,5 +1,4 @@
 import { systemClock } from '../shared/clock.js';
-import { AccessDeniedError } from '../shared/errors.js';
 import type { CliIo } from '../cli/command.js';
 import { parseFlags } from '../cli/main.js';
 import { AuditedAccess } from './audited-access.js';
@@ -42,12 +41,6 @@ export async function governed(
   try {
     const user = await authenticateCliUser(io, ctx.db, { user: values.user, access: ctx.access });
     return await body({ ctx, user, access: new AuditedAccess(ctx.db, systemClock), values, switches, positional });
-  } catch (err) {
-    if (err instanceof AccessDeniedError) {
-      io.err(`refused: ${err.message}`);
-      return EXIT_DENIED;
-    }
-    throw err;
   } finally {
     ctx.db.close();
   }

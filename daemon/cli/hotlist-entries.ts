@@ -1,4 +1,3 @@
-import { AccessDeniedError } from '../shared/errors.js';
 import { authenticateCliUser } from '../access/cli-auth.js';
 import { authorizeAudited, type AuthenticatedUser } from '../access/authorize.js';
 import { EXIT_DENIED, iso, parseTime, printTable } from '../access/cli-support.js';
@@ -28,12 +27,6 @@ async function asManager(
     const user = await authenticateCliUser(io, ctx.db, { user: values.user });
     authorizeAudited(ctx.db, user, 'hotlist_manage', Date.now(), { op: args[0] ?? '' });
     return body({ ctx, user, audit: new AuditLog(ctx.db), values, switches, positional });
-  } catch (err) {
-    if (err instanceof AccessDeniedError) {
-      io.err(`refused: ${err.message}`);
-      return EXIT_DENIED;
-    }
-    throw err;
   } finally {
     ctx.close();
   }

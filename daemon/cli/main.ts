@@ -1,6 +1,7 @@
 import { commands } from './registry.js';
 import { processIo } from './io.js';
-import { ConfigError, EXIT_CONFIG } from '../shared/errors.js';
+import { AccessDeniedError, ConfigError, EXIT_CONFIG } from '../shared/errors.js';
+import { EXIT_DENIED } from '../access/cli-support.js';
 import type { CliIo } from './command.js';
 
 /** Dispatches `alpr-edge <command> ...`; returns the exit status. `alpr-edge` alone (or `run`) starts the daemon. */
@@ -28,6 +29,11 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     if (err instanceof ConfigError) {
       for (const p of err.problems) io.err(p);
       return EXIT_CONFIG;
+    }
+    // Refusals (role, training, purpose) are already audited where they were decided.
+    if (err instanceof AccessDeniedError) {
+      io.err(`refused: ${err.message}`);
+      return EXIT_DENIED;
     }
     io.err(`alpr-edge ${name}: ${(err as Error).message}`);
     return 1;

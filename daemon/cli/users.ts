@@ -1,5 +1,4 @@
 import { systemClock } from '../shared/clock.js';
-import { AccessDeniedError } from '../shared/errors.js';
 import { Bootstrap } from '../access/bootstrap.js';
 import { CONTEXT_FLAGS, openCliContext } from '../access/cli-auth.js';
 import { COMMON_HELP, EXIT_DENIED, governed, printTable, promptNewPassword } from '../access/cli-support.js';
@@ -124,12 +123,6 @@ async function bootstrap(args: string[], io: CliIo): Promise<number> {
     const u = await boot.createFirstAdministrator({ secret, username, fullName, password, minPasswordLength: ctx.access.min_password_length }, Date.now());
     io.out(`administrator ${u.username} created; the bootstrap secret is spent and deleted.\nNext: alpr-edge users training ${u.username} --completed-on DATE --expires-on DATE --user ${u.username}`);
     return 0;
-  } catch (err) {
-    if (err instanceof AccessDeniedError) {
-      io.err(`refused: ${err.message}`);
-      return EXIT_DENIED;
-    }
-    throw err;
   } finally {
     ctx.db.close();
   }
