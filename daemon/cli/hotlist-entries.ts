@@ -1,6 +1,6 @@
 import { authenticateCliUser } from '../access/cli-auth.js';
 import { authorizeAudited, type AuthenticatedUser } from '../access/authorize.js';
-import { EXIT_DENIED, iso, parseTime, printTable } from '../access/cli-support.js';
+import { iso, parseTime, printTable } from '../access/cli-support.js';
 import { AuditLog } from '../store/audit-log.js';
 import { HitStore } from '../store/hits.js';
 import type { CliIo } from './command.js';
