@@ -11,7 +11,7 @@ import { rejectReason } from './plate-text-filter.js';
  * The project's own plate recogniser (issue 5, trained by scripts/train/). Everything here must
  * match scripts/train/common.py: the crop margins, BT.601 grey, OpenCV-style bilinear resize to
  * 32×128, and the alphabet order. The network normalises each image itself, so it takes plain
- * grey 0..255.
+ * grey 0..255; it outputs T×37 column probabilities (T = 32 or 64, read from the output size).
  */
 export const PLATE_REC = {
   height: 32,

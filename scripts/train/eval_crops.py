@@ -46,7 +46,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     ck = torch.load(a.ckpt)
-    net = PlateRec(tuple(ck["widths"]))
+    net = PlateRec(tuple(ck["widths"]), ck.get("columns", 32))
     net.load_state_dict(ck["model"])
     net.eval()
     out = {"step": ck.get("step")}

@@ -1,7 +1,7 @@
 """Exports a checkpoint to ONNX (opset 13, dynamic batch) for onnxruntime-node.
 
 Inputs:  `image`  float32 (N, 1, 32, 128), grey 0..255 (normalisation is in the graph)
-Outputs: `chars`  float32 (N, 32, 37), per-column probabilities, class 0 = CTC blank,
+Outputs: `chars`  float32 (N, T, 37) with T = 64 (32 for older checkpoints), per-column probabilities, class 0 = CTC blank,
                   class k = ALPHABET[k-1]
          `state`  float32 (N, 51), probabilities over common.STATES
 
@@ -25,7 +25,7 @@ def main():
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     ck = torch.load(a.ckpt)
-    net = PlateRec(tuple(ck["widths"]))
+    net = PlateRec(tuple(ck["widths"]), ck.get("columns", 32))
     net.load_state_dict(ck["model"])
     net.eval()
     model = Exported(net).eval()
@@ -37,7 +37,7 @@ def main():
     onnx.checker.check_model(m)
     with torch.no_grad():
         c, s = model(x)
-    assert tuple(c.shape) == (2, 32, NUM_CLASSES) and tuple(s.shape) == (2, len(STATES))
+    assert tuple(c.shape) == (2, ck.get("columns", 32), NUM_CLASSES) and tuple(s.shape) == (2, len(STATES))
     print(f"wrote {a.out} ({os.path.getsize(a.out)} bytes) from step {ck.get('step')}")
 
 

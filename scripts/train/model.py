@@ -12,12 +12,13 @@ def block(ci, co, k=3, pad=1):
 
 
 class PlateRec(nn.Module):
-    def __init__(self, widths=(16, 32, 64, 96, 128)):
+    def __init__(self, widths=(16, 32, 64, 96, 128), steps=32):
         super().__init__()
         c1, c2, c3, c4, c5 = widths
+        # 64 output columns leave room for the blank CTC needs between doubled characters (00, HH)
         self.body = nn.Sequential(
             block(1, c1), nn.MaxPool2d(2),            # 16 x 64
-            block(c1, c2), nn.MaxPool2d(2),           # 8 x 32
+            block(c1, c2), nn.MaxPool2d(2 if steps == 32 else (2, 1)),  # 8 x steps
             block(c2, c3), block(c3, c3), nn.MaxPool2d((2, 1)),  # 4 x 32
             block(c3, c4), block(c4, c4), nn.MaxPool2d((2, 1)),  # 2 x 32
         )
@@ -28,7 +29,7 @@ class PlateRec(nn.Module):
         self.state = nn.Linear(c4, len(STATES))
 
     def forward(self, x):
-        """x: (N, 1, 32, 128) grey 0..255. Returns CTC logits (N, T=32, C) and state logits (N, S)."""
+        """x: (N, 1, 32, 128) grey 0..255. Returns CTC logits (N, T, C) and state logits (N, S)."""
         m = x.mean(dim=(1, 2, 3), keepdim=True)
         s = ((x - m) ** 2).mean(dim=(1, 2, 3), keepdim=True).sqrt()
         x = (x - m) / (s + 4.0)

@@ -104,20 +104,22 @@ def main():
     ap.add_argument("--real-end", type=float, default=0.6)
     ap.add_argument("--ckpt-every", type=int, default=400)
     ap.add_argument("--eval-every", type=int, default=1000)
-    ap.add_argument("--widths", default="16,32,48,64,96")
+    ap.add_argument("--widths", default="16,32,64,80,112")
+    ap.add_argument("--columns", type=int, default=64, choices=(32, 64), help="CTC time steps")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init", help="start from these weights (fine-tune)")
     ap.add_argument("--work", default=WORK)
+    ap.add_argument("--tag", default="", help="prefix for this run's checkpoint files (several runs, one work dir)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     widths = tuple(int(v) for v in a.widths.split(","))
-    net = PlateRec(widths)
+    net = PlateRec(widths, a.columns)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     step, best = 0, -1.0
-    last = os.path.join(a.work, "ckpt_last.pt")
+    last = os.path.join(a.work, f"{a.tag}ckpt_last.pt")
     if a.resume and os.path.exists(last):
         ck = torch.load(last)
         net.load_state_dict(ck["model"]), opt.load_state_dict(ck["opt"])
@@ -159,7 +161,7 @@ def main():
             if n:
                 print(f"synth pool now {len(pool.X)}", flush=True)
             torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
-                        "widths": widths}, last + ".tmp")
+                        "widths": widths, "columns": a.columns}, last + ".tmp")
             os.replace(last + ".tmp", last)
         if step % a.eval_every == 0 or step == a.steps:
             r = evaluate(net, val)
@@ -168,9 +170,9 @@ def main():
                   f"state {r['state']:.3f}, {time.time() - t0:.0f} s", flush=True)
             if score >= best:
                 best = score
-                torch.save({"model": net.state_dict(), "step": step, "widths": widths, "val": {k: v for k, v in r.items() if k != "errors"}},
-                           os.path.join(a.work, "ckpt_best.pt"))
-                with open(os.path.join(a.work, "best_eval.json"), "w") as f:
+                torch.save({"model": net.state_dict(), "step": step, "widths": widths, "columns": a.columns, "val": {k: v for k, v in r.items() if k != "errors"}},
+                           os.path.join(a.work, f"{a.tag}ckpt_best.pt"))
+                with open(os.path.join(a.work, f"{a.tag}best_eval.json"), "w") as f:
                     json.dump({"step": step, **r, "seconds": time.time() - t0, "synth": int(len(pool.X)) if pool.sx else 0,
                                "real": int(len(pool.rx))}, f, indent=1)
     print(f"done: {step} steps in {time.time() - t0:.0f} s, best {best:.3f}", flush=True)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import numpy as np
+import onnx
 
 sys.path.insert(0, os.path.dirname(__file__))
 from common import ALPHABET, INPUT_H, INPUT_W, WORK  # noqa: E402
@@ -35,6 +36,9 @@ def main():
     ap.add_argument("--steps", type=int, default=None)
     a = ap.parse_args()
     sha = hashlib.sha256(open(a.model, "rb").read()).hexdigest()
+    graph = onnx.load(a.model).graph
+    out_dims = {o.name: [d.dim_value or -1 for d in o.type.tensor_type.shape.dim] for o in graph.output}
+    steps = out_dims["chars"][1]
     commit = subprocess.run(["git", "log", "-1", "--format=%H", "--", "scripts/train"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip() or "uncommitted"
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "scripts/train"], cwd=ROOT, capture_output=True,
@@ -59,7 +63,7 @@ def main():
         "      layout: NCHW",
         "    output:",
         "      name: chars",
-        "      shape: [-1, 32, 37]   # N, T, blank + alphabet (softmax); second output `state`: [-1, 51]",
+        f"      shape: [-1, {steps}, 37]   # N, T, blank + alphabet (softmax); second output `state`: [-1, 51]",
         f"    alphabet: {q(ALPHABET)}",
         "    training:",
         f"      code_commit: {q(commit)}",
