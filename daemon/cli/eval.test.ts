@@ -4,12 +4,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { announceSkip } from '../../test/helpers/skip.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const dataset = resolve(root, '../shared/datasets/openalpr-us-dev');
 const present = existsSync(dataset);
-if (!present) console.log(`skipping the eval dataset test: ${dataset} is absent (it is not part of a fresh clone)`);
+if (!present) announceSkip('the eval dataset test', `${dataset} is absent (it is not part of a fresh clone)`);
 
 // A real process (bin/alpr-edge.js under tsx), because onnxruntime-node cannot run inside
 // jest's VM realm; it is also the command a technician types.

@@ -9,6 +9,7 @@ import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './
 import { PLATE_REC, PlateRecReader, createPlateRecReader, cropBox, decodeCtc, greyInput } from './plate-rec-reader.js';
 import type { InferenceSession } from './onnx-session.js';
 import type { RgbImage } from './image.js';
+import { announceSkip } from '../../test/helpers/skip.js';
 
 const CLASSES = PLATE_REC.alphabet.length + 1;
 const MODEL_NAME = 'plate-rec-v1';
@@ -174,7 +175,7 @@ describe('plate-rec ONNX model', () => {
 
   const crops = resolve(defaultModelsDir(), '../../shared/datasets/openalpr-us-crops');
   const haveCrops = existsSync(join(crops, 'groundtruth.csv'));
-  if (!haveCrops) console.log(`skipping the real-crop read: ${crops} is absent`);
+  if (!haveCrops) announceSkip('the real-crop read', `${crops} is absent`);
   (haveCrops ? it : it.skip)('reads a clean real plate crop through the crop, grey and decode path', () => {
     // ak1165.png (FUW999) is in the training split: this checks the TS path, not accuracy.
     const out = inNode(`

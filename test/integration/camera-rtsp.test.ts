@@ -3,9 +3,10 @@ import type { Frame } from '../../daemon/camera/frame-source.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
 import { testCamera, waitFor } from '../helpers/camera.js';
 import { RtspTestServer, rtspServerAvailability } from '../helpers/rtsp-server.js';
+import { announceSkip } from '../helpers/skip.js';
 
 const avail = rtspServerAvailability();
-if (!avail.ok) console.log(`skipping RTSP camera tests: ${avail.reason}`);
+if (!avail.ok) announceSkip('RTSP camera tests', avail.reason);
 const maybe = avail.ok ? describe : describe.skip;
 
 maybe('FfmpegFrameSource against a real RTSP server (gst-rtsp-server)', () => {

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { DaemonProcess, ROOT, waitUntil } from '../helpers/daemon.js';
 import { TestBroker, haveMosquitto } from './mosquitto.js';
+import { announceSkip } from '../helpers/skip.js';
 
 const truth = JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'drive-by.json'), 'utf8')) as {
   vehicles: { plate: string }[];
@@ -14,7 +15,7 @@ const truth = JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'drive-by.json
 const plates = truth.vehicles.map((v) => v.plate);
 const rtsp = rtspServerAvailability();
 const reason = !rtsp.ok ? rtsp.reason : !haveMosquitto() ? '/usr/sbin/mosquitto is not installed (apt install mosquitto)' : '';
-if (reason) console.warn(`SKIPPED daemon RTSP end-to-end: ${reason}`);
+if (reason) announceSkip('daemon RTSP end-to-end', reason);
 const maybe = reason ? describe.skip : describe;
 /** The clip's second car is on the test hotlist as stolen. */
 const HOT = truth.vehicles[1]!.plate;

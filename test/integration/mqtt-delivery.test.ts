@@ -6,9 +6,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { VERIFICATION_NOTICE } from '../../daemon/alerts/payloads.js';
 import { edgeParts, UNIT } from './edge-parts.js';
 import { haveMosquitto, TestBroker } from './mosquitto.js';
+import { announceSkip } from '../helpers/skip.js';
 
 const run = haveMosquitto() ? describe : describe.skip;
-if (!haveMosquitto()) console.log('skipping MQTT delivery tests: /usr/sbin/mosquitto is not installed');
+if (!haveMosquitto()) announceSkip('MQTT delivery tests', '/usr/sbin/mosquitto is not installed');
 
 interface Received {
   topic: string;

@@ -9,7 +9,9 @@ import { systemClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
 import { createHitDelivery } from '../../daemon/alerts/hit-delivery.js';
 import { haveMosquitto, TestBroker } from './mosquitto.js';
+import { announceSkip } from '../helpers/skip.js';
 
+if (!haveMosquitto()) announceSkip('hit delivery test', '/usr/sbin/mosquitto is not installed');
 (haveMosquitto() ? describe : describe.skip)('hit delivery as main.ts wires it (real Mosquitto, real list file)', () => {
   let broker: TestBroker;
   let dir: string;

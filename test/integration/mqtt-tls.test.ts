@@ -8,10 +8,11 @@ import { systemClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
 import { edgeParts, UNIT } from './edge-parts.js';
 import { haveMosquitto, TestBroker } from './mosquitto.js';
+import { announceSkip } from '../helpers/skip.js';
 
 const PASSWD = '/usr/bin/mosquitto_passwd';
 const ready = haveMosquitto() && existsSync(PASSWD);
-if (!ready) console.log('skipping MQTT TLS test: mosquitto or mosquitto_passwd is not installed');
+if (!ready) announceSkip('MQTT TLS test', 'mosquitto or mosquitto_passwd is not installed');
 
 /** A CA, a broker certificate for 127.0.0.1 and a client certificate for the unit. */
 function makePki(dir: string): void {

@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { resolveFfmpegPath } from '../../daemon/camera/ffmpeg-path.js';
 import { RtspTestServer, rtspServerAvailability } from '../helpers/rtsp-server.js';
+import { announceSkip } from '../helpers/skip.js';
 
 const run = promisify(execFile);
 const avail = rtspServerAvailability();
-if (!avail.ok) console.log(`skipping RTSP server tests: ${avail.reason}`);
+if (!avail.ok) announceSkip('RTSP server tests', avail.reason);
 const maybe = avail.ok ? describe : describe.skip;
 
 /** Decodes `n` frames from the URL with ffmpeg and returns how many came out. */
