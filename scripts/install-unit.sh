@@ -20,8 +20,8 @@ mkdir -p "$prefix"
 # Copy the tracked files only: never a developer's database, logs or datasets.
 (cd "$src" && git ls-files -z 2>/dev/null || find . -path ./node_modules -prune -o -type f -print0) |
   (cd "$src" && xargs -0 cp --parents -t "$prefix")
+# tsx is a runtime dependency (the unit runs the TypeScript sources), so --omit=dev keeps it.
 (cd "$prefix" && npm ci --omit=dev --no-audit --no-fund)
-# tsx is a dev-free runtime dependency; check the models match their manifest before first start.
 chown -R root:root "$prefix"
 
 echo "== configuration"
