@@ -1,5 +1,7 @@
 // CPU cost of the per-frame vision path (detect + read) on 1280×720 photos, on one thread.
-// usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N]
+// usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N] [DETECTOR[,DETECTOR...]] [READER]
+// Several detectors run interleaved frame by frame in one process, so a noisy shared machine
+// slows them alike and their medians compare.
 // Prints wall and process-CPU ms per frame (CPU time is what a 2-core unit can share out;
 // wall time on a busy machine includes waiting for the core).
 import { resolve } from 'node:path';
@@ -9,26 +11,37 @@ import { silentLogger } from '../daemon/shared/logger.js';
 
 const dir = process.argv[2] ?? resolve(import.meta.dirname, '../../shared/datasets/openalpr-us-dev');
 const n = Number(process.argv[3] ?? 40);
-const analyzer = await createInProcessAnalyzer({ detector: 'ppocr-v4-det', reader: 'ppocr-v4-rec', models_dir: '', workers: 1, detect_long_side: 960 }, silentLogger());
+const detectors = (process.argv[4] ?? 'ppocr-v4-det').split(',').filter(Boolean);
+const reader = process.argv[5] ?? 'ppocr-v4-rec';
+const analyzers = [];
+for (const detector of detectors)
+  analyzers.push(await createInProcessAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960 }, silentLogger()));
 const frames = [];
 for (const img of await loadDataset(dir)) {
   const rgb = await loadRgb(img.file);
   if (rgb.width === 1280 && rgb.height === 720) frames.push(rgb);
   if (frames.length >= n) break;
 }
-await analyzer.analyzeFrame(frames[0]!); // warm-up: first run allocates the session's buffers
-const wall: number[] = [], cpu: number[] = [], det: number[] = [], read: number[] = [];
+for (const a of analyzers) await a.analyzeFrame(frames[0]!); // warm-up: first run allocates the session's buffers
+const stats = analyzers.map(() => ({ wall: [] as number[], cpu: [] as number[], det: [] as number[], read: [] as number[] }));
 for (const f of frames) {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = await analyzer.analyzeFrame(f);
-  const c = process.cpuUsage(c0);
-  wall.push(performance.now() - t0);
-  cpu.push((c.user + c.system) / 1000);
-  det.push(r.timing.detectMs);
-  read.push(r.timing.readMs);
+  for (const [i, analyzer] of analyzers.entries()) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await analyzer.analyzeFrame(f);
+    const c = process.cpuUsage(c0);
+    const st = stats[i]!;
+    st.wall.push(performance.now() - t0);
+    st.cpu.push((c.user + c.system) / 1000);
+    st.det.push(r.timing.detectMs);
+    st.read.push(r.timing.readMs);
+  }
 }
 const s = (v: number[]) => `median ${percentile(v, 0.5).toFixed(0)} ms, p90 ${percentile(v, 0.9).toFixed(0)} ms`;
-console.log(`${frames.length} frames of 1280x720 from ${dir}`);
-console.log(`  CPU per frame (detect+read, one ONNX thread): ${s(cpu)}`);
-console.log(`  wall per frame: ${s(wall)}  (detect ${s(det)}; read ${s(read)})`);
+console.log(`${frames.length} frames of 1280x720 from ${dir}, reader ${reader}`);
+for (const [i, name] of detectors.entries()) {
+  const st = stats[i]!;
+  console.log(`${name}:`);
+  console.log(`  CPU per frame (detect+read, one ONNX thread): ${s(st.cpu)}`);
+  console.log(`  wall per frame: ${s(st.wall)}  (detect ${s(st.det)}; read ${s(st.read)})`);
+}

@@ -4,6 +4,7 @@ import type { Manifest, ModelEntry } from './manifest.js';
 import type { PlateDetector, PlateReader } from './ports.js';
 import { openSession } from './onnx-session.js';
 import { PpocrDetector } from './ppocr-detector.js';
+import { CoarseFineDetector } from './coarse-fine-detector.js';
 import { PpocrReader } from './ppocr-reader.js';
 import { createPlateRecReader } from './plate-rec-reader.js';
 
@@ -31,6 +32,9 @@ export type ReaderFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<P
  */
 export const detectorFactories: Record<string, DetectorFactory> = {
   'ppocr-v4-det': async (entry, opts) => new PpocrDetector(entry.name, await openSession(entry.file, entry.name), PpocrDetector.defaults(opts.detectLongSide)),
+  // The same network, run on the whole frame at 640 px plus full-resolution windows where the
+  // edge pre-filter sees plate-like strokes (sets its own scales; detect_long_side is not used).
+  'ppocr-v4-det-windows': async (entry) => new CoarseFineDetector(entry.name, await openSession(entry.file, entry.name), CoarseFineDetector.defaults()),
 };
 
 export const readerFactories: Record<string, ReaderFactory> = {
