@@ -1,5 +1,6 @@
 // CPU cost of the per-frame vision path (detect + read) on 1280×720 photos, on one thread.
-// usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N] [DETECTOR[,DETECTOR...]] [READER]
+// usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N] [DETECTOR[@LONG_SIDE],...] [READER]
+// (e.g. ppocr-v4-det,ppocr-v4-det@832,ppocr-v4-det-windows; LONG_SIDE is vision.detect_long_side)
 // Several detectors run interleaved frame by frame in one process, so a noisy shared machine
 // slows them alike and their medians compare.
 // Prints wall and process-CPU ms per frame (CPU time is what a 2-core unit can share out;
@@ -14,8 +15,10 @@ const n = Number(process.argv[3] ?? 40);
 const detectors = (process.argv[4] ?? 'ppocr-v4-det').split(',').filter(Boolean);
 const reader = process.argv[5] ?? 'ppocr-v4-rec';
 const analyzers = [];
-for (const detector of detectors)
-  analyzers.push(await createInProcessAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960 }, silentLogger()));
+for (const spec of detectors) {
+  const [detector, px] = spec.split('@');
+  analyzers.push(await createInProcessAnalyzer({ detector: detector!, reader, models_dir: '', workers: 1, detect_long_side: Number(px ?? 960) }, silentLogger()));
+}
 const frames = [];
 for (const img of await loadDataset(dir)) {
   const rgb = await loadRgb(img.file);

@@ -42,6 +42,12 @@ const STD: [number, number, number] = [0.229, 0.224, 0.225];
  * The network's cost is proportional to input pixels, and a plate is a few percent of a road
  * scene, so the fine pass costs a fraction of a full-resolution frame, while the boxes the reader
  * gets come from full-resolution maps (a low-resolution box is loose and merges neighbours).
+ *
+ * Measured: a low-resolution *text* pass cannot pick the windows (distant plates' characters
+ * get no response at 480 px), so by default the windows come from the edge pre-filter, and the
+ * whole frame is also detected at 640 px for the large plates. PP-OCRv4 det answers erratically
+ * on small crops (a plate found in a 200×100 window was lost in a 480×240 one: its attention
+ * blocks pool over the whole input), hence generous minimum window sizes.
  */
 export class CoarseFineDetector implements PlateDetector {
   constructor(
@@ -50,18 +56,19 @@ export class CoarseFineDetector implements PlateDetector {
     private readonly opts: CoarseFineOptions,
   ) {}
 
-  /** The measured choice (see the commit that set it): 640 px whole frame + six 1280-scale windows. */
+  /** The measured choice (see the commits that set it): 640 px whole frame + eight 1280-scale windows of at least 320×160. */
   static defaults(): CoarseFineOptions {
     return {
       coarse: 'edges',
       fullLongSide: 640,
-      edges: { ...defaultEdgePrefilter, windows: [{ w: 32, h: 8 }, { w: 64, h: 16 }], maxRegions: 6 },
+      edges: { ...defaultEdgePrefilter, windows: [{ w: 32, h: 8 }, { w: 64, h: 16 }], maxRegions: 8 },
       coarseLongSide: 480,
       coarseDb: { ...defaultDbOptions, threshold: 0.2, boxThreshold: 0.4, minSize: 2 },
       coarseMinHeight: 6,
       fineLongSide: 1280,
       maxWindowPixels: 160 * 1024,
-      windows: { padX: 1.5, padY: 1.5, minW: 200, minH: 100, maxWindows: 6 },
+      // Windows of 320×160 and more: PP-OCR answers erratically on smaller crops (see the class note).
+      windows: { padX: 1.5, padY: 1.5, minW: 320, minH: 160, maxWindows: 8 },
       db: defaultDbOptions,
       maxCandidates: 6,
     };
