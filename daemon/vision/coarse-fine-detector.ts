@@ -5,7 +5,7 @@ import { OrtTensor } from './onnx-session.js';
 import { sampleToTensor } from './tensor-prep.js';
 import { defaultDbOptions, extractBoxes, type DbOptions } from './db-postprocess.js';
 import { mergeLineBoxes, plateShaped } from './plate-geometry.js';
-import { candidateWindows, windowInput, type Candidate, type WindowOptions } from './detection-windows.js';
+import { candidateWindows, preferFine, windowInput, type Candidate, type WindowOptions } from './detection-windows.js';
 import { defaultEdgePrefilter, edgeRegions, type EdgePrefilterOptions } from './edge-prefilter.js';
 
 export interface CoarseFineOptions {
@@ -80,12 +80,14 @@ export class CoarseFineDetector implements PlateDetector {
     const cands = o.coarse === 'edges' ? edgeRegions(image, o.edges) : await this.textCandidates(image, long);
     const wins = candidateWindows(cands, image.width, image.height, o.windows);
     const fine: Detection[] = [];
+    for (const w of wins) fine.push(...(await this.detectRegion(image, w, windowInput(w, o.fineLongSide / long, o.maxWindowPixels), o.db)));
+    let lines = mergeLineBoxes(fine);
     if (o.fullLongSide > 0) {
       const full = { x: 0, y: 0, w: image.width, h: image.height };
-      fine.push(...(await this.detectRegion(image, full, windowInput(full, o.fullLongSide / long, Infinity), o.db)));
+      const whole = mergeLineBoxes(await this.detectRegion(image, full, windowInput(full, o.fullLongSide / long, Infinity), o.db));
+      lines = preferFine(lines, whole);
     }
-    for (const w of wins) fine.push(...(await this.detectRegion(image, w, windowInput(w, o.fineLongSide / long, o.maxWindowPixels), o.db)));
-    return mergeLineBoxes(fine)
+    return lines
       .filter((d) => plateShaped(d.box))
       .sort((a, b) => b.box.h - a.box.h)
       .slice(0, o.maxCandidates);

@@ -1,4 +1,4 @@
-import { candidateWindows, clampToFrame, grow, joinOverlapping, windowInput } from './detection-windows.js';
+import { candidateWindows, clampToFrame, grow, joinOverlapping, preferFine, windowInput } from './detection-windows.js';
 
 const opts = { padX: 1, padY: 1, minW: 100, minH: 50, maxWindows: 3 };
 
@@ -50,5 +50,15 @@ describe('detection windows around candidates', () => {
     const big = windowInput({ x: 0, y: 0, w: 1000, h: 400 }, 1, 100_000);
     expect(big.scale).toBeCloseTo(0.5);
     expect(big.drawW * big.drawH).toBeLessThanOrEqual(100_000);
+  });
+
+  it('keeps every fine line and only the coarse lines that no fine line covers', () => {
+    const fine = [{ box: { x: 100, y: 100, w: 80, h: 20 } }];
+    const coarse = [
+      { box: { x: 95, y: 98, w: 90, h: 26 } }, // the same plate, looser
+      { box: { x: 600, y: 300, w: 80, h: 20 } }, // a plate no window saw
+      { box: { x: 178, y: 100, w: 60, h: 20 } }, // touches the fine line only at its edge
+    ];
+    expect(preferFine(fine, coarse).map((d) => d.box.x)).toEqual([100, 600, 178]);
   });
 });

@@ -86,3 +86,18 @@ export function windowInput(win: Box, scale: number, maxPixels: number): { scale
   const drawH = Math.max(1, Math.round(win.h * s));
   return { scale: s, drawW, drawH, inW: Math.max(32, Math.ceil(drawW / 32) * 32), inH: Math.max(32, Math.ceil(drawH / 32) * 32) };
 }
+
+/**
+ * The fine (full-resolution window) lines, plus the coarse whole-frame lines that no fine line
+ * covers. Joining both as one set would merge a plate's two boxes into a looser union, and a
+ * loose crop reads worse (us-dev top-1 with the PP-OCR reader fell 71 -> 62 % that way).
+ */
+export function preferFine<T extends { box: Box }>(fine: T[], coarse: T[], minOverlap = 0.3): T[] {
+  const covered = (c: Box) =>
+    fine.some(({ box: f }) => {
+      const ix = Math.min(c.x + c.w, f.x + f.w) - Math.max(c.x, f.x);
+      const iy = Math.min(c.y + c.h, f.y + f.h) - Math.max(c.y, f.y);
+      return ix > 0 && iy > 0 && ix * iy >= minOverlap * Math.min(c.w * c.h, f.w * f.h);
+    });
+  return [...fine, ...coarse.filter((c) => !covered(c.box))];
+}
