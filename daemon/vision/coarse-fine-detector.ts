@@ -48,6 +48,11 @@ const STD: [number, number, number] = [0.229, 0.224, 0.225];
  * whole frame is also detected at 640 px for the large plates. PP-OCRv4 det answers erratically
  * on small crops (a plate found in a 200×100 window was lost in a 480×240 one: its attention
  * blocks pool over the whole input), hence generous minimum window sizes.
+ *
+ * Result (us-dev, 111 photos): detection recall 98.2 % with ppocr-v4-rec and 99.1 % with
+ * plate-rec-v1, against 97.3 % for ppocr-v4-det at 960 px, at about the same CPU per 1280×720
+ * frame (−7 % to +13 % in interleaved runs on a shared machine): it buys recall, not speed.
+ * For speed, ppocr-v4-det at detect_long_side 832 costs ~22 ms less than 960 at 97.3 % recall.
  */
 export class CoarseFineDetector implements PlateDetector {
   constructor(
