@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
-STEPS=${STEPS:-12000}
+STEPS=${STEPS:-6500}
 SHARDS=${SHARDS:-6}          # 20,000 synthetic plates each
 COPIES=${COPIES:-40}         # augmented copies of each real plate
 NAME=${NAME:-plate-rec-v1}

@@ -34,6 +34,7 @@ def main():
     ap.add_argument("--manifest", default=os.path.join(ROOT, "models", "manifest.yaml"))
     ap.add_argument("--train-seconds", type=float, default=None)
     ap.add_argument("--steps", type=int, default=None)
+    ap.add_argument("--e2e", help="end-to-end scores from `alpr-edge eval`, e.g. 'us_dev_top1=0.80,us_dev_top5=0.90'")
     a = ap.parse_args()
     sha = hashlib.sha256(open(a.model, "rb").read()).hexdigest()
     graph = onnx.load(a.model).graph
@@ -86,6 +87,10 @@ def main():
         f"        heldout_us_crops_state_accuracy: {ev['state_accuracy_heldout']:.3f}",
         f"        us_dev_gt_boxes_top1: {ev['us_dev_gt_boxes']['top1']:.3f}   # reader alone on ground-truth boxes, n={ev['us_dev_gt_boxes']['n']}",
     ]
+    for kv in (a.e2e or "").split(","):
+        if "=" in kv:
+            k, v = kv.split("=", 1)
+            lines.append(f"        e2e_{k.strip()}: {float(v):.3f}   # alpr-edge eval, ppocr-v4-det boxes")
     block = "\n".join(lines) + "\n"
     text = open(a.manifest).read()
     pat = re.compile(rf"^  {re.escape(a.name)}:\n(?:(?:    .*|\s*)\n)*", re.M)
