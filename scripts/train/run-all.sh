@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
 STEPS=${STEPS:-6500}
+FT_STEPS=${FT_STEPS:-3000}
 SHARDS=${SHARDS:-6}          # 20,000 synthetic plates each
 COPIES=${COPIES:-40}         # augmented copies of each real plate
 NAME=${NAME:-plate-rec-v1}
@@ -37,11 +38,13 @@ echo "== training ($STEPS steps)"
 t0=$(date +%s)
 resume=(); [[ "${RESUME:-0}" == 1 ]] && resume=(--resume)
 nice -n 5 $PY train.py --steps "$STEPS" --threads 1 "${resume[@]}" 2>&1 | tee -a work/train.log
+echo "== fine-tuning ($FT_STEPS steps, more real plates, lower learning rate)"
+nice -n 5 $PY train.py --tag ft_ --init work/ckpt_last.pt --steps "$FT_STEPS" --lr 1e-3 --real-start 0.6 --real-end 0.8 --threads 1 2>&1 | tee -a work/train.log
 train_s=$(( $(date +%s) - t0 ))
 
 echo "== export, evaluate, manifest"
-$PY export.py --ckpt work/ckpt_best.pt --out "$OUT"
+$PY export.py --ckpt work/ft_ckpt_best.pt --out "$OUT"
 node check-onnx.mjs "$OUT"
-$PY eval_crops.py --ckpt work/ckpt_best.pt --out work/eval.json | head -4
-$PY update_manifest.py --name "$NAME" --model "$OUT" --eval work/eval.json --steps "$STEPS" --train-seconds "$train_s"
+$PY eval_crops.py --ckpt work/ft_ckpt_best.pt --out work/eval.json | head -4
+$PY update_manifest.py --name "$NAME" --model "$OUT" --eval work/eval.json --steps $((STEPS + FT_STEPS)) --train-seconds "$train_s"
 echo "== done in $(( $(date +%s) - start )) s (training $train_s s)"
