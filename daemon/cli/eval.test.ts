@@ -23,10 +23,10 @@ if (!present) announceSkip('the eval dataset test', `${dataset} is absent (it is
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('prints recall, top-1/top-5 and timing, and writes one CSV row per image', async () => {
+  it('prints recall, top-1/top-5 and timing for the baseline and the trained reader, and writes one CSV row per image and reader', async () => {
     const csv = join(dir, 'rows.csv');
     const { stdout } = await run(process.execPath, ['bin/alpr-edge.js', 'eval', '--dataset', dataset, '--limit', '6', '--csv', csv], { cwd: root, timeout: 60_000 });
-    expect(stdout).toMatch(/: 6 images, detector ppocr-v4-det at 960 px/);
+    expect(stdout).toMatch(/: 6 images, detector ppocr-v4-det \(detect_long_side 960 px/);
     const m = /detection recall ([\d.]+) %\s+top-1 ([\d.]+) %\s+top-5 ([\d.]+) %/.exec(stdout);
     expect(m).not.toBeNull();
     const [recall, top1, top5] = m!.slice(1).map(Number) as [number, number, number];
@@ -37,8 +37,9 @@ if (!present) announceSkip('the eval dataset test', `${dataset} is absent (it is
     expect(stdout).toMatch(/detect median \d+ ms, p90 \d+ ms; read median \d+ ms/);
     const lines = (await readFile(csv, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('image,reader,truth,read,detected,top1,top5,candidates,other_plates,width,height,detect_ms,read_ms');
-    expect(lines).toHaveLength(7);
-    expect(lines[1]).toMatch(/^[^,]+\.jpg,ppocr-v4-rec,[A-Z0-9]+,/);
+    expect(lines).toHaveLength(1 + 6 * 2);
+    expect(lines.filter((l) => /^[^,]+\.jpg,ppocr-v4-rec,[A-Z0-9]+,/.test(l))).toHaveLength(6);
+    expect(lines.filter((l) => /^[^,]+\.jpg,plate-rec-v1,[A-Z0-9]+,/.test(l))).toHaveLength(6);
   });
 
   it('names the flag when a reader is unknown', async () => {

@@ -8,6 +8,7 @@ import { buildDetector, buildReader, resolveModel } from '../vision/model-regist
 import { loadDataset } from '../vision/eval-dataset.js';
 import { csvHeader, csvLine, runEval, type EvalSummary } from '../vision/eval-run.js';
 import { errorSummary } from '../vision/eval-errors.js';
+import { visionConfigSchema } from '../vision/config.js';
 
 const HELP = `usage: alpr-edge eval --dataset DIR [options]
 
@@ -18,8 +19,9 @@ Prints detection recall, top-1 and top-5 exact reads, and median/p90 ms per imag
   --dataset DIR       the folder (required)
   --csv FILE          write one row per image (and reader) to FILE
   --limit N           only the first N images (sorted by name)
-  --detector NAME     detector from models/manifest.yaml (default ppocr-v4-det)
+  --detector NAME     detector from models/manifest.yaml (default: the daemon's, ppocr-v4-det)
   --reader A[,B...]   reader(s); several run side by side on the same detections
+                      (default ppocr-v4-rec,plate-rec-v1: the baseline beside the trained reader)
   --long-side PX      detection long side (default 960, vision.detect_long_side)
   --models-dir DIR    folder holding manifest.yaml (default: the bundled models/)`;
 
@@ -36,8 +38,8 @@ export const evalCommand: CliCommand = {
     const limit = values['limit'] !== undefined ? positiveInt('limit', values['limit']) : Infinity;
     const longSide = values['long-side'] !== undefined ? positiveInt('long-side', values['long-side']) : 960;
     const manifest = await loadManifest(values['models-dir'] ?? defaultModelsDir());
-    const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? 'ppocr-v4-det');
-    const readerNames = [...new Set((values['reader'] ?? 'ppocr-v4-rec').split(',').map((n) => n.trim()).filter(Boolean))];
+    const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? visionConfigSchema.parse(undefined).detector);
+    const readerNames = [...new Set((values['reader'] ?? 'ppocr-v4-rec,plate-rec-v1').split(',').map((n) => n.trim()).filter(Boolean))];
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     for (const e of [detEntry, ...readerEntries]) await verifyModel(e);
     const opts = { detectLongSide: longSide };
@@ -56,7 +58,7 @@ export const evalCommand: CliCommand = {
     });
     bar?.stop();
     if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    io.out(`dataset ${dir}: ${images.length} images, detector ${detEntry.name} at ${longSide} px`);
+    io.out(`dataset ${dir}: ${images.length} images, detector ${detEntry.name} (detect_long_side ${longSide} px, for detectors that use it)`);
     for (const s of summaries) {
       io.out(formatSummary(s));
       io.out('  commonest errors:');

@@ -46,6 +46,30 @@ describe('tracker', () => {
     expect(track!.sightings.every((x) => x.frame.data.length === 0)).toBe(true);
   });
 
+  it('starts one track, not two, when the detector reports the same plate twice in a frame', () => {
+    const t = new Tracker(opts);
+    for (let i = 0; i < 3; i++) {
+      const whole = s(i * 200, 'ABC1234', 300 + i * 10, 120);
+      const window = { ...s(i * 200, 'BC1234', 330 + i * 10, 80), plate: { ...s(0, 'BC1234', 330 + i * 10, 80).plate, confidence: 0.5 } };
+      t.update(i * 200, [window, whole]);
+    }
+    const ended = t.flush();
+    expect(ended).toHaveLength(1);
+    expect(ended[0]!.sightings.map((x) => x.plate.text)).toEqual(['ABC1234', 'ABC1234', 'ABC1234']);
+  });
+
+  it('keeps following the plate, not the state banner that now overlaps its last box', () => {
+    const t = new Tracker(opts);
+    t.update(0, [s(0, 'BKR4721', 636, 60)]);
+    // The car came closer: the plate moved down, and "COLORADO" read as "O0" sits where the plate was.
+    const banner = { ts: 200, frame, plate: plate('O0', 0.3, { x: 640, y: 398, w: 55, h: 18 }) };
+    t.update(200, [banner, { ts: 200, frame, plate: plate('BK4721', 0.8, { x: 635, y: 421, w: 72, h: 24 }) }]);
+    const tracks = t.flush();
+    const plateTrack = tracks.find((x) => x.sightings[0]!.plate.text === 'BKR4721')!;
+    expect(plateTrack.sightings.map((x) => x.plate.text)).toEqual(['BKR4721', 'BK4721']);
+    expect(tracks).toHaveLength(2);
+  });
+
   it('measures edit distance', () => {
     expect(editDistance('ABC1234', 'ABC1234')).toBe(0);
     expect(editDistance('ABC1234', 'AB1234')).toBe(1);

@@ -26,8 +26,8 @@ export interface TrackerOptions {
 
 /**
  * Follows plates across frames so one vehicle pass becomes one read. A sighting joins the track
- * whose last box overlaps it most (IoU ≥ iouMatch); at low frame rates a fast car moves further
- * than its own width, so a near box with nearly the same text also joins. Tracks end when unseen
+ * whose last box overlaps it most (IoU ≥ iouMatch), preferring the same text; at low frame rates
+ * a fast car moves further than its own width, so a near box with nearly the same text also joins. Tracks end when unseen
  * for timeoutMs, or after maxTrackMs (a parked car yields a read per window rather than none).
  */
 export class Tracker {
@@ -37,9 +37,10 @@ export class Tracker {
   constructor(private readonly options: TrackerOptions) {}
 
   /** Adds one frame's plates; returns the tracks that ended as of `ts`. */
-  update(ts: number, sightings: Sighting[]): Track[] {
+  update(ts: number, found: Sighting[]): Track[] {
     // A plate gone longer than the timeout has left, even if another one now shows at its place.
     const gone = this.expire(ts);
+    const sightings = suppressOverlaps(found);
     const free = new Set(this.tracks);
     const pairs: { track: Track; s: Sighting; score: number }[] = [];
     for (const s of sightings) {
@@ -94,21 +95,51 @@ export class Tracker {
 
 const EMPTY_FRAME = { width: 0, height: 0, data: new Uint8Array(0) };
 
+/**
+ * Two plates cannot overlap in one frame: when a detector reports the same plate twice (a whole
+ * frame box and a window box, or a box and part of it), keep the better read, so one vehicle
+ * never starts two tracks.
+ */
+export function suppressOverlaps(sightings: Sighting[]): Sighting[] {
+  const kept: Sighting[] = [];
+  for (const s of [...sightings].sort((a, b) => quality(b) - quality(a))) {
+    if (!kept.some((k) => overlapping(k.plate.box, s.plate.box))) kept.push(s);
+  }
+  return kept;
+}
+
+function overlapping(a: Box, b: Box): boolean {
+  const centreIn = (o: Box, p: Box): boolean => {
+    const cx = p.x + p.w / 2;
+    const cy = p.y + p.h / 2;
+    return cx >= o.x && cx <= o.x + o.w && cy >= o.y && cy <= o.y + o.h;
+  };
+  return iou(a, b) > 0.2 || centreIn(a, b) || centreIn(b, a);
+}
+
 /** Crop quality: a confident read of a large plate makes the best evidence picture. */
 function quality(s: Sighting): number {
   return s.plate.confidence * Math.sqrt(s.plate.box.w * s.plate.box.h);
 }
 
+/**
+ * How well a sighting continues a track. Overlap decides first, but the text breaks ties the
+ * right way: a read of the state banner just above the plate can overlap the plate's last box
+ * more than the plate's own next box does (it moves down the frame as the car comes closer),
+ * so an overlapping box with different text scores below a nearby box with the same text.
+ */
 function matchScore(track: Track, s: Sighting, iouMatch: number): number {
+  const lastText = track.sightings[track.sightings.length - 1]!.plate.text;
+  const longer = Math.max(lastText.length, s.plate.text.length);
+  const sameText = editDistance(lastText, s.plate.text) <= Math.max(1, Math.floor(longer / 3));
   const overlap = iou(track.lastBox, s.plate.box);
-  if (overlap >= iouMatch) return 1 + overlap;
+  if (overlap >= iouMatch) return (1 + overlap) * (sameText ? 2 : 0.25);
+  // At low frame rates a fast car moves further than its own width: a near box with the same text.
   const a = track.lastBox;
   const b = s.plate.box;
   const dist = Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2));
   const reach = 2.5 * Math.max(a.w, b.w);
-  if (dist > reach) return 0;
-  const lastText = track.sightings[track.sightings.length - 1]!.plate.text;
-  return editDistance(lastText, s.plate.text) <= 2 ? 0.5 * (1 - dist / reach) : 0;
+  return sameText && dist <= reach ? 1 + 0.5 * (1 - dist / reach) : 0;
 }
 
 export function editDistance(a: string, b: string): number {

