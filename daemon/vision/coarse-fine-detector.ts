@@ -2,7 +2,7 @@ import type { Box, RgbImage } from './image.js';
 import type { Detection, PlateDetector } from './ports.js';
 import type { InferenceSession } from './onnx-session.js';
 import { OrtTensor } from './onnx-session.js';
-import { sampleToTensor } from './tensor-prep.js';
+import { PPOCR_DET_MEAN, PPOCR_DET_STD, sampleToTensor } from './tensor-prep.js';
 import { defaultDbOptions, extractBoxes, type DbOptions } from './db-postprocess.js';
 import { mergeLineBoxes, plateShaped } from './plate-geometry.js';
 import { candidateWindows, preferFine, windowInput, type Candidate, type WindowOptions } from './detection-windows.js';
@@ -33,8 +33,6 @@ export interface CoarseFineOptions {
   maxCandidates: number;
 }
 
-const MEAN: [number, number, number] = [0.485, 0.456, 0.406];
-const STD: [number, number, number] = [0.229, 0.224, 0.225];
 
 /**
  * PP-OCRv4 text detection in two passes: the whole frame at low resolution finds where text
@@ -110,7 +108,7 @@ export class CoarseFineDetector implements PlateDetector {
   /** PP-OCR detection of one region of the frame at the given input size; boxes in frame pixels. */
   private async detectRegion(image: RgbImage, region: Box, size: ReturnType<typeof windowInput>, db: DbOptions): Promise<Detection[]> {
     const { drawW, drawH, inW, inH } = size;
-    const input = sampleToTensor(image, region, inW, inH, drawW, drawH, MEAN, STD, 0);
+    const input = sampleToTensor(image, region, inW, inH, drawW, drawH, PPOCR_DET_MEAN, PPOCR_DET_STD, 0);
     const result = await this.session.run({ [this.session.inputNames[0]!]: new OrtTensor('float32', input, [1, 3, inH, inW]) });
     const out = result[this.session.outputNames[0]!]!;
     const [, , mh, mw] = out.dims as number[];

@@ -2,7 +2,7 @@ import type { RgbImage } from './image.js';
 import type { Detection, PlateDetector } from './ports.js';
 import type { InferenceSession } from './onnx-session.js';
 import { OrtTensor } from './onnx-session.js';
-import { sampleToTensor } from './tensor-prep.js';
+import { PPOCR_DET_MEAN, PPOCR_DET_STD, sampleToTensor } from './tensor-prep.js';
 import { defaultDbOptions, extractBoxes, type DbOptions } from './db-postprocess.js';
 import { mergeLineBoxes, plateShaped } from './plate-geometry.js';
 
@@ -18,8 +18,6 @@ export interface PpocrDetectorOptions {
   maxCandidates: number;
 }
 
-const MEAN: [number, number, number] = [0.485, 0.456, 0.406];
-const STD: [number, number, number] = [0.229, 0.224, 0.225];
 
 /**
  * PP-OCRv4 text detection used as a plate detector: DB text boxes, words on one line merged,
@@ -44,7 +42,7 @@ export class PpocrDetector implements PlateDetector {
     const inW = Math.ceil(drawW / 32) * 32;
     const inH = Math.ceil(drawH / 32) * 32;
     const full = { x: 0, y: 0, w: image.width, h: image.height };
-    const input = sampleToTensor(image, full, inW, inH, drawW, drawH, MEAN, STD, 0);
+    const input = sampleToTensor(image, full, inW, inH, drawW, drawH, PPOCR_DET_MEAN, PPOCR_DET_STD, 0);
     const feeds = { [this.session.inputNames[0]!]: new OrtTensor('float32', input, [1, 3, inH, inW]) };
     const result = await this.session.run(feeds);
     const out = result[this.session.outputNames[0]!]!;

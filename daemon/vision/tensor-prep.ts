@@ -1,5 +1,9 @@
 import type { Box, RgbImage } from './image.js';
 
+/** PP-OCRv4 detection's input normalisation (ImageNet mean and std, per channel). */
+export const PPOCR_DET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
+export const PPOCR_DET_STD: [number, number, number] = [0.229, 0.224, 0.225];
+
 /**
  * Bilinear sample of a region of an RGB frame into a planar float tensor (C=3, BGR order, as
  * PaddleOCR's models were trained on OpenCV's BGR frames), normalised per channel as
