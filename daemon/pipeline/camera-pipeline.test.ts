@@ -4,6 +4,7 @@ import { silentLogger } from '../shared/logger.js';
 import { cameraSchema } from '../config/camera-schema.js';
 import { pipelineConfigSchema } from './config.js';
 import type { AnalyzedPlate, FrameAnalyzer } from '../vision/ports.js';
+import type { Box, RgbImage } from '../vision/image.js';
 import type { PlateRead } from './plate-read.js';
 import { plate } from './test-helpers.js';
 
@@ -13,8 +14,10 @@ const H = 180;
 /** An analyzer that "sees" whatever the test scripted for each frame. */
 class ScriptedAnalyzer implements FrameAnalyzer {
   calls = 0;
+  rois: (Box | undefined)[] = [];
   constructor(private readonly script: (call: number) => AnalyzedPlate[]) {}
-  async analyze(): Promise<AnalyzedPlate[]> {
+  async analyze(_image: RgbImage, roi?: Box): Promise<AnalyzedPlate[]> {
+    this.rois.push(roi);
     return this.script(this.calls++);
   }
   async close(): Promise<void> {}
@@ -68,13 +71,15 @@ describe('camera pipeline', () => {
     expect(p.stats.readsBelowConfidence).toBe(1);
   });
 
-  it('reports plates found inside the region of interest in whole-frame pixels', async () => {
-    const roiCam = cameraSchema.parse({ id: 'front', name: 'F', url: 'rtsp://cam/1', roi: { x: 100, y: 50, w: 200, h: 120 } });
-    const analyzer = new ScriptedAnalyzer((i) => (i < 1 ? [plate('ABC1234', 0.95, { x: 10, y: 20, w: 80, h: 26 })] : []));
+  it('restricts detection to the camera\'s region of interest and keeps the frame-pixel box', async () => {
+    const roi = { x: 100, y: 50, w: 200, h: 120 };
+    const roiCam = cameraSchema.parse({ id: 'front', name: 'F', url: 'rtsp://cam/1', roi });
+    const analyzer = new ScriptedAnalyzer((i) => (i < 1 ? [plate('ABC1234', 0.95, { x: 110, y: 70, w: 80, h: 26 })] : []));
     const sink = collect();
     const p = new CameraPipeline(roiCam, config, analyzer, sink, new ManualClock(), silentLogger());
     await p.onFrame(frame(0, 0));
     await p.stop();
+    expect(analyzer.rois).toEqual([roi]);
     expect(sink.reads[0]!.box).toMatchObject({ x: 110, y: 70 });
   });
 });

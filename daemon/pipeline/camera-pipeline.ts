@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { FrameAnalyzer } from '../vision/ports.js';
 import type { PipelineConfig } from './config.js';
-import { cropJpeg, cropRaw } from './crop.js';
+import { cropJpeg } from './crop.js';
 import { MotionGate } from './motion-gate.js';
 import type { PlateRead } from './plate-read.js';
 import { Tracker, type Track } from './tracker.js';
@@ -90,7 +90,8 @@ export class CameraPipeline {
     try {
       // The analyzer leaves `image` intact (FrameAnalyzer contract), so its pixels stay
       // available for the evidence crop of the best sighting.
-      plates = await this.analyzer.analyze(roi ? cropRaw(image, roi) : image);
+      // The analyzer detects inside the region of interest and answers in frame pixels.
+      plates = await this.analyzer.analyze(image, roi);
     } catch (err) {
       this.stats.errors++;
       this.log.error({ err: (err as Error).message }, 'frame analysis failed');
@@ -101,7 +102,6 @@ export class CameraPipeline {
       this.stats.lastDetectMs = plates[0].timing.detectMs;
       this.stats.lastReadMs = plates[0].timing.readMs;
     }
-    if (roi) for (const p of plates) p.box = { ...p.box, x: p.box.x + roi.x, y: p.box.y + roi.y };
     const ended = this.tracker.update(
       frame.ts,
       plates.map((plate) => ({ ts: frame.ts, plate, frame: image })),

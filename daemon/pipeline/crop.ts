@@ -18,20 +18,6 @@ export async function cropJpeg(frame: RgbImage, box: Box, quality = 85): Promise
   return { jpeg: new Uint8Array(jpeg), box };
 }
 
-/** Copies a region of interest out of a frame (rows are contiguous, so this is one copy per row). */
-export function cropRaw(frame: RgbImage, roi: Box): RgbImage {
-  const x = clamp(roi.x, 0, frame.width - 1);
-  const y = clamp(roi.y, 0, frame.height - 1);
-  const w = clamp(roi.w, 1, frame.width - x);
-  const h = clamp(roi.h, 1, frame.height - y);
-  const out = new Uint8Array(w * h * 3);
-  for (let r = 0; r < h; r++) {
-    const src = ((y + r) * frame.width + x) * 3;
-    out.set(frame.data.subarray(src, src + w * 3), r * w * 3);
-  }
-  return { width: w, height: h, data: out };
-}
-
 function clamp(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));
 }
