@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.js';
+import type { HitStatus } from '../store/hits.js';
 
 /** A hit as shown to people: always with its verification state (424.3(f)): "unverified" until someone records the bureau's answer. */
 export interface HitView {
@@ -11,7 +12,7 @@ export interface HitView {
   category: string;
   reason: string;
   matchKind: string;
-  status: 'unverified' | 'confirmed' | 'rejected';
+  status: HitStatus;
   verifiedBy: string | null;
   verifiedAt: number | null;
   verificationRef: string | null;
