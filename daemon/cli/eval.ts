@@ -5,7 +5,7 @@ import type { CliCommand } from './command.js';
 import { parseFlags } from './main.js';
 import { defaultModelsDir, loadManifest, verifyModel } from '../vision/manifest.js';
 import { buildDetector, buildReader, resolveModel } from '../vision/model-registry.js';
-import { loadDataset } from '../vision/eval-dataset.js';
+import { isHeldOut, loadDataset } from '../vision/eval-dataset.js';
 import { csvHeader, csvLine, runEval, type EvalSummary } from '../vision/eval-run.js';
 import { errorSummary } from '../vision/eval-errors.js';
 import { visionConfigSchema } from '../vision/config.js';
@@ -15,6 +15,8 @@ const HELP = `usage: alpr-edge eval --dataset DIR [options]
 Measures the reading path on a folder in the OpenALPR benchmark format
 (NAME.jpg + NAME.txt holding "NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE").
 Prints detection recall, top-1 and top-5 exact reads, and median/p90 ms per image.
+A folder of tight plate crops (groundtruth.csv holding "file,state,PLATE", as
+openalpr-us-crops) measures the readers alone, and their US state accuracy.
 
   --dataset DIR       the folder (required)
   --csv FILE          write one row per image (and reader) to FILE
@@ -23,6 +25,8 @@ Prints detection recall, top-1 and top-5 exact reads, and median/p90 ms per imag
   --reader A[,B...]   reader(s); several run side by side on the same detections
                       (default ppocr-v4-rec,plate-rec-v1: the baseline beside the trained reader)
   --long-side PX      detection long side (default 960, vision.detect_long_side)
+  --holdout           crops folders: only the trained reader's held-out crops (the
+                      ones scripts/train never trained on), for an honest figure
   --models-dir DIR    folder holding manifest.yaml (default: the bundled models/)`;
 
 /** `alpr-edge eval`: the numbers behind every claim about the reader. */
@@ -31,7 +35,7 @@ export const evalCommand: CliCommand = {
   summary: 'measure detection recall, top-1/top-5 reads and timing on a labelled photo folder',
   help: HELP,
   async run(args, io) {
-    const { values } = parseFlags(args, { values: ['dataset', 'csv', 'limit', 'detector', 'reader', 'long-side', 'models-dir'] });
+    const { values, switches: flags } = parseFlags(args, { values: ['dataset', 'csv', 'limit', 'detector', 'reader', 'long-side', 'models-dir'], switches: ['holdout'] });
     const dir = values['dataset'];
     if (!dir) throw new Error('--dataset DIR is required (see alpr-edge eval --help)');
     if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new Error(`--dataset ${dir}: not a folder`);
@@ -46,8 +50,8 @@ export const evalCommand: CliCommand = {
     const detector = await buildDetector(detEntry, opts);
     const readers = await Promise.all(readerEntries.map((e) => buildReader(e, opts)));
 
-    const images = (await loadDataset(dir)).slice(0, limit);
-    if (images.length === 0) throw new Error(`--dataset ${dir}: no NAME.txt labels found`);
+    const images = (await loadDataset(dir)).filter((img) => !flags.has('holdout') || isHeldOut(img.name)).slice(0, limit);
+    if (images.length === 0) throw new Error(`--dataset ${dir}: no labelled images (NAME.txt files or a groundtruth.csv)${flags.has('holdout') ? ' in the held-out split' : ''}`);
     const csv = values['csv'] ? createWriteStream(values['csv']) : null;
     csv?.write(`${csvHeader()}\n`);
     const bar = io.isTty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'eval [{bar}] {value}/{total} images | {eta}s left' }, cliProgress.Presets.shades_classic) : null;
@@ -58,7 +62,10 @@ export const evalCommand: CliCommand = {
     });
     bar?.stop();
     if (csv) await new Promise<void>((resolve, reject) => csv.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    io.out(`dataset ${dir}: ${images.length} images, detector ${detEntry.name} (detect_long_side ${longSide} px, for detectors that use it)`);
+    const crops = images.every((img) => img.box === null);
+    io.out(crops
+      ? `dataset ${dir}: ${images.length} plate crops${flags.has('holdout') ? ' (held-out split)' : ''}, readers alone (each crop is its own detection)`
+      : `dataset ${dir}: ${images.length} images, detector ${detEntry.name} (detect_long_side ${longSide} px, for detectors that use it)`);
     for (const s of summaries) {
       io.out(formatSummary(s));
       io.out('  commonest errors:');
@@ -75,7 +82,8 @@ export function formatSummary(s: EvalSummary): string {
   const ms = (m: { median: number; p90: number }) => `median ${m.median.toFixed(0)} ms, p90 ${m.p90.toFixed(0)} ms`;
   return [
     `reader ${s.reader}:`,
-    `  detection recall ${pct(s.detectionRecall)}   top-1 ${pct(s.top1)}   top-5 ${pct(s.top5)}`,
+    `  detection recall ${pct(s.detectionRecall)}   top-1 ${pct(s.top1)}   top-5 ${pct(s.top5)}` +
+      (Number.isNaN(s.stateAccuracy) ? '' : `   state ${pct(s.stateAccuracy)} (a state given for ${pct(s.stateAnswered)})`),
     `  detect ${ms(s.detectMs)}; read ${ms(s.readMs)}; total ${ms(s.totalMs)}`,
   ].join('\n');
 }

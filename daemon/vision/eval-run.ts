@@ -7,6 +7,7 @@ export interface EvalRow extends ImageScore {
   image: string;
   reader: string;
   truth: string;
+  truthState: string;
   width: number;
   height: number;
   detectMs: number;
@@ -19,6 +20,10 @@ export interface EvalSummary {
   detectionRecall: number;
   top1: number;
   top5: number;
+  /** Share of state-labelled images whose state the reader gave correctly (NaN: no labels). */
+  stateAccuracy: number;
+  /** Share of state-labelled images where the reader gave any state. */
+  stateAnswered: number;
   detectMs: { median: number; p90: number };
   readMs: { median: number; p90: number };
   totalMs: { median: number; p90: number };
@@ -37,13 +42,15 @@ export async function runEval(
   const rows: EvalRow[] = [];
   for (const [i, img] of images.entries()) {
     const rgb = await loadRgb(img.file);
-    const det = await detectPlates(detector, rgb);
+    // A plate crop (no box in the labels) is its own detection: the reader alone is measured.
+    const det = img.box ? await detectPlates(detector, rgb) : { detections: [{ box: { x: 0, y: 0, w: rgb.width, h: rgb.height }, score: 1 }], ms: 0 };
     for (const reader of readers) {
       const read = await readPlates(reader, rgb, det.detections);
       const row: EvalRow = {
         image: img.name,
         reader: reader.name,
         truth: img.plate,
+        truthState: img.state ?? '',
         width: rgb.width,
         height: rgb.height,
         detectMs: det.ms,
@@ -67,19 +74,29 @@ export function summarise(reader: string, rows: EvalRow[]): EvalSummary {
     detectionRecall: frac((r) => r.detected),
     top1: frac((r) => r.top1),
     top5: frac((r) => r.top5),
+    ...stateShares(rows),
     detectMs: stat(rows.map((r) => r.detectMs)),
     readMs: stat(rows.map((r) => r.readMs)),
     totalMs: stat(rows.map((r) => r.detectMs + r.readMs)),
   };
 }
 
-const CSV_COLUMNS = ['image', 'reader', 'truth', 'read', 'detected', 'top1', 'top5', 'candidates', 'other_plates', 'width', 'height', 'detect_ms', 'read_ms'];
+function stateShares(rows: EvalRow[]): { stateAccuracy: number; stateAnswered: number } {
+  const labelled = rows.filter((r) => r.stateCorrect !== null);
+  if (labelled.length === 0) return { stateAccuracy: NaN, stateAnswered: NaN };
+  return {
+    stateAccuracy: labelled.filter((r) => r.stateCorrect).length / labelled.length,
+    stateAnswered: labelled.filter((r) => r.state !== null).length / labelled.length,
+  };
+}
+
+const CSV_COLUMNS = ['image', 'reader', 'truth', 'read', 'detected', 'top1', 'top5', 'candidates', 'other_plates', 'width', 'height', 'detect_ms', 'read_ms', 'truth_state', 'read_state'];
 
 export function csvHeader(): string {
   return CSV_COLUMNS.join(',');
 }
 
 export function csvLine(r: EvalRow): string {
-  const cells = [r.image, r.reader, r.truth, r.text, r.detected, r.top1, r.top5, r.candidates.join('|'), r.others, r.width, r.height, r.detectMs.toFixed(1), r.readMs.toFixed(1)];
+  const cells = [r.image, r.reader, r.truth, r.text, r.detected, r.top1, r.top5, r.candidates.join('|'), r.others, r.width, r.height, r.detectMs.toFixed(1), r.readMs.toFixed(1), r.truthState, r.state ?? ''];
   return cells.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',');
 }
