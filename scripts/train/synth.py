@@ -96,6 +96,7 @@ PATTERNS = [  # (groups, weight): L letter, D digit, X either
     (["D", "LL", "DDDD"], 2), (["DDL", "LLL"], 2), (["X" * 2], 1), (["X" * 3], 1), (["X" * 4], 2),
     (["X" * 5], 2), (["X" * 6], 3), (["X" * 7], 3), (["X" * 8], 1), (["XXX", "XXX"], 2), (["XXXX", "XXX"], 2),
 ]
+NATURAL_LAYOUT_P = float(os.environ.get("SYNTH_NATURAL_P", "0.4"))  # share of plates typeset by the font
 PAT_W = np.array([w for _, w in PATTERNS], np.float64)
 PAT_W /= PAT_W.sum()
 
@@ -221,17 +222,27 @@ def render_plate(rng):
     widths = [g.size[0] for g in glyphs]
     bounds = np.cumsum([len(g) for g in groups])[:-1]
     total = sum(widths) + spacing * (len(glyphs) - 1) + (gap - spacing) * len(bounds)
-    layer = Image.new("L", (int(total) + 8, cap + 8), 0)
-    x = 4.0
     gap_centres = []
-    for i, g in enumerate(glyphs):
-        layer.paste(g, (int(x), 4 + (cap - g.size[1]) // 2 if rng.random() < 0.0 else 4 + cap - g.size[1]), g)
-        x += g.size[0]
-        if i + 1 in bounds:
-            gap_centres.append(x + gap / 2)
-            x += gap
-        else:
-            x += spacing
+    if rng.random() < NATURAL_LAYOUT_P:
+        # the font's own advances and side bearings, separators as characters: what a plate maker's
+        # typesetting (and the fixture clip's SVG text) gives; ink-tight glyphs spaced by us never
+        # put a narrow J between H and W the way a real font does
+        sep = {"space": " ", "dash": "-", "dot": "\u00b7"}.get(gap_kind, "" if gap_kind == "none" else " ")
+        line = sep.join(groups)
+        bb = fnt.getbbox(line)
+        layer = Image.new("L", (bb[2] - bb[0] + 8, max(cap, bb[3] - bb[1]) + 8), 0)
+        ImageDraw.Draw(layer).text((4 - bb[0], 4 - bb[1]), line, font=fnt, fill=255)
+    else:
+        layer = Image.new("L", (int(total) + 8, cap + 8), 0)
+        x = 4.0
+        for i, g in enumerate(glyphs):
+            layer.paste(g, (int(x), 4 + cap - g.size[1]), g)
+            x += g.size[0]
+            if i + 1 in bounds:
+                gap_centres.append(x + gap / 2)
+                x += gap
+            else:
+                x += spacing
     # place it: the number fills most of the width and about half the height
     th = int(rng.uniform(0.42, 0.62) * PH)
     tw = int(min(PW * rng.uniform(0.55, 0.92), layer.size[0] * th / layer.size[1] * rng.uniform(0.75, 1.25)))
