@@ -7,6 +7,7 @@ import { PpocrDetector } from './ppocr-detector.js';
 import { CoarseFineDetector } from './coarse-fine-detector.js';
 import { PpocrReader } from './ppocr-reader.js';
 import { createPlateRecReader } from './plate-rec-reader.js';
+import { createPlateDetDetector } from './plate-det-detector.js';
 
 /** What a factory may use besides its manifest entry. */
 export interface ModelOptions {
@@ -35,11 +36,14 @@ export const detectorFactories: Record<string, DetectorFactory> = {
   // The same network, run on the whole frame at 640 px plus full-resolution windows where the
   // edge pre-filter sees plate-like strokes (sets its own scales; detect_long_side is not used).
   'ppocr-v4-det-windows': async (entry) => new CoarseFineDetector(entry.name, await openSession(entry.file, entry.name), CoarseFineDetector.defaults()),
+  'plate-det-v1': (entry) => createPlateDetDetector(entry),
 };
 
 export const readerFactories: Record<string, ReaderFactory> = {
   'ppocr-v4-rec': async (entry) => new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
   'plate-rec-v1': (entry) => createPlateRecReader(entry),
+  // The same network and crop convention, retrained (scripts/train/run-all.sh): see its manifest entry.
+  'plate-rec-v2': (entry) => createPlateRecReader(entry),
 };
 
 /** The manifest entry for a configured name, or a ConfigError naming the key and the choices. */
