@@ -42,8 +42,6 @@ export const detectorFactories: Record<string, DetectorFactory> = {
 export const readerFactories: Record<string, ReaderFactory> = {
   'ppocr-v4-rec': async (entry) => new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
   'plate-rec-v1': (entry) => createPlateRecReader(entry),
-  // The same network and crop convention, retrained (scripts/train/run-all.sh): see its manifest entry.
-  'plate-rec-v2': (entry) => createPlateRecReader(entry),
 };
 
 /** The manifest entry for a configured name, or a ConfigError naming the key and the choices. */

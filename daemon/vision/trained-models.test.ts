@@ -1,0 +1,28 @@
+import { silentLogger } from '../shared/logger.js';
+import { createFrameAnalyzer } from './analyzer-factory.js';
+import { overlapsTruth } from './eval-dataset.js';
+import type { FrameAnalysis, FrameAnalyzer } from './ports.js';
+import { renderPlateScene } from './test-support/render-plate.js';
+
+type Analyzer = FrameAnalyzer & { analyzeFrame(...a: Parameters<NonNullable<FrameAnalyzer['analyzeFrame']>>): Promise<FrameAnalysis> };
+
+// In a worker thread, as plate-reading.test.ts explains: onnxruntime-node cannot run in jest's realm.
+describe('the trained models chosen by name in the config (vision.detector / vision.reader)', () => {
+  it('plate-det-v1 with plate-rec-v1: the registry builds both and they find and read a rendered plate', async () => {
+    const vision = { detector: 'plate-det-v1', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960 };
+    const analyzer = (await createFrameAnalyzer(vision, silentLogger())) as Analyzer;
+    try {
+      const scene = await renderPlateScene('7KD 4409');
+      const { plates } = await analyzer.analyzeFrame(scene.image);
+      const onPlate = plates.find((p) => overlapsTruth(p.box, scene.plate));
+      expect(onPlate?.text).toBe('7KD4409');
+    } finally {
+      await analyzer.close();
+    }
+  });
+
+  it('an unknown name is refused at start, naming the key and what is available', async () => {
+    const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960 };
+    await expect(createFrameAnalyzer(vision, silentLogger())).rejects.toThrow(/vision\.detector: unknown detector "plate-det-v9".*available: .*plate-det-v1/);
+  });
+});
