@@ -1,7 +1,5 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ModelError } from '../shared/errors.js';
 import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './manifest.js';
@@ -9,6 +7,7 @@ import { PlateDetDetector, createPlateDetDetector, defaultPlateDetOptions, frame
 import { sampleToTensor } from './tensor-prep.js';
 import type { InferenceSession } from './onnx-session.js';
 import type { RgbImage } from './image.js';
+import { inNode, tamperedCopy, withTempDir } from '../../test/helpers/model-files.js';
 
 const MODEL_NAME = 'plate-det-v1';
 
@@ -124,21 +123,8 @@ describe('plate-det detector on a stand-in network', () => {
   });
 });
 
-/**
- * Runs `body` in a plain Node process (tsx loader): under jest, onnxruntime-node cannot run in
- * the test's VM realm. `body` may use `det` (the module) and `entry`; it prints one JSON line.
- */
-function inNode(body: string): unknown {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const code = `
-    const det = await import(${JSON.stringify(join(here, 'plate-det-detector.ts'))});
-    const manifest = await import(${JSON.stringify(join(here, 'manifest.ts'))});
-    const entry = (await manifest.loadManifest()).models.get(${JSON.stringify(MODEL_NAME)});
-    ${body}`;
-  const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20000 });
-  if (res.status !== 0) throw new Error(`child failed (${res.status}): ${res.stderr}`);
-  return JSON.parse(res.stdout.trim().split('\n').pop()!);
-}
+/** The trained detector's module in a plain Node process (see test/helpers/model-files.ts). */
+const inDetectorProcess = (body: string) => inNode({ module: join(dirname(fileURLToPath(import.meta.url)), 'plate-det-detector.ts'), as: 'det' }, MODEL_NAME, body);
 
 describe('plate-det ONNX model', () => {
   it('is listed in the manifest as a detector with a matching checksum', async () => {
@@ -148,7 +134,7 @@ describe('plate-det ONNX model', () => {
   });
 
   it('maps a 1280×720 frame to a 160×96 probability map (a quarter of the padded 640×384 input)', () => {
-    const out = inNode(`
+    const out = inDetectorProcess(`
       const d = await det.createPlateDetDetector(entry);
       const frame = { width: 1280, height: 720, data: new Uint8Array(1280 * 720 * 3).fill(90) };
       const m = await d.plateMap(frame);
@@ -165,19 +151,11 @@ describe('plate-det ONNX model', () => {
 
   it('refuses a model file whose bytes no longer match the manifest checksum', async () => {
     const e = await entry();
-    const dir = await mkdtemp(join(tmpdir(), 'plate-det-'));
-    try {
-      const bad = join(dir, 'plate-det-v1.onnx');
-      await copyFile(e.file, bad);
-      const bytes = await readFile(bad);
-      const mid = bytes.length >> 1;
-      bytes[mid] = bytes[mid]! ^ 0xff;
-      await writeFile(bad, bytes);
+    await withTempDir('plate-det-', async (dir) => {
+      const bad = await tamperedCopy(e.file, dir);
       await expect(verifyModel({ ...e, file: bad })).rejects.toThrow(ModelError);
       await expect(verifyModel({ ...e, file: bad })).rejects.toThrow(/SHA-256/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses a different network (the plate reader) at start, naming what is missing', async () => {
@@ -188,13 +166,10 @@ describe('plate-det ONNX model', () => {
   });
 
   it('refuses a file that is not an ONNX model at all', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'plate-det-'));
-    try {
+    await withTempDir('plate-det-', async (dir) => {
       const junk = join(dir, 'junk.onnx');
       await writeFile(junk, 'not a model');
       await expect(createPlateDetDetector({ ...(await entry()), file: junk })).rejects.toThrow(ModelError);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,8 +1,6 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ModelError } from '../shared/errors.js';
 import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './manifest.js';
@@ -10,6 +8,7 @@ import { PLATE_REC, PlateRecReader, createPlateRecReader, cropBox, decodeCtc, gr
 import type { InferenceSession } from './onnx-session.js';
 import type { RgbImage } from './image.js';
 import { announceSkip } from '../../test/helpers/skip.js';
+import { inNode, tamperedCopy, withTempDir } from '../../test/helpers/model-files.js';
 
 const CLASSES = PLATE_REC.alphabet.length + 1;
 const MODEL_NAME = 'plate-rec-v1';
@@ -110,22 +109,8 @@ describe('plate-rec crop', () => {
   });
 });
 
-/**
- * Runs `body` in a plain Node process (tsx loader): under jest, onnxruntime-node cannot run in
- * the test's VM realm (its output Float32Array fails onnxruntime-common's instanceof check).
- * `body` may use `reader` (the module), `manifest` and `entry`; it prints one JSON line.
- */
-function inNode(body: string): unknown {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const code = `
-    const reader = await import(${JSON.stringify(join(here, 'plate-rec-reader.ts'))});
-    const manifest = await import(${JSON.stringify(join(here, 'manifest.ts'))});
-    const entry = (await manifest.loadManifest()).models.get(${JSON.stringify(MODEL_NAME)});
-    ${body}`;
-  const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20000 });
-  if (res.status !== 0) throw new Error(`child failed (${res.status}): ${res.stderr}`);
-  return JSON.parse(res.stdout.trim().split('\n').pop()!);
-}
+/** The trained reader's module in a plain Node process (see test/helpers/model-files.ts). */
+const inReaderProcess = (body: string) => inNode({ module: join(dirname(fileURLToPath(import.meta.url)), 'plate-rec-reader.ts'), as: 'reader' }, MODEL_NAME, body);
 
 describe('plate-rec ONNX model', () => {
   it('is listed in the manifest with a matching checksum', async () => {
@@ -135,7 +120,7 @@ describe('plate-rec ONNX model', () => {
   it('takes grey 1×1×32×128 and gives as many steps as the manifest says, of 37 classes and 51 state probabilities', async () => {
     const steps = (await entry()).output!.shape[1]!;
     expect([32, 64]).toContain(steps);
-    const out = inNode(`
+    const out = inReaderProcess(`
       const r = await reader.createPlateRecReader(entry);
       const o = await r.infer(new Float32Array(32 * 128).fill(200));
       const rowSum = o.chars.slice(0, 37).reduce((s, v) => s + v, 0);
@@ -147,30 +132,19 @@ describe('plate-rec ONNX model', () => {
 
   it('refuses a model file whose bytes no longer match the manifest checksum', async () => {
     const e = await entry();
-    const dir = await mkdtemp(join(tmpdir(), 'plate-rec-'));
-    try {
-      const bad = join(dir, 'plate-rec-v1.onnx');
-      await copyFile(e.file, bad);
-      const bytes = await readFile(bad);
-      const mid = bytes.length >> 1;
-      bytes[mid] = bytes[mid]! ^ 0xff;
-      await writeFile(bad, bytes);
+    await withTempDir('plate-rec-', async (dir) => {
+      const bad = await tamperedCopy(e.file, dir);
       await expect(verifyModel({ ...e, file: bad })).rejects.toThrow(ModelError);
       await expect(verifyModel({ ...e, file: bad })).rejects.toThrow(/SHA-256/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses a file that is not an ONNX model at all', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'plate-rec-'));
-    try {
+    await withTempDir('plate-rec-', async (dir) => {
       const junk = join(dir, 'junk.onnx');
       await writeFile(junk, 'not a model');
       await expect(createPlateRecReader({ ...(await entry()), file: junk })).rejects.toThrow(ModelError);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   const crops = resolve(defaultModelsDir(), '../../shared/datasets/openalpr-us-crops');
@@ -178,7 +152,7 @@ describe('plate-rec ONNX model', () => {
   if (!haveCrops) announceSkip('the real-crop read', `${crops} is absent`);
   (haveCrops ? it : it.skip)('reads a clean real plate crop through the crop, grey and decode path', () => {
     // ak1165.png (FUW999) is in the training split: this checks the TS path, not accuracy.
-    const out = inNode(`
+    const out = inReaderProcess(`
       const sharp = (await import('sharp')).default;
       const { data, info } = await sharp(${JSON.stringify(join(crops, 'ak1165.png'))}).removeAlpha().raw().toBuffer({ resolveWithObject: true });
       const img = { width: info.width, height: info.height, data: new Uint8Array(data) };
