@@ -1,7 +1,7 @@
 import type { Logger } from '../shared/logger.js';
 import type { VisionConfig } from './config.js';
 import { defaultModelsDir, loadManifest, verifyModel } from './manifest.js';
-import { buildDetector, buildReader, resolveModel } from './model-registry.js';
+import { buildDetector, buildReader, companionsOf, resolveModel } from './model-registry.js';
 import { InProcessAnalyzer } from './in-process-analyzer.js';
 import { WorkerPoolAnalyzer } from './worker-pool-analyzer.js';
 import type { FrameAnalyzer } from './ports.js';
@@ -25,8 +25,8 @@ export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Pr
 /** The same models on the calling thread (eval, bench, tests), after the same checks. */
 export async function createInProcessAnalyzer(vision: VisionConfig, log: Logger): Promise<InProcessAnalyzer> {
   const modelsDir = vision.models_dir || defaultModelsDir();
-  const { detector, reader } = await verifyConfigured(vision, modelsDir, log);
-  const opts = { detectLongSide: vision.detect_long_side };
+  const { detector, reader, manifest } = await verifyConfigured(vision, modelsDir, log);
+  const opts = { detectLongSide: vision.detect_long_side, manifest };
   return new InProcessAnalyzer(await buildDetector(detector, opts), await buildReader(reader, opts));
 }
 
@@ -34,7 +34,7 @@ async function verifyConfigured(vision: VisionConfig, modelsDir: string, log: Lo
   const manifest = await loadManifest(modelsDir);
   const detector = resolveModel(manifest, 'detector', vision.detector);
   const reader = resolveModel(manifest, 'reader', vision.reader);
-  for (const e of [detector, reader]) {
+  for (const e of [detector, ...companionsOf(manifest, detector), reader, ...companionsOf(manifest, reader)]) {
     await verifyModel(e);
     log.debug({ model: e.name, file: e.file, sha256: e.sha256 }, 'model checksum verified');
   }

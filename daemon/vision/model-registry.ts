@@ -8,11 +8,14 @@ import { CoarseFineDetector } from './coarse-fine-detector.js';
 import { PpocrReader } from './ppocr-reader.js';
 import { createPlateRecReader } from './plate-rec-reader.js';
 import { createPlateDetDetector } from './plate-det-detector.js';
+import { PlateThenTextDetector } from './plate-text-detector.js';
 
 /** What a factory may use besides its manifest entry. */
 export interface ModelOptions {
   /** config `vision.detect_long_side`. */
   detectLongSide: number;
+  /** The manifest the entry came from, for a model that also runs another entry's file. */
+  manifest?: Manifest;
 }
 
 export type DetectorFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<PlateDetector>;
@@ -37,6 +40,13 @@ export const detectorFactories: Record<string, DetectorFactory> = {
   // edge pre-filter sees plate-like strokes (sets its own scales; detect_long_side is not used).
   'ppocr-v4-det-windows': async (entry) => new CoarseFineDetector(entry.name, await openSession(entry.file, entry.name), CoarseFineDetector.defaults()),
   'plate-det-v1': (entry) => createPlateDetDetector(entry),
+  // plate-det-v1 on the whole frame, then PP-OCR text detection (ppocr-v4-det's file, at 192 px)
+  // only around each plate box, for the character line the reader reads best.
+  'plate-det-v1-text': async (entry, opts) => {
+    const [text] = companionsOf(opts.manifest, entry);
+    if (!text) throw new ModelError(`model "${entry.name}" also runs ppocr-v4-det: its manifest must be passed to the registry`);
+    return new PlateThenTextDetector(entry.name, await createPlateDetDetector(entry), new PpocrDetector(text.name, await openSession(text.file, text.name), PpocrDetector.defaults(192)));
+  },
 };
 
 export const readerFactories: Record<string, ReaderFactory> = {
@@ -63,6 +73,19 @@ export async function buildDetector(entry: ModelEntry, opts: ModelOptions): Prom
 
 export async function buildReader(entry: ModelEntry, opts: ModelOptions): Promise<PlateReader> {
   return readerFactories[entry.name]!(entry, opts);
+}
+
+/** Other manifest entries whose files a model's code runs too (checked like the configured ones). */
+const COMPANIONS: Record<string, string[]> = { 'plate-det-v1-text': ['ppocr-v4-det'] };
+
+/** The entries `entry` also runs; a ModelError when the manifest lacks one. Empty without a manifest. */
+export function companionsOf(manifest: Manifest | undefined, entry: ModelEntry): ModelEntry[] {
+  if (!manifest) return [];
+  return (COMPANIONS[entry.name] ?? []).map((name) => {
+    const other = manifest.models.get(name);
+    if (!other) throw new ModelError(`model "${entry.name}" also runs "${name}", which is not in ${manifest.path}`);
+    return other;
+  });
 }
 
 /** PaddleOCR dictionary: one symbol a line, model classes = blank + lines + space. */

@@ -21,6 +21,21 @@ describe('the trained models chosen by name in the config (vision.detector / vis
     }
   });
 
+  it('plate-det-v1-text (plate boxes refined by PP-OCR text lines) with plate-rec-v1 reads a rendered plate on its line', async () => {
+    const vision = { detector: 'plate-det-v1-text', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960 };
+    const analyzer = (await createFrameAnalyzer(vision, silentLogger())) as Analyzer;
+    try {
+      const scene = await renderPlateScene('BKR 4721');
+      const { plates } = await analyzer.analyzeFrame(scene.image);
+      const onPlate = plates.find((p) => overlapsTruth(p.box, scene.plate));
+      expect(onPlate?.text).toBe('BKR4721');
+      // The character line, not the whole plate: well inside the plate's height.
+      expect(onPlate!.box.h).toBeLessThan(scene.plate.h * 0.8);
+    } finally {
+      await analyzer.close();
+    }
+  });
+
   it('an unknown name is refused at start, naming the key and what is available', async () => {
     const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960 };
     await expect(createFrameAnalyzer(vision, silentLogger())).rejects.toThrow(/vision\.detector: unknown detector "plate-det-v9".*available: .*plate-det-v1/);

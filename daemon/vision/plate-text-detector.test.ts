@@ -1,0 +1,37 @@
+import type { RgbImage } from './image.js';
+import type { Detection, PlateDetector } from './ports.js';
+import { PlateThenTextDetector, searchRegion } from './plate-text-detector.js';
+
+const frame: RgbImage = { width: 400, height: 200, data: new Uint8Array(400 * 200 * 3) };
+const fixed = (dets: Detection[], seen: RgbImage[] = []): PlateDetector => ({
+  name: 'fake',
+  detect: async (img) => {
+    seen.push(img);
+    return dets;
+  },
+});
+
+describe('plate boxes refined by text lines (plate-det-v1-text)', () => {
+  it('searches a region grown around the plate box, clamped to the frame', () => {
+    expect(searchRegion({ x: 100, y: 50, w: 100, h: 50 }, 400, 200, { padX: 0.15, padY: 0.3 })).toEqual({ x: 85, y: 35, w: 130, h: 80 });
+    const r = searchRegion({ x: 0, y: 180, w: 100, h: 50 }, 400, 200, { padX: 0.15, padY: 0.3 });
+    expect([r.x, r.y, r.h]).toEqual([0, 165, 35]);
+    expect(r.w).toBeCloseTo(115, 9);
+  });
+
+  it('hands on the tallest wide line found near each plate, in frame pixels, with the plate\'s score', async () => {
+    const seen: RgbImage[] = [];
+    const plates = fixed([{ box: { x: 100, y: 50, w: 100, h: 50 }, score: 0.8 }]);
+    // In region coordinates (the region starts at 85, 35): the characters, and a narrow sticker that is taller.
+    const text = fixed([{ box: { x: 20, y: 25, w: 90, h: 20 }, score: 0.9 }, { box: { x: 5, y: 10, w: 10, h: 30 }, score: 0.9 }], seen);
+    const out = await new PlateThenTextDetector('t', plates, text).detect(frame);
+    expect(out).toEqual([{ box: { x: 105, y: 60, w: 90, h: 20 }, score: 0.8 }]);
+    expect(seen[0]).toMatchObject({ width: 130, height: 80 });
+  });
+
+  it('keeps the plate box when no wide line is found, and refines at most maxPlates boxes', async () => {
+    const many = Array.from({ length: 6 }, (_, i) => ({ box: { x: i * 60, y: 10, w: 50, h: 25 }, score: 1 - i / 10 }));
+    const out = await new PlateThenTextDetector('t', fixed(many), fixed([]), { maxPlates: 4, padX: 0.15, padY: 0.3, minLineShare: 0.35 }).detect(frame);
+    expect(out).toEqual(many.slice(0, 4));
+  });
+});
