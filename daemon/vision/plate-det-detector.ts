@@ -3,7 +3,7 @@ import type { RgbImage } from './image.js';
 import type { ModelEntry } from './manifest.js';
 import type { Detection, PlateDetector } from './ports.js';
 import type { InferenceSession } from './onnx-session.js';
-import { OrtTensor, openSession } from './onnx-session.js';
+import { OrtTensor, openSession, requireNames } from './onnx-session.js';
 import { clampBox, sampleToTensor } from './tensor-prep.js';
 
 /**
@@ -215,10 +215,7 @@ export class PlateDetDetector implements PlateDetector {
  */
 export async function createPlateDetDetector(entry: ModelEntry, opts: PlateDetOptions = defaultPlateDetOptions): Promise<PlateDetDetector> {
   const session = await openSession(entry.file, entry.name);
-  const missing: string[] = [];
-  if (!session.inputNames.includes(PLATE_DET.input)) missing.push(PLATE_DET.input);
-  if (!session.outputNames.includes(PLATE_DET.output)) missing.push(PLATE_DET.output);
-  if (missing.length > 0) throw new ModelError(`model "${entry.name}": ${entry.file} lacks ${missing.join(', ')} (inputs ${session.inputNames.join(',')}, outputs ${session.outputNames.join(',')})`);
+  requireNames(session, entry, [PLATE_DET.input], [PLATE_DET.output]);
   let dims: readonly number[];
   try {
     const out = await session.run({ [PLATE_DET.input]: new OrtTensor('float32', new Float32Array(3 * 64 * 128).fill(0.5), [1, 3, 64, 128]) });

@@ -3,7 +3,7 @@ import type { Box, RgbImage } from './image.js';
 import type { ModelEntry } from './manifest.js';
 import type { CharGuess, Detection, PlateReader, PlateText } from './ports.js';
 import type { InferenceSession } from './onnx-session.js';
-import { OrtTensor, openSession } from './onnx-session.js';
+import { OrtTensor, openSession, requireNames } from './onnx-session.js';
 import { topCandidates } from './plate-candidates.js';
 import { rejectReason } from './plate-text-filter.js';
 
@@ -208,8 +208,7 @@ export class PlateRecReader implements PlateReader {
  */
 export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOptions = defaultPlateRecOptions): Promise<PlateRecReader> {
   const session = await openSession(entry.file, entry.name);
-  const missing = ['image'].filter((n) => !session.inputNames.includes(n)).concat(['chars', 'state'].filter((n) => !session.outputNames.includes(n)));
-  if (missing.length > 0) throw new ModelError(`model "${entry.name}": ${entry.file} lacks ${missing.join(', ')} (inputs ${session.inputNames.join(',')}, outputs ${session.outputNames.join(',')})`);
+  requireNames(session, entry, ['image'], ['chars', 'state']);
   const reader = new PlateRecReader(entry.name, session, opts);
   const probe = await reader.infer(new Float32Array(PLATE_REC.height * PLATE_REC.width).fill(128));
   const classes = PLATE_REC.alphabet.length + 1;
