@@ -5,11 +5,8 @@ and comment as it is: the block from `  NAME:` to the next two-space key is swap
         --eval scripts/train/work/eval.json --train-log scripts/train/work/train.log
 """
 import argparse
-import hashlib
 import json
 import os
-import re
-import subprocess
 import sys
 
 import numpy as np
@@ -17,13 +14,9 @@ import onnx
 
 sys.path.insert(0, os.path.dirname(__file__))
 from common import ALPHABET, INPUT_H, INPUT_W, WORK  # noqa: E402
+from manifest_block import code_commit, file_sha256, q, write_block  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def q(v):
-    """A YAML scalar: JSON is valid YAML for strings and numbers."""
-    return json.dumps(v)
 
 
 def main():
@@ -36,14 +29,11 @@ def main():
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--e2e", help="end-to-end scores from `alpr-edge eval`, e.g. 'us_dev_top1=0.80,us_dev_top5=0.90'")
     a = ap.parse_args()
-    sha = hashlib.sha256(open(a.model, "rb").read()).hexdigest()
+    sha = file_sha256(a.model)
     graph = onnx.load(a.model).graph
     out_dims = {o.name: [d.dim_value or -1 for d in o.type.tensor_type.shape.dim] for o in graph.output}
     steps = out_dims["chars"][1]
-    commit = subprocess.run(["git", "log", "-1", "--format=%H", "--", "scripts/train"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "uncommitted"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "scripts/train"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.strip()
+    commit, dirty = code_commit(ROOT, "scripts/train")
     ev = json.load(open(a.eval))
     real = np.load(os.path.join(WORK, "real_train.npz"))
     synth_dir = os.path.join(WORK, "synth")
@@ -91,14 +81,7 @@ def main():
         if "=" in kv:
             k, v = kv.split("=", 1)
             lines.append(f"        e2e_{k.strip()}: {float(v):.3f}   # alpr-edge eval, ppocr-v4-det boxes")
-    block = "\n".join(lines) + "\n"
-    text = open(a.manifest).read()
-    pat = re.compile(rf"^  {re.escape(a.name)}:\n(?:(?:    .*|\s*)\n)*", re.M)
-    if pat.search(text):
-        text = pat.sub(lambda _: block, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n" + block
-    open(a.manifest, "w").write(text)
+    write_block(a.manifest, a.name, lines)
     print(f"manifest: {a.name} sha256 {sha[:12]}… commit {commit[:12]}")
 
 

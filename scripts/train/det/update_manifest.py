@@ -5,11 +5,8 @@ entry and comment as it is (the block from `  NAME:` to the next two-space key i
         --scores 'us_dev_recall=0.97,us_dev_top1=0.80,us_dev_top5=0.88,detect_ms_1280x720=12'
 """
 import argparse
-import hashlib
 import json
 import os
-import re
-import subprocess
 import sys
 
 import numpy as np
@@ -17,13 +14,10 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 from common import WORK  # noqa: E402
+from manifest_block import code_commit, file_sha256, q, write_block  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 DIR = os.path.join(WORK, "det")
-
-
-def q(v):
-    return json.dumps(v)
 
 
 def main():
@@ -33,9 +27,8 @@ def main():
     ap.add_argument("--manifest", default=os.path.join(ROOT, "models", "manifest.yaml"))
     ap.add_argument("--scores", default="", help="k=v,... from `alpr-edge eval` and check-det.mjs")
     a = ap.parse_args()
-    sha = hashlib.sha256(open(a.model, "rb").read()).hexdigest()
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip() or "uncommitted"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "scripts/train/det"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    sha = file_sha256(a.model)
+    commit, dirty = code_commit(ROOT, "scripts/train/det")
     tr = json.load(open(os.path.join(DIR, "train.json")))
     shards = sorted(f for f in os.listdir(DIR) if f.startswith("scenes_") and f.endswith(".npz") and ".tmp" not in f)
     first = np.load(os.path.join(DIR, shards[0]))
@@ -73,11 +66,7 @@ def main():
         if "=" in kv:
             k, v = kv.split("=", 1)
             lines.append(f"        {k.strip()}: {float(v):.3f}")
-    block = "\n".join(lines) + "\n"
-    text = open(a.manifest).read()
-    pat = re.compile(rf"^  {re.escape(a.name)}:\n(?:(?:    .*|\s*)\n)*", re.M)
-    text = pat.sub(lambda _: block, text, count=1) if pat.search(text) else text.rstrip("\n") + "\n" + block
-    open(a.manifest, "w").write(text)
+    write_block(a.manifest, a.name, lines)
     print(f"manifest: {a.name} sha256 {sha[:12]}… commit {commit[:12]}")
 
 
