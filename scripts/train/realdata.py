@@ -4,13 +4,14 @@
   other ~10 % become the held-out validation set, cropped deterministically twice: at the
   crop's own resolution and after shrinking the plate to ~64 px wide (the size of plates in
   openalpr-us-dev photos).
-- openalpr-eu: every plate box, augmented for training (the text only; no state).
+- openalpr-eu: every plate box less its country band, augmented for training (the text only; no state).
 - openalpr-us-dev is never read here: it is validation for the whole pipeline only.
 
     /usr/bin/python3 scripts/train/realdata.py --copies 40
 """
 import argparse
 import os
+import re
 import sys
 import time
 
@@ -40,6 +41,33 @@ def text_region(shape, rng):
     x0, x1 = w * rng.uniform(0.02, 0.1), w * rng.uniform(0.9, 0.98)
     y0, y1 = h * rng.uniform(0.16, 0.3), h * rng.uniform(0.72, 0.86)
     return (x0, y0, x1 - x0, y1 - y0)
+
+
+def without_band(rgb, box):
+    """The plate box with the EU country band at its left end cut off, and whether blue was seen.
+
+    The band's letters (D, CZ, SK) are not part of the number; a reader trained on them learns to
+    drop a plate's first character, which on US plates costs whole reads. Where the band's blue is
+    clear the cut follows it; in dim or washed-out photos it takes the band's usual width (40 mm of a
+    520 mm plate, and a little)."""
+    x, y, w, h = box
+    x0, x1 = max(0, int(x)), min(rgb.shape[1], int(x + w * 0.2))
+    y0, y1 = max(0, int(y + h * 0.15)), min(rgb.shape[0], int(y + h * 0.85))
+    if x1 - x0 >= 3 and y1 - y0 >= 3:
+        hsv = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2HSV)
+        blue = (hsv[..., 0] >= 95) & (hsv[..., 0] <= 135) & (hsv[..., 1] >= 50) & (hsv[..., 2] >= 30)
+        cols = blue.mean(axis=0) > 0.3
+        if cols[: max(1, len(cols) // 3)].any():
+            cut = (x0 - x) + int(np.nonzero(cols)[0].max()) + 1 + 0.01 * w
+            return (x + cut, y, w - cut, h), True
+    return (x + 0.085 * w, y, w * 0.915, h), False
+
+
+def slovak_digits(plate):
+    """Slovak numbers are two letters, three digits, two letters; a few labels give the digit 0 as O."""
+    if re.fullmatch(r"[A-Z]{2}[0-9O]{3}[A-Z]{2}", plate):
+        return plate[:2] + plate[2:5].replace("O", "0") + plate[5:]
+    return plate
 
 
 def main():
@@ -73,9 +101,13 @@ def main():
             xs.append(augment_crop(rgb, b, rng))
             ys.append(plate)
             st.append(sidx)
+    n_band = 0
     for path, box, plate in load_boxes("openalpr-eu"):
         rgb = read_rgb(path)
         n_eu += 1
+        box, found = without_band(rgb, box)
+        n_band += found
+        plate = slovak_digits(plate)
         for _ in range(a.copies):
             xs.append(augment_crop(rgb, box, rng, low_res_p=0.4))
             ys.append(plate)
@@ -84,7 +116,7 @@ def main():
              n_us=n_us, n_eu=n_eu)
     np.savez(os.path.join(a.out, "real_val.npz"), x=np.stack(vx), x_low=np.stack(vx_low), y=np.array(vy),
              state=np.array(vst, np.int16), names=np.array(vnames))
-    print(f"real: {n_us} us-crops + {n_eu} eu plates x {a.copies} copies = {len(xs)} train samples; "
+    print(f"real: {n_us} us-crops + {n_eu} eu plates ({n_band} with a blue band seen) x {a.copies} copies = {len(xs)} train samples; "
           f"{len(vx)} held-out us-crops; {time.time() - t:.0f} s", flush=True)
     assert xs[0].shape == (INPUT_H, INPUT_W)
 

@@ -97,6 +97,7 @@ PATTERNS = [  # (groups, weight): L letter, D digit, X either
     (["X" * 5], 2), (["X" * 6], 3), (["X" * 7], 3), (["X" * 8], 1), (["XXX", "XXX"], 2), (["XXXX", "XXX"], 2),
 ]
 NATURAL_LAYOUT_P = float(os.environ.get("SYNTH_NATURAL_P", "0.4"))  # share of plates typeset by the font
+KEEP_ASPECT_P = float(os.environ.get("SYNTH_KEEP_ASPECT_P", "0.3"))  # share of too-wide numbers not squeezed
 PAT_W = np.array([w for _, w in PATTERNS], np.float64)
 PAT_W /= PAT_W.sum()
 
@@ -245,7 +246,14 @@ def render_plate(rng):
                 x += spacing
     # place it: the number fills most of the width and about half the height
     th = int(rng.uniform(0.42, 0.62) * PH)
-    tw = int(min(PW * rng.uniform(0.55, 0.92), layer.size[0] * th / layer.size[1] * rng.uniform(0.75, 1.25)))
+    aspect = layer.size[0] / layer.size[1]
+    if rng.random() < KEEP_ASPECT_P and aspect * th > PW * 0.92:
+        # a wide font kept at its own proportions (smaller text, as on some plates and in the fixture
+        # clip's DejaVu Sans Bold) rather than squeezed into a condensed face: wide glyphs must read too
+        tw = int(PW * rng.uniform(0.78, 0.94))
+        th = max(int(PH * 0.18), int(tw / aspect * rng.uniform(0.9, 1.15)))
+    else:
+        tw = int(min(PW * rng.uniform(0.55, 0.92), aspect * th * rng.uniform(0.75, 1.25)))
     sx, sy = tw / layer.size[0], th / layer.size[1]
     layer = layer.resize((tw, th), Image.BILINEAR)
     tx = int((PW - tw) / 2 + rng.uniform(-0.05, 0.05) * PW)
