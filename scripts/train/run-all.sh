@@ -16,6 +16,7 @@ STEPS=${STEPS:-6500}
 FT_STEPS=${FT_STEPS:-3000}
 SHARDS=${SHARDS:-6}          # 20,000 synthetic plates each
 COPIES=${COPIES:-40}         # augmented copies of each real plate
+WIDTHS=${WIDTHS:-16,32,64,80,112}   # plate-rec-v2: WIDTHS=24,48,96,128,160 STEPS=12000 FT_STEPS=0
 NAME=${NAME:-plate-rec-v1}
 OUT=../../models/$NAME.onnx
 mkdir -p work/synth
@@ -37,14 +38,20 @@ fi
 echo "== training ($STEPS steps)"
 t0=$(date +%s)
 resume=(); [[ "${RESUME:-0}" == 1 ]] && resume=(--resume)
-nice -n 5 $PY train.py --steps "$STEPS" --threads 1 "${resume[@]}" 2>&1 | tee -a work/train.log
-echo "== fine-tuning ($FT_STEPS steps, more real plates, lower learning rate)"
-nice -n 5 $PY train.py --tag ft_ --init work/ckpt_last.pt --steps "$FT_STEPS" --lr 1e-3 --real-start 0.6 --real-end 0.8 --threads 1 2>&1 | tee -a work/train.log
+if [[ "$FT_STEPS" -gt 0 ]]; then
+  nice -n 5 $PY train.py --steps "$STEPS" --widths "$WIDTHS" --threads 1 "${resume[@]}" 2>&1 | tee -a work/train.log
+  echo "== fine-tuning ($FT_STEPS steps, more real plates, lower learning rate)"
+  nice -n 5 $PY train.py --tag ft_ --init work/ckpt_last.pt --steps "$FT_STEPS" --widths "$WIDTHS" --lr 1e-3 --real-start 0.6 --real-end 0.8 --threads 1 2>&1 | tee -a work/train.log
+else
+  # one schedule, real share 0.3 -> 0.8 (how plate-rec-v2 was trained, on two threads)
+  nice -n 5 $PY train.py --tag ft_ --steps "$STEPS" --widths "$WIDTHS" --real-start 0.3 --real-end 0.8 --eval-every 1000 --threads 2 "${resume[@]}" 2>&1 | tee -a work/train.log
+fi
+best=work/ft_ckpt_best.pt
 train_s=$(( $(date +%s) - t0 ))
 
 echo "== export, evaluate, manifest"
-$PY export.py --ckpt work/ft_ckpt_best.pt --out "$OUT"
+$PY export.py --ckpt "$best" --out "$OUT"
 node check-onnx.mjs "$OUT"
-$PY eval_crops.py --ckpt work/ft_ckpt_best.pt --out work/eval.json | head -4
+$PY eval_crops.py --ckpt "$best" --out work/eval.json | head -4
 $PY update_manifest.py --name "$NAME" --model "$OUT" --eval work/eval.json --steps $((STEPS + FT_STEPS)) --train-seconds "$train_s"
 echo "== done in $(( $(date +%s) - start )) s (training $train_s s)"

@@ -28,6 +28,7 @@ def main():
     ap.add_argument("--train-seconds", type=float, default=None)
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--e2e", help="end-to-end scores from `alpr-edge eval`, e.g. 'us_dev_top1=0.80,us_dev_top5=0.90'")
+    ap.add_argument("--e2e-detector", default="ppocr-v4-det", help="the detector whose boxes --e2e was measured on")
     a = ap.parse_args()
     sha = file_sha256(a.model)
     graph = onnx.load(a.model).graph
@@ -80,7 +81,7 @@ def main():
     for kv in (a.e2e or "").split(","):
         if "=" in kv:
             k, v = kv.split("=", 1)
-            lines.append(f"        e2e_{k.strip()}: {float(v):.3f}   # alpr-edge eval, ppocr-v4-det boxes")
+            lines.append(f"        e2e_{k.strip()}: {float(v):.3f}   # alpr-edge eval, {a.e2e_detector} boxes")
     write_block(a.manifest, a.name, lines)
     print(f"manifest: {a.name} sha256 {sha[:12]}… commit {commit[:12]}")
 
