@@ -1,4 +1,4 @@
-import { Tracker, editDistance } from './tracker.js';
+import { Tracker, editDistance, predictedBox } from './tracker.js';
 import { plate } from './test-helpers.js';
 
 const frame = { width: 1280, height: 720, data: new Uint8Array(0) };
@@ -68,6 +68,28 @@ describe('tracker', () => {
     const plateTrack = tracks.find((x) => x.sightings[0]!.plate.text === 'BKR4721')!;
     expect(plateTrack.sightings.map((x) => x.plate.text)).toEqual(['BKR4721', 'BK4721']);
     expect(tracks).toHaveLength(2);
+  });
+
+  it('joins the banner read alone as the plate leaves the frame to the plate\'s track, where the plate was heading', () => {
+    const t = new Tracker(opts);
+    const at = (ts: number, text: string, box: { x: number; y: number; w: number; h: number }) => ({ ts, frame, plate: plate(text, 0.9, box) });
+    t.update(0, [at(0, 'BKR4721', { x: 627, y: 524, w: 204, h: 32 })]);
+    t.update(200, [at(200, 'BKR4721', { x: 623, y: 580, w: 253, h: 40 })]);
+    // Next frame the characters are below the picture; only "COLORADO" is left, read as RAD0,
+    // overlapping the plate's last box by IoU 0.08, its centre on the plate where the plate moved to.
+    t.update(400, [at(400, 'RAD0', { x: 673, y: 613, w: 170, h: 32 })]);
+    const tracks = t.flush();
+    expect(tracks).toHaveLength(1);
+    expect(tracks[0]!.sightings.map((x) => x.plate.text)).toEqual(['BKR4721', 'BKR4721', 'RAD0']);
+  });
+
+  it('predicts a single-sighting track where it was, and a moving one along its path', () => {
+    const one = { lastBox: { x: 10, y: 10, w: 20, h: 10 }, sightings: [{ ts: 0, frame, plate: plate('A1', 0.9, { x: 10, y: 10, w: 20, h: 10 }) }] };
+    expect(predictedBox(one, 500)).toEqual(one.lastBox);
+    const two = { lastBox: { x: 20, y: 10, w: 20, h: 10 }, sightings: [one.sightings[0]!, { ts: 100, frame, plate: plate('A1', 0.9, { x: 20, y: 10, w: 20, h: 10 }) }] };
+    expect(predictedBox(two, 200)).toEqual({ x: 30, y: 10, w: 20, h: 10 });
+    // No further than two steps ahead, however long the gap.
+    expect(predictedBox(two, 10_000)).toEqual({ x: 40, y: 10, w: 20, h: 10 });
   });
 
   it('measures edit distance', () => {

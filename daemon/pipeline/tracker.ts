@@ -139,7 +139,34 @@ function matchScore(track: Track, s: Sighting, iouMatch: number): number {
   const b = s.plate.box;
   const dist = Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2));
   const reach = 2.5 * Math.max(a.w, b.w);
-  return sameText && dist <= reach ? 1 + 0.5 * (1 - dist / reach) : 0;
+  if (sameText) return dist <= reach ? 1 + 0.5 * (1 - dist / reach) : 0;
+  // Other text on the plate where the plate was heading (its state name or slogan, a line above or
+  // below the characters) is the same vehicle: the last thing read of a car leaving the picture is
+  // often its state name, once the characters are out of the frame.
+  const p = predictedBox(track, s.ts);
+  const cx = b.x + b.w / 2, cy = b.y + b.h / 2;
+  return cx >= p.x && cx <= p.x + p.w && cy >= p.y - p.h && cy <= p.y + 2 * p.h ? 0.2 : 0;
+}
+
+/**
+ * Where the track's plate should be at `ts` if it keeps moving and growing as between its last two
+ * sightings (the last box when there is only one). A car close to the camera moves a large part of
+ * its plate's height between frames: without this, the state name read alone in the frame where the
+ * characters have left the picture overlaps too little with the plate's last box to join its track,
+ * and becomes a read of its own.
+ */
+export function predictedBox(track: Pick<Track, 'sightings' | 'lastBox'>, ts: number): Box {
+  const n = track.sightings.length;
+  if (n < 2) return track.lastBox;
+  const a = track.sightings[n - 2]!, b = track.sightings[n - 1]!;
+  const span = b.ts - a.ts;
+  if (span <= 0) return track.lastBox;
+  const k = Math.min(2, (ts - b.ts) / span);
+  const p = a.plate.box, q = b.plate.box;
+  const w = Math.max(1, q.w + (q.w - p.w) * k), h = Math.max(1, q.h + (q.h - p.h) * k);
+  const cx = q.x + q.w / 2 + (q.x + q.w / 2 - (p.x + p.w / 2)) * k;
+  const cy = q.y + q.h / 2 + (q.y + q.h / 2 - (p.y + p.h / 2)) * k;
+  return { x: cx - w / 2, y: cy - h / 2, w, h };
 }
 
 export function editDistance(a: string, b: string): number {
