@@ -52,6 +52,9 @@ export const detectorFactories: Record<string, DetectorFactory> = {
 export const readerFactories: Record<string, ReaderFactory> = {
   'ppocr-v4-rec': async (entry) => new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
   'plate-rec-v1': (entry) => createPlateRecReader(entry),
+  'plate-rec-v2': (entry) => createPlateRecReader(entry),
+  // plate-rec-v2 and plate-rec-v1 (its companion) both read every crop and vote together.
+  'plate-rec-v2-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry)),
 };
 
 /** The manifest entry for a configured name, or a ConfigError naming the key and the choices. */
@@ -76,7 +79,7 @@ export async function buildReader(entry: ModelEntry, opts: ModelOptions): Promis
 }
 
 /** Other manifest entries whose files a model's code runs too (checked like the configured ones). */
-const COMPANIONS: Record<string, string[]> = { 'plate-det-v1-text': ['ppocr-v4-det'] };
+const COMPANIONS: Record<string, string[]> = { 'plate-det-v1-text': ['ppocr-v4-det'], 'plate-rec-v2-pair': ['plate-rec-v1'] };
 
 /** The entries `entry` also runs; a ModelError when the manifest lacks one. Empty without a manifest. */
 export function companionsOf(manifest: Manifest | undefined, entry: ModelEntry): ModelEntry[] {

@@ -87,6 +87,21 @@ describe('plate-rec reader voting over crops', () => {
     expect(read?.box).toEqual(region.box);
   });
 
+  it('with two networks, every network reads every crop and the reads vote together', async () => {
+    // Alone, the first network's crops favour its misread 2:2; the second network tips it.
+    const first = fakeSession(['ABC1284', 'ABC1284', 'ABC1234', 'ABC1234'], 0.95);
+    const second = fakeSession(['ABC1234', 'ABC1234', 'ABC1234', 'ABC1284']);
+    expect((await new PlateRecReader('t', first).read(image, region))?.text).toBe('ABC1284');
+    const pair = new PlateRecReader('t', [first, second]);
+    const read = await pair.read(image, region);
+    expect(read?.text).toBe('ABC1234');
+    expect(read?.alternatives.map((a) => a.text)).toContain('ABC1284');
+  });
+
+  it('refuses to be built with no network', () => {
+    expect(() => new PlateRecReader('t', [])).toThrow(ModelError);
+  });
+
   it('returns null when no crop holds plate-like text', async () => {
     const reader = new PlateRecReader('t', fakeSession(['A', '', 'B', '']));
     expect(await reader.read(image, region)).toBeNull();

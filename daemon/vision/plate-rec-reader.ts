@@ -134,15 +134,22 @@ export function greyInput(img: RgbImage, crop: Box, outW: number = PLATE_REC.wid
 }
 
 /**
- * PlateReader over the trained model: one crop per detection, greedy CTC with per-position
- * runners-up, top-N candidate strings, and the state head when it is sure.
+ * PlateReader over the trained model: a few crops per detection, greedy CTC with per-position
+ * runners-up, top-N candidate strings, and the state head when it is sure. Given several
+ * networks (trained apart, so their mistakes differ), every network reads every crop and all
+ * the reads vote together.
  */
 export class PlateRecReader implements PlateReader {
+  private readonly sessions: InferenceSession[];
+
   constructor(
     readonly name: string,
-    private readonly session: InferenceSession,
+    session: InferenceSession | InferenceSession[],
     private readonly opts: PlateRecOptions = defaultPlateRecOptions,
-  ) {}
+  ) {
+    this.sessions = Array.isArray(session) ? session : [session];
+    if (this.sessions.length === 0) throw new ModelError(`model "${name}": no network to run`);
+  }
 
   async read(image: RgbImage, region: Detection): Promise<PlateText | null> {
     const size = PLATE_REC.height * PLATE_REC.width;
@@ -152,22 +159,25 @@ export class PlateRecReader implements PlateReader {
     if (crops.length === 0) return null;
     const input = new Float32Array(size * crops.length);
     crops.forEach((c, i) => input.set(greyInput(image, c), i * size));
-    const out = await this.infer(input, crops.length);
+    const outs = await Promise.all(this.sessions.map((_, k) => this.infer(input, crops.length, k)));
     const classes = PLATE_REC.alphabet.length + 1;
-    const steps = out.chars.length / crops.length / classes;
     const states = PLATE_REC.states.length;
-    // Each view votes with its candidate strings' confidences; the winner must be some view's
-    // greedy read, so its per-character guesses come from a view that actually read it.
+    const views = crops.length * outs.length;
+    // Each view (crop × network) votes with its candidate strings' confidences; the winner must be
+    // some view's greedy read, so its per-character guesses come from a view that actually read it.
     const votes = new Map<string, number>();
     const reads: { decoded: CtcRead; confidence: number }[] = [];
     const stateSum = new Float32Array(states);
-    for (let v = 0; v < crops.length; v++) {
-      const decoded = decodeCtc(out.chars.subarray(v * steps * classes, (v + 1) * steps * classes), steps, classes, PLATE_REC.alphabet, this.opts.maxAlts);
-      for (let k = 0; k < states; k++) stateSum[k]! += out.state[v * states + k]! / crops.length;
-      if (rejectReason(decoded.text, decoded.text)) continue;
-      reads.push({ decoded, confidence: decoded.chars.reduce((p, c) => p * c.p, 1) });
-      for (const c of topCandidates(decoded.chars, this.opts.candidates)) {
-        if (!rejectReason(c.text, c.text)) votes.set(c.text, (votes.get(c.text) ?? 0) + c.confidence / crops.length);
+    for (const out of outs) {
+      const steps = out.chars.length / crops.length / classes;
+      for (let v = 0; v < crops.length; v++) {
+        const decoded = decodeCtc(out.chars.subarray(v * steps * classes, (v + 1) * steps * classes), steps, classes, PLATE_REC.alphabet, this.opts.maxAlts);
+        for (let k = 0; k < states; k++) stateSum[k]! += out.state[v * states + k]! / views;
+        if (rejectReason(decoded.text, decoded.text)) continue;
+        reads.push({ decoded, confidence: decoded.chars.reduce((p, c) => p * c.p, 1) });
+        for (const c of topCandidates(decoded.chars, this.opts.candidates)) {
+          if (!rejectReason(c.text, c.text)) votes.set(c.text, (votes.get(c.text) ?? 0) + c.confidence / views);
+        }
       }
     }
     if (reads.length === 0) return null;
@@ -194,10 +204,10 @@ export class PlateRecReader implements PlateReader {
     };
   }
 
-  /** Runs the network on `batch` prepared inputs (exported for tests and the shape check). */
-  async infer(input: Float32Array, batch = 1): Promise<{ chars: Float32Array; state: Float32Array }> {
+  /** Runs network `k` on `batch` prepared inputs (exported for tests and the shape check). */
+  async infer(input: Float32Array, batch = 1, k = 0): Promise<{ chars: Float32Array; state: Float32Array }> {
     const feeds = { image: new OrtTensor('float32', input, [batch, 1, PLATE_REC.height, PLATE_REC.width]) };
-    const out = await this.session.run(feeds);
+    const out = await this.sessions[k]!.run(feeds);
     return { chars: out.chars!.data as Float32Array, state: out.state!.data as Float32Array };
   }
 }
@@ -206,13 +216,19 @@ export class PlateRecReader implements PlateReader {
  * Opens the model and checks it is the network this code was written for (names and shapes),
  * so a different export fails at start with a ModelError instead of misreading plates.
  */
-export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOptions = defaultPlateRecOptions): Promise<PlateRecReader> {
-  const session = await openSession(entry.file, entry.name);
-  requireNames(session, entry, ['image'], ['chars', 'state']);
-  const reader = new PlateRecReader(entry.name, session, opts);
-  const probe = await reader.infer(new Float32Array(PLATE_REC.height * PLATE_REC.width).fill(128));
+export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOptions = defaultPlateRecOptions, also: ModelEntry[] = []): Promise<PlateRecReader> {
+  const sessions: InferenceSession[] = [];
+  for (const e of [entry, ...also]) {
+    const session = await openSession(e.file, e.name);
+    requireNames(session, e, ['image'], ['chars', 'state']);
+    sessions.push(session);
+  }
+  const reader = new PlateRecReader(entry.name, sessions, opts);
   const classes = PLATE_REC.alphabet.length + 1;
-  if (probe.chars.length % classes !== 0 || probe.state.length !== PLATE_REC.states.length)
-    throw new ModelError(`model "${entry.name}": ${entry.file} outputs ${probe.chars.length} char and ${probe.state.length} state values; expected T×${classes} and ${PLATE_REC.states.length}`);
+  for (const [k, e] of [entry, ...also].entries()) {
+    const probe = await reader.infer(new Float32Array(PLATE_REC.height * PLATE_REC.width).fill(128), 1, k);
+    if (probe.chars.length % classes !== 0 || probe.state.length !== PLATE_REC.states.length)
+      throw new ModelError(`model "${e.name}": ${e.file} outputs ${probe.chars.length} char and ${probe.state.length} state values; expected T×${classes} and ${PLATE_REC.states.length}`);
+  }
   return reader;
 }
