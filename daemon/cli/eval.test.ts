@@ -37,9 +37,8 @@ if (!present) announceSkip('the eval dataset test', `${dataset} is absent (it is
     expect(stdout).toMatch(/detect median \d+ ms, p90 \d+ ms; read median \d+ ms/);
     const lines = (await readFile(csv, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('image,reader,truth,read,detected,top1,top5,candidates,other_plates,width,height,detect_ms,read_ms,truth_state,read_state');
-    expect(lines).toHaveLength(1 + 6 * 2);
-    expect(lines.filter((l) => /^[^,]+\.jpg,ppocr-v4-rec,[A-Z0-9]+,/.test(l))).toHaveLength(6);
-    expect(lines.filter((l) => /^[^,]+\.jpg,plate-rec-v1,[A-Z0-9]+,/.test(l))).toHaveLength(6);
+    expect(lines).toHaveLength(1 + 6 * 3);
+    for (const reader of ['ppocr-v4-rec', 'plate-rec-v1', 'plate-rec-v2']) expect(lines.filter((l) => new RegExp(`^[^,]+\\.jpg,${reader},[A-Z0-9]+,`).test(l))).toHaveLength(6);
   });
 
   it('names the flag when a reader is unknown', async () => {
@@ -70,8 +69,8 @@ describe('alpr-edge eval on a folder of plate crops', () => {
     expect(stdout).toMatch(/reader plate-rec-v1:\n.*top-1 [\d.]+ %.*state [\d.]+ %/);
     const lines = (await readFile(csv, 'utf8')).trim().split('\n');
     expect(lines[0]!.endsWith(',truth_state,read_state')).toBe(true);
-    expect(lines).toHaveLength(1 + 3 * 2);
-    expect(lines.filter((l) => l.startsWith('7HJW351.png,') && /,CA,[A-Z]*$/.test(l))).toHaveLength(2);
+    expect(lines).toHaveLength(1 + 3 * 3);
+    expect(lines.filter((l) => l.startsWith('7HJW351.png,') && /,CA,[A-Z]*$/.test(l))).toHaveLength(3);
   });
 
   it('keeps only the held-out crops with --holdout, and says so', async () => {

@@ -36,6 +36,18 @@ describe('the trained models chosen by name in the config (vision.detector / vis
     }
   });
 
+  it.each(['plate-rec-v2', 'plate-rec-v2-pair'])('%s (the default reader, and v2 with v1 voting) reads a rendered plate in a wide font', async (reader) => {
+    const vision = { detector: 'plate-det-v1-text', reader, models_dir: '', workers: 1, detect_long_side: 960 };
+    const analyzer = (await createFrameAnalyzer(vision, silentLogger())) as Analyzer;
+    try {
+      const scene = await renderPlateScene('WYK 3380');
+      const { plates } = await analyzer.analyzeFrame(scene.image);
+      expect(plates.find((p) => overlapsTruth(p.box, scene.plate))?.text).toBe('WYK3380');
+    } finally {
+      await analyzer.close();
+    }
+  });
+
   it('an unknown name is refused at start, naming the key and what is available', async () => {
     const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960 };
     await expect(createFrameAnalyzer(vision, silentLogger())).rejects.toThrow(/vision\.detector: unknown detector "plate-det-v9".*available: .*plate-det-v1/);
