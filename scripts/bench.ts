@@ -21,7 +21,7 @@ import type { RgbImage } from '../daemon/vision/image.js';
 
 const root = resolve(import.meta.dirname, '..');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-const readers = (process.argv.includes('--readers') ? process.argv[process.argv.indexOf('--readers') + 1]! : 'ppocr-v4-rec').split(',');
+const readers = (process.argv.includes('--readers') ? process.argv[process.argv.indexOf('--readers') + 1]! : visionConfigSchema.parse(undefined).reader).split(',');
 const fmt = (x: number): string => x.toFixed(1);
 
 /** Decodes the clip at `fps` and `width`×`height` into rgb frames (ffmpeg, as the camera room does). */
