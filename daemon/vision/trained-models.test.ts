@@ -6,46 +6,33 @@ import { renderPlateScene } from './test-support/render-plate.js';
 
 type Analyzer = FrameAnalyzer & { analyzeFrame(...a: Parameters<NonNullable<FrameAnalyzer['analyzeFrame']>>): Promise<FrameAnalysis> };
 
+/** The plate the named models find on a rendered scene of `display` (on its box), and that box's scene. */
+async function readScene(detector: string, reader: string, display: string) {
+  const analyzer = (await createFrameAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960 }, silentLogger())) as Analyzer;
+  try {
+    const scene = await renderPlateScene(display);
+    const { plates } = await analyzer.analyzeFrame(scene.image);
+    return { scene, onPlate: plates.find((p) => overlapsTruth(p.box, scene.plate)) };
+  } finally {
+    await analyzer.close();
+  }
+}
+
 // In a worker thread, as plate-reading.test.ts explains: onnxruntime-node cannot run in jest's realm.
 describe('the trained models chosen by name in the config (vision.detector / vision.reader)', () => {
   it('plate-det-v1 with plate-rec-v1: the registry builds both and they find and read a rendered plate', async () => {
-    const vision = { detector: 'plate-det-v1', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960 };
-    const analyzer = (await createFrameAnalyzer(vision, silentLogger())) as Analyzer;
-    try {
-      const scene = await renderPlateScene('7KD 4409');
-      const { plates } = await analyzer.analyzeFrame(scene.image);
-      const onPlate = plates.find((p) => overlapsTruth(p.box, scene.plate));
-      expect(onPlate?.text).toBe('7KD4409');
-    } finally {
-      await analyzer.close();
-    }
+    expect((await readScene('plate-det-v1', 'plate-rec-v1', '7KD 4409')).onPlate?.text).toBe('7KD4409');
   });
 
   it('plate-det-v1-text (plate boxes refined by PP-OCR text lines) with plate-rec-v1 reads a rendered plate on its line', async () => {
-    const vision = { detector: 'plate-det-v1-text', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960 };
-    const analyzer = (await createFrameAnalyzer(vision, silentLogger())) as Analyzer;
-    try {
-      const scene = await renderPlateScene('BKR 4721');
-      const { plates } = await analyzer.analyzeFrame(scene.image);
-      const onPlate = plates.find((p) => overlapsTruth(p.box, scene.plate));
-      expect(onPlate?.text).toBe('BKR4721');
-      // The character line, not the whole plate: well inside the plate's height.
-      expect(onPlate!.box.h).toBeLessThan(scene.plate.h * 0.8);
-    } finally {
-      await analyzer.close();
-    }
+    const { scene, onPlate } = await readScene('plate-det-v1-text', 'plate-rec-v1', 'BKR 4721');
+    expect(onPlate?.text).toBe('BKR4721');
+    // The character line, not the whole plate: well inside the plate's height.
+    expect(onPlate!.box.h).toBeLessThan(scene.plate.h * 0.8);
   });
 
   it.each(['plate-rec-v2', 'plate-rec-v2-pair'])('%s (the default reader, and v2 with v1 voting) reads a rendered plate in a wide font', async (reader) => {
-    const vision = { detector: 'plate-det-v1-text', reader, models_dir: '', workers: 1, detect_long_side: 960 };
-    const analyzer = (await createFrameAnalyzer(vision, silentLogger())) as Analyzer;
-    try {
-      const scene = await renderPlateScene('WYK 3380');
-      const { plates } = await analyzer.analyzeFrame(scene.image);
-      expect(plates.find((p) => overlapsTruth(p.box, scene.plate))?.text).toBe('WYK3380');
-    } finally {
-      await analyzer.close();
-    }
+    expect((await readScene('plate-det-v1-text', reader, 'WYK 3380')).onPlate?.text).toBe('WYK3380');
   });
 
   it('an unknown name is refused at start, naming the key and what is available', async () => {
