@@ -217,18 +217,15 @@ export class PlateRecReader implements PlateReader {
  * so a different export fails at start with a ModelError instead of misreading plates.
  */
 export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOptions = defaultPlateRecOptions, also: ModelEntry[] = []): Promise<PlateRecReader> {
+  const classes = PLATE_REC.alphabet.length + 1;
   const sessions: InferenceSession[] = [];
   for (const e of [entry, ...also]) {
     const session = await openSession(e.file, e.name);
     requireNames(session, e, ['image'], ['chars', 'state']);
-    sessions.push(session);
-  }
-  const reader = new PlateRecReader(entry.name, sessions, opts);
-  const classes = PLATE_REC.alphabet.length + 1;
-  for (const [k, e] of [entry, ...also].entries()) {
-    const probe = await reader.infer(new Float32Array(PLATE_REC.height * PLATE_REC.width).fill(128), 1, k);
+    const probe = await new PlateRecReader(e.name, session, opts).infer(new Float32Array(PLATE_REC.height * PLATE_REC.width).fill(128));
     if (probe.chars.length % classes !== 0 || probe.state.length !== PLATE_REC.states.length)
       throw new ModelError(`model "${e.name}": ${e.file} outputs ${probe.chars.length} char and ${probe.state.length} state values; expected T×${classes} and ${PLATE_REC.states.length}`);
+    sessions.push(session);
   }
-  return reader;
+  return new PlateRecReader(entry.name, sessions, opts);
 }

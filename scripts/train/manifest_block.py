@@ -1,5 +1,5 @@
 """What both update_manifest scripts share: YAML scalars, a file's SHA-256, the commit of the
-training code, and swapping one model's block in models/manifest.yaml as text (every other
+training code, "k=v" score lists, and swapping one model's block in models/manifest.yaml as text (every other
 entry and comment stays as it is)."""
 import hashlib
 import json
@@ -21,6 +21,16 @@ def code_commit(root, folder):
     """(last commit that touched `folder`, whether `folder` has uncommitted changes)."""
     run = lambda *args: subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout.strip()  # noqa: E731
     return run("log", "-1", "--format=%H", "--", folder) or "uncommitted", bool(run("status", "--porcelain", "--", folder))
+
+
+def score_pairs(text):
+    """[(key, value)] from "k=v,k=v" (scores measured elsewhere, e.g. by `alpr-edge eval`)."""
+    out = []
+    for kv in (text or "").split(","):
+        if "=" in kv:
+            k, v = kv.split("=", 1)
+            out.append((k.strip(), float(v)))
+    return out
 
 
 def write_block(manifest, name, lines):

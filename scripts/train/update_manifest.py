@@ -14,7 +14,7 @@ import onnx
 
 sys.path.insert(0, os.path.dirname(__file__))
 from common import ALPHABET, INPUT_H, INPUT_W, WORK  # noqa: E402
-from manifest_block import code_commit, file_sha256, q, write_block  # noqa: E402
+from manifest_block import code_commit, file_sha256, q, score_pairs, write_block  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -78,10 +78,7 @@ def main():
         f"        heldout_us_crops_state_accuracy: {ev['state_accuracy_heldout']:.3f}",
         f"        us_dev_gt_boxes_top1: {ev['us_dev_gt_boxes']['top1']:.3f}   # reader alone on ground-truth boxes, n={ev['us_dev_gt_boxes']['n']}",
     ]
-    for kv in (a.e2e or "").split(","):
-        if "=" in kv:
-            k, v = kv.split("=", 1)
-            lines.append(f"        e2e_{k.strip()}: {float(v):.3f}   # alpr-edge eval, {a.e2e_detector} boxes")
+    lines += [f"        e2e_{k}: {v:.3f}   # alpr-edge eval, {a.e2e_detector} boxes" for k, v in score_pairs(a.e2e)]
     write_block(a.manifest, a.name, lines)
     print(f"manifest: {a.name} sha256 {sha[:12]}… commit {commit[:12]}")
 

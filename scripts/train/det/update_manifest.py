@@ -14,7 +14,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 from common import WORK  # noqa: E402
-from manifest_block import code_commit, file_sha256, q, write_block  # noqa: E402
+from manifest_block import code_commit, file_sha256, q, score_pairs, write_block  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 DIR = os.path.join(WORK, "det")
@@ -62,10 +62,7 @@ def main():
         f"      train_seconds_on_2_core_cpu: {int(tr['seconds'])}",
         "      scores:",
     ]
-    for kv in a.scores.split(","):
-        if "=" in kv:
-            k, v = kv.split("=", 1)
-            lines.append(f"        {k.strip()}: {float(v):.3f}")
+    lines += [f"        {k}: {v:.3f}" for k, v in score_pairs(a.scores)]
     write_block(a.manifest, a.name, lines)
     print(f"manifest: {a.name} sha256 {sha[:12]}… commit {commit[:12]}")
 
