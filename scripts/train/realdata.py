@@ -5,11 +5,14 @@
   crop's own resolution and after shrinking the plate to ~64 px wide (the size of plates in
   openalpr-us-dev photos).
 - openalpr-eu: every plate box less its country band, augmented for training (the text only; no state).
+- work/det_boxes.json (scripts/train/det-boxes.ts), when present: the daemon's own detector boxes
+  on those same plates, so that some copies are cropped the way the daemon crops at run time.
 - openalpr-us-dev is never read here: it is validation for the whole pipeline only.
 
     /usr/bin/python3 scripts/train/realdata.py --copies 40
 """
 import argparse
+import json
 import os
 import re
 import sys
@@ -63,6 +66,33 @@ def without_band(rgb, box):
     return (x + 0.085 * w, y, w * 0.915, h), False
 
 
+def load_det_boxes(path):
+    """{"eu": {photo: [[x, y, w, h], ...]}, "usCrops": {crop: [x, y, w, h] | null}} or None."""
+    if not os.path.exists(path):
+        print(f"{path}: absent, so no copies are cropped at the detector's boxes "
+              "(npx tsx scripts/train/det-boxes.ts writes it)", flush=True)
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def iou(a, b):
+    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / max(1e-6, a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def matching_detection(dets, box, band_cut):
+    """The detector's box on this plate (best overlap, at least 0.3), its left edge no further
+    left than the band cut: the band's letters are not in the label."""
+    best = max(dets, key=lambda d: iou(d, box), default=None)
+    if best is None or iou(best, box) < 0.3:
+        return None
+    x0 = max(best[0], band_cut[0])
+    return (x0, best[1], best[0] + best[2] - x0, best[3])
+
+
 def slovak_digits(plate):
     """Slovak numbers are two letters, three digits, two letters; a few labels give the digit 0 as O."""
     if re.fullmatch(r"[A-Z]{2}[0-9O]{3}[A-Z]{2}", plate):
@@ -74,13 +104,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=40, help="augmented copies per real plate")
     ap.add_argument("--out", default=WORK)
+    ap.add_argument("--det-boxes", default=os.path.join(WORK, "det_boxes.json"))
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     rng = np.random.default_rng(7)
     t = time.time()
     xs, ys, st = [], [], []
     vx, vx_low, vy, vst, vnames = [], [], [], [], []
-    n_us = n_eu = 0
+    n_us = n_eu = n_det = 0
+    det = load_det_boxes(a.det_boxes)
     for path, state, plate in load_us_crops():
         rgb = read_rgb(path)
         name = os.path.basename(path)
@@ -95,9 +127,13 @@ def main():
             vnames.append(name)
             continue
         n_us += 1
+        line = det and det["usCrops"].get(name)
+        n_det += bool(line)
         for _ in range(a.copies):
-            # half whole-plate boxes, half a text-line box around where US plate numbers sit
-            b = box if rng.random() < 0.5 else text_region(rgb.shape, rng)
+            # whole-plate boxes, the detector's text line, or a text-line box around where US
+            # plate numbers sit, a third each
+            r = rng.random()
+            b = box if r < 1 / 3 else tuple(line) if line and r < 2 / 3 else text_region(rgb.shape, rng)
             xs.append(augment_crop(rgb, b, rng))
             ys.append(plate)
             st.append(sidx)
@@ -105,11 +141,14 @@ def main():
     for path, box, plate in load_boxes("openalpr-eu"):
         rgb = read_rgb(path)
         n_eu += 1
-        box, found = without_band(rgb, box)
+        cut, found = without_band(rgb, box)
         n_band += found
         plate = slovak_digits(plate)
+        found_box = det and matching_detection(det["eu"].get(os.path.basename(path), []), box, cut)
+        n_det += bool(found_box)
         for _ in range(a.copies):
-            xs.append(augment_crop(rgb, box, rng, low_res_p=0.4))
+            b = found_box if found_box and rng.random() < 0.5 else cut
+            xs.append(augment_crop(rgb, b, rng, low_res_p=0.4))
             ys.append(plate)
             st.append(-1)
     np.savez(os.path.join(a.out, "real_train.npz"), x=np.stack(xs), y=np.array(ys), state=np.array(st, np.int16),
@@ -117,7 +156,7 @@ def main():
     np.savez(os.path.join(a.out, "real_val.npz"), x=np.stack(vx), x_low=np.stack(vx_low), y=np.array(vy),
              state=np.array(vst, np.int16), names=np.array(vnames))
     print(f"real: {n_us} us-crops + {n_eu} eu plates ({n_band} with a blue band seen) x {a.copies} copies = {len(xs)} train samples; "
-          f"{len(vx)} held-out us-crops; {time.time() - t:.0f} s", flush=True)
+          f"{n_det} cropped at detector boxes too; {len(vx)} held-out us-crops; {time.time() - t:.0f} s", flush=True)
     assert xs[0].shape == (INPUT_H, INPUT_W)
 
 

@@ -30,6 +30,8 @@ if [[ "${RESUME:-0}" != 1 ]]; then
   r1=$!
   render $(seq "$half" $((SHARDS - 1))) &
   r2=$!
+  echo "== the daemon's detector boxes on the trainable plates"
+  (cd ../.. && npx tsx scripts/train/det-boxes.ts)
   echo "== real plates"
   nice -n 5 $PY realdata.py --copies "$COPIES"
   wait $r1 $r2
