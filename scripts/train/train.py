@@ -77,6 +77,41 @@ class Pool:
         return x, y, s
 
 
+def load_onnx_weights(net, path):
+    """Starts `net` from a shipped model (e.g. models/plate-rec-v2.onnx), whose checkpoints are gone.
+
+    The export folded each BatchNorm into the convolution before it, so every conv gets the folded
+    weights and its BatchNorm becomes an identity that carries the folded bias (mean 0, variance
+    1 - eps, scale 1). Train such a net with frozen BatchNorm statistics (`freeze_bn`): it then
+    computes exactly what the ONNX model does."""
+    import onnx
+    from onnx import numpy_helper
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    folded = [v for k, v in inits.items() if k.startswith("onnx::Conv_")]  # weight, bias pairs in graph order
+    convs = [(m, bn) for m, bn in zip(net.modules(), list(net.modules())[1:])
+             if isinstance(m, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d)]
+    if len(folded) != 2 * len(convs):
+        raise SystemExit(f"{path}: {len(folded) // 2} folded convolutions, this network has {len(convs)} (other --widths?)")
+    with torch.no_grad():
+        for (conv, bn), w, b in zip(convs, folded[0::2], folded[1::2]):
+            if tuple(conv.weight.shape) != w.shape:
+                raise SystemExit(f"{path}: folded conv {w.shape} does not fit {tuple(conv.weight.shape)} (other --widths?)")
+            conv.weight.copy_(torch.from_numpy(w))
+            bn.weight.fill_(1.0), bn.bias.copy_(torch.from_numpy(b))
+            bn.running_mean.zero_(), bn.running_var.fill_(1.0 - bn.eps)
+        for name in ("head.weight", "head.bias", "state.weight", "state.bias"):
+            dict(net.named_parameters())[name].copy_(torch.from_numpy(inits["net." + name]))
+
+
+def train_mode(net, freeze_bn):
+    """net.train(), with BatchNorm kept on its running statistics when they are frozen."""
+    net.train()
+    if freeze_bn:
+        for m in net.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+
+
 def evaluate(net, val):
     net.eval()
     res = {}
@@ -91,7 +126,6 @@ def evaluate(net, val):
                 sp = st.argmax(1).numpy()
                 res["state"] = float(np.mean(sp[has] == val["state"][has])) if has.any() else 0.0
                 res["errors"] = [(str(n), str(t), p) for n, t, p in zip(val["names"], val["y"], pred) if p != t]
-    net.train()
     return res
 
 
@@ -109,6 +143,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init", help="start from these weights (fine-tune)")
+    ap.add_argument("--init-onnx", help="start from a shipped ONNX reader (fine-tune; BatchNorm statistics stay frozen)")
     ap.add_argument("--work", default=WORK)
     ap.add_argument("--tag", default="", help="prefix for this run's checkpoint files (several runs, one work dir)")
     a = ap.parse_args()
@@ -127,12 +162,19 @@ def main():
         print(f"resumed at step {step}", flush=True)
     elif a.init:
         net.load_state_dict(torch.load(a.init)["model"])
+    elif a.init_onnx:
+        load_onnx_weights(net, a.init_onnx)
+    freeze_bn = bool(a.init_onnx)
     pool = Pool(os.path.join(a.work, "synth"), os.path.join(a.work, "real_train.npz"), rng)
     val = dict(np.load(os.path.join(a.work, "real_val.npz")))
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     ce = nn.CrossEntropyLoss(ignore_index=-1)
     print(f"params {sum(p.numel() for p in net.parameters())}, synth {len(pool.X) if pool.sx else 0}, real {len(pool.rx)}, "
           f"val {len(val['y'])}", flush=True)
+    if a.init_onnx and step == 0:
+        r = evaluate(net, val)
+        print(f"start ({a.init_onnx}): held-out us-crops top-1 {r['x']:.3f} (at 64 px wide {r['x_low']:.3f}), state {r['state']:.3f}", flush=True)
+    train_mode(net, freeze_bn)
     t0, tl, losses = time.time(), time.time(), []
     while step < a.steps:
         frac = step / a.steps
@@ -165,6 +207,7 @@ def main():
             os.replace(last + ".tmp", last)
         if step % a.eval_every == 0 or step == a.steps:
             r = evaluate(net, val)
+            train_mode(net, freeze_bn)
             score = (r["x"] + r["x_low"]) / 2
             print(f"eval step {step}: held-out us-crops top-1 {r['x']:.3f} (at 64 px wide {r['x_low']:.3f}), "
                   f"state {r['state']:.3f}, {time.time() - t0:.0f} s", flush=True)
