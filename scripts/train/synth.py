@@ -98,6 +98,7 @@ PATTERNS = [  # (groups, weight): L letter, D digit, X either
 ]
 NATURAL_LAYOUT_P = float(os.environ.get("SYNTH_NATURAL_P", "0.4"))  # share of plates typeset by the font
 KEEP_ASPECT_P = float(os.environ.get("SYNTH_KEEP_ASPECT_P", "0.3"))  # share of too-wide numbers not squeezed
+SIDE_GRAPHIC_P = float(os.environ.get("SYNTH_SIDE_GRAPHIC_P", "0.15"))  # share of plates with a picture left of the number
 PAT_W = np.array([w for _, w in PATTERNS], np.float64)
 PAT_W /= PAT_W.sum()
 
@@ -152,6 +153,29 @@ def draw_small_text(draw, rng, text, box, colour, fonts):
     x = x0 + ((x1 - x0) - tw) / 2 - bb[0]
     draw.text((x, y0 - bb[1]), text, font=f, fill=colour)
     return (x + bb[0], y0, tw, bb[3] - bb[1])
+
+
+def draw_graphic(dr, rng, box, ink):
+    """A specialty plate's picture (wheelchair, cactus, whale tail, logo) as a few random shapes in
+    one to three colours: it sits beside the number and is not part of it, like a bolt or emblem."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    cols = [ink if rng.random() < 0.4 else rand_colour(rng, rng.random() < 0.3) for _ in range(rng.integers(1, 4))]
+    for _ in range(rng.integers(2, 6)):
+        col = cols[rng.integers(len(cols))]
+        px = lambda: x0 + rng.uniform(0, 1) * w  # noqa: E731
+        py = lambda: y0 + rng.uniform(0, 1) * h  # noqa: E731
+        kind = rng.integers(4)
+        if kind == 0:
+            cx, cy, r = px(), py(), rng.uniform(0.15, 0.45) * min(w, h)
+            dr.ellipse((cx - r, cy - r, cx + r, cy + r), fill=col if rng.random() < 0.6 else None, outline=col, width=int(rng.uniform(1, 4)))
+        elif kind == 1:
+            dr.polygon([(px(), py()) for _ in range(rng.integers(3, 7))], fill=col)
+        elif kind == 2:
+            dr.line([(px(), py()) for _ in range(rng.integers(2, 5))], fill=col, width=int(rng.uniform(2, 0.2 * w + 3)))
+        else:
+            a, b = sorted((px(), px())), sorted((py(), py()))
+            dr.rectangle((a[0], b[0], a[1], b[1]), fill=col)
 
 
 def render_plate(rng):
@@ -258,7 +282,16 @@ def render_plate(rng):
     layer = layer.resize((tw, th), Image.BILINEAR)
     tx = int((PW - tw) / 2 + rng.uniform(-0.05, 0.05) * PW)
     ty = int(PH * rng.uniform(0.45, 0.55) - th / 2)
+    graphic = None
+    if rng.random() < SIDE_GRAPHIC_P and tw <= PW * 0.8:
+        # a picture at the left, the number moved right of it (specialty plates)
+        gl = PW * rng.uniform(0.02, 0.05)
+        gw = PW * rng.uniform(0.08, max(0.09, min(0.22, 0.95 - tw / PW - 0.06)))
+        tx = int(min(PW * 0.98 - tw, gl + gw + PW * rng.uniform(0.005, 0.03)))
+        graphic = (gl, ty + th * rng.uniform(-0.15, 0.1), gl + gw, ty + th * rng.uniform(0.9, 1.15))
     pil.paste(Image.new("RGB", layer.size, ink), (tx, ty), layer)
+    if graphic:
+        draw_graphic(dr, rng, graphic, ink)
     text_box = (tx + 4 * sx, ty + 4 * sy, tw - 8 * sx, th - 8 * sy)  # the ink of the number, no padding
     # what sits between groups: dash, renewal sticker, state emblem, dot
     for gc in gap_centres:
