@@ -155,25 +155,29 @@ def main():
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     step, best = 0, -1.0
     last = os.path.join(a.work, f"{a.tag}ckpt_last.pt")
+    # BatchNorm statistics stay frozen for a net started from a shipped ONNX model (folded at export)
+    # and for every fine-tune or resumed run of one
+    freeze_bn = bool(a.init_onnx)
     if a.resume and os.path.exists(last):
         ck = torch.load(last)
         net.load_state_dict(ck["model"]), opt.load_state_dict(ck["opt"])
-        step, best = ck["step"], ck.get("best", -1.0)
+        step, best, freeze_bn = ck["step"], ck.get("best", -1.0), ck.get("freeze_bn", False)
         print(f"resumed at step {step}", flush=True)
     elif a.init:
-        net.load_state_dict(torch.load(a.init)["model"])
+        ck = torch.load(a.init)
+        net.load_state_dict(ck["model"])
+        freeze_bn = ck.get("freeze_bn", False)
     elif a.init_onnx:
         load_onnx_weights(net, a.init_onnx)
-    freeze_bn = bool(a.init_onnx)
     pool = Pool(os.path.join(a.work, "synth"), os.path.join(a.work, "real_train.npz"), rng)
     val = dict(np.load(os.path.join(a.work, "real_val.npz")))
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     ce = nn.CrossEntropyLoss(ignore_index=-1)
     print(f"params {sum(p.numel() for p in net.parameters())}, synth {len(pool.X) if pool.sx else 0}, real {len(pool.rx)}, "
           f"val {len(val['y'])}", flush=True)
-    if a.init_onnx and step == 0:
+    if (a.init_onnx or a.init) and step == 0:
         r = evaluate(net, val)
-        print(f"start ({a.init_onnx}): held-out us-crops top-1 {r['x']:.3f} (at 64 px wide {r['x_low']:.3f}), state {r['state']:.3f}", flush=True)
+        print(f"start ({a.init_onnx or a.init}): held-out us-crops top-1 {r['x']:.3f} (at 64 px wide {r['x_low']:.3f}), state {r['state']:.3f}", flush=True)
     train_mode(net, freeze_bn)
     t0, tl, losses = time.time(), time.time(), []
     while step < a.steps:
@@ -203,7 +207,7 @@ def main():
             if n:
                 print(f"synth pool now {len(pool.X)}", flush=True)
             torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
-                        "widths": widths, "columns": a.columns}, last + ".tmp")
+                        "widths": widths, "columns": a.columns, "freeze_bn": freeze_bn}, last + ".tmp")
             os.replace(last + ".tmp", last)
         if step % a.eval_every == 0 or step == a.steps:
             r = evaluate(net, val)
@@ -213,7 +217,7 @@ def main():
                   f"state {r['state']:.3f}, {time.time() - t0:.0f} s", flush=True)
             if score >= best:
                 best = score
-                torch.save({"model": net.state_dict(), "step": step, "widths": widths, "columns": a.columns, "val": {k: v for k, v in r.items() if k != "errors"}},
+                torch.save({"model": net.state_dict(), "step": step, "widths": widths, "columns": a.columns, "freeze_bn": freeze_bn, "val": {k: v for k, v in r.items() if k != "errors"}},
                            os.path.join(a.work, f"{a.tag}ckpt_best.pt"))
                 with open(os.path.join(a.work, f"{a.tag}best_eval.json"), "w") as f:
                     json.dump({"step": step, **r, "seconds": time.time() - t0, "synth": int(len(pool.X)) if pool.sx else 0,

@@ -27,6 +27,7 @@ def main():
     ap.add_argument("--manifest", default=os.path.join(ROOT, "models", "manifest.yaml"))
     ap.add_argument("--train-seconds", type=float, default=None)
     ap.add_argument("--steps", type=int, default=None)
+    ap.add_argument("--fine-tuned-from", help="the shipped model the run started from (train.py --init-onnx)")
     ap.add_argument("--e2e", help="end-to-end scores from `alpr-edge eval`, e.g. 'us_dev_top1=0.80,us_dev_top5=0.90'")
     ap.add_argument("--e2e-detector", default="ppocr-v4-det", help="the detector whose boxes --e2e was measured on")
     a = ap.parse_args()
@@ -67,6 +68,8 @@ def main():
         f"        real_augmented_samples: {int(real['x'].shape[0])}",
         "        never_trained_on: openalpr-us-dev (validation only)",
     ]
+    if a.fine_tuned_from:
+        lines.append(f"      fine_tuned_from: {a.fine_tuned_from}   # its weights, then the steps below on the data above")
     if a.steps:
         lines.append(f"      steps: {a.steps}")
     if a.train_seconds:
