@@ -23,8 +23,8 @@ openalpr-us-crops) measures the readers alone, and their US state accuracy.
   --limit N           only the first N images (sorted by name)
   --detector NAME     detector from models/manifest.yaml (default: the daemon's, plate-det-v1-text)
   --reader A[,B...]   reader(s); several run side by side on the same detections
-                      (default ppocr-v4-rec,plate-rec-v1,plate-rec-v2: the PP-OCR baseline
-                      beside the two trained readers)
+                      (default ppocr-v4-rec,plate-rec-v2,plate-rec-v3: the PP-OCR baseline
+                      beside the default trained reader and the one it was tuned from)
   --long-side PX      detection long side (default 960, vision.detect_long_side)
   --holdout           crops folders: only the trained reader's held-out crops (the
                       ones scripts/train never trained on), for an honest figure
@@ -44,7 +44,7 @@ export const evalCommand: CliCommand = {
     const longSide = values['long-side'] !== undefined ? positiveInt('long-side', values['long-side']) : 960;
     const manifest = await loadManifest(values['models-dir'] ?? defaultModelsDir());
     const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? visionConfigSchema.parse(undefined).detector);
-    const readerNames = [...new Set((values['reader'] ?? 'ppocr-v4-rec,plate-rec-v1,plate-rec-v2').split(',').map((n) => n.trim()).filter(Boolean))];
+    const readerNames = [...new Set((values['reader'] ?? 'ppocr-v4-rec,plate-rec-v2,plate-rec-v3').split(',').map((n) => n.trim()).filter(Boolean))];
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     for (const e of [detEntry, ...readerEntries].flatMap((m) => [m, ...companionsOf(manifest, m)])) await verifyModel(e);
     const opts = { detectLongSide: longSide, manifest };

@@ -3,13 +3,13 @@ import { z } from 'zod';
 export const visionConfigSchema = z
   .object({
     detector: z.string().default('plate-det-v1-text').describe('Plate detector model name from models/manifest.yaml: plate-det-v1-text (the default: the project\'s trained plate detector on the whole frame, then PP-OCR text lines looked for only around each plate; about a third of the CPU of ppocr-v4-det), plate-det-v1 (the trained detector alone: cheapest, but its whole-plate boxes read worse), ppocr-v4-det (PP-OCR text detection on the whole frame at detect_long_side: the earlier default, slightly higher recall with ppocr-v4-rec) or ppocr-v4-det-windows (640 px whole frame plus full-scale windows where plate-like edges are); see models/manifest.yaml.'),
-    reader: z.string().default('plate-rec-v2').describe('Plate reader model name from models/manifest.yaml: plate-rec-v2 (the default: the project\'s trained plate reader, reads real photos and the bundled clip, gives the US state when sure), plate-rec-v1 (the first trained reader: a little higher top-1 on the US photos, but drops characters of wide fonts such as the clip\'s), plate-rec-v2-pair (v2 and v1 voting together, twice the reading CPU) or ppocr-v4-rec (general OCR, the earlier default); see models/manifest.yaml.'),
+    reader: z.string().default('plate-rec-v3').describe('Plate reader model name from models/manifest.yaml: plate-rec-v3 (the default: the project\'s trained plate reader, tuned on the crops the default detector gives; reads real photos and the bundled clip, gives the US state when sure), plate-rec-v2 (the previous default: v3 before that tuning), plate-rec-v1 (the first trained reader: a little higher top-1 on the US photos, but drops characters of wide fonts such as the clip\'s), plate-rec-v2-pair (v2 and v1 voting together, twice the reading CPU) or ppocr-v4-rec (general OCR, the earlier default); see models/manifest.yaml.'),
     models_dir: z.string().default('').describe('Folder holding manifest.yaml; empty means the bundled models/.'),
     workers: z.number().int().min(1).max(8).default(1).describe('Inference worker threads (one ONNX thread each).'),
     detect_long_side: z.number().int().min(320).max(2048).default(960).describe('For ppocr-v4-det: frames are scaled so their long side is this many pixels for detection (ppocr-v4-det-windows sets its own scales).'),
   })
   .strict()
-  .default({ detector: 'plate-det-v1-text', reader: 'plate-rec-v2', models_dir: '', workers: 1, detect_long_side: 960 })
+  .default({ detector: 'plate-det-v1-text', reader: 'plate-rec-v3', models_dir: '', workers: 1, detect_long_side: 960 })
   .describe('Models and inference threads.');
 
 export type VisionConfig = z.infer<typeof visionConfigSchema>;

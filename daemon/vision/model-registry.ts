@@ -53,6 +53,7 @@ export const readerFactories: Record<string, ReaderFactory> = {
   'ppocr-v4-rec': async (entry) => new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
   'plate-rec-v1': (entry) => createPlateRecReader(entry),
   'plate-rec-v2': (entry) => createPlateRecReader(entry),
+  'plate-rec-v3': (entry) => createPlateRecReader(entry),
   // plate-rec-v2 and plate-rec-v1 (its companion) both read every crop and vote together.
   'plate-rec-v2-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry)),
 };
