@@ -35,13 +35,16 @@ export class PlateThenTextDetector implements PlateDetector {
     const out: Detection[] = [];
     for (const plate of (await this.plates.detect(image)).slice(0, this.opts.maxPlates)) {
       const region = cropRegion(image, searchRegion(plate.box, image.width, image.height, this.opts));
-      const line = (await this.text.detect(region.image))
-        .filter((l) => l.box.w >= plate.box.w * this.opts.minLineShare)
-        .sort((a, b) => b.box.h - a.box.h)[0];
+      const line = plateLine(await this.text.detect(region.image), plate.box.w, this.opts.minLineShare);
       out.push(line ? { box: offsetBox(line.box, region.x, region.y), score: plate.score } : plate);
     }
     return out;
   }
+}
+
+/** The plate's character line among the text lines found around it: the tallest wide-enough one. */
+export function plateLine(lines: Detection[], plateWidth: number, minLineShare: number): Detection | undefined {
+  return lines.filter((l) => l.box.w >= plateWidth * minLineShare).sort((a, b) => b.box.h - a.box.h)[0];
 }
 
 /** The plate box grown by the search margins, clamped to the frame. */

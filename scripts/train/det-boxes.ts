@@ -17,7 +17,7 @@ import { buildDetector, resolveModel } from '../../daemon/vision/model-registry.
 import { loadDataset, loadRgb } from '../../daemon/vision/eval-dataset.js';
 import { PpocrDetector } from '../../daemon/vision/ppocr-detector.js';
 import { openSession } from '../../daemon/vision/onnx-session.js';
-import { defaultPlateThenTextOptions } from '../../daemon/vision/plate-text-detector.js';
+import { defaultPlateThenTextOptions, plateLine } from '../../daemon/vision/plate-text-detector.js';
 import type { Box, RgbImage } from '../../daemon/vision/image.js';
 
 const here = import.meta.dirname;
@@ -49,9 +49,7 @@ let found = 0;
 for (const img of await loadDataset(join(datasets, 'openalpr-us-crops'))) {
   const { image, left, top } = await padded(img.file);
   const plateW = image.width - 2 * left;
-  const line = (await text.detect(image))
-    .filter((l) => l.box.w >= plateW * defaultPlateThenTextOptions.minLineShare)
-    .sort((a, b) => b.box.h - a.box.h)[0];
+  const line = plateLine(await text.detect(image), plateW, defaultPlateThenTextOptions.minLineShare);
   crops[img.name] = line ? asArray({ ...line.box, x: line.box.x - left, y: line.box.y - top }) : null;
   if (line) found++;
 }
