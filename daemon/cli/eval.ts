@@ -41,10 +41,11 @@ export const evalCommand: CliCommand = {
     if (!dir) throw new Error('--dataset DIR is required (see alpr-edge eval --help)');
     if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new Error(`--dataset ${dir}: not a folder`);
     const limit = values['limit'] !== undefined ? positiveInt('limit', values['limit']) : Infinity;
-    const longSide = values['long-side'] !== undefined ? positiveInt('long-side', values['long-side']) : 960;
+    const defaults = visionConfigSchema.parse(undefined);
+    const longSide = values['long-side'] !== undefined ? positiveInt('long-side', values['long-side']) : defaults.detect_long_side;
     const manifest = await loadManifest(values['models-dir'] ?? defaultModelsDir());
-    const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? visionConfigSchema.parse(undefined).detector);
-    const readerNames = [...new Set((values['reader'] ?? 'ppocr-v4-rec,plate-rec-v2,plate-rec-v3').split(',').map((n) => n.trim()).filter(Boolean))];
+    const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? defaults.detector);
+    const readerNames = [...new Set((values['reader'] ?? `ppocr-v4-rec,plate-rec-v2,${defaults.reader}`).split(',').map((n) => n.trim()).filter(Boolean))];
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     for (const e of [detEntry, ...readerEntries].flatMap((m) => [m, ...companionsOf(manifest, m)])) await verifyModel(e);
     const opts = { detectLongSide: longSide, manifest };
