@@ -11,7 +11,7 @@ export async function detectPlates(detector: PlateDetector, image: RgbImage, roi
   let detections: Detection[];
   if (roi) {
     const r = cropRegion(image, roi);
-    detections = (await detector.detect(r.image)).map((d) => ({ ...d, box: offsetBox(d.box, r.x, r.y) }));
+    detections = (await detector.detect(r.image)).map((d) => ({ ...d, box: offsetBox(d.box, r.x, r.y), ...(d.alt ? { alt: offsetBox(d.alt, r.x, r.y) } : {}) }));
   } else detections = await detector.detect(image);
   return { detections, ms: performance.now() - t0 };
 }

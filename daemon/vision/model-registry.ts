@@ -8,7 +8,7 @@ import { CoarseFineDetector } from './coarse-fine-detector.js';
 import { PpocrReader } from './ppocr-reader.js';
 import { createPlateRecReader } from './plate-rec-reader.js';
 import { createPlateDetDetector } from './plate-det-detector.js';
-import { PlateThenTextDetector } from './plate-text-detector.js';
+import { PlateThenTextDetector, defaultPlateThenTextOptions } from './plate-text-detector.js';
 
 /** What a factory may use besides its manifest entry. */
 export interface ModelOptions {
@@ -40,12 +40,15 @@ export const detectorFactories: Record<string, DetectorFactory> = {
   // edge pre-filter sees plate-like strokes (sets its own scales; detect_long_side is not used).
   'ppocr-v4-det-windows': async (entry) => new CoarseFineDetector(entry.name, await openSession(entry.file, entry.name), CoarseFineDetector.defaults()),
   'plate-det-v1': (entry) => createPlateDetDetector(entry),
-  // plate-det-v1 on the whole frame, then PP-OCR text detection (ppocr-v4-det's file, at 192 px)
-  // only around each plate box, for the character line the reader reads best.
+  // plate-det-v1 on the whole frame (and again at 256 px around small plates), then PP-OCR text
+  // detection (ppocr-v4-det's file, at 192 px) only around each plate box, for the character line
+  // the reader reads best.
   'plate-det-v1-text': async (entry, opts) => {
     const [text] = companionsOf(opts.manifest, entry);
     if (!text) throw new ModelError(`model "${entry.name}" also runs ppocr-v4-det: its manifest must be passed to the registry`);
-    return new PlateThenTextDetector(entry.name, await createPlateDetDetector(entry), new PpocrDetector(text.name, await openSession(text.file, text.name), PpocrDetector.defaults(192)));
+    const plates = await createPlateDetDetector(entry);
+    const lines = new PpocrDetector(text.name, await openSession(text.file, text.name), PpocrDetector.defaults(192));
+    return new PlateThenTextDetector(entry.name, plates, lines, defaultPlateThenTextOptions, plates.withOptions({ longSide: 256 }));
   },
 };
 

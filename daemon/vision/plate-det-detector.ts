@@ -207,6 +207,11 @@ export class PlateDetDetector implements PlateDetector {
   async detect(image: RgbImage): Promise<Detection[]> {
     return mapToDetections(await this.plateMap(image), image.width, image.height, this.opts);
   }
+
+  /** The same network with other options (e.g. a smaller long side for regions). */
+  withOptions(opts: Partial<PlateDetOptions>): PlateDetDetector {
+    return new PlateDetDetector(this.name, this.session, { ...this.opts, ...opts });
+  }
 }
 
 /**

@@ -98,6 +98,41 @@ describe('plate-rec reader voting over crops', () => {
     expect(read?.alternatives.map((a) => a.text)).toContain('ABC1284');
   });
 
+  it('reads a detection\'s alt box too (the whole plate around a cut line), two crops of each, and they vote', async () => {
+    // Left half dark, right half bright; this session reads dark crops short and bright crops whole.
+    const split: RgbImage = { width: 200, height: 100, data: new Uint8Array(200 * 100 * 3) };
+    for (let y = 0; y < 100; y++) split.data.fill(255, (y * 200 + 100) * 3, (y * 200 + 200) * 3);
+    const means: number[] = [];
+    const session = {
+      inputNames: ['image'],
+      outputNames: ['chars', 'state'],
+      run: async (feeds: Record<string, { data: Float32Array; dims: readonly number[] }>) => {
+        const { data, dims } = feeds.image!;
+        const size = PLATE_REC.height * PLATE_REC.width;
+        const reads = Array.from({ length: dims[0]! }, (_, b) => data.subarray(b * size, (b + 1) * size).reduce((a, v) => a + v, 0) / size);
+        means.push(...reads);
+        const views = reads.map((m) => (m > 128 ? fakeSession(['ABC1234'], 0.95) : fakeSession(['BC1234'], 0.9)));
+        const outs = await Promise.all(views.map((v) => v.run({ image: { dims: [1] } } as never)));
+        const cat = (k: 'chars' | 'state') => Float32Array.from(outs.flatMap((o) => Array.from((o[k] as { data: Float32Array }).data)));
+        return { chars: { data: cat('chars') }, state: { data: cat('state') } };
+      },
+    } as unknown as InferenceSession;
+    const reader = new PlateRecReader('t', session);
+    const line = { box: { x: 20, y: 30, w: 60, h: 40 }, score: 0.9 };
+    expect((await reader.read(split, line))?.text).toBe('BC1234');
+    expect(means).toHaveLength(4);
+    means.length = 0;
+    const both = await reader.read(split, { ...line, alt: { x: 120, y: 25, w: 70, h: 50 } });
+    expect(means.map((m) => m > 128)).toEqual([false, false, true, true]);
+    expect(both?.text).toBe('ABC1234');
+    expect(both?.box).toEqual(line.box);
+  });
+
+  it('does not read a detection too narrow to hold a plate\'s characters', async () => {
+    const reader = new PlateRecReader('t', fakeSession(['ABC1234']));
+    expect(await reader.read(image, { box: { x: 50, y: 30, w: 15, h: 8 }, score: 0.9 })).toBeNull();
+  });
+
   it('refuses to be built with no network', () => {
     expect(() => new PlateRecReader('t', [])).toThrow(ModelError);
   });

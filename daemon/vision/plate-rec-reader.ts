@@ -41,9 +41,25 @@ export interface PlateRecOptions {
    * surest read wins. Detector boxes vary more than any one margin covers.
    */
   views: [number, number][];
+  /**
+   * The views instead, for a detection that also gives an `alt` box (a character line inside its
+   * plate box): some crops of each, as many in all as `views`, so a read costs the same.
+   */
+  lineViews: [number, number][];
+  altViews: [number, number][];
+  /** Detections narrower than this many frame pixels are not read (under 3 px a character). */
+  minWidth: number;
 }
 
-export const defaultPlateRecOptions: PlateRecOptions = { candidates: 5, maxAlts: 3, minStateP: 0.6, views: [[1, 1], [0, 0], [2.5, 2], [1, 3.5]] };
+export const defaultPlateRecOptions: PlateRecOptions = {
+  candidates: 5,
+  maxAlts: 3,
+  minStateP: 0.6,
+  views: [[1, 1], [0, 0], [2.5, 2], [1, 3.5]],
+  lineViews: [[1, 1], [0, 0]],
+  altViews: [[1, 1], [2.5, 2]],
+  minWidth: 20,
+};
 
 export interface CtcRead {
   text: string;
@@ -134,8 +150,9 @@ export function greyInput(img: RgbImage, crop: Box, outW: number = PLATE_REC.wid
 }
 
 /**
- * PlateReader over the trained model: a few crops per detection, greedy CTC with per-position
- * runners-up, top-N candidate strings, and the state head when it is sure. Given several
+ * PlateReader over the trained model: a few crops per detection (around its box and, when the
+ * detector gives one, its `alt` box too), greedy CTC with per-position runners-up, top-N
+ * candidate strings, and the state head when it is sure. Given several
  * networks (trained apart, so their mistakes differ), every network reads every crop and all
  * the reads vote together.
  */
@@ -153,8 +170,13 @@ export class PlateRecReader implements PlateReader {
 
   async read(image: RgbImage, region: Detection): Promise<PlateText | null> {
     const size = PLATE_REC.height * PLATE_REC.width;
-    const crops = this.opts.views
-      .map(([fx, fy]) => cropBox(region.box, image.width, image.height, PLATE_REC.marginX * fx, PLATE_REC.marginY * fy))
+    if (region.box.w < this.opts.minWidth) return null;
+    const { alt } = region;
+    const looks: [Box, [number, number]][] = alt
+      ? [...this.opts.lineViews.map((v) => [region.box, v] as [Box, [number, number]]), ...this.opts.altViews.map((v) => [alt, v] as [Box, [number, number]])]
+      : this.opts.views.map((v) => [region.box, v]);
+    const crops = looks
+      .map(([box, [fx, fy]]) => cropBox(box, image.width, image.height, PLATE_REC.marginX * fx, PLATE_REC.marginY * fy))
       .filter((c) => c.w >= 4 && c.h >= 4);
     if (crops.length === 0) return null;
     const input = new Float32Array(size * crops.length);

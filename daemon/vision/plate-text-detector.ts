@@ -11,16 +11,30 @@ export interface PlateThenTextOptions {
   padY: number;
   /** A text line counts as the plate's characters only when at least this share of the plate box wide. */
   minLineShare: number;
+  /**
+   * Plate boxes narrower than this share of the frame's long side are looked for again (the zoom
+   * detector, if any) in a region grown by `zoomPad` box widths (1.5 × that in box heights) per side.
+   * With a 640-px whole-frame pass and a 256-px zoom over 3 box widths, 0.13 is where the zoom
+   * starts to see the plate larger than the whole-frame pass did (≈ 85 input pixels wide).
+   */
+  zoomBelow: number;
+  zoomPad: number;
 }
 
-export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6, padX: 0.15, padY: 0.3, minLineShare: 0.35 };
+export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6, padX: 0.15, padY: 0.3, minLineShare: 0.35, zoomBelow: 0.13, zoomPad: 1 };
 
 /**
  * Two networks, each where it is good: the trained plate detector finds plates in the whole
  * frame cheaply (one 640-px pass), but its boxes are loose or short by a character at that
  * resolution; PP-OCR text detection, run only on a small region around each plate box, gives
  * the character line the reader was trained on. A plate whose region holds no wide enough line
- * keeps its own box, so recall is the plate detector's.
+ * keeps its own box, so recall is the plate detector's. A found line carries the plate box as its
+ * `alt`, and the reader reads both (a line cut at a shadow or a bolt still has the whole plate).
+ *
+ * At 640 px a small plate spans only a few map cells, and its box is often cut where half the plate
+ * is in shadow, or shifted: given a `zoom` detector (the plate detector at a small long side), each
+ * small plate box is looked for again in a region around it, seen larger, and the zoom's box that
+ * overlaps the first one replaces it.
  */
 export class PlateThenTextDetector implements PlateDetector {
   constructor(
@@ -29,17 +43,33 @@ export class PlateThenTextDetector implements PlateDetector {
     /** Text detection sized for small regions (e.g. PpocrDetector at a 192-px long side). */
     private readonly text: PlateDetector,
     private readonly opts: PlateThenTextOptions = defaultPlateThenTextOptions,
+    /** The plate detector again, sized for regions (e.g. a 256-px long side); none: no second look. */
+    private readonly zoom?: PlateDetector,
   ) {}
 
   async detect(image: RgbImage): Promise<Detection[]> {
     const out: Detection[] = [];
-    for (const plate of (await this.plates.detect(image)).slice(0, this.opts.maxPlates)) {
+    for (const found of (await this.plates.detect(image)).slice(0, this.opts.maxPlates)) {
+      const plate = await this.lookAgain(image, found);
       const region = cropRegion(image, searchRegion(plate.box, image.width, image.height, this.opts));
       const line = plateLine(await this.text.detect(region.image), plate.box.w, this.opts.minLineShare);
-      out.push(line ? { box: offsetBox(line.box, region.x, region.y), score: plate.score } : plate);
+      out.push(line ? { box: offsetBox(line.box, region.x, region.y), score: plate.score, alt: plate.box } : plate);
     }
     return out;
   }
+
+  /** A small plate's box from the zoom detector's pass around it; the box unchanged when not small or not found again. */
+  private async lookAgain(image: RgbImage, plate: Detection): Promise<Detection> {
+    if (!this.zoom || plate.box.w >= this.opts.zoomBelow * Math.max(image.width, image.height)) return plate;
+    const pad = this.opts.zoomPad;
+    const region = cropRegion(image, searchRegion(plate.box, image.width, image.height, { padX: pad, padY: pad * 1.5 }));
+    const again = (await this.zoom.detect(region.image)).map((d) => offsetBox(d.box, region.x, region.y)).find((b) => intersects(b, plate.box));
+    return again ? { box: again, score: plate.score } : plate;
+  }
+}
+
+function intersects(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
 /** The plate's character line among the text lines found around it: the tallest wide-enough one. */

@@ -5,6 +5,8 @@ export interface Detection {
   box: Box;
   /** Detector confidence in [0, 1]. */
   score: number;
+  /** Another box for the same plate (e.g. the whole plate around a character line), read too where the reader can. */
+  alt?: Box;
 }
 
 /** One character position of a read: the best character and the runners-up, with probabilities. */
