@@ -1,6 +1,7 @@
 // CPU cost of the per-frame vision path (detect + read) on 1280×720 photos, on one thread.
 // usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N] [DETECTOR[@LONG_SIDE],...] [READER]
-// (e.g. ppocr-v4-det,ppocr-v4-det@832,ppocr-v4-det-windows; LONG_SIDE is vision.detect_long_side)
+// (e.g. ppocr-v4-det,ppocr-v4-det@832,plate-det-v1-text@960; LONG_SIDE is the detector's own:
+// vision.detect_long_side for ppocr-v4-det, vision.plate_long_side for plate-det-v1(-text))
 // Several detectors run interleaved frame by frame in one process, so a noisy shared machine
 // slows them alike and their medians compare.
 // Prints wall and process-CPU ms per frame (CPU time is what a 2-core unit can share out;
@@ -17,7 +18,7 @@ const reader = process.argv[5] ?? 'ppocr-v4-rec';
 const analyzers = [];
 for (const spec of detectors) {
   const [detector, px] = spec.split('@');
-  analyzers.push(await createInProcessAnalyzer({ detector: detector!, reader, models_dir: '', workers: 1, detect_long_side: Number(px ?? 960) }, silentLogger()));
+  analyzers.push(await createInProcessAnalyzer({ detector: detector!, reader, models_dir: '', workers: 1, detect_long_side: Number(px ?? 960), plate_long_side: Number(px ?? 640) }, silentLogger()));
 }
 const frames = [];
 for (const img of await loadDataset(dir)) {

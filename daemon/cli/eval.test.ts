@@ -26,7 +26,7 @@ if (!present) announceSkip('the eval dataset test', `${dataset} is absent (it is
   it('prints recall, top-1/top-5 and timing for the baseline and the trained reader, and writes one CSV row per image and reader', async () => {
     const csv = join(dir, 'rows.csv');
     const { stdout } = await run(process.execPath, ['bin/alpr-edge.js', 'eval', '--dataset', dataset, '--limit', '6', '--csv', csv], { cwd: root, timeout: 60_000 });
-    expect(stdout).toMatch(/: 6 images, detector plate-det-v1-text \(detect_long_side 960 px/);
+    expect(stdout).toMatch(/: 6 images, detector plate-det-v1-text \(detect_long_side 960 px, plate_long_side 640 px/);
     const m = /detection recall ([\d.]+) %\s+top-1 ([\d.]+) %\s+top-5 ([\d.]+) %/.exec(stdout);
     expect(m).not.toBeNull();
     const [recall, top1, top5] = m!.slice(1).map(Number) as [number, number, number];

@@ -14,7 +14,7 @@ export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Pr
   const modelsDir = vision.models_dir || defaultModelsDir();
   await verifyConfigured(vision, modelsDir, log);
   const pool = new WorkerPoolAnalyzer(
-    { workers: vision.workers, init: { modelsDir, detector: vision.detector, reader: vision.reader, detectLongSide: vision.detect_long_side } },
+    { workers: vision.workers, init: { modelsDir, detector: vision.detector, reader: vision.reader, detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side } },
     log,
   );
   await pool.start();
@@ -26,7 +26,7 @@ export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Pr
 export async function createInProcessAnalyzer(vision: VisionConfig, log: Logger): Promise<InProcessAnalyzer> {
   const modelsDir = vision.models_dir || defaultModelsDir();
   const { detector, reader, manifest } = await verifyConfigured(vision, modelsDir, log);
-  const opts = { detectLongSide: vision.detect_long_side, manifest };
+  const opts = { detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, manifest };
   return new InProcessAnalyzer(await buildDetector(detector, opts), await buildReader(reader, opts));
 }
 

@@ -7,9 +7,10 @@ export const visionConfigSchema = z
     models_dir: z.string().default('').describe('Folder holding manifest.yaml; empty means the bundled models/.'),
     workers: z.number().int().min(1).max(8).default(1).describe('Inference worker threads (one ONNX thread each).'),
     detect_long_side: z.number().int().min(320).max(2048).default(960).describe('For ppocr-v4-det: frames are scaled so their long side is this many pixels for detection (ppocr-v4-det-windows sets its own scales).'),
+    plate_long_side: z.number().int().min(320).max(2048).default(640).describe('For plate-det-v1 and plate-det-v1-text: frames are scaled so their long side is this many pixels for the whole-frame plate pass. 640 fits a 2-core unit (about 46 ms of CPU per 1280x720 frame with plate-rec-v3); 960 also finds plates about a third smaller (farther away), for about 30 ms more CPU per frame.'),
   })
   .strict()
-  .default({ detector: 'plate-det-v1-text', reader: 'plate-rec-v3', models_dir: '', workers: 1, detect_long_side: 960 })
+  .default({ detector: 'plate-det-v1-text', reader: 'plate-rec-v3', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640 })
   .describe('Models and inference threads.');
 
 export type VisionConfig = z.infer<typeof visionConfigSchema>;

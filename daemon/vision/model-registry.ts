@@ -7,13 +7,15 @@ import { PpocrDetector } from './ppocr-detector.js';
 import { CoarseFineDetector } from './coarse-fine-detector.js';
 import { PpocrReader } from './ppocr-reader.js';
 import { createPlateRecReader } from './plate-rec-reader.js';
-import { createPlateDetDetector } from './plate-det-detector.js';
-import { PlateThenTextDetector, defaultPlateThenTextOptions } from './plate-text-detector.js';
+import { createPlateDetDetector, defaultPlateDetOptions } from './plate-det-detector.js';
+import { PlateThenTextDetector, ZOOM_LONG_SIDE, defaultPlateThenTextOptions, zoomBelowFor } from './plate-text-detector.js';
 
 /** What a factory may use besides its manifest entry. */
 export interface ModelOptions {
-  /** config `vision.detect_long_side`. */
+  /** config `vision.detect_long_side` (PP-OCR detection). */
   detectLongSide: number;
+  /** config `vision.plate_long_side` (the trained plate detector's whole-frame pass). */
+  plateLongSide: number;
   /** The manifest the entry came from, for a model that also runs another entry's file. */
   manifest?: Manifest;
 }
@@ -39,16 +41,17 @@ export const detectorFactories: Record<string, DetectorFactory> = {
   // The same network, run on the whole frame at 640 px plus full-resolution windows where the
   // edge pre-filter sees plate-like strokes (sets its own scales; detect_long_side is not used).
   'ppocr-v4-det-windows': async (entry) => new CoarseFineDetector(entry.name, await openSession(entry.file, entry.name), CoarseFineDetector.defaults()),
-  'plate-det-v1': (entry) => createPlateDetDetector(entry),
-  // plate-det-v1 on the whole frame (and again at 256 px around small plates), then PP-OCR text
+  'plate-det-v1': (entry, opts) => createPlateDetDetector(entry, { ...defaultPlateDetOptions, longSide: opts.plateLongSide }),
+  // plate-det-v1 on the whole frame (and again at ZOOM_LONG_SIDE around small plates), then PP-OCR text
   // detection (ppocr-v4-det's file, at 192 px) only around each plate box, for the character line
   // the reader reads best.
   'plate-det-v1-text': async (entry, opts) => {
     const [text] = companionsOf(opts.manifest, entry);
     if (!text) throw new ModelError(`model "${entry.name}" also runs ppocr-v4-det: its manifest must be passed to the registry`);
-    const plates = await createPlateDetDetector(entry);
+    const plates = await createPlateDetDetector(entry, { ...defaultPlateDetOptions, longSide: opts.plateLongSide });
     const lines = new PpocrDetector(text.name, await openSession(text.file, text.name), PpocrDetector.defaults(192));
-    return new PlateThenTextDetector(entry.name, plates, lines, defaultPlateThenTextOptions, plates.withOptions({ longSide: 256 }));
+    const o = { ...defaultPlateThenTextOptions, zoomBelow: zoomBelowFor(opts.plateLongSide, defaultPlateThenTextOptions.zoomPad) };
+    return new PlateThenTextDetector(entry.name, plates, lines, o, plates.withOptions({ longSide: ZOOM_LONG_SIDE }));
   },
 };
 

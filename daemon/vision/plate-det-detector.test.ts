@@ -149,6 +149,15 @@ describe('plate-det ONNX model', () => {
     expect(out.boxes).toBe(0);
   });
 
+  it('runs its whole-frame pass at the configured vision.plate_long_side (960: a 240×136 map for 1280×720)', () => {
+    const registry = join(dirname(fileURLToPath(import.meta.url)), 'model-registry.ts');
+    const out = inNode({ module: registry, as: 'reg' }, MODEL_NAME, `
+      const d = await reg.buildDetector(entry, { detectLongSide: 960, plateLongSide: 960 });
+      const m = await d.plateMap({ width: 1280, height: 720, data: new Uint8Array(1280 * 720 * 3).fill(90) });
+      console.log(JSON.stringify({ w: m.width, h: m.height, cellW: m.cellW }));`) as Record<string, number>;
+    expect(out).toEqual({ w: 240, h: 136, cellW: 1280 / 960 * 4 });
+  });
+
   it('refuses a model file whose bytes no longer match the manifest checksum', async () => {
     const e = await entry();
     await withTempDir('plate-det-', async (dir) => {

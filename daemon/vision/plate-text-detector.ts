@@ -13,15 +13,26 @@ export interface PlateThenTextOptions {
   minLineShare: number;
   /**
    * Plate boxes narrower than this share of the frame's long side are looked for again (the zoom
-   * detector, if any) in a region grown by `zoomPad` box widths (1.5 × that in box heights) per side.
-   * With a 640-px whole-frame pass and a 256-px zoom over 3 box widths, 0.13 is where the zoom
-   * starts to see the plate larger than the whole-frame pass did (≈ 85 input pixels wide).
+   * detector, if any) in a region grown by `zoomPad` box widths (1.5 × that in box heights) per side
+   * (see zoomBelowFor).
    */
   zoomBelow: number;
   zoomPad: number;
 }
 
-export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6, padX: 0.15, padY: 0.3, minLineShare: 0.35, zoomBelow: 0.13, zoomPad: 1 };
+/** The zoom detector's long side: the plate detector again, on the region around a small plate. */
+export const ZOOM_LONG_SIDE = 256;
+
+/**
+ * The plate width (share of the frame's long side) below which the zoom sees a plate larger than
+ * the whole-frame pass at `plateLongSide` did: the zoom draws a plate ZOOM_LONG_SIDE / (1 + 2 pad)
+ * pixels wide (85 px), the whole-frame pass share × plateLongSide (at 640: under 13 %).
+ */
+export function zoomBelowFor(plateLongSide: number, zoomPad: number): number {
+  return ZOOM_LONG_SIDE / (1 + 2 * zoomPad) / plateLongSide;
+}
+
+export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6, padX: 0.15, padY: 0.3, minLineShare: 0.35, zoomBelow: zoomBelowFor(640, 1), zoomPad: 1 };
 
 /**
  * Two networks, each where it is good: the trained plate detector finds plates in the whole
@@ -43,7 +54,7 @@ export class PlateThenTextDetector implements PlateDetector {
     /** Text detection sized for small regions (e.g. PpocrDetector at a 192-px long side). */
     private readonly text: PlateDetector,
     private readonly opts: PlateThenTextOptions = defaultPlateThenTextOptions,
-    /** The plate detector again, sized for regions (e.g. a 256-px long side); none: no second look. */
+    /** The plate detector again, sized for regions (ZOOM_LONG_SIDE); none: no second look. */
     private readonly zoom?: PlateDetector,
   ) {}
 

@@ -8,7 +8,7 @@ type Analyzer = FrameAnalyzer & { analyzeFrame(...a: Parameters<NonNullable<Fram
 
 /** The plate the named models find on a rendered scene of `display` (on its box), and that box's scene. */
 async function readScene(detector: string, reader: string, display: string) {
-  const analyzer = (await createFrameAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960 }, silentLogger())) as Analyzer;
+  const analyzer = (await createFrameAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640 }, silentLogger())) as Analyzer;
   try {
     const scene = await renderPlateScene(display);
     const { plates } = await analyzer.analyzeFrame(scene.image);
@@ -36,7 +36,7 @@ describe('the trained models chosen by name in the config (vision.detector / vis
   });
 
   it('an unknown name is refused at start, naming the key and what is available', async () => {
-    const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960 };
+    const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640 };
     await expect(createFrameAnalyzer(vision, silentLogger())).rejects.toThrow(/vision\.detector: unknown detector "plate-det-v9".*available: .*plate-det-v1/);
   });
 });

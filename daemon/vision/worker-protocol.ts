@@ -8,6 +8,7 @@ export interface WorkerInit {
   detector: string;
   reader: string;
   detectLongSide: number;
+  plateLongSide: number;
 }
 
 /** A frame; `data` is transferred (the sender no longer has it). */
