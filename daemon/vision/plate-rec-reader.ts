@@ -171,12 +171,8 @@ export class PlateRecReader implements PlateReader {
   async read(image: RgbImage, region: Detection): Promise<PlateText | null> {
     const size = PLATE_REC.height * PLATE_REC.width;
     if (region.box.w < this.opts.minWidth) return null;
-    const { alt } = region;
-    const looks: [Box, [number, number]][] = alt
-      ? [...this.opts.lineViews.map((v) => [region.box, v] as [Box, [number, number]]), ...this.opts.altViews.map((v) => [alt, v] as [Box, [number, number]])]
-      : this.opts.views.map((v) => [region.box, v]);
-    const crops = looks
-      .map(([box, [fx, fy]]) => cropBox(box, image.width, image.height, PLATE_REC.marginX * fx, PLATE_REC.marginY * fy))
+    const around = (box: Box, views: [number, number][]) => views.map(([fx, fy]) => cropBox(box, image.width, image.height, PLATE_REC.marginX * fx, PLATE_REC.marginY * fy));
+    const crops = (region.alt ? [...around(region.box, this.opts.lineViews), ...around(region.alt, this.opts.altViews)] : around(region.box, this.opts.views))
       .filter((c) => c.w >= 4 && c.h >= 4);
     if (crops.length === 0) return null;
     const input = new Float32Array(size * crops.length);

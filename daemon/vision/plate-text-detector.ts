@@ -1,4 +1,4 @@
-import type { Box, RgbImage } from './image.js';
+import { iou, type Box, type RgbImage } from './image.js';
 import type { Detection, PlateDetector } from './ports.js';
 import { cropRegion } from './frame-analysis.js';
 import { offsetBox } from './plate-geometry.js';
@@ -36,7 +36,7 @@ export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6,
 
 /**
  * Two networks, each where it is good: the trained plate detector finds plates in the whole
- * frame cheaply (one 640-px pass), but its boxes are loose or short by a character at that
+ * frame cheaply (one pass at vision.plate_long_side, 640 px by default), but its boxes are loose or short by a character at that
  * resolution; PP-OCR text detection, run only on a small region around each plate box, gives
  * the character line the reader was trained on. A plate whose region holds no wide enough line
  * keeps its own box, so recall is the plate detector's. A found line carries the plate box as its
@@ -74,13 +74,9 @@ export class PlateThenTextDetector implements PlateDetector {
     if (!this.zoom || plate.box.w >= this.opts.zoomBelow * Math.max(image.width, image.height)) return plate;
     const pad = this.opts.zoomPad;
     const region = cropRegion(image, searchRegion(plate.box, image.width, image.height, { padX: pad, padY: pad * 1.5 }));
-    const again = (await this.zoom.detect(region.image)).map((d) => offsetBox(d.box, region.x, region.y)).find((b) => intersects(b, plate.box));
+    const again = (await this.zoom.detect(region.image)).map((d) => offsetBox(d.box, region.x, region.y)).find((b) => iou(b, plate.box) > 0);
     return again ? { box: again, score: plate.score } : plate;
   }
-}
-
-function intersects(a: Box, b: Box): boolean {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
 /** The plate's character line among the text lines found around it: the tallest wide-enough one. */
