@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { CliCommand } from './command.js';
 import { parseFlags } from './main.js';
 import { defaultModelsDir, loadManifest, verifyModel } from '../vision/manifest.js';
-import { buildDetector, buildReader, companionsOf, resolveModel } from '../vision/model-registry.js';
+import { buildDetector, buildReader, companionsOf, modelOptions, resolveModel } from '../vision/model-registry.js';
 import { isHeldOut, loadDataset } from '../vision/eval-dataset.js';
 import { csvHeader, csvLine, runEval, type EvalSummary } from '../vision/eval-run.js';
 import { errorSummary } from '../vision/eval-errors.js';
@@ -51,7 +51,7 @@ export const evalCommand: CliCommand = {
     const readerNames = [...new Set((values['reader'] ?? `ppocr-v4-rec,plate-rec-v2,${defaults.reader}`).split(',').map((n) => n.trim()).filter(Boolean))];
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     for (const e of [detEntry, ...readerEntries].flatMap((m) => [m, ...companionsOf(manifest, m)])) await verifyModel(e);
-    const opts = { detectLongSide: longSide, plateLongSide: plateSide, manifest };
+    const opts = modelOptions({ detect_long_side: longSide, plate_long_side: plateSide }, manifest);
     const detector = await buildDetector(detEntry, opts);
     const readers = await Promise.all(readerEntries.map((e) => buildReader(e, opts)));
 

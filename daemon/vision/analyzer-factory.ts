@@ -1,7 +1,7 @@
 import type { Logger } from '../shared/logger.js';
 import type { VisionConfig } from './config.js';
 import { defaultModelsDir, loadManifest, verifyModel } from './manifest.js';
-import { buildDetector, buildReader, companionsOf, resolveModel } from './model-registry.js';
+import { buildDetector, buildReader, companionsOf, modelOptions, resolveModel } from './model-registry.js';
 import { InProcessAnalyzer } from './in-process-analyzer.js';
 import { WorkerPoolAnalyzer } from './worker-pool-analyzer.js';
 import type { FrameAnalyzer } from './ports.js';
@@ -26,7 +26,7 @@ export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Pr
 export async function createInProcessAnalyzer(vision: VisionConfig, log: Logger): Promise<InProcessAnalyzer> {
   const modelsDir = vision.models_dir || defaultModelsDir();
   const { detector, reader, manifest } = await verifyConfigured(vision, modelsDir, log);
-  const opts = { detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, manifest };
+  const opts = modelOptions(vision, manifest);
   return new InProcessAnalyzer(await buildDetector(detector, opts), await buildReader(reader, opts));
 }
 

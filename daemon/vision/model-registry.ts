@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, ModelError } from '../shared/errors.js';
 import type { Manifest, ModelEntry } from './manifest.js';
+import type { VisionConfig } from './config.js';
 import type { PlateDetector, PlateReader } from './ports.js';
 import { openSession } from './onnx-session.js';
 import { PpocrDetector } from './ppocr-detector.js';
@@ -19,6 +20,14 @@ export interface ModelOptions {
   /** The manifest the entry came from, for a model that also runs another entry's file. */
   manifest?: Manifest;
 }
+
+/** The factories' options from a vision config's sizes (and the manifest, for companions). */
+export function modelOptions(vision: Pick<VisionConfig, 'detect_long_side' | 'plate_long_side'>, manifest?: Manifest): ModelOptions {
+  return { detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, manifest };
+}
+
+/** plate-det-v1's whole-frame pass at the configured size. */
+const plateDet = (entry: ModelEntry, opts: ModelOptions) => createPlateDetDetector(entry, { ...defaultPlateDetOptions, longSide: opts.plateLongSide });
 
 export type DetectorFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<PlateDetector>;
 export type ReaderFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<PlateReader>;
@@ -41,14 +50,14 @@ export const detectorFactories: Record<string, DetectorFactory> = {
   // The same network, run on the whole frame at 640 px plus full-resolution windows where the
   // edge pre-filter sees plate-like strokes (sets its own scales; detect_long_side is not used).
   'ppocr-v4-det-windows': async (entry) => new CoarseFineDetector(entry.name, await openSession(entry.file, entry.name), CoarseFineDetector.defaults()),
-  'plate-det-v1': (entry, opts) => createPlateDetDetector(entry, { ...defaultPlateDetOptions, longSide: opts.plateLongSide }),
+  'plate-det-v1': plateDet,
   // plate-det-v1 on the whole frame (and again at ZOOM_LONG_SIDE around small plates), then PP-OCR text
   // detection (ppocr-v4-det's file, at 192 px) only around each plate box, for the character line
   // the reader reads best.
   'plate-det-v1-text': async (entry, opts) => {
     const [text] = companionsOf(opts.manifest, entry);
     if (!text) throw new ModelError(`model "${entry.name}" also runs ppocr-v4-det: its manifest must be passed to the registry`);
-    const plates = await createPlateDetDetector(entry, { ...defaultPlateDetOptions, longSide: opts.plateLongSide });
+    const plates = await plateDet(entry, opts);
     const lines = new PpocrDetector(text.name, await openSession(text.file, text.name), PpocrDetector.defaults(192));
     const o = { ...defaultPlateThenTextOptions, zoomBelow: zoomBelowFor(opts.plateLongSide, defaultPlateThenTextOptions.zoomPad) };
     return new PlateThenTextDetector(entry.name, plates, lines, o, plates.withOptions({ longSide: ZOOM_LONG_SIDE }));
