@@ -1,9 +1,9 @@
 // CPU cost of the per-frame vision path (detect + read) on 1280×720 photos, on one thread.
-// usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N] [DETECTOR[@LONG_SIDE],...] [READER]
+// usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N] [DETECTOR[@LONG_SIDE],...] [READER,...]
 // (e.g. ppocr-v4-det,ppocr-v4-det@832,plate-det-v1-text@960; LONG_SIDE is the detector's own:
 // vision.detect_long_side for ppocr-v4-det, vision.plate_long_side for plate-det-v1(-text))
-// Several detectors run interleaved frame by frame in one process, so a noisy shared machine
-// slows them alike and their medians compare.
+// Several detectors (and readers: every detector with every reader) run interleaved frame by frame
+// in one process, so a noisy shared machine slows them alike and their medians compare.
 // Prints wall and process-CPU ms per frame (CPU time is what a 2-core unit can share out;
 // wall time on a busy machine includes waiting for the core).
 import { resolve } from 'node:path';
@@ -14,11 +14,15 @@ import { silentLogger } from '../daemon/shared/logger.js';
 const dir = process.argv[2] ?? resolve(import.meta.dirname, '../../shared/datasets/openalpr-us-dev');
 const n = Number(process.argv[3] ?? 40);
 const detectors = (process.argv[4] ?? 'ppocr-v4-det').split(',').filter(Boolean);
-const reader = process.argv[5] ?? 'ppocr-v4-rec';
+const readers = (process.argv[5] ?? 'ppocr-v4-rec').split(',').filter(Boolean);
 const analyzers = [];
+const names: string[] = [];
 for (const spec of detectors) {
   const [detector, px] = spec.split('@');
-  analyzers.push(await createInProcessAnalyzer({ detector: detector!, reader, models_dir: '', workers: 1, detect_long_side: Number(px ?? 960), plate_long_side: Number(px ?? 640) }, silentLogger()));
+  for (const reader of readers) {
+    analyzers.push(await createInProcessAnalyzer({ detector: detector!, reader, models_dir: '', workers: 1, detect_long_side: Number(px ?? 960), plate_long_side: Number(px ?? 640) }, silentLogger()));
+    names.push(`${spec} + ${reader}`);
+  }
 }
 const frames = [];
 for (const img of await loadDataset(dir)) {
@@ -42,8 +46,8 @@ for (const f of frames) {
   }
 }
 const s = (v: number[]) => `median ${percentile(v, 0.5).toFixed(0)} ms, p90 ${percentile(v, 0.9).toFixed(0)} ms`;
-console.log(`${frames.length} frames of 1280x720 from ${dir}, reader ${reader}`);
-for (const [i, name] of detectors.entries()) {
+console.log(`${frames.length} frames of 1280x720 from ${dir}`);
+for (const [i, name] of names.entries()) {
   const st = stats[i]!;
   console.log(`${name}:`);
   console.log(`  CPU per frame (detect+read, one ONNX thread): ${s(st.cpu)}`);

@@ -38,7 +38,7 @@ if (!present) announceSkip('the eval dataset test', `${dataset} is absent (it is
     const lines = (await readFile(csv, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('image,reader,truth,read,detected,top1,top5,candidates,other_plates,width,height,detect_ms,read_ms,truth_state,read_state');
     expect(lines).toHaveLength(1 + 6 * 3);
-    for (const reader of ['ppocr-v4-rec', 'plate-rec-v2', 'plate-rec-v3']) expect(lines.filter((l) => new RegExp(`^[^,]+\\.jpg,${reader},[A-Z0-9]+,`).test(l))).toHaveLength(6);
+    for (const reader of ['ppocr-v4-rec', 'plate-rec-v3', 'plate-rec-v3-pair']) expect(lines.filter((l) => new RegExp(`^[^,]+\\.jpg,${reader},[A-Z0-9]+,`).test(l))).toHaveLength(6);
   });
 
   it('names the flag when a reader is unknown', async () => {

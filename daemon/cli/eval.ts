@@ -23,8 +23,9 @@ openalpr-us-crops) measures the readers alone, and their US state accuracy.
   --limit N           only the first N images (sorted by name)
   --detector NAME     detector from models/manifest.yaml (default: the daemon's, plate-det-v1-text)
   --reader A[,B...]   reader(s); several run side by side on the same detections
-                      (default ppocr-v4-rec,plate-rec-v2,plate-rec-v3: the PP-OCR baseline
-                      beside the default trained reader and the one it was tuned from)
+                      (default ppocr-v4-rec,plate-rec-v3,plate-rec-v3-pair: the PP-OCR
+                      baseline beside the trained network alone and the default, where
+                      plate-rec-v2 gives a second opinion)
   --long-side PX      PP-OCR detection long side (default 960, vision.detect_long_side)
   --plate-long-side PX  the trained plate detector's whole-frame long side (default 640,
                       vision.plate_long_side)
@@ -48,7 +49,7 @@ export const evalCommand: CliCommand = {
     const plateSide = values['plate-long-side'] !== undefined ? positiveInt('plate-long-side', values['plate-long-side']) : defaults.plate_long_side;
     const manifest = await loadManifest(values['models-dir'] ?? defaultModelsDir());
     const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? defaults.detector);
-    const readerNames = [...new Set((values['reader'] ?? `ppocr-v4-rec,plate-rec-v2,${defaults.reader}`).split(',').map((n) => n.trim()).filter(Boolean))];
+    const readerNames = [...new Set((values['reader'] ?? `ppocr-v4-rec,plate-rec-v3,${defaults.reader}`).split(',').map((n) => n.trim()).filter(Boolean))];
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     for (const e of [detEntry, ...readerEntries].flatMap((m) => [m, ...companionsOf(manifest, m)])) await verifyModel(e);
     const opts = modelOptions({ detect_long_side: longSide, plate_long_side: plateSide }, manifest);

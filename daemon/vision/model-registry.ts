@@ -71,6 +71,8 @@ export const readerFactories: Record<string, ReaderFactory> = {
   'plate-rec-v3': (entry) => createPlateRecReader(entry),
   // plate-rec-v2 and plate-rec-v1 (its companion) both read every crop and vote together.
   'plate-rec-v2-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry)),
+  // plate-rec-v3 reads; plate-rec-v2 (its companion) reads the same crops too when v3 is unsure, and they vote.
+  'plate-rec-v3-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry)),
 };
 
 /** The manifest entry for a configured name, or a ConfigError naming the key and the choices. */
@@ -95,7 +97,7 @@ export async function buildReader(entry: ModelEntry, opts: ModelOptions): Promis
 }
 
 /** Other manifest entries whose files a model's code runs too (checked like the configured ones). */
-const COMPANIONS: Record<string, string[]> = { 'plate-det-v1-text': ['ppocr-v4-det'], 'plate-rec-v2-pair': ['plate-rec-v1'] };
+const COMPANIONS: Record<string, string[]> = { 'plate-det-v1-text': ['ppocr-v4-det'], 'plate-rec-v2-pair': ['plate-rec-v1'], 'plate-rec-v3-pair': ['plate-rec-v2'] };
 
 /** The entries `entry` also runs; a ModelError when the manifest lacks one. Empty without a manifest. */
 export function companionsOf(manifest: Manifest | undefined, entry: ModelEntry): ModelEntry[] {

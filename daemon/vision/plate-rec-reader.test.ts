@@ -54,11 +54,12 @@ describe('plate-rec CTC decoder', () => {
 });
 
 /** A stand-in session: view i of a batch reads texts[i] (one character per two steps). */
-function fakeSession(texts: string[], p = 0.9): InferenceSession {
+function fakeSession(texts: string[], p = 0.9, stateName = 'MO', calls = { n: 0 }): InferenceSession {
   return {
     inputNames: ['image'],
     outputNames: ['chars', 'state'],
     run: async (feeds: Record<string, { dims: readonly number[] }>) => {
+      calls.n++;
       const batch = feeds.image!.dims[0]!;
       const steps = 32;
       const chars = new Float32Array(batch * steps * CLASSES);
@@ -68,7 +69,7 @@ function fakeSession(texts: string[], p = 0.9): InferenceSession {
         chars.set(probsFor(seq, p), b * steps * CLASSES);
       }
       const state = new Float32Array(batch * PLATE_REC.states.length).fill(0.01);
-      for (let b = 0; b < batch; b++) state[b * PLATE_REC.states.length + PLATE_REC.states.indexOf('MO')] = 0.9;
+      for (let b = 0; b < batch; b++) state[b * PLATE_REC.states.length + PLATE_REC.states.indexOf(stateName as never)] = 0.9;
       return { chars: { data: chars }, state: { data: state } };
     },
   } as unknown as InferenceSession;
@@ -87,15 +88,31 @@ describe('plate-rec reader voting over crops', () => {
     expect(read?.box).toEqual(region.box);
   });
 
-  it('with two networks, every network reads every crop and the reads vote together', async () => {
+  it('with two networks, the second reads every crop when the first one\'s crops disagree, and all the reads vote together', async () => {
     // Alone, the first network's crops favour its misread 2:2; the second network tips it.
     const first = fakeSession(['ABC1284', 'ABC1284', 'ABC1234', 'ABC1234'], 0.95);
-    const second = fakeSession(['ABC1234', 'ABC1234', 'ABC1234', 'ABC1284']);
+    const second = fakeSession(['ABC1234', 'ABC1234', 'ABC1234', 'ABC1284'], 0.9, 'KS');
     expect((await new PlateRecReader('t', first).read(image, region))?.text).toBe('ABC1284');
     const pair = new PlateRecReader('t', [first, second]);
     const read = await pair.read(image, region);
     expect(read?.text).toBe('ABC1234');
     expect(read?.alternatives.map((a) => a.text)).toContain('ABC1284');
+    // The state is the first network's, whatever the second says.
+    expect(read?.state).toBe('MO');
+  });
+
+  it('with two networks, the second is not run when the first reads every crop alike and surely, nor when it reads no plate', async () => {
+    const calls = { n: 0 };
+    const second = fakeSession(['XYZ9876'], 0.99, 'KS', calls);
+    const sure = await new PlateRecReader('t', [fakeSession(['ABC1234'], 0.95), second]).read(image, region);
+    expect(sure?.text).toBe('ABC1234');
+    expect(calls.n).toBe(0);
+    // Too short for a plate in every crop (a sticker, a bolt): the second network would add cost, not a plate.
+    await new PlateRecReader('t', [fakeSession(['AB', 'A8', 'AB', 'B'], 0.6), second]).read(image, region);
+    expect(calls.n).toBe(0);
+    // One unsure character is enough to ask.
+    await new PlateRecReader('t', [fakeSession(['ABC1234'], 0.8), second]).read(image, region);
+    expect(calls.n).toBe(1);
   });
 
   it('reads a detection\'s alt box too (the whole plate around a cut line), two crops of each, and they vote', async () => {

@@ -49,6 +49,11 @@ export interface PlateRecOptions {
   altViews: [number, number][];
   /** Detections narrower than this many frame pixels are not read (under 3 px a character). */
   minWidth: number;
+  /**
+   * Given several networks: the first one's read stands alone when all its views read the same
+   * plate-like text with every character at least this sure; otherwise the others read too and vote.
+   */
+  sureP: number;
 }
 
 export const defaultPlateRecOptions: PlateRecOptions = {
@@ -59,6 +64,7 @@ export const defaultPlateRecOptions: PlateRecOptions = {
   lineViews: [[1, 1], [0, 0]],
   altViews: [[1, 1], [2.5, 2]],
   minWidth: 20,
+  sureP: 0.9,
 };
 
 export interface CtcRead {
@@ -91,6 +97,21 @@ function guessAt(probs: Float32Array, row: number, classes: number, best: number
   alts.sort((a, b) => b.p - a.p);
   return { char: alphabet[best - 1]!, p: probs[row + best]!, alts: alts.slice(0, maxAlts) };
 }
+
+/**
+ * Whether a first network's views (one greedy read each) need the other networks: yes when some
+ * view reads plate-like text of at least `SECOND_OPINION_MIN_CHARS` characters and the views
+ * disagree or some character is under `sureP`; no when every view reads the same text surely, or
+ * none reads a plate-length text (most false detections: a second network would only add its
+ * cost to every one of them).
+ */
+export function secondOpinion(views: CtcRead[], sureP: number): boolean {
+  if (!views.some((v) => v.text.length >= SECOND_OPINION_MIN_CHARS && !rejectReason(v.text, v.text))) return false;
+  return views.some((v) => v.text !== views[0]!.text || v.chars.some((c) => c.p < sureP));
+}
+
+/** A US plate has four characters or more (a shorter vanity plate is still read, by the first network alone). */
+export const SECOND_OPINION_MIN_CHARS = 4;
 
 /** The region the reader looks at: the box widened by the training margins, clamped to the frame, in whole pixels. */
 export function cropBox(box: Box, width: number, height: number, mx: number = PLATE_REC.marginX, my: number = PLATE_REC.marginY): Box {
@@ -177,20 +198,30 @@ export class PlateRecReader implements PlateReader {
     if (crops.length === 0) return null;
     const input = new Float32Array(size * crops.length);
     crops.forEach((c, i) => input.set(greyInput(image, c), i * size));
-    const outs = await Promise.all(this.sessions.map((_, k) => this.infer(input, crops.length, k)));
     const classes = PLATE_REC.alphabet.length + 1;
     const states = PLATE_REC.states.length;
+    const decodeViews = (out: { chars: Float32Array }) => {
+      const steps = out.chars.length / crops.length / classes;
+      return crops.map((_, v) => decodeCtc(out.chars.subarray(v * steps * classes, (v + 1) * steps * classes), steps, classes, PLATE_REC.alphabet, this.opts.maxAlts));
+    };
+    // The first network reads alone when it is sure; the others are asked only when its views
+    // disagree or are unsure (see secondOpinion).
+    const first = await this.infer(input, crops.length, 0);
+    const outs = [{ ...first, decoded: decodeViews(first) }];
+    if (this.sessions.length > 1 && secondOpinion(outs[0]!.decoded, this.opts.sureP)) {
+      const more = await Promise.all(this.sessions.slice(1).map((_, k) => this.infer(input, crops.length, k + 1)));
+      outs.push(...more.map((o) => ({ ...o, decoded: decodeViews(o) })));
+    }
     const views = crops.length * outs.length;
     // Each view (crop × network) votes with its candidate strings' confidences; the winner must be
     // some view's greedy read, so its per-character guesses come from a view that actually read it.
+    // The state is the first network's (the others may give it less often or not at all).
     const votes = new Map<string, number>();
     const reads: { decoded: CtcRead; confidence: number }[] = [];
     const stateSum = new Float32Array(states);
-    for (const out of outs) {
-      const steps = out.chars.length / crops.length / classes;
-      for (let v = 0; v < crops.length; v++) {
-        const decoded = decodeCtc(out.chars.subarray(v * steps * classes, (v + 1) * steps * classes), steps, classes, PLATE_REC.alphabet, this.opts.maxAlts);
-        for (let k = 0; k < states; k++) stateSum[k]! += out.state[v * states + k]! / views;
+    for (const [k, out] of outs.entries()) {
+      for (const [v, decoded] of out.decoded.entries()) {
+        if (k === 0) for (let s = 0; s < states; s++) stateSum[s]! += out.state[v * states + s]! / crops.length;
         if (rejectReason(decoded.text, decoded.text)) continue;
         reads.push({ decoded, confidence: decoded.chars.reduce((p, c) => p * c.p, 1) });
         for (const c of topCandidates(decoded.chars, this.opts.candidates)) {
