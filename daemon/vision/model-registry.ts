@@ -69,7 +69,7 @@ export const readerFactories: Record<string, ReaderFactory> = {
   'plate-rec-v1': (entry) => createPlateRecReader(entry),
   'plate-rec-v2': (entry) => createPlateRecReader(entry),
   'plate-rec-v3': (entry) => createPlateRecReader(entry),
-  // plate-rec-v2 and plate-rec-v1 (its companion) both read every crop and vote together.
+  // plate-rec-v2 reads; plate-rec-v1 (its companion) reads the same crops too when v2 is unsure, and they vote.
   'plate-rec-v2-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry)),
   // plate-rec-v3 reads; plate-rec-v2 (its companion) reads the same crops too when v3 is unsure, and they vote.
   'plate-rec-v3-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry)),

@@ -98,6 +98,9 @@ function guessAt(probs: Float32Array, row: number, classes: number, best: number
   return { char: alphabet[best - 1]!, p: probs[row + best]!, alts: alts.slice(0, maxAlts) };
 }
 
+/** A US plate has four characters or more (a shorter vanity plate is still read, by the first network alone). */
+export const SECOND_OPINION_MIN_CHARS = 4;
+
 /**
  * Whether a first network's views (one greedy read each) need the other networks: yes when some
  * view reads plate-like text of at least `SECOND_OPINION_MIN_CHARS` characters and the views
@@ -109,9 +112,6 @@ export function secondOpinion(views: CtcRead[], sureP: number): boolean {
   if (!views.some((v) => v.text.length >= SECOND_OPINION_MIN_CHARS && !rejectReason(v.text, v.text))) return false;
   return views.some((v) => v.text !== views[0]!.text || v.chars.some((c) => c.p < sureP));
 }
-
-/** A US plate has four characters or more (a shorter vanity plate is still read, by the first network alone). */
-export const SECOND_OPINION_MIN_CHARS = 4;
 
 /** The region the reader looks at: the box widened by the training margins, clamped to the frame, in whole pixels. */
 export function cropBox(box: Box, width: number, height: number, mx: number = PLATE_REC.marginX, my: number = PLATE_REC.marginY): Box {
@@ -174,8 +174,9 @@ export function greyInput(img: RgbImage, crop: Box, outW: number = PLATE_REC.wid
  * PlateReader over the trained model: a few crops per detection (around its box and, when the
  * detector gives one, its `alt` box too), greedy CTC with per-position runners-up, top-N
  * candidate strings, and the state head when it is sure. Given several
- * networks (trained apart, so their mistakes differ), every network reads every crop and all
- * the reads vote together.
+ * networks (trained apart, so their mistakes differ), the first reads every crop; when it is unsure
+ * (secondOpinion) the others read the same crops and all the reads vote together. The state is
+ * always the first network's.
  */
 export class PlateRecReader implements PlateReader {
   private readonly sessions: InferenceSession[];
