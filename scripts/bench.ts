@@ -91,7 +91,7 @@ async function benchDaemonMemory(): Promise<void> {
     config,
     `unit: { id: bench }\nstorage: { path: ${dir} }\ncameras:\n  - { id: clip, name: clip, url: ${join(root, 'test-fixtures', 'drive-by.mp4')}, fps: 5 }\n`,
   );
-  const child = spawn(process.execPath, [join(root, 'bin', 'alpr-edge.js'), 'run', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--single-threaded-gc', join(root, 'bin', 'alpr-edge.js'), 'run', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
   let peak = 0;
   const sample = setInterval(() => {
     try {

@@ -42,7 +42,8 @@ cameras:
 console.log(`alpr-edge demo: ${truth.vehicles.length} vehicles in a ${truth.duration_s} s clip; expected plates: ${truth.vehicles.map((v) => v.plate).join(', ')}`);
 console.log(`config: ${configFile}\n`);
 
-const daemon = spawn(process.execPath, [join(root, 'bin', 'alpr-edge.js'), 'run', '--config', configFile], {
+// The node flag the systemd unit runs the daemon with (see systemd/alpr-edge.service).
+const daemon = spawn(process.execPath, ['--single-threaded-gc', join(root, 'bin', 'alpr-edge.js'), 'run', '--config', configFile], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
 });

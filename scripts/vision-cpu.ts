@@ -6,6 +6,9 @@
 // in one process, so a noisy shared machine slows them alike and their medians compare.
 // Prints wall and process-CPU ms per frame (CPU time is what a 2-core unit can share out;
 // wall time on a busy machine includes waiting for the core).
+// The daemon runs under `node --single-threaded-gc` (systemd/alpr-edge.service): to measure what
+// it spends, `node --single-threaded-gc --import tsx scripts/vision-cpu.ts ...` (without it, V8's
+// parallel GC helpers add ~10 ms of CPU a frame at the same wall time).
 import { resolve } from 'node:path';
 import { createInProcessAnalyzer } from '../daemon/vision/analyzer-factory.js';
 import { loadDataset, loadRgb, percentile } from '../daemon/vision/eval-dataset.js';

@@ -45,7 +45,8 @@ export class DaemonProcess {
     const dir = mkdtempSync(join(tmpdir(), 'alpr-daemon-'));
     const file = join(dir, 'config.yaml');
     writeFileSync(file, configYaml.replaceAll('$STATE', dir));
-    const child = spawn(process.execPath, [BIN, 'run', '--config', file], {
+    // With the node flag the systemd unit uses (systemd/alpr-edge.service).
+    const child = spawn(process.execPath, ['--single-threaded-gc', BIN, 'run', '--config', file], {
       cwd: ROOT,
       env: { ...process.env, ...env, NOTIFY_SOCKET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
