@@ -17,6 +17,7 @@ import { cameraSchema } from '../daemon/config/camera-schema.js';
 import { visionConfigSchema } from '../daemon/vision/config.js';
 import { systemClock } from '../daemon/shared/clock.js';
 import { silentLogger } from '../daemon/shared/logger.js';
+import { DAEMON_NODE_FLAGS } from '../daemon/shared/node-flags.js';
 import type { RgbImage } from '../daemon/vision/image.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -91,7 +92,7 @@ async function benchDaemonMemory(): Promise<void> {
     config,
     `unit: { id: bench }\nstorage: { path: ${dir} }\ncameras:\n  - { id: clip, name: clip, url: ${join(root, 'test-fixtures', 'drive-by.mp4')}, fps: 5 }\n`,
   );
-  const child = spawn(process.execPath, ['--single-threaded-gc', join(root, 'bin', 'alpr-edge.js'), 'run', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, join(root, 'bin', 'alpr-edge.js'), 'run', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
   let peak = 0;
   const sample = setInterval(() => {
     try {

@@ -42,7 +42,7 @@ cameras:
 console.log(`alpr-edge demo: ${truth.vehicles.length} vehicles in a ${truth.duration_s} s clip; expected plates: ${truth.vehicles.map((v) => v.plate).join(', ')}`);
 console.log(`config: ${configFile}\n`);
 
-// The node flag the systemd unit runs the daemon with (see systemd/alpr-edge.service).
+// The node flags the systemd unit runs the daemon with (daemon/shared/node-flags.ts; plain JS here, so named again).
 const daemon = spawn(process.execPath, ['--single-threaded-gc', join(root, 'bin', 'alpr-edge.js'), 'run', '--config', configFile], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { DAEMON_NODE_FLAGS } from '../../daemon/shared/node-flags.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'alpr-edge.js');
@@ -45,8 +46,7 @@ export class DaemonProcess {
     const dir = mkdtempSync(join(tmpdir(), 'alpr-daemon-'));
     const file = join(dir, 'config.yaml');
     writeFileSync(file, configYaml.replaceAll('$STATE', dir));
-    // With the node flag the systemd unit uses (systemd/alpr-edge.service).
-    const child = spawn(process.execPath, ['--single-threaded-gc', BIN, 'run', '--config', file], {
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'run', '--config', file], {
       cwd: ROOT,
       env: { ...process.env, ...env, NOTIFY_SOCKET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
