@@ -1,7 +1,10 @@
 // CPU cost of the per-frame vision path (detect + read) on 1280×720 photos, on one thread.
-// usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N] [DETECTOR[@LONG_SIDE],...] [READER,...]
+// usage: npx tsx scripts/vision-cpu.ts [DATASET_DIR] [N] [DETECTOR[@LONG_SIDE[/RETRY]],...] [READER,...]
 // (e.g. ppocr-v4-det,ppocr-v4-det@832,plate-det-v1-text@960; LONG_SIDE is the detector's own:
-// vision.detect_long_side for ppocr-v4-det, vision.plate_long_side for plate-det-v1(-text))
+// vision.detect_long_side for ppocr-v4-det, vision.plate_long_side for plate-det-v1(-text);
+// RETRY is vision.plate_retry_long_side, 800 by default; 0 or not above LONG_SIDE: no closer look)
+// BLANK_PLATES=1 paints each photo's labelled plate grey first: frames in which nothing is read,
+// the closer look's worst case.
 // Several detectors (and readers: every detector with every reader) run interleaved frame by frame
 // in one process, so a noisy shared machine slows them alike and their medians compare.
 // Prints wall and process-CPU ms per frame (CPU time is what a 2-core unit can share out;
@@ -13,6 +16,7 @@ import { resolve } from 'node:path';
 import { createInProcessAnalyzer } from '../daemon/vision/analyzer-factory.js';
 import { loadDataset, loadRgb, percentile } from '../daemon/vision/eval-dataset.js';
 import { silentLogger } from '../daemon/shared/logger.js';
+import type { Box, RgbImage } from '../daemon/vision/image.js';
 
 const dir = process.argv[2] ?? resolve(import.meta.dirname, '../../shared/datasets/openalpr-us-dev');
 const n = Number(process.argv[3] ?? 40);
@@ -21,15 +25,25 @@ const readers = (process.argv[5] ?? 'ppocr-v4-rec').split(',').filter(Boolean);
 const analyzers = [];
 const names: string[] = [];
 for (const spec of detectors) {
-  const [detector, px] = spec.split('@');
+  const [detector, sizes] = spec.split('@');
+  const [px, retry] = (sizes ?? '').split('/').map((v) => (v ? Number(v) : undefined));
+  const plateSide = px ?? 640;
   for (const reader of readers) {
-    analyzers.push(await createInProcessAnalyzer({ detector: detector!, reader, models_dir: '', workers: 1, detect_long_side: Number(px ?? 960), plate_long_side: Number(px ?? 640) }, silentLogger()));
+    const vision = { detector: detector!, reader, models_dir: '', workers: 1, detect_long_side: px ?? 960, plate_long_side: plateSide, plate_retry_long_side: retry ?? 800 };
+    analyzers.push(await createInProcessAnalyzer(vision, silentLogger()));
     names.push(`${spec} + ${reader}`);
   }
+}
+/** Paints a box (grown by a quarter each side, frame and all) mid-grey. */
+function blank(img: RgbImage, b: Box): void {
+  const x0 = Math.max(0, Math.round(b.x - b.w / 4)), x1 = Math.min(img.width, Math.round(b.x + b.w * 1.25));
+  const y0 = Math.max(0, Math.round(b.y - b.h / 4)), y1 = Math.min(img.height, Math.round(b.y + b.h * 1.25));
+  for (let y = y0; y < y1; y++) img.data.fill(128, (y * img.width + x0) * 3, (y * img.width + x1) * 3);
 }
 const frames = [];
 for (const img of await loadDataset(dir)) {
   const rgb = await loadRgb(img.file);
+  if (process.env['BLANK_PLATES'] === '1' && img.box) blank(rgb, img.box);
   if (rgb.width === 1280 && rgb.height === 720) frames.push(rgb);
   if (frames.length >= n) break;
 }

@@ -29,6 +29,9 @@ openalpr-us-crops) measures the readers alone, and their US state accuracy.
   --long-side PX      PP-OCR detection long side (default 960, vision.detect_long_side)
   --plate-long-side PX  the trained plate detector's whole-frame long side (default 640,
                       vision.plate_long_side)
+  --retry-long-side PX  its closer look at frames where nothing was read surely (default
+                      800, vision.plate_retry_long_side; 0 or not above the plate long
+                      side: none)
   --holdout           crops folders: only the trained reader's held-out crops (the
                       ones scripts/train never trained on), for an honest figure
   --models-dir DIR    folder holding manifest.yaml (default: the bundled models/)`;
@@ -39,7 +42,7 @@ export const evalCommand: CliCommand = {
   summary: 'measure detection recall, top-1/top-5 reads and timing on a labelled photo folder',
   help: HELP,
   async run(args, io) {
-    const { values, switches: flags } = parseFlags(args, { values: ['dataset', 'csv', 'limit', 'detector', 'reader', 'long-side', 'plate-long-side', 'models-dir'], switches: ['holdout'] });
+    const { values, switches: flags } = parseFlags(args, { values: ['dataset', 'csv', 'limit', 'detector', 'reader', 'long-side', 'plate-long-side', 'retry-long-side', 'models-dir'], switches: ['holdout'] });
     const dir = values['dataset'];
     if (!dir) throw new Error('--dataset DIR is required (see alpr-edge eval --help)');
     if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new Error(`--dataset ${dir}: not a folder`);
@@ -47,12 +50,14 @@ export const evalCommand: CliCommand = {
     const defaults = visionConfigSchema.parse(undefined);
     const longSide = values['long-side'] !== undefined ? positiveInt('long-side', values['long-side']) : defaults.detect_long_side;
     const plateSide = values['plate-long-side'] !== undefined ? positiveInt('plate-long-side', values['plate-long-side']) : defaults.plate_long_side;
+    const retry = values['retry-long-side'];
+    const retrySide = retry === undefined ? defaults.plate_retry_long_side : retry === '0' ? 0 : positiveInt('retry-long-side', retry);
     const manifest = await loadManifest(values['models-dir'] ?? defaultModelsDir());
     const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? defaults.detector);
     const readerNames = [...new Set((values['reader'] ?? `ppocr-v4-rec,plate-rec-v3,${defaults.reader}`).split(',').map((n) => n.trim()).filter(Boolean))];
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     for (const e of [detEntry, ...readerEntries].flatMap((m) => [m, ...companionsOf(manifest, m)])) await verifyModel(e);
-    const opts = modelOptions({ detect_long_side: longSide, plate_long_side: plateSide }, manifest);
+    const opts = modelOptions({ detect_long_side: longSide, plate_long_side: plateSide, plate_retry_long_side: retrySide }, manifest);
     const detector = await buildDetector(detEntry, opts);
     const readers = await Promise.all(readerEntries.map((e) => buildReader(e, opts)));
 
@@ -71,7 +76,7 @@ export const evalCommand: CliCommand = {
     const crops = images.every((img) => img.box === null);
     io.out(crops
       ? `dataset ${dir}: ${images.length} plate crops${flags.has('holdout') ? ' (held-out split)' : ''}, readers alone (each crop is its own detection)`
-      : `dataset ${dir}: ${images.length} images, detector ${detEntry.name} (detect_long_side ${longSide} px, plate_long_side ${plateSide} px: each detector uses its own)`);
+      : `dataset ${dir}: ${images.length} images, detector ${detEntry.name} (detect_long_side ${longSide} px, plate_long_side ${plateSide} px, plate_retry_long_side ${retrySide > plateSide ? `${retrySide} px` : 'off'}: each detector uses its own)`);
     for (const s of summaries) {
       io.out(formatSummary(s));
       io.out('  commonest errors:');

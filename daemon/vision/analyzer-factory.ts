@@ -14,7 +14,7 @@ export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Pr
   const modelsDir = vision.models_dir || defaultModelsDir();
   await verifyConfigured(vision, modelsDir, log);
   const pool = new WorkerPoolAnalyzer(
-    { workers: vision.workers, init: { modelsDir, detector: vision.detector, reader: vision.reader, detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side } },
+    { workers: vision.workers, init: { modelsDir, detector: vision.detector, reader: vision.reader, detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, plateRetryLongSide: vision.plate_retry_long_side } },
     log,
   );
   await pool.start();

@@ -36,7 +36,7 @@ port.on('message', (msg: WorkerRequest | WorkerInit) => {
 
 async function init(msg: WorkerInit): Promise<void> {
   const manifest = await loadManifest(msg.modelsDir);
-  const opts = { detectLongSide: msg.detectLongSide, plateLongSide: msg.plateLongSide, manifest };
+  const opts = { detectLongSide: msg.detectLongSide, plateLongSide: msg.plateLongSide, plateRetryLongSide: msg.plateRetryLongSide, manifest };
   const detector = await buildDetector(resolveModel(manifest, 'detector', msg.detector), opts);
   const reader = await buildReader(resolveModel(manifest, 'reader', msg.reader), opts);
   analyzer = new InProcessAnalyzer(detector, reader);

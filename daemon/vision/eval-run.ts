@@ -1,5 +1,5 @@
-import type { PlateDetector, PlateReader } from './ports.js';
-import { detectPlates, readPlates } from './frame-analysis.js';
+import type { Detection, PlateDetector, PlateReader } from './ports.js';
+import { detectCloser, detectPlates, readDetections } from './frame-analysis.js';
 import { loadRgb, percentile, scoreImage, type ImageScore, type LabelledImage } from './eval-dataset.js';
 
 /** One image as one reader saw it. */
@@ -44,8 +44,10 @@ export async function runEval(
     const rgb = await loadRgb(img.file);
     // A plate crop (no box in the labels) is its own detection: the reader alone is measured.
     const det = img.box ? await detectPlates(detector, rgb) : { detections: [{ box: { x: 0, y: 0, w: rgb.width, h: rgb.height }, score: 1 }], ms: 0 };
+    // As analyzeFrame: a reader that reads nothing surely gets the detector's closer look (found once, for all such readers).
+    let closer: Promise<{ detections: Detection[]; ms: number }> | undefined;
     for (const reader of readers) {
-      const read = await readPlates(reader, rgb, det.detections);
+      const read = await readDetections(reader, rgb, det, () => (closer ??= img.box ? detectCloser(detector, rgb, det.detections) : Promise.resolve({ detections: [], ms: 0 })));
       const row: EvalRow = {
         image: img.name,
         reader: reader.name,
@@ -53,8 +55,8 @@ export async function runEval(
         truthState: img.state ?? '',
         width: rgb.width,
         height: rgb.height,
-        detectMs: det.ms,
-        readMs: read.ms,
+        detectMs: read.timing.detectMs,
+        readMs: read.timing.readMs,
         ...scoreImage(img, read.plates),
       };
       rows.push(row);

@@ -17,13 +17,15 @@ export interface ModelOptions {
   detectLongSide: number;
   /** config `vision.plate_long_side` (the trained plate detector's whole-frame pass). */
   plateLongSide: number;
+  /** config `vision.plate_retry_long_side` (the plate detector's closer look when nothing was read surely; none unless larger than plateLongSide). */
+  plateRetryLongSide: number;
   /** The manifest the entry came from, for a model that also runs another entry's file. */
   manifest?: Manifest;
 }
 
 /** The factories' options from a vision config's sizes (and the manifest, for companions). */
-export function modelOptions(vision: Pick<VisionConfig, 'detect_long_side' | 'plate_long_side'>, manifest?: Manifest): ModelOptions {
-  return { detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, manifest };
+export function modelOptions(vision: Pick<VisionConfig, 'detect_long_side' | 'plate_long_side' | 'plate_retry_long_side'>, manifest?: Manifest): ModelOptions {
+  return { detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, plateRetryLongSide: vision.plate_retry_long_side, manifest };
 }
 
 /** plate-det-v1's whole-frame pass at the configured size. */
@@ -53,14 +55,15 @@ export const detectorFactories: Record<string, DetectorFactory> = {
   'plate-det-v1': plateDet,
   // plate-det-v1 on the whole frame (and again at ZOOM_LONG_SIDE around small plates), then PP-OCR text
   // detection (ppocr-v4-det's file, at 192 px) only around each plate box, for the character line
-  // the reader reads best.
+  // the reader reads best; when nothing was read surely, plate-det-v1 again at plate_retry_long_side.
   'plate-det-v1-text': async (entry, opts) => {
     const [text] = companionsOf(opts.manifest, entry);
     if (!text) throw new ModelError(`model "${entry.name}" also runs ppocr-v4-det: its manifest must be passed to the registry`);
     const plates = await plateDet(entry, opts);
     const lines = new PpocrDetector(text.name, await openSession(text.file, text.name), PpocrDetector.defaults(192));
     const o = { ...defaultPlateThenTextOptions, zoomBelow: zoomBelowFor(opts.plateLongSide, defaultPlateThenTextOptions.zoomPad) };
-    return new PlateThenTextDetector(entry.name, plates, lines, o, plates.withOptions({ longSide: ZOOM_LONG_SIDE }));
+    const closer = opts.plateRetryLongSide > opts.plateLongSide ? plates.withOptions({ longSide: opts.plateRetryLongSide }) : undefined;
+    return new PlateThenTextDetector(entry.name, plates, lines, o, plates.withOptions({ longSide: ZOOM_LONG_SIDE }), closer);
   },
 };
 

@@ -59,4 +59,23 @@ describe('plate boxes refined by text lines (plate-det-v1-text)', () => {
       expect(seen).toHaveLength(1);
     });
   });
+  describe('a closer look at a frame where nothing was read (lookCloser)', () => {
+    const first = { box: { x: 100, y: 50, w: 100, h: 50 }, score: 0.6 };
+
+    it('refines the closer pass\'s plates that the first pass had not found (same plate: IoU 0.3 or more with a first box or its alt)', async () => {
+      const seen: RgbImage[] = [];
+      const again = { box: { x: 104, y: 52, w: 96, h: 48 }, score: 0.9 };
+      const fresh = { box: { x: 300, y: 120, w: 60, h: 30 }, score: 0.7 };
+      const onLine = { box: { x: 120, y: 60, w: 60, h: 15 }, score: 0.6, alt: first.box };
+      const detector = new PlateThenTextDetector('t', fixed([first]), fixed([]), defaultPlateThenTextOptions, undefined, fixed([again, fresh], seen));
+      expect(await detector.lookCloser(frame, [first])).toEqual([fresh]);
+      expect(await detector.lookCloser(frame, [onLine])).toEqual([fresh]);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]).toBe(frame);
+    });
+
+    it('finds nothing without a closer detector (vision.plate_retry_long_side not above plate_long_side)', async () => {
+      expect(await new PlateThenTextDetector('t', fixed([first]), fixed([])).lookCloser(frame, [])).toEqual([]);
+    });
+  });
 });

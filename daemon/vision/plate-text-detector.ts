@@ -18,6 +18,8 @@ export interface PlateThenTextOptions {
    */
   zoomBelow: number;
   zoomPad: number;
+  /** A closer pass's box is new when its IoU with every box of the first pass is below this. */
+  sameIou: number;
 }
 
 /** The zoom detector's long side: the plate detector again, on the region around a small plate. */
@@ -32,7 +34,7 @@ export function zoomBelowFor(plateLongSide: number, zoomPad: number): number {
   return ZOOM_LONG_SIDE / (1 + 2 * zoomPad) / plateLongSide;
 }
 
-export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6, padX: 0.15, padY: 0.3, minLineShare: 0.35, zoomBelow: zoomBelowFor(640, 1), zoomPad: 1 };
+export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6, padX: 0.15, padY: 0.3, minLineShare: 0.35, zoomBelow: zoomBelowFor(640, 1), zoomPad: 1, sameIou: 0.3 };
 
 /**
  * Two networks, each where it is good: the trained plate detector finds plates in the whole
@@ -46,6 +48,9 @@ export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6,
  * is in shadow, or shifted: given a `zoom` detector (the plate detector at a small long side), each
  * small plate box is looked for again in a region around it, seen larger, and the zoom's box that
  * overlaps the first one replaces it.
+ *
+ * Given a `closer` detector (the plate detector at a larger long side), lookCloser runs it on a
+ * frame in which nothing was read surely, and refines the plates it finds that the first pass had not.
  */
 export class PlateThenTextDetector implements PlateDetector {
   constructor(
@@ -56,11 +61,24 @@ export class PlateThenTextDetector implements PlateDetector {
     private readonly opts: PlateThenTextOptions = defaultPlateThenTextOptions,
     /** The plate detector again, sized for regions (ZOOM_LONG_SIDE); none: no second look. */
     private readonly zoom?: PlateDetector,
+    /** The plate detector again, at a larger whole-frame size (vision.plate_retry_long_side); none: lookCloser finds nothing. */
+    private readonly closer?: PlateDetector,
   ) {}
 
   async detect(image: RgbImage): Promise<Detection[]> {
+    return this.refine(image, await this.plates.detect(image));
+  }
+
+  async lookCloser(image: RgbImage, seen: Detection[]): Promise<Detection[]> {
+    if (!this.closer) return [];
+    const known = seen.map((d) => d.alt ?? d.box);
+    return this.refine(image, (await this.closer.detect(image)).filter((d) => known.every((b) => iou(d.box, b) < this.opts.sameIou)));
+  }
+
+  /** Each plate box (surest first, at most maxPlates): looked at again when small, then its character line found. */
+  private async refine(image: RgbImage, plates: Detection[]): Promise<Detection[]> {
     const out: Detection[] = [];
-    for (const found of (await this.plates.detect(image)).slice(0, this.opts.maxPlates)) {
+    for (const found of plates.slice(0, this.opts.maxPlates)) {
       const plate = await this.lookAgain(image, found);
       const region = cropRegion(image, searchRegion(plate.box, image.width, image.height, this.opts));
       const line = plateLine(await this.text.detect(region.image), plate.box.w, this.opts.minLineShare);

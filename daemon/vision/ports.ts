@@ -35,6 +35,12 @@ export interface PlateText {
 export interface PlateDetector {
   readonly name: string;
   detect(image: RgbImage): Promise<Detection[]>;
+  /**
+   * A second, closer look, for a frame in which nothing `detect` found was read as a plate: the
+   * regions a finer pass finds that `seen` (the first pass's detections) does not already cover.
+   * Optional: detectors without one are not asked again.
+   */
+  lookCloser?(image: RgbImage, seen: Detection[]): Promise<Detection[]>;
 }
 
 /** Reads the plate in a region of a frame; null when the region holds no plate-like text. */

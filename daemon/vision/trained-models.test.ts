@@ -3,12 +3,15 @@ import { createFrameAnalyzer } from './analyzer-factory.js';
 import { overlapsTruth } from './eval-dataset.js';
 import type { FrameAnalysis, FrameAnalyzer } from './ports.js';
 import { renderPlateScene } from './test-support/render-plate.js';
+import sharp from 'sharp';
+import { PLATES } from '../../scripts/fixtures/plate-svg.js';
+import { renderStill } from '../../scripts/fixtures/still.js';
 
 type Analyzer = FrameAnalyzer & { analyzeFrame(...a: Parameters<NonNullable<FrameAnalyzer['analyzeFrame']>>): Promise<FrameAnalysis> };
 
 /** The plate the named models find on a rendered scene of `display` (on its box), and that box's scene. */
 async function readScene(detector: string, reader: string, display: string) {
-  const analyzer = (await createFrameAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640 }, silentLogger())) as Analyzer;
+  const analyzer = (await createFrameAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800 }, silentLogger())) as Analyzer;
   try {
     const scene = await renderPlateScene(display);
     const { plates } = await analyzer.analyzeFrame(scene.image);
@@ -35,8 +38,26 @@ describe('the trained models chosen by name in the config (vision.detector / vis
     expect((await readScene('plate-det-v1-text', reader, 'WYK 3380')).onPlate?.text).toBe('WYK3380');
   });
 
+  it('plate-det-v1-text looks closer (vision.plate_retry_long_side) at a frame where nothing was read: a 150-px plate the 640-px pass misses is read', async () => {
+    const index = PLATES.findIndex((p) => p.text === 'LPH862');
+    const still = await renderStill(index, 150);
+    const { data, info } = await sharp(still.jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const frame = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    const read = async (retry: number) => {
+      const analyzer = (await createFrameAnalyzer({ detector: 'plate-det-v1-text', reader: 'plate-rec-v3-pair', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: retry }, silentLogger())) as Analyzer;
+      try {
+        return (await analyzer.analyzeFrame(frame)).plates.find((p) => overlapsTruth(p.box, still.box))?.text;
+      } finally {
+        await analyzer.close();
+      }
+    };
+    expect(await read(800)).toBe('LPH862');
+    // Without the closer look the plate is not found (if a retrained detector finds it at 640, this scene no longer shows the closer look's use).
+    expect(await read(0)).toBeUndefined();
+  });
+
   it('an unknown name is refused at start, naming the key and what is available', async () => {
-    const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640 };
+    const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800 };
     await expect(createFrameAnalyzer(vision, silentLogger())).rejects.toThrow(/vision\.detector: unknown detector "plate-det-v9".*available: .*plate-det-v1/);
   });
 });

@@ -9,6 +9,7 @@ export interface WorkerInit {
   reader: string;
   detectLongSide: number;
   plateLongSide: number;
+  plateRetryLongSide: number;
 }
 
 /** A frame; `data` is transferred (the sender no longer has it). */

@@ -23,7 +23,7 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 for (const name of names) {
   const entry = resolveModel(manifest, 'detector', name);
   await verifyModel(entry);
-  const det = await buildDetector(entry, { detectLongSide: 960, plateLongSide: 640 });
+  const det = await buildDetector(entry, { detectLongSide: 960, plateLongSide: 640, plateRetryLongSide: 0 });
   await det.detect(frames[0]!);
   const ms: number[] = [];
   for (let i = 0; i < 50; i++) {

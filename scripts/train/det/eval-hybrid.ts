@@ -61,7 +61,7 @@ const oi = args.indexOf('--only');
 const only = oi >= 0 ? args.splice(oi, 2)[1]! : '';
 const dir = args[0] ?? '../shared/datasets/openalpr-us-dev';
 const manifest = await loadManifest(modelsDir);
-const opts = { detectLongSide: 960, plateLongSide: 640 };
+const opts = { detectLongSide: 960, plateLongSide: 640, plateRetryLongSide: 0 };
 const det = resolveModel(manifest, 'detector', 'plate-det-v1');
 const pp = resolveModel(manifest, 'detector', 'ppocr-v4-det-windows');
 const rec = resolveModel(manifest, 'reader', 'plate-rec-v1');
