@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { ModelError } from '../shared/errors.js';
 import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './manifest.js';
-import { PLATE_REC, PlateRecReader, createPlateRecReader, cropBox, decodeCtc, greyInput } from './plate-rec-reader.js';
+import { PLATE_REC, PlateRecReader, createPlateRecReader, cropBox, decodeCtc, defaultPlateRecOptions, greyInput } from './plate-rec-reader.js';
 import type { InferenceSession } from './onnx-session.js';
 import type { RgbImage } from './image.js';
 import { announceSkip } from '../../test/helpers/skip.js';
@@ -53,8 +53,12 @@ describe('plate-rec CTC decoder', () => {
   });
 });
 
-/** A stand-in session: view i of a batch reads texts[i] (one character per two steps). */
+/**
+ * A stand-in session: the i-th crop it is given reads texts[i mod texts.length] (one character per
+ * two steps), counted across calls (the reader may run a detection's crops in more than one batch).
+ */
 function fakeSession(texts: string[], p = 0.9, stateName = 'MO', calls = { n: 0 }): InferenceSession {
+  let given = 0;
   return {
     inputNames: ['image'],
     outputNames: ['chars', 'state'],
@@ -65,9 +69,10 @@ function fakeSession(texts: string[], p = 0.9, stateName = 'MO', calls = { n: 0 
       const chars = new Float32Array(batch * steps * CLASSES);
       for (let b = 0; b < batch; b++) {
         const seq = new Array(steps).fill(0);
-        [...texts[b % texts.length]!].forEach((ch, i) => (seq[2 * i + 1] = cls(ch)));
+        [...texts[(given + b) % texts.length]!].forEach((ch, i) => (seq[2 * i + 1] = cls(ch)));
         chars.set(probsFor(seq, p), b * steps * CLASSES);
       }
+      given += batch;
       const state = new Float32Array(batch * PLATE_REC.states.length).fill(0.01);
       for (let b = 0; b < batch; b++) state[b * PLATE_REC.states.length + PLATE_REC.states.indexOf(stateName as never)] = 0.9;
       return { chars: { data: chars }, state: { data: state } };
@@ -152,6 +157,23 @@ describe('plate-rec reader voting over crops', () => {
 
   it('refuses to be built with no network', () => {
     expect(() => new PlateRecReader('t', [])).toThrow(ModelError);
+  });
+
+  it('does not read the other crops of a detection whose first crop reads nothing at all (firstCropGate)', async () => {
+    const batches: number[] = [];
+    const counting = (texts: string[]): InferenceSession => {
+      const s = fakeSession(texts);
+      return { ...s, run: (feeds: Record<string, { dims: readonly number[] }>) => (batches.push(feeds.image!.dims[0]!), s.run(feeds as never)) } as unknown as InferenceSession;
+    };
+    expect(await new PlateRecReader('t', counting(['', 'ABC1234', 'ABC1234', 'ABC1234'])).read(image, region)).toBeNull();
+    expect(batches).toEqual([1]);
+    batches.length = 0;
+    expect((await new PlateRecReader('t', counting(['ABC1234'])).read(image, region))?.text).toBe('ABC1234');
+    expect(batches).toEqual([1, 3]);
+    batches.length = 0;
+    const ungated = new PlateRecReader('t', counting(['', 'ABC1234', 'ABC1234', 'ABC1234']), { ...defaultPlateRecOptions, firstCropGate: false });
+    expect((await ungated.read(image, region))?.text).toBe('ABC1234');
+    expect(batches).toEqual([4]);
   });
 
   it('returns null when no crop holds plate-like text', async () => {

@@ -54,6 +54,11 @@ export interface PlateRecOptions {
    * plate-like text with every character at least this sure; otherwise the others read too and vote.
    */
   sureP: number;
+  /**
+   * Read the first crop alone first, and give up on the detection when it reads nothing at all
+   * (most false detections: the other crops are not read). See read().
+   */
+  firstCropGate: boolean;
 }
 
 export const defaultPlateRecOptions: PlateRecOptions = {
@@ -65,6 +70,7 @@ export const defaultPlateRecOptions: PlateRecOptions = {
   altViews: [[1, 1], [2.5, 2]],
   minWidth: 20,
   sureP: 0.9,
+  firstCropGate: true,
 };
 
 export interface CtcRead {
@@ -207,7 +213,8 @@ export class PlateRecReader implements PlateReader {
     };
     // The first network reads alone when it is sure; the others are asked only when its views
     // disagree or are unsure (see secondOpinion).
-    const first = await this.infer(input, crops.length, 0);
+    const first = await this.readFirst(input, crops.length, (chars) => decodeCtc(chars, chars.length / classes, classes).text === '');
+    if (!first) return null;
     const outs = [{ ...first, decoded: decodeViews(first) }];
     if (this.sessions.length > 1 && secondOpinion(outs[0]!.decoded, this.opts.sureP)) {
       const more = await Promise.all(this.sessions.slice(1).map((_, k) => this.infer(input, crops.length, k + 1)));
@@ -252,6 +259,27 @@ export class PlateRecReader implements PlateReader {
       state: stateSum[top]! >= this.opts.minStateP ? PLATE_REC.states[top]! : null,
       box: region.box,
     };
+  }
+
+  /**
+   * The first network on every crop; with `firstCropGate`, on the first crop alone first, and
+   * null when that one reads nothing (`empty`). A quarter of the detections read on openalpr-us-dev
+   * are such: their other crops read no plate-like text there either (one plate of openalpr-eu's 108
+   * was read only by a later crop), so three quarters of their reading is saved.
+   */
+  private async readFirst(input: Float32Array, batch: number, empty: (chars: Float32Array) => boolean): Promise<{ chars: Float32Array; state: Float32Array } | null> {
+    if (!this.opts.firstCropGate || batch === 1) return this.infer(input, batch, 0);
+    const size = PLATE_REC.height * PLATE_REC.width;
+    const head = await this.infer(input.subarray(0, size), 1, 0);
+    if (empty(head.chars)) return null;
+    const rest = await this.infer(input.subarray(size), batch - 1, 0);
+    const join = (a: Float32Array, b: Float32Array) => {
+      const out = new Float32Array(a.length + b.length);
+      out.set(a);
+      out.set(b, a.length);
+      return out;
+    };
+    return { chars: join(head.chars, rest.chars), state: join(head.state, rest.state) };
   }
 
   /** Runs network `k` on `batch` prepared inputs (exported for tests and the shape check). */
