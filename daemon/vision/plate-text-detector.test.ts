@@ -35,6 +35,15 @@ describe('plate boxes refined by text lines (plate-det-v1-text)', () => {
     expect(out).toEqual(many.slice(0, 4));
   });
 
+  it('drops boxes narrower than minWidth (20 px: too narrow for the reader) before refining, so they take no refining and no maxPlates slot', async () => {
+    const seen: RgbImage[] = [];
+    const speck = { box: { x: 10, y: 10, w: 12, h: 6 }, score: 0.99 };
+    const plate = { box: { x: 100, y: 50, w: 100, h: 50 }, score: 0.8 };
+    const out = await new PlateThenTextDetector('t', fixed([speck, plate]), fixed([], seen), { ...defaultPlateThenTextOptions, maxPlates: 1 }).detect(frame);
+    expect(out).toEqual([plate]);
+    expect(seen).toHaveLength(1);
+  });
+
   describe('a second look at small plates', () => {
     const wide: RgbImage = { width: 1000, height: 500, data: new Uint8Array(1000 * 500 * 3) };
     // A plate box cut at a shadow: the zoom detector, run on the region around it, finds the whole plate.
