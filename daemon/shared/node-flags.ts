@@ -4,5 +4,6 @@
  * --single-threaded-gc: V8's parallel GC helper threads cost ~10 ms of CPU per analysed frame on
  * the other core of a 2-core unit at the same wall time (scripts/vision-cpu.ts: 65–68 against
  * 58–59 ms with plate-rec-v3-pair). V8 refuses it once started, so it cannot be set from inside.
+ * node-flags.test.ts checks that the unit and the demo, which name the flags themselves, agree.
  */
 export const DAEMON_NODE_FLAGS = ['--single-threaded-gc'] as const;
