@@ -86,8 +86,14 @@ L = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 D = "0123456789"
 # Many states leave I, O and Q out of serials (they read as 1 and 0); real labels agree
 # (openalpr-us-crops: 16 O against 316 zeros), so the synthetic prior does too.
-L_WEIGHTS = np.array([0.15 if ch in "IOQ" else 1.0 for ch in L])
+# SYNTH_CONFUSABLE_BOOST > 1 draws the characters real plates are misread between (8/B, 5/B, C/G,
+# L/1, W/M/N, 0/D, 2/Z, J dropped...) that many times more often; I, O and Q keep their low prior.
+CONFUSABLE = "BDSZGLTCJMWN8052617"
+CONFUSABLE_BOOST = float(os.environ.get("SYNTH_CONFUSABLE_BOOST", "1"))
+L_WEIGHTS = np.array([0.15 if ch in "IOQ" else CONFUSABLE_BOOST if ch in CONFUSABLE else 1.0 for ch in L])
 L_WEIGHTS /= L_WEIGHTS.sum()
+D_WEIGHTS = np.array([CONFUSABLE_BOOST if ch in CONFUSABLE else 1.0 for ch in D])
+D_WEIGHTS /= D_WEIGHTS.sum()
 PATTERNS = [  # (groups, weight): L letter, D digit, X either
     (["LLL", "DDDD"], 12), (["D", "LLL", "DDD"], 10), (["LLL", "DDD"], 10), (["DDD", "LLL"], 8),
     (["LL", "DDDDD"], 4), (["DDDD", "LL"], 3), (["L", "DD", "LLL"], 3), (["LLL", "DD", "L"], 3),
@@ -110,7 +116,7 @@ def random_text(rng):
         s = ""
         for c in g:
             if c == "D" or (c == "X" and rng.random() < 0.45):
-                s += D[rng.integers(10)]
+                s += D[rng.integers(10)] if CONFUSABLE_BOOST == 1 else D[rng.choice(10, p=D_WEIGHTS)]
             else:
                 s += L[rng.choice(26, p=L_WEIGHTS)]
         out.append(s)
