@@ -21,7 +21,8 @@ maybe('FfmpegFrameSource against a real RTSP server (gst-rtsp-server)', () => {
 
   test('decodes the looping clip over RTSP/TCP into 1280x720 frames at the configured rate', async () => {
     server = await RtspTestServer.start();
-    src = new FfmpegFrameSource(testCamera({ id: 'rtsp', url: server.url, fps: 5, width: 1280, height: 720 }), { log: silentLogger() });
+    // Not a stall test (see camera-file-source.test.ts): a busy CI machine must not turn a slow start into a restart.
+    src = new FfmpegFrameSource(testCamera({ id: 'rtsp', url: server.url, fps: 5, width: 1280, height: 720, stall_timeout_s: 30 }), { log: silentLogger() });
     const frames: Frame[] = [];
     await src.start(async (f) => void frames.push(f), new AbortController().signal);
     await waitFor(() => frames.length >= 15, 12_000, '15 frames over RTSP');
