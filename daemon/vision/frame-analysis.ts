@@ -34,12 +34,7 @@ async function inRegion(image: RgbImage, roi: Box | undefined, seen: Detection[]
   return (await find(r.image, seen.map((d) => move(d, -r.x, -r.y)))).map((d) => move(d, r.x, r.y));
 }
 
-/** Reads each detection, keeps plate-like text, chooses the plate lines. */
-export async function readPlates(reader: PlateReader, image: RgbImage, detections: Detection[]): Promise<{ plates: AnalyzedPlate[]; ms: number }> {
-  const read = await readEach(reader, image, detections);
-  return { plates: selectPlates(read.reads), ms: read.ms };
-}
-
+/** Reads each detection (the plate-like reads; selectPlates chooses the plate lines among them). */
 async function readEach(reader: PlateReader, image: RgbImage, detections: Detection[]): Promise<{ reads: AnalyzedPlate[]; ms: number }> {
   const t0 = performance.now();
   const reads: AnalyzedPlate[] = [];
