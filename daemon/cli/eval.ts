@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { CliCommand } from './command.js';
 import { parseFlags } from './main.js';
 import { defaultModelsDir, loadManifest, verifyModel } from '../vision/manifest.js';
-import { buildDetector, buildReader, companionsOf, modelOptions, resolveModel } from '../vision/model-registry.js';
+import { buildDetector, buildReader, companionsOf, loadSyntax, modelOptions, resolveModel, resolveSyntax } from '../vision/model-registry.js';
 import { isHeldOut, loadDataset } from '../vision/eval-dataset.js';
 import { csvHeader, csvLine, runEval, type EvalSummary } from '../vision/eval-run.js';
 import { errorSummary } from '../vision/eval-errors.js';
@@ -32,6 +32,8 @@ openalpr-us-crops) measures the readers alone, and their US state accuracy.
   --retry-long-side PX  its closer look at frames where nothing was read surely (default
                       800, vision.plate_retry_long_side; 0 or not above the plate long
                       side: none)
+  --syntax NAME       the trained readers' prior over plate shapes (default
+                      plate-syntax-us, vision.plate_syntax; none: the networks' votes alone)
   --holdout           crops folders: only the trained reader's held-out crops (the
                       ones scripts/train never trained on), for an honest figure
   --models-dir DIR    folder holding manifest.yaml (default: the bundled models/)`;
@@ -42,7 +44,7 @@ export const evalCommand: CliCommand = {
   summary: 'measure detection recall, top-1/top-5 reads and timing on a labelled photo folder',
   help: HELP,
   async run(args, io) {
-    const { values, switches: flags } = parseFlags(args, { values: ['dataset', 'csv', 'limit', 'detector', 'reader', 'long-side', 'plate-long-side', 'retry-long-side', 'models-dir'], switches: ['holdout'] });
+    const { values, switches: flags } = parseFlags(args, { values: ['dataset', 'csv', 'limit', 'detector', 'reader', 'long-side', 'plate-long-side', 'retry-long-side', 'models-dir', 'syntax'], switches: ['holdout'] });
     const dir = values['dataset'];
     if (!dir) throw new Error('--dataset DIR is required (see alpr-edge eval --help)');
     if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new Error(`--dataset ${dir}: not a folder`);
@@ -56,8 +58,11 @@ export const evalCommand: CliCommand = {
     const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? defaults.detector);
     const readerNames = [...new Set((values['reader'] ?? `ppocr-v4-rec,plate-rec-v3,${defaults.reader}`).split(',').map((n) => n.trim()).filter(Boolean))];
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
+    const syntaxName = values['syntax'] ?? defaults.plate_syntax;
+    const syntaxEntry = resolveSyntax(manifest, syntaxName);
     for (const e of [detEntry, ...readerEntries].flatMap((m) => [m, ...companionsOf(manifest, m)])) await verifyModel(e);
-    const opts = modelOptions({ detect_long_side: longSide, plate_long_side: plateSide, plate_retry_long_side: retrySide }, manifest);
+    if (syntaxEntry) await verifyModel(syntaxEntry);
+    const opts = modelOptions({ detect_long_side: longSide, plate_long_side: plateSide, plate_retry_long_side: retrySide }, manifest, loadSyntax(manifest, syntaxName));
     const detector = await buildDetector(detEntry, opts);
     const readers = await Promise.all(readerEntries.map((e) => buildReader(e, opts)));
 
@@ -76,7 +81,7 @@ export const evalCommand: CliCommand = {
     const crops = images.every((img) => img.box === null);
     io.out(crops
       ? `dataset ${dir}: ${images.length} plate crops${flags.has('holdout') ? ' (held-out split)' : ''}, readers alone (each crop is its own detection)`
-      : `dataset ${dir}: ${images.length} images, detector ${detEntry.name} (detect_long_side ${longSide} px, plate_long_side ${plateSide} px, plate_retry_long_side ${retrySide > plateSide ? `${retrySide} px` : 'off'}: each detector uses its own)`);
+      : `dataset ${dir}: ${images.length} images, detector ${detEntry.name} (detect_long_side ${longSide} px, plate_long_side ${plateSide} px, plate_retry_long_side ${retrySide > plateSide ? `${retrySide} px` : 'off'}: each detector uses its own; plate_syntax ${syntaxName})`);
     for (const s of summaries) {
       io.out(formatSummary(s));
       io.out('  commonest errors:');

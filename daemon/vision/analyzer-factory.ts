@@ -1,7 +1,7 @@
 import type { Logger } from '../shared/logger.js';
 import type { VisionConfig } from './config.js';
 import { defaultModelsDir, loadManifest, verifyModel } from './manifest.js';
-import { buildDetector, buildReader, companionsOf, modelOptions, resolveModel } from './model-registry.js';
+import { buildDetector, buildReader, companionsOf, loadSyntax, modelOptions, resolveModel, resolveSyntax } from './model-registry.js';
 import { InProcessAnalyzer } from './in-process-analyzer.js';
 import { WorkerPoolAnalyzer } from './worker-pool-analyzer.js';
 import type { FrameAnalyzer } from './ports.js';
@@ -14,11 +14,11 @@ export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Pr
   const modelsDir = vision.models_dir || defaultModelsDir();
   await verifyConfigured(vision, modelsDir, log);
   const pool = new WorkerPoolAnalyzer(
-    { workers: vision.workers, init: { modelsDir, detector: vision.detector, reader: vision.reader, detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, plateRetryLongSide: vision.plate_retry_long_side } },
+    { workers: vision.workers, init: { modelsDir, detector: vision.detector, reader: vision.reader, detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, plateRetryLongSide: vision.plate_retry_long_side, plateSyntax: vision.plate_syntax } },
     log,
   );
   await pool.start();
-  log.info({ workers: vision.workers, detector: vision.detector, reader: vision.reader }, 'vision workers ready');
+  log.info({ workers: vision.workers, detector: vision.detector, reader: vision.reader, plateSyntax: vision.plate_syntax }, 'vision workers ready');
   return pool;
 }
 
@@ -26,7 +26,7 @@ export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Pr
 export async function createInProcessAnalyzer(vision: VisionConfig, log: Logger): Promise<InProcessAnalyzer> {
   const modelsDir = vision.models_dir || defaultModelsDir();
   const { detector, reader, manifest } = await verifyConfigured(vision, modelsDir, log);
-  const opts = modelOptions(vision, manifest);
+  const opts = modelOptions(vision, manifest, loadSyntax(manifest, vision.plate_syntax));
   return new InProcessAnalyzer(await buildDetector(detector, opts), await buildReader(reader, opts));
 }
 
@@ -34,7 +34,8 @@ async function verifyConfigured(vision: VisionConfig, modelsDir: string, log: Lo
   const manifest = await loadManifest(modelsDir);
   const detector = resolveModel(manifest, 'detector', vision.detector);
   const reader = resolveModel(manifest, 'reader', vision.reader);
-  for (const e of [detector, ...companionsOf(manifest, detector), reader, ...companionsOf(manifest, reader)]) {
+  const syntax = resolveSyntax(manifest, vision.plate_syntax);
+  for (const e of [detector, ...companionsOf(manifest, detector), reader, ...companionsOf(manifest, reader), ...(syntax ? [syntax] : [])]) {
     await verifyModel(e);
     log.debug({ model: e.name, file: e.file, sha256: e.sha256 }, 'model checksum verified');
   }

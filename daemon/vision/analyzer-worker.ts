@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { loadManifest } from './manifest.js';
-import { buildDetector, buildReader, resolveModel } from './model-registry.js';
+import { buildDetector, buildReader, loadSyntax, modelOptions, resolveModel } from './model-registry.js';
 import { InProcessAnalyzer } from './in-process-analyzer.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -36,7 +36,8 @@ port.on('message', (msg: WorkerRequest | WorkerInit) => {
 
 async function init(msg: WorkerInit): Promise<void> {
   const manifest = await loadManifest(msg.modelsDir);
-  const opts = { detectLongSide: msg.detectLongSide, plateLongSide: msg.plateLongSide, plateRetryLongSide: msg.plateRetryLongSide, manifest };
+  const vision = { detect_long_side: msg.detectLongSide, plate_long_side: msg.plateLongSide, plate_retry_long_side: msg.plateRetryLongSide };
+  const opts = modelOptions(vision, manifest, loadSyntax(manifest, msg.plateSyntax));
   const detector = await buildDetector(resolveModel(manifest, 'detector', msg.detector), opts);
   const reader = await buildReader(resolveModel(manifest, 'reader', msg.reader), opts);
   analyzer = new InProcessAnalyzer(detector, reader);

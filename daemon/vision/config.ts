@@ -9,9 +9,10 @@ export const visionConfigSchema = z
     detect_long_side: z.number().int().min(320).max(2048).default(960).describe('For ppocr-v4-det: frames are scaled so their long side is this many pixels for detection (ppocr-v4-det-windows sets its own scales).'),
     plate_long_side: z.number().int().min(320).max(2048).default(640).describe('For plate-det-v1 and plate-det-v1-text: frames are scaled so their long side is this many pixels for the whole-frame plate pass. 640 fits a 2-core unit (46–60 ms of CPU per busy 1280x720 frame with plate-rec-v3, by machine; about a fifth more with plate-rec-v3-pair); 960 also finds plates about a third smaller (farther away), for about 30 ms more CPU per frame.'),
     plate_retry_long_side: z.number().int().min(0).max(2048).default(800).describe('For plate-det-v1-text: when no plate in a frame was read surely at plate_long_side (none at confidence 0.5 or from a detection the detector is sure of), the plate detector looks again at this long side for plates the first pass missed (small, far ones), and those are read too; 0 never looks again. Costs nothing on frames where a plate is read surely; on frames where none is (a car without a readable plate), about 25 ms more CPU at 800 and 50 ms at 960. A value not larger than plate_long_side also means never.'),
+    plate_syntax: z.string().default('plate-syntax-us').describe('For the trained readers (plate-rec-*): how often real plates take each shape of letters and digits, from models/manifest.yaml (plate-syntax-us, the default: trained on real US plates, overall and per state), or none. Where the reader finds two strings about equally likely, such as 002HHM and O02HHM, it chooses the shape real plates have. Set none for a unit reading mostly non-US plates.'),
   })
   .strict()
-  .default({ detector: 'plate-det-v1-text', reader: 'plate-rec-v3-pair', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800 })
+  .default({ detector: 'plate-det-v1-text', reader: 'plate-rec-v3-pair', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800, plate_syntax: 'plate-syntax-us' })
   .describe('Models and inference threads.');
 
 export type VisionConfig = z.infer<typeof visionConfigSchema>;

@@ -19,19 +19,21 @@ const tensorSchema = z
 
 const entrySchema = z
   .object({
-    kind: z.enum(['detector', 'reader']),
+    // syntax: a reader's prior over plate shapes (a JSON file of counts, no network; vision.plate_syntax).
+    kind: z.enum(['detector', 'reader', 'syntax']),
     file: z.string().min(1),
     sha256: sha256Schema,
     source: z.object({ package: z.string().min(1), version: z.string().min(1), upstream: z.string().optional() }).strict(),
     licence: z.string().min(1),
-    input: tensorSchema,
+    input: tensorSchema.optional(),
     output: tensorSchema.optional(),
     labels: z.object({ file: z.string().min(1), sha256: sha256Schema }).strict().optional(),
     // Models the project trains itself (issue 5) record their output alphabet and how they were made.
     alphabet: z.string().optional(),
     training: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .strict()
+  .refine((e) => e.kind === 'syntax' || e.input !== undefined, { message: 'a detector or reader must give its input tensor', path: ['input'] });
 
 const manifestSchema = z
   .object({ version: z.literal(1), models: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), entrySchema) })

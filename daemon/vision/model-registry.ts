@@ -9,6 +9,7 @@ import { CoarseFineDetector } from './coarse-fine-detector.js';
 import { PpocrReader } from './ppocr-reader.js';
 import { createPlateRecReader } from './plate-rec-reader.js';
 import { createPlateDetDetector, defaultPlateDetOptions } from './plate-det-detector.js';
+import { loadPlateSyntax, type PlateSyntax } from './plate-syntax.js';
 import { PlateThenTextDetector, ZOOM_LONG_SIDE, defaultPlateThenTextOptions, zoomBelowFor } from './plate-text-detector.js';
 
 /** What a factory may use besides its manifest entry. */
@@ -21,11 +22,13 @@ export interface ModelOptions {
   plateRetryLongSide: number;
   /** The manifest the entry came from, for a model that also runs another entry's file. */
   manifest?: Manifest;
+  /** config `vision.plate_syntax`, loaded (resolveSyntax, loadPlateSyntax): the trained readers' prior over plate shapes. */
+  syntax?: PlateSyntax;
 }
 
 /** The factories' options from a vision config's sizes (and the manifest, for companions). */
-export function modelOptions(vision: Pick<VisionConfig, 'detect_long_side' | 'plate_long_side' | 'plate_retry_long_side'>, manifest?: Manifest): ModelOptions {
-  return { detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, plateRetryLongSide: vision.plate_retry_long_side, manifest };
+export function modelOptions(vision: Pick<VisionConfig, 'detect_long_side' | 'plate_long_side' | 'plate_retry_long_side'>, manifest?: Manifest, syntax?: PlateSyntax): ModelOptions {
+  return { detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, plateRetryLongSide: vision.plate_retry_long_side, manifest, syntax };
 }
 
 /** plate-det-v1's whole-frame pass at the configured size. */
@@ -69,13 +72,13 @@ export const detectorFactories: Record<string, DetectorFactory> = {
 
 export const readerFactories: Record<string, ReaderFactory> = {
   'ppocr-v4-rec': async (entry) => new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
-  'plate-rec-v1': (entry) => createPlateRecReader(entry),
-  'plate-rec-v2': (entry) => createPlateRecReader(entry),
-  'plate-rec-v3': (entry) => createPlateRecReader(entry),
+  'plate-rec-v1': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
+  'plate-rec-v2': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
+  'plate-rec-v3': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
   // plate-rec-v2 reads; plate-rec-v1 (its companion) reads the same crops too when v2 is unsure, and they vote.
-  'plate-rec-v2-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry)),
+  'plate-rec-v2-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry), opts.syntax),
   // plate-rec-v3 reads; plate-rec-v2 (its companion) reads the same crops too when v3 is unsure, and they vote.
-  'plate-rec-v3-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry)),
+  'plate-rec-v3-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry), opts.syntax),
 };
 
 /** The manifest entry for a configured name, or a ConfigError naming the key and the choices. */
@@ -89,6 +92,27 @@ export function resolveModel(manifest: Manifest, kind: 'detector' | 'reader', na
     throw new ConfigError(msg);
   }
   return entry;
+}
+
+/**
+ * config `vision.plate_syntax`: its manifest entry (kind syntax), or null for "none"; an unknown
+ * name is a ConfigError naming the choices. The file is checked (verifyModel) before it is loaded.
+ */
+export function resolveSyntax(manifest: Manifest, name: string): ModelEntry | null {
+  if (name === 'none') return null;
+  const entry = manifest.models.get(name);
+  if (!entry || entry.kind !== 'syntax') {
+    const available = [...manifest.models.values()].filter((m) => m.kind === 'syntax').map((m) => m.name);
+    const why = !entry ? `not in ${manifest.path}` : `is a ${entry.kind}, not a plate syntax`;
+    throw new ConfigError(`vision.plate_syntax: unknown plate syntax "${name}" (${why}); available: ${[...available, 'none'].join(', ')}`);
+  }
+  return entry;
+}
+
+/** resolveSyntax, then the file read (undefined for "none"); call verifyModel on the entry first where files are checked. */
+export function loadSyntax(manifest: Manifest, name: string): PlateSyntax | undefined {
+  const entry = resolveSyntax(manifest, name);
+  return entry ? loadPlateSyntax(entry.file) : undefined;
 }
 
 export async function buildDetector(entry: ModelEntry, opts: ModelOptions): Promise<PlateDetector> {

@@ -6,6 +6,7 @@ import { ModelError } from '../shared/errors.js';
 import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './manifest.js';
 import { PLATE_REC, PlateRecReader, createPlateRecReader, cropBox, decodeCtc, defaultPlateRecOptions, greyInput } from './plate-rec-reader.js';
 import type { InferenceSession } from './onnx-session.js';
+import { PlateSyntax } from './plate-syntax.js';
 import type { RgbImage } from './image.js';
 import { announceSkip } from '../../test/helpers/skip.js';
 import { inNode, tamperedCopy, withTempDir } from '../../test/helpers/model-files.js';
@@ -148,6 +149,16 @@ describe('plate-rec reader voting over crops', () => {
     expect(means.map((m) => m > 128)).toEqual([false, false, true, true]);
     expect(both?.text).toBe('ABC1234');
     expect(both?.box).toEqual(line.box);
+  });
+
+  it('with a syntax prior, reads the crops split on go to the shape real plates have; a string no crop read is never chosen', async () => {
+    const syntax = new PlateSyntax({ name: 't', shapes: { DDDLLL: 50, LLLDDD: 50 }, states: {} });
+    // Two crops each way: the votes tie, and 1 for I makes the first read a shape no plate has.
+    const tie = fakeSession(['I23ABC', '123ABC', 'I23ABC', '123ABC'], 0.9);
+    expect((await new PlateRecReader('t', tie, defaultPlateRecOptions, syntax).read(image, region))?.text).toBe('123ABC');
+    // Every crop reads the odd shape: 123ABC is only a runner-up, never a crop's read, so it is not chosen.
+    const clear = fakeSession(['I23ABC'], 0.6);
+    expect((await new PlateRecReader('t', clear, defaultPlateRecOptions, syntax).read(image, region))?.text).toBe('I23ABC');
   });
 
   it('does not read a detection too narrow to hold a plate\'s characters', async () => {

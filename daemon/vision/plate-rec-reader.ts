@@ -6,6 +6,7 @@ import type { InferenceSession } from './onnx-session.js';
 import { OrtTensor, openSession, requireNames } from './onnx-session.js';
 import { topCandidates } from './plate-candidates.js';
 import { rejectReason } from './plate-text-filter.js';
+import type { PlateSyntax } from './plate-syntax.js';
 
 /**
  * The project's own plate recogniser (issue 5, trained by scripts/train/). Everything here must
@@ -182,7 +183,9 @@ export function greyInput(img: RgbImage, crop: Box, outW: number = PLATE_REC.wid
  * candidate strings, and the state head when it is sure. Given several
  * networks (trained apart, so their mistakes differ), the first reads every crop; when it is unsure
  * (secondOpinion) the others read the same crops and all the reads vote together. The state is
- * always the first network's.
+ * always the first network's. Given a syntax prior (vision.plate_syntax), the winner among the
+ * strings the crops read is the one whose votes times the prior of its letter/digit shape (for the
+ * state, when one is given) is highest: crops split between 002HHM and O02HHM go to 002HHM.
  */
 export class PlateRecReader implements PlateReader {
   private readonly sessions: InferenceSession[];
@@ -191,6 +194,8 @@ export class PlateRecReader implements PlateReader {
     readonly name: string,
     session: InferenceSession | InferenceSession[],
     private readonly opts: PlateRecOptions = defaultPlateRecOptions,
+    /** Real plates' letter/digit shapes (vision.plate_syntax); none: the votes alone choose. */
+    private readonly syntax?: PlateSyntax,
   ) {
     this.sessions = Array.isArray(session) ? session : [session];
     if (this.sessions.length === 0) throw new ModelError(`model "${name}": no network to run`);
@@ -238,9 +243,15 @@ export class PlateRecReader implements PlateReader {
       }
     }
     if (reads.length === 0) return null;
+    let top = 0;
+    for (let i = 1; i < states; i++) if (stateSum[i]! > stateSum[top]!) top = i;
+    const state = stateSum[top]! >= this.opts.minStateP ? PLATE_REC.states[top]! : null;
+    // The votes are how well each string fits the pixels; with a syntax prior, the choice weighs them
+    // by how often real plates (of the state, when it is known) take the string's letter/digit shape.
+    const score = (t: string) => (votes.get(t) ?? 0) * (this.syntax ? this.syntax.probability(t, state) : 1);
     let chosen = reads[0]!;
     for (const r of reads) {
-      const a = votes.get(r.decoded.text) ?? 0, b = votes.get(chosen.decoded.text) ?? 0;
+      const a = score(r.decoded.text), b = score(chosen.decoded.text);
       if (a > b || (a === b && r.confidence > chosen.confidence)) chosen = r;
     }
     const text = chosen.decoded.text;
@@ -249,16 +260,7 @@ export class PlateRecReader implements PlateReader {
       .sort((x, y) => y[1] - x[1])
       .slice(0, this.opts.candidates - 1)
       .map(([t, confidence]) => ({ text: t, confidence }));
-    let top = 0;
-    for (let i = 1; i < states; i++) if (stateSum[i]! > stateSum[top]!) top = i;
-    return {
-      text,
-      confidence: votes.get(text) ?? chosen.confidence,
-      chars: chosen.decoded.chars,
-      alternatives,
-      state: stateSum[top]! >= this.opts.minStateP ? PLATE_REC.states[top]! : null,
-      box: region.box,
-    };
+    return { text, confidence: votes.get(text) ?? chosen.confidence, chars: chosen.decoded.chars, alternatives, state, box: region.box };
   }
 
   /**
@@ -294,7 +296,7 @@ export class PlateRecReader implements PlateReader {
  * Opens the model and checks it is the network this code was written for (names and shapes),
  * so a different export fails at start with a ModelError instead of misreading plates.
  */
-export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOptions = defaultPlateRecOptions, also: ModelEntry[] = []): Promise<PlateRecReader> {
+export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOptions = defaultPlateRecOptions, also: ModelEntry[] = [], syntax?: PlateSyntax): Promise<PlateRecReader> {
   const classes = PLATE_REC.alphabet.length + 1;
   const sessions: InferenceSession[] = [];
   for (const e of [entry, ...also]) {
@@ -305,5 +307,5 @@ export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOpti
       throw new ModelError(`model "${e.name}": ${e.file} outputs ${probe.chars.length} char and ${probe.state.length} state values; expected T×${classes} and ${PLATE_REC.states.length}`);
     sessions.push(session);
   }
-  return new PlateRecReader(entry.name, sessions, opts);
+  return new PlateRecReader(entry.name, sessions, opts, syntax);
 }

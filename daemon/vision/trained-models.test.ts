@@ -11,7 +11,7 @@ type Analyzer = FrameAnalyzer & { analyzeFrame(...a: Parameters<NonNullable<Fram
 
 /** The plate the named models find on a rendered scene of `display` (on its box), and that box's scene. */
 async function readScene(detector: string, reader: string, display: string) {
-  const analyzer = (await createFrameAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800 }, silentLogger())) as Analyzer;
+  const analyzer = (await createFrameAnalyzer({ detector, reader, models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800, plate_syntax: 'plate-syntax-us' }, silentLogger())) as Analyzer;
   try {
     const scene = await renderPlateScene(display);
     const { plates } = await analyzer.analyzeFrame(scene.image);
@@ -44,7 +44,7 @@ describe('the trained models chosen by name in the config (vision.detector / vis
     const { data, info } = await sharp(still.jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const frame = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
     const read = async (retry: number) => {
-      const analyzer = (await createFrameAnalyzer({ detector: 'plate-det-v1-text', reader: 'plate-rec-v3-pair', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: retry }, silentLogger())) as Analyzer;
+      const analyzer = (await createFrameAnalyzer({ detector: 'plate-det-v1-text', reader: 'plate-rec-v3-pair', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: retry, plate_syntax: 'plate-syntax-us' }, silentLogger())) as Analyzer;
       try {
         return (await analyzer.analyzeFrame(frame)).plates.find((p) => overlapsTruth(p.box, still.box))?.text;
       } finally {
@@ -57,7 +57,7 @@ describe('the trained models chosen by name in the config (vision.detector / vis
   });
 
   it('an unknown name is refused at start, naming the key and what is available', async () => {
-    const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800 };
+    const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800, plate_syntax: 'plate-syntax-us' };
     await expect(createFrameAnalyzer(vision, silentLogger())).rejects.toThrow(/vision\.detector: unknown detector "plate-det-v9".*available: .*plate-det-v1/);
   });
 });

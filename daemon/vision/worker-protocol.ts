@@ -10,6 +10,8 @@ export interface WorkerInit {
   detectLongSide: number;
   plateLongSide: number;
   plateRetryLongSide: number;
+  /** config vision.plate_syntax (a manifest name or "none"). */
+  plateSyntax: string;
 }
 
 /** A frame; `data` is transferred (the sender no longer has it). */
