@@ -21,9 +21,11 @@ export function sampleToTensor(
   mean: [number, number, number],
   std: [number, number, number],
   pad = 0,
+  /** A buffer of outW × outH × 3 to fill instead of a new one (see Float32Pool). */
+  into?: Float32Array,
 ): Float32Array {
   const plane = outW * outH;
-  const out = new Float32Array(plane * 3).fill(pad);
+  const out = (into ?? new Float32Array(plane * 3)).fill(pad);
   const sx = region.w / drawW;
   const sy = region.h / drawH;
   const { width, height, data } = img;
