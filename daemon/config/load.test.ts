@@ -36,6 +36,7 @@ describe('config loading', () => {
     expect(c.cameras[0]!.width).toBe(1280);
     expect(c.storage.path).toBe('/var/lib/alpr-edge');
     expect(c.vision.reader).toBe('plate-rec-v3-pair');
+    expect(c.vision.plate_syntax).toBe('plate-syntax-us');
   });
 
   it('reads a secret from the systemd credentials folder', () => {

@@ -59,5 +59,7 @@ describe('the trained models chosen by name in the config (vision.detector / vis
   it('an unknown name is refused at start, naming the key and what is available', async () => {
     const vision = { detector: 'plate-det-v9', reader: 'plate-rec-v1', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800, plate_syntax: 'plate-syntax-us' };
     await expect(createFrameAnalyzer(vision, silentLogger())).rejects.toThrow(/vision\.detector: unknown detector "plate-det-v9".*available: .*plate-det-v1/);
+    const syntax = { ...vision, detector: 'plate-det-v1', plate_syntax: 'plate-syntax-eu' };
+    await expect(createFrameAnalyzer(syntax, silentLogger())).rejects.toThrow(/vision\.plate_syntax: unknown plate syntax "plate-syntax-eu".*available: plate-syntax-us, none/);
   });
 });
