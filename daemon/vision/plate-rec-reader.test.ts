@@ -170,13 +170,17 @@ describe('plate-rec reader voting over crops', () => {
     expect(() => new PlateRecReader('t', [])).toThrow(ModelError);
   });
 
-  it('does not read the other crops of a detection whose first crop reads nothing at all (firstCropGate)', async () => {
+  it('does not read the other crops of a detection whose first crop reads no plate: nothing, or one character (firstCropGate)', async () => {
     const batches: number[] = [];
     const counting = (texts: string[]): InferenceSession => {
       const s = fakeSession(texts);
       return { ...s, run: (feeds: Record<string, { dims: readonly number[] }>) => (batches.push(feeds.image!.dims[0]!), s.run(feeds as never)) } as unknown as InferenceSession;
     };
     expect(await new PlateRecReader('t', counting(['', 'ABC1234', 'ABC1234', 'ABC1234'])).read(image, region)).toBeNull();
+    expect(batches).toEqual([1]);
+    batches.length = 0;
+    // One character is no plate either (a bolt, a sticker's mark).
+    expect(await new PlateRecReader('t', counting(['7', 'ABC1234', 'ABC1234', 'ABC1234'])).read(image, region)).toBeNull();
     expect(batches).toEqual([1]);
     batches.length = 0;
     expect((await new PlateRecReader('t', counting(['ABC1234'])).read(image, region))?.text).toBe('ABC1234');
