@@ -4,7 +4,8 @@ import cliProgress from 'cli-progress';
 import type { CliCommand } from './command.js';
 import { parseFlags } from './main.js';
 import { defaultModelsDir, loadManifest, verifyModel } from '../vision/manifest.js';
-import { buildDetector, buildReader, companionsOf, loadSyntax, modelOptions, resolveModel, resolveSyntax } from '../vision/model-registry.js';
+import { buildDetector, buildReader, companionsOf, modelOptions, resolveModel, resolveSyntax } from '../vision/model-registry.js';
+import { loadPlateSyntax } from '../vision/plate-syntax.js';
 import { isHeldOut, loadDataset } from '../vision/eval-dataset.js';
 import { csvHeader, csvLine, runEval, type EvalSummary } from '../vision/eval-run.js';
 import { errorSummary } from '../vision/eval-errors.js';
@@ -60,9 +61,8 @@ export const evalCommand: CliCommand = {
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     const syntaxName = values['syntax'] ?? defaults.plate_syntax;
     const syntaxEntry = resolveSyntax(manifest, syntaxName);
-    for (const e of [detEntry, ...readerEntries].flatMap((m) => [m, ...companionsOf(manifest, m)])) await verifyModel(e);
-    if (syntaxEntry) await verifyModel(syntaxEntry);
-    const opts = modelOptions({ detect_long_side: longSide, plate_long_side: plateSide, plate_retry_long_side: retrySide }, manifest, loadSyntax(manifest, syntaxName));
+    for (const e of [detEntry, ...readerEntries].flatMap((m) => [m, ...companionsOf(manifest, m)]).concat(syntaxEntry ?? [])) await verifyModel(e);
+    const opts = modelOptions({ detect_long_side: longSide, plate_long_side: plateSide, plate_retry_long_side: retrySide }, manifest, syntaxEntry ? loadPlateSyntax(syntaxEntry.file) : undefined);
     const detector = await buildDetector(detEntry, opts);
     const readers = await Promise.all(readerEntries.map((e) => buildReader(e, opts)));
 

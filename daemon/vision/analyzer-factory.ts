@@ -1,7 +1,8 @@
 import type { Logger } from '../shared/logger.js';
 import type { VisionConfig } from './config.js';
 import { defaultModelsDir, loadManifest, verifyModel } from './manifest.js';
-import { buildDetector, buildReader, companionsOf, loadSyntax, modelOptions, resolveModel, resolveSyntax } from './model-registry.js';
+import { buildDetector, buildReader, companionsOf, modelOptions, resolveModel, resolveSyntax } from './model-registry.js';
+import { loadPlateSyntax } from './plate-syntax.js';
 import { InProcessAnalyzer } from './in-process-analyzer.js';
 import { WorkerPoolAnalyzer } from './worker-pool-analyzer.js';
 import type { FrameAnalyzer } from './ports.js';
@@ -25,8 +26,8 @@ export async function createFrameAnalyzer(vision: VisionConfig, log: Logger): Pr
 /** The same models on the calling thread (eval, bench, tests), after the same checks. */
 export async function createInProcessAnalyzer(vision: VisionConfig, log: Logger): Promise<InProcessAnalyzer> {
   const modelsDir = vision.models_dir || defaultModelsDir();
-  const { detector, reader, manifest } = await verifyConfigured(vision, modelsDir, log);
-  const opts = modelOptions(vision, manifest, loadSyntax(manifest, vision.plate_syntax));
+  const { detector, reader, syntax, manifest } = await verifyConfigured(vision, modelsDir, log);
+  const opts = modelOptions(vision, manifest, syntax ? loadPlateSyntax(syntax.file) : undefined);
   return new InProcessAnalyzer(await buildDetector(detector, opts), await buildReader(reader, opts));
 }
 
@@ -39,5 +40,5 @@ async function verifyConfigured(vision: VisionConfig, modelsDir: string, log: Lo
     await verifyModel(e);
     log.debug({ model: e.name, file: e.file, sha256: e.sha256 }, 'model checksum verified');
   }
-  return { manifest, detector, reader };
+  return { manifest, detector, reader, syntax };
 }

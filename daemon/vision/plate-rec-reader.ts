@@ -253,9 +253,10 @@ export class PlateRecReader implements PlateReader {
     // by how often real plates (of the state, when it is known) take the string's letter/digit shape.
     const score = (t: string) => (votes.get(t) ?? 0) * (this.syntax ? this.syntax.probability(t, state) : 1);
     let chosen = reads[0]!;
+    let best = score(chosen.decoded.text);
     for (const r of reads) {
-      const a = score(r.decoded.text), b = score(chosen.decoded.text);
-      if (a > b || (a === b && r.confidence > chosen.confidence)) chosen = r;
+      const a = score(r.decoded.text);
+      if (a > best || (a === best && r.confidence > chosen.confidence)) [chosen, best] = [r, a];
     }
     const text = chosen.decoded.text;
     const alternatives = [...votes.entries()]

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { ModelError } from '../shared/errors.js';
 
 /**
@@ -11,12 +12,11 @@ export function plateShape(text: string): string {
   return s;
 }
 
+const shapeCounts = z.record(z.string().regex(/^[DL]+$/, 'a shape of D and L'), z.number().int().nonnegative());
+
 /** The trained file (scripts/train/syntax.py): shape counts among real plates, overall and per state. */
-export interface PlateSyntaxFile {
-  name: string;
-  shapes: Record<string, number>;
-  states: Record<string, Record<string, number>>;
-}
+const syntaxFileSchema = z.object({ name: z.string(), shapes: shapeCounts, states: z.record(z.string(), shapeCounts) });
+export type PlateSyntaxFile = z.infer<typeof syntaxFileSchema>;
 
 export interface PlateSyntaxOptions {
   /** Weight of the letter/digit trigram (the back-off for shapes seen rarely or never) against the counted shapes. */
@@ -91,9 +91,7 @@ export function loadPlateSyntax(file: string, opts?: PlateSyntaxOptions): PlateS
   } catch (err) {
     throw new ModelError(`plate syntax ${file}: ${(err as Error).message}`);
   }
-  const f = parsed as Partial<PlateSyntaxFile>;
-  const counts = (o: unknown) => typeof o === 'object' && o !== null && Object.entries(o).every(([k, v]) => /^[DL]+$/.test(k) && Number.isInteger(v) && (v as number) >= 0);
-  if (typeof f.name !== 'string' || !counts(f.shapes) || typeof f.states !== 'object' || f.states === null || !Object.values(f.states).every(counts))
-    throw new ModelError(`plate syntax ${file}: expected { name, shapes: {SHAPE: count}, states: {XX: {SHAPE: count}} } with shapes of D and L`);
-  return new PlateSyntax(f as PlateSyntaxFile, opts);
+  const f = syntaxFileSchema.safeParse(parsed);
+  if (!f.success) throw new ModelError(`plate syntax ${file}: ${f.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return new PlateSyntax(f.data, opts);
 }
