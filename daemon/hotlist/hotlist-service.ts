@@ -5,11 +5,12 @@ import type { Logger } from '../shared/logger.js';
 import type { ListStatus } from '../alerts/payloads.js';
 import type { ActiveList, ActiveListProvider } from './active-list.js';
 import type { HotlistConfig } from './config.js';
-import { entryIdentity } from './entry.js';
+import { entryIdentity, type HotlistEntry } from './entry.js';
 import type { ListFetcher } from './fetch.js';
 import type { HitRecorder } from './hit-recorder.js';
 import { LocalEntryStore, type Actor, type LocalEntryInput, type LocalEntryRecord } from './local-entries.js';
-import { Matcher } from './matcher.js';
+import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
+import { nextTurn } from '../shared/turns.js';
 import { retroMatchEntries } from './retro.js';
 import { SourceSync, type LoadedList } from './source-sync.js';
 import { VersionStore } from './version-store.js';
@@ -119,7 +120,7 @@ export class HotlistService implements ActiveListProvider {
     for (const s of this.syncers) {
       if (signal?.aborted) return;
       try {
-        const list = s.loadCached();
+        const list = await s.loadCached();
         if (list) this.loaded.set(s.source.id, list);
         const age = list ? now - list.version.asOf : Infinity;
         this.nextDue.set(s.source.id, age < this.intervalMs() ? list!.version.fetchedAt + this.intervalMs() : now);
@@ -263,9 +264,9 @@ export class HotlistService implements ActiveListProvider {
     // Another process (alpr-edge hotlist sync) may have loaded a newer version into the cache.
     const newest = this.versions.latestLoaded(id);
     if (newest && newest.id !== current?.version.id && newest.fetchedAt >= (current?.version.fetchedAt ?? 0)) {
-      const fromCache = s.loadCached();
+      const fromCache = await s.loadCached();
       if (fromCache) {
-        this.swap(id, fromCache, current);
+        await this.swap(id, fromCache, current);
         current = fromCache;
       }
     }
@@ -277,7 +278,7 @@ export class HotlistService implements ActiveListProvider {
         { source: id, version: outcome.version.id, entries: outcome.version.rowsLoaded, rejected: outcome.version.rowsRejected },
         'hotlist version loaded',
       );
-      this.swap(id, outcome.list, current);
+      await this.swap(id, outcome.list, current);
     } else if (outcome.kind === 'unchanged') {
       this.lastError.delete(id);
       this.nextDue.set(id, now + this.intervalMs());
@@ -293,16 +294,16 @@ export class HotlistService implements ActiveListProvider {
   }
 
   /** Puts a new version in use, then matches the entries it adds against stored reads. */
-  private swap(id: string, next: LoadedList, previous: LoadedList | undefined): void {
+  private async swap(id: string, next: LoadedList, previous: LoadedList | undefined): Promise<void> {
     this.loaded.set(id, next);
     this.rebuild();
     if (!this.deps.config.retro_hits || !this.recorder) return;
-    const had = previous ? new Set(previous.entries.map(entryIdentity)) : undefined;
-    const added = had ? next.entries.filter((e) => !had.has(entryIdentity(e))) : next.entries;
+    const added = previous ? await addedEntries(previous.entries, next.entries) : next.entries;
+    const matcher = await Matcher.build(added, { lenientCategories: this.deps.config.lenient_categories });
     const hits = retroMatchEntries(
-      this.deps.db, this.recorder, added,
+      this.deps.db, this.recorder, matcher,
       { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
-      this.deps.config.lenient_categories, this.windowMs(), this.deps.clock.now(),
+      this.windowMs(), this.deps.clock.now(),
     );
     if (hits.length) this.deps.log.info({ source: id, version: next.version.id, hits: hits.length }, 'retrospective hits raised');
   }
@@ -328,9 +329,9 @@ export class HotlistService implements ActiveListProvider {
     const mine = this.local.unclaimedRetro(now).filter((r) => this.local.claimRetro(r.id, now));
     if (mine.length === 0) return;
     retroMatchEntries(
-      this.deps.db, this.recorder, mine.map((r) => r.entry),
+      this.deps.db, this.recorder, new Matcher(mine.map((r) => r.entry), { lenientCategories: this.deps.config.lenient_categories }),
       { sourceId: 'local', versionId: this.localList?.versionId ?? 'local', asOf: now },
-      this.deps.config.lenient_categories, this.windowMs(), now,
+      this.windowMs(), now,
     );
   }
 
@@ -377,4 +378,19 @@ export class HotlistService implements ActiveListProvider {
   private windowMs(): number {
     return this.deps.config.retro_window_days * 86_400_000;
   }
+}
+
+/** The entries of `next` that `previous` did not hold, with a turn of the event loop every ENTRIES_PER_TURN entries. */
+async function addedEntries(previous: readonly HotlistEntry[], next: readonly HotlistEntry[]): Promise<HotlistEntry[]> {
+  const had = new Set<string>();
+  for (const [i, e] of previous.entries()) {
+    had.add(entryIdentity(e));
+    if ((i + 1) % ENTRIES_PER_TURN === 0) await nextTurn();
+  }
+  const added: HotlistEntry[] = [];
+  for (const [i, e] of next.entries()) {
+    if (!had.has(entryIdentity(e))) added.push(e);
+    if ((i + 1) % ENTRIES_PER_TURN === 0) await nextTurn();
+  }
+  return added;
 }

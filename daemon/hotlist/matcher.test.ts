@@ -1,4 +1,4 @@
-import { Matcher } from './matcher.js';
+import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
 import type { HotlistEntry } from './entry.js';
 
 const NOW = Date.UTC(2026, 10, 28);
@@ -72,5 +72,26 @@ describe('matcher', () => {
     for (let i = 0; i < 10_000; i++) m.match(`ZZ${i}`, null, NOW);
     const perReadUs = Number(process.hrtime.bigint() - t0) / 1e3 / 10_000;
     expect(perReadUs).toBeLessThan(200);
+  });
+
+  it('builds the same index in slices, letting the event loop run between them (the daemon\'s loading path)', async () => {
+    const entries: HotlistEntry[] = [];
+    for (let i = 0; i < ENTRIES_PER_TURN * 3; i++) entries.push(entry(`P${String(i).padStart(6, '0')}`, 'CO', { category: i % 2 ? 'stolen_vehicle' : 'amber_alert' }));
+    entries.push(entry('AB?12*', null, { category: 'amber_alert' }));
+    let turns = 0;
+    let building = true;
+    const tick = (): void => {
+      if (!building) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const built = await Matcher.build(entries, { lenientCategories: ['amber_alert'] });
+    building = false;
+    expect(turns).toBeGreaterThanOrEqual(2);
+    const direct = new Matcher(entries, { lenientCategories: ['amber_alert'] });
+    expect(built.size).toBe(direct.size);
+    for (const plate of ['P000007', 'P000008', 'POOOOO8', 'AB912X', 'ABX12Z']) expect(kinds(built, plate, 'CO')).toEqual(kinds(direct, plate, 'CO'));
+    expect(kinds(built, 'POOOOO8', 'CO')).toEqual([['P000008', 'lenient', true]]);
   });
 });

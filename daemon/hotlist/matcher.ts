@@ -1,6 +1,10 @@
 import type { Category, HotlistEntry } from './entry.js';
 import { confusableKey, isPattern } from './normalize.js';
 import { WildcardIndex } from './wildcard-index.js';
+import { nextTurn } from '../shared/turns.js';
+
+/** Entries indexed between turns of the event loop (~10 ms; see nextTurn). */
+export const ENTRIES_PER_TURN = 10_000;
 
 /**
  * How a read met an entry. `lenient` (OCR-confusable characters, e.g. 0/O) is never reported as
@@ -31,19 +35,35 @@ export class Matcher {
   private readonly wildcards = new WildcardIndex<HotlistEntry>();
   private readonly lenientWildcards = new WildcardIndex<HotlistEntry>();
   private entryCount = 0;
+  private readonly lenient: Set<string>;
 
   constructor(entries: Iterable<HotlistEntry>, options: MatcherOptions) {
-    const lenient = new Set<string>(options.lenientCategories);
+    this.lenient = new Set<string>(options.lenientCategories);
+    for (const e of entries) this.add(e);
+  }
+
+  /**
+   * The same index, built with a turn of the event loop every ENTRIES_PER_TURN entries (a
+   * 1,000,000-entry list takes about a second to index): for the daemon's main thread.
+   */
+  static async build(entries: Iterable<HotlistEntry>, options: MatcherOptions): Promise<Matcher> {
+    const m = new Matcher([], options);
     for (const e of entries) {
-      this.entryCount++;
-      const relaxed = lenient.has(e.category);
-      if (isPattern(e.plate)) {
-        this.wildcards.add(e.plate, e);
-        if (relaxed) this.lenientWildcards.add(confusableKey(e.plate), e);
-      } else {
-        add(this.exact, e.plate, e);
-        if (relaxed) add(this.lenientExact, confusableKey(e.plate), e);
-      }
+      m.add(e);
+      if (m.entryCount % ENTRIES_PER_TURN === 0) await nextTurn();
+    }
+    return m;
+  }
+
+  private add(e: HotlistEntry): void {
+    this.entryCount++;
+    const relaxed = this.lenient.has(e.category);
+    if (isPattern(e.plate)) {
+      this.wildcards.add(e.plate, e);
+      if (relaxed) this.lenientWildcards.add(confusableKey(e.plate), e);
+    } else {
+      add(this.exact, e.plate, e);
+      if (relaxed) add(this.lenientExact, confusableKey(e.plate), e);
     }
   }
 

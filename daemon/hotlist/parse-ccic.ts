@@ -29,11 +29,11 @@ export const CCIC_TYPES: Record<string, Category> = {
   BOLO: 'bolo',
 };
 
-export function parseCcicList(buf: Uint8Array, file: string, source: string): ParsedList {
+export async function parseCcicList(buf: Uint8Array, file: string, source: string): Promise<ParsedList> {
   const errors: RowError[] = [];
   const entries: HotlistEntry[] = [];
   let rows = 0;
-  forEachLine(buf, file, errors, (line, text) => {
+  await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     rows++;
     const r = ccicRow(text, `${source}:${line}`, source);

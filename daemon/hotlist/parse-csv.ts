@@ -11,14 +11,14 @@ type Column = (typeof CSV_COLUMNS)[number];
  * columns in any order, only `plate` and `category` required, unknown columns ignored). Fields may
  * be double-quoted RFC 4180 style; a field cannot span lines. `#` lines are comments.
  */
-export function parseCsvList(buf: Uint8Array, file: string, source: string): ParsedList {
+export async function parseCsvList(buf: Uint8Array, file: string, source: string): Promise<ParsedList> {
   const errors: RowError[] = [];
   const entries: HotlistEntry[] = [];
   const ctx: RowContext = { dates: new DateCache(), categories: new Map(), source };
   let header: Partial<Record<Column, number>> | undefined;
   let headerWidth = 0;
   let rows = 0;
-  forEachLine(buf, file, errors, (line, text) => {
+  await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     const fields = splitCsvLine(text);
     if (typeof fields === 'string') {

@@ -34,12 +34,12 @@ export const NCIC_LAYOUT = {
 /** A row must reach the end of the entered date; expiry and reason may be cut off. */
 export const NCIC_MIN_LENGTH = 40;
 
-export function parseNcicList(buf: Uint8Array, file: string, source: string): ParsedList {
+export async function parseNcicList(buf: Uint8Array, file: string, source: string): Promise<ParsedList> {
   const errors: RowError[] = [];
   const entries: HotlistEntry[] = [];
   let rows = 0;
   const dates = new DateCache();
-  forEachLine(buf, file, errors, (line, text) => {
+  await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     rows++;
     const r = ncicRow(text, `${source}:${line}`, source, dates);

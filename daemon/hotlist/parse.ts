@@ -5,8 +5,11 @@ import { parseCcicList } from './parse-ccic.js';
 
 export type ListFormat = 'csv' | 'ncic' | 'ccic';
 
-/** Parses a list file in the given format. Throws ListFileError only when no row can be trusted. */
-export function parseList(format: ListFormat, buf: Uint8Array, file: string, source: string): ParsedList {
+/**
+ * Parses a list file in the given format, giving the event loop a turn every few thousand lines.
+ * Rejects with ListFileError only when no row can be trusted.
+ */
+export function parseList(format: ListFormat, buf: Uint8Array, file: string, source: string): Promise<ParsedList> {
   switch (format) {
     case 'csv':
       return parseCsvList(buf, file, source);

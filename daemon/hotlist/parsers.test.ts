@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseList } from './parse.js';
 import { formatRowError } from './entry.js';
-import { ListFileError } from './parse-text.js';
+import { LINES_PER_TURN, ListFileError } from './parse-text.js';
 
 const dir = join(process.cwd(), 'test-fixtures', 'hotlists');
 const load = (name: string) => readFileSync(join(dir, name));
 
 describe('hotlist parsers', () => {
-  it('loads the good CSV rows and reports every bad one with file, line and reason', () => {
-    const r = parseList('csv', load('sample.csv'), 'sample.csv', 'cbi');
+  it('loads the good CSV rows and reports every bad one with file, line and reason', async () => {
+    const r = await parseList('csv', load('sample.csv'), 'sample.csv', 'cbi');
     expect(r.entries.map((e) => e.plate)).toEqual(['ABC1234', 'XYZ987', '7KQ221', 'AB?12*']);
     expect(r.rows).toBe(8);
     const errs = r.errors.map(formatRowError);
@@ -25,21 +25,21 @@ describe('hotlist parsers', () => {
     expect(wanted).toMatchObject({ state: null, reason: 'Felony warrant, armed', notes: 'says "armed"' });
   });
 
-  it('reports a Latin-1 row as a bad encoding on its own line and keeps the UTF-8 rows', () => {
-    const r = parseList('csv', load('latin1.csv'), 'latin1.csv', 'x');
+  it('reports a Latin-1 row as a bad encoding on its own line and keeps the UTF-8 rows', async () => {
+    const r = await parseList('csv', load('latin1.csv'), 'latin1.csv', 'x');
     expect(r.entries.map((e) => e.plate)).toEqual(['GOOD1', 'GOOD2']);
     expect(r.errors).toHaveLength(1);
     expect(formatRowError(r.errors[0]!)).toMatch(/^latin1\.csv:3: not valid UTF-8 text \(byte 0xC9 at column 4\)/);
   });
 
-  it('refuses a UTF-16 file and a CSV without a header as a whole', () => {
+  it('refuses a UTF-16 file and a CSV without a header as a whole', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('plate,category\n', 'utf16le')]);
-    expect(() => parseList('csv', utf16, 'u16.csv', 'x')).toThrow(ListFileError);
-    expect(() => parseList('csv', Buffer.from('ABC,CO\n'), 'nohead.csv', 'x')).toThrow(/nohead.csv:1: the header has no "plate" column/);
+    await expect(parseList('csv', utf16, 'u16.csv', 'x')).rejects.toThrow(ListFileError);
+    await expect(parseList('csv', Buffer.from('ABC,CO\n'), 'nohead.csv', 'x')).rejects.toThrow(/nohead.csv:1: the header has no "plate" column/);
   });
 
-  it('reads the NCIC fixed-width columns and names the bad column of each bad row', () => {
-    const r = parseList('ncic', load('sample-ncic.txt'), 'ncic.txt', 'ncic');
+  it('reads the NCIC fixed-width columns and names the bad column of each bad row', async () => {
+    const r = await parseList('ncic', load('sample-ncic.txt'), 'ncic.txt', 'ncic');
     expect(r.entries.map((e) => [e.plate, e.state, e.category])).toEqual([
       ['ABC1234', 'CO', 'stolen_vehicle'],
       ['XYZ987', 'WY', 'stolen_plate'],
@@ -55,8 +55,8 @@ describe('hotlist parsers', () => {
     ]);
   });
 
-  it('reads the CCIC extract (plate 0-10, state 10-12, list type 12-34, description) and skips bad rows', () => {
-    const r = parseList('ccic', load('sample-ccic.txt'), 'ccic.txt', 'ccic');
+  it('reads the CCIC extract (plate 0-10, state 10-12, list type 12-34, description) and skips bad rows', async () => {
+    const r = await parseList('ccic', load('sample-ccic.txt'), 'ccic.txt', 'ccic');
     expect(r.entries.map((e) => [e.plate, e.state, e.category, e.notes])).toEqual([
       ['CCIC001', 'CO', 'stolen_vehicle', '2015 FORD F-150 WHITE'],
       ['CCIC002', 'CO', 'stolen_plate', ''],
@@ -70,9 +70,26 @@ describe('hotlist parsers', () => {
     ]);
   });
 
-  it('rejects patterns too broad to be useful', () => {
-    const r = parseList('csv', Buffer.from('plate,category\n*,bolo\nA*,bolo\nAB*,bolo\n'), 'p.csv', 'x');
+  it('rejects patterns too broad to be useful', async () => {
+    const r = await parseList('csv', Buffer.from('plate,category\n*,bolo\nA*,bolo\nAB*,bolo\n'), 'p.csv', 'x');
     expect(r.entries.map((e) => e.plate)).toEqual(['AB*']);
     expect(r.errors.map((e) => e.line)).toEqual([2, 3]);
+  });
+
+  it('gives the event loop turns while a long list parses (alerts keep flowing during a sync)', async () => {
+    const rows = LINES_PER_TURN * 4;
+    let turns = 0;
+    let parsing = true;
+    const tick = (): void => {
+      if (!parsing) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const list = ['plate,category', ...Array.from({ length: rows }, (_, i) => `P${String(i).padStart(6, '0')},bolo`)].join('\n');
+    const r = await parseList('csv', Buffer.from(list), 'big.csv', 'x');
+    parsing = false;
+    expect(r.entries).toHaveLength(rows);
+    expect(turns).toBeGreaterThanOrEqual(3);
   });
 });

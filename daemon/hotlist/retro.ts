@@ -2,7 +2,7 @@ import type { Db } from '../store/database.js';
 import type { ActiveList } from './active-list.js';
 import type { HitRecorder, RecordedHit } from './hit-recorder.js';
 import { normalizePlate } from './normalize.js';
-import { Matcher } from './matcher.js';
+import type { Matcher } from './matcher.js';
 
 interface RetroRow {
   id: string; camera_id: string; plate: string; state: string | null; confidence: number; last_seen: number;
@@ -37,17 +37,15 @@ export function matchStoredReads(db: Db, recorder: HitRecorder, list: ActiveList
   return out;
 }
 
-/** Indexes `entries` alone and matches them against the reads of the last `windowMs`. */
+/** Matches `matcher` (new entries, indexed alone) against the reads of the last `windowMs`. */
 export function retroMatchEntries(
   db: Db,
   recorder: HitRecorder,
-  entries: import('./entry.js').HotlistEntry[],
+  matcher: Matcher,
   list: Omit<ActiveList, 'matcher'>,
-  lenientCategories: readonly import('./entry.js').Category[],
   windowMs: number,
   now: number,
 ): RecordedHit[] {
-  if (entries.length === 0) return [];
-  const matcher = new Matcher(entries, { lenientCategories });
+  if (matcher.size === 0) return [];
   return matchStoredReads(db, recorder, { ...list, matcher }, now - windowMs, now);
 }

@@ -49,7 +49,7 @@ export class SourceSync {
   }
 
   /** The last good version from the cache (at start, or after `alpr-edge hotlist sync` ran in another process). */
-  loadCached(): LoadedList | undefined {
+  async loadCached(): Promise<LoadedList | undefined> {
     const v = this.deps.versions.latestLoaded(this.source.id);
     if (!v?.sha256) return undefined;
     const file = this.cacheFile(v.sha256);
@@ -57,8 +57,8 @@ export class SourceSync {
       this.deps.log.warn({ source: this.source.id, version: v.id }, 'hotlist cache file missing; waiting for the next fetch');
       return undefined;
     }
-    const parsed = parseList(this.source.format, readFileSync(file), this.fetcher.origin, this.source.id);
-    return { sourceId: this.source.id, version: v, entries: parsed.entries, matcher: this.index(parsed.entries) };
+    const parsed = await parseList(this.source.format, readFileSync(file), this.fetcher.origin, this.source.id);
+    return { sourceId: this.source.id, version: v, entries: parsed.entries, matcher: await this.index(parsed.entries) };
   }
 
   async sync(current: LoadedList | undefined, now: number, signal?: AbortSignal): Promise<SyncOutcome> {
@@ -80,7 +80,7 @@ export class SourceSync {
     }
     let parsed;
     try {
-      parsed = parseList(this.source.format, fetched.body, this.fetcher.origin, this.source.id);
+      parsed = await parseList(this.source.format, fetched.body, this.fetcher.origin, this.source.id);
     } catch (err) {
       return this.fail('refused', base, (err as Error).message, fetched.sha256);
     }
@@ -92,7 +92,7 @@ export class SourceSync {
     if (parsed.rows === 0 && (current?.entries.length ?? 0) > 0) {
       return this.fail('refused', base, 'the new version has no rows; keeping the previous one', fetched.sha256, counts, errors);
     }
-    const matcher = this.index(parsed.entries);
+    const matcher = await this.index(parsed.entries);
     this.writeCache(fetched.sha256, fetched.body);
     const version: ListVersion = {
       ...base,
@@ -112,8 +112,8 @@ export class SourceSync {
     return { kind: 'loaded', version, list: { sourceId: this.source.id, version, entries: parsed.entries, matcher } };
   }
 
-  private index(entries: HotlistEntry[]): Matcher {
-    return new Matcher(entries, { lenientCategories: this.deps.lenientCategories });
+  private index(entries: HotlistEntry[]): Promise<Matcher> {
+    return Matcher.build(entries, { lenientCategories: this.deps.lenientCategories });
   }
 
   private fail(
