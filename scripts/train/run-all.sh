@@ -24,6 +24,7 @@ LR=${LR:-3e-3}
 REAL_START=${REAL_START:-0.3}
 REAL_END=${REAL_END:-0.8}
 INIT_ONNX=${INIT_ONNX:-}
+SEED=${SEED:-0}              # weights' start, batch order and augmentation (a second seed shows how much of a gain is luck)
 OUT=../../models/$NAME.onnx
 mkdir -p work/synth
 start=$(date +%s)
@@ -54,7 +55,7 @@ else
   # one schedule, real share REAL_START -> REAL_END (how plate-rec-v2 and v3 were trained, on two threads)
   init=(); [[ -n "$INIT_ONNX" ]] && init=(--init-onnx "$INIT_ONNX")
   nice -n 5 $PY train.py --tag ft_ --steps "$STEPS" --widths "$WIDTHS" --lr "$LR" --real-start "$REAL_START" --real-end "$REAL_END" \
-    --eval-every 500 --threads 2 "${init[@]}" "${resume[@]}" 2>&1 | tee -a work/train.log
+    --eval-every 500 --threads 2 --seed "$SEED" "${init[@]}" "${resume[@]}" 2>&1 | tee -a work/train.log
 fi
 best=work/ft_ckpt_best.pt
 # A fine-tune starts from a model already good on the 70 held-out crops, too few to pick a step by
