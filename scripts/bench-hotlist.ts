@@ -7,7 +7,7 @@ import { benchLoad, benchMatching, benchPubackLatency } from '../daemon/hotlist/
 import { haveMosquitto, TestBroker } from '../test/integration/mosquitto.js';
 
 export async function runHotlistBench(print: (line: string) => void = console.log): Promise<void> {
-  const { matcher } = benchLoad(print);
+  const { matcher } = await benchLoad(print);
   benchMatching(print, matcher);
   if (!haveMosquitto()) {
     print('read → PUBACK: skipped, /usr/sbin/mosquitto is not installed');
