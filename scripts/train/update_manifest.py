@@ -28,6 +28,7 @@ def main():
     ap.add_argument("--train-seconds", type=float, default=None)
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--fine-tuned-from", help="the shipped model the run started from (train.py --init-onnx)")
+    ap.add_argument("--averaged-from", help="comma-separated shipped models whose weights average.py averaged (no training of its own)")
     ap.add_argument("--e2e", help="end-to-end scores from `alpr-edge eval`, e.g. 'us_dev_top1=0.80,us_dev_top5=0.90'")
     ap.add_argument("--e2e-detector", default="ppocr-v4-det", help="the detector whose boxes --e2e was measured on")
     a = ap.parse_args()
@@ -37,10 +38,7 @@ def main():
     steps = out_dims["chars"][1]
     commit, dirty = code_commit(ROOT, "scripts/train")
     ev = json.load(open(a.eval))
-    real = np.load(os.path.join(WORK, "real_train.npz"))
-    synth_dir = os.path.join(WORK, "synth")
-    n_synth = sum(int(np.load(os.path.join(synth_dir, f))["y"].shape[0]) for f in os.listdir(synth_dir) if f.startswith("shard_") and f.endswith(".npz") and ".tmp" not in f)
-    lines = [
+    head = [
         f"  {a.name}:",
         "    kind: reader",
         f"    file: {os.path.basename(a.model)}",
@@ -48,7 +46,8 @@ def main():
         "    source:",
         "      package: alpr-edge",
         f"      version: {q(commit[:12] + (' (+local changes)' if dirty else ''))}",
-        "      upstream: trained in this project by scripts/train/run-all.sh (issue 5)",
+        "      upstream: trained in this project by scripts/train/run-all.sh (issue 5)" if not a.averaged_from
+        else "      upstream: averaged in this project by scripts/train/average.py from models it trained (issue 5)",
         "    licence: project's own (trained by alpr-edge; no third-party weights)",
         "    input:",
         "      name: image",
@@ -61,13 +60,27 @@ def main():
         "    training:",
         f"      code_commit: {q(commit)}",
         f"      code_dirty: {q(bool(dirty))}",
-        "      data:",
-        f"        synthetic_plates: {n_synth}   # scripts/train/synth.py, rendered once, then seen many times",
-        f"        openalpr_us_crops_train: {int(real['n_us'])}   # ~90 % of openalpr-us-crops (common.is_val false)",
-        f"        openalpr_eu_plates: {int(real['n_eu'])}",
-        f"        real_augmented_samples: {int(real['x'].shape[0])}",
-        "        never_trained_on: openalpr-us-dev (validation only)",
     ]
+    if a.averaged_from:
+        parents = [p.strip() for p in a.averaged_from.split(",") if p.strip()]
+        lines = head + [
+            f"      averaged_from: [{', '.join(parents)}]   # the mean of their weights; no training of its own",
+            "      data:",
+            f"        description: what {' and '.join(parents)} were trained on (see their entries)",
+            "        never_trained_on: openalpr-us-dev (validation only)",
+        ]
+    else:
+        real = np.load(os.path.join(WORK, "real_train.npz"))
+        synth_dir = os.path.join(WORK, "synth")
+        n_synth = sum(int(np.load(os.path.join(synth_dir, f))["y"].shape[0]) for f in os.listdir(synth_dir) if f.startswith("shard_") and f.endswith(".npz") and ".tmp" not in f)
+        lines = head + [
+            "      data:",
+            f"        synthetic_plates: {n_synth}   # scripts/train/synth.py, rendered once, then seen many times",
+            f"        openalpr_us_crops_train: {int(real['n_us'])}   # ~90 % of openalpr-us-crops (common.is_val false)",
+            f"        openalpr_eu_plates: {int(real['n_eu'])}",
+            f"        real_augmented_samples: {int(real['x'].shape[0])}",
+            "        never_trained_on: openalpr-us-dev (validation only)",
+        ]
     if a.fine_tuned_from:
         lines.append(f"      fine_tuned_from: {a.fine_tuned_from}   # its weights, then the steps below on the data above")
     if a.steps:
