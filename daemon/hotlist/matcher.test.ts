@@ -1,5 +1,6 @@
 import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
 import type { HotlistEntry } from './entry.js';
+import { turnsDuring } from './test-support.js';
 
 const NOW = Date.UTC(2026, 10, 28);
 let n = 0;
@@ -78,16 +79,7 @@ describe('matcher', () => {
     const entries: HotlistEntry[] = [];
     for (let i = 0; i < ENTRIES_PER_TURN * 3; i++) entries.push(entry(`P${String(i).padStart(6, '0')}`, 'CO', { category: i % 2 ? 'stolen_vehicle' : 'amber_alert' }));
     entries.push(entry('AB?12*', null, { category: 'amber_alert' }));
-    let turns = 0;
-    let building = true;
-    const tick = (): void => {
-      if (!building) return;
-      turns++;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
-    const built = await Matcher.build(entries, { lenientCategories: ['amber_alert'] });
-    building = false;
+    const { result: built, turns } = await turnsDuring(() => Matcher.build(entries, { lenientCategories: ['amber_alert'] }));
     expect(turns).toBeGreaterThanOrEqual(2);
     const direct = new Matcher(entries, { lenientCategories: ['amber_alert'] });
     expect(built.size).toBe(direct.size);

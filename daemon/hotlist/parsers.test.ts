@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseList } from './parse.js';
 import { formatRowError } from './entry.js';
 import { LINES_PER_TURN, ListFileError } from './parse-text.js';
+import { turnsDuring } from './test-support.js';
 
 const dir = join(process.cwd(), 'test-fixtures', 'hotlists');
 const load = (name: string) => readFileSync(join(dir, name));
@@ -78,17 +79,8 @@ describe('hotlist parsers', () => {
 
   it('gives the event loop turns while a long list parses (alerts keep flowing during a sync)', async () => {
     const rows = LINES_PER_TURN * 4;
-    let turns = 0;
-    let parsing = true;
-    const tick = (): void => {
-      if (!parsing) return;
-      turns++;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
     const list = ['plate,category', ...Array.from({ length: rows }, (_, i) => `P${String(i).padStart(6, '0')},bolo`)].join('\n');
-    const r = await parseList('csv', Buffer.from(list), 'big.csv', 'x');
-    parsing = false;
+    const { result: r, turns } = await turnsDuring(() => parseList('csv', Buffer.from(list), 'big.csv', 'x'));
     expect(r.entries).toHaveLength(rows);
     expect(turns).toBeGreaterThanOrEqual(3);
   });

@@ -26,3 +26,20 @@ export function storeRead(db: Db, id: string, plate: string, state: string | nul
 export function hotlistConfig(over: Partial<HotlistConfig> = {}): HotlistConfig {
   return { ...hotlistConfigSchema.parse({}), ...over };
 }
+
+/** Runs `work` and counts the event-loop turns other callbacks got while it ran (0 when it never yields). */
+export async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = (): void => {
+    if (!running) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  try {
+    return { result: await work(), turns };
+  } finally {
+    running = false;
+  }
+}
