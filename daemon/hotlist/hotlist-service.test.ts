@@ -120,7 +120,7 @@ describe('hotlist service', () => {
     await again.stop();
   });
 
-  it('loads a local file source and raises a retro-hit when a local entry is added', async () => {
+  it('loads a local file source, raising retro-hits for its first version and when a local entry is added', async () => {
     const clock = new ManualClock(NOW);
     const file = join(t.dir, 'list.txt');
     writeFileSync(file, 'VABC1234   COV123456789CO01000002026110120271101STOLEN\n');
@@ -131,8 +131,11 @@ describe('hotlist service', () => {
       staleAfterMs: 86_400_000, includeCrop: false,
     });
     svc.useRecorder(recorder);
+    storeRead(t.db, 'parked', 'ABC1234', 'CO', NOW - 7200_000);
     await svc.syncNow();
     expect(svc.status().sources[0]).toMatchObject({ entries: 1, last_error: null });
+    // The source's first version: every entry is new, so a stored read of its plate is a retro-hit.
+    expect(new HitStore(t.db).forRead('parked')).toEqual([expect.objectContaining({ retrospective: true, matchKind: 'exact', category: 'stolen_vehicle' })]);
     storeRead(t.db, 'scene', 'XK4471', 'CO', NOW - 3600_000);
     svc.addLocalEntry({ username: 'sgt' }, { plate: 'XK4*', state: 'CO', category: 'investigation', reason: 'shooting suspect', caseNumber: '26-1234', expires: NOW + 86_400_000 });
     expect(new HitStore(t.db).forRead('scene')).toEqual([expect.objectContaining({ retrospective: true, matchKind: 'wildcard', category: 'investigation' })]);

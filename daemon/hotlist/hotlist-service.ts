@@ -298,8 +298,10 @@ export class HotlistService implements ActiveListProvider {
     this.loaded.set(id, next);
     this.rebuild();
     if (!this.deps.config.retro_hits || !this.recorder) return;
-    const added = previous ? await addedEntries(previous.entries, next.entries) : next.entries;
-    const matcher = await Matcher.build(added, { lenientCategories: this.deps.config.lenient_categories });
+    // With no previous version every entry is new, and the version's own index (same lenient categories) serves as is.
+    const matcher = previous
+      ? await Matcher.build(await addedEntries(previous.entries, next.entries), { lenientCategories: this.deps.config.lenient_categories })
+      : next.matcher;
     const hits = retroMatchEntries(
       this.deps.db, this.recorder, matcher,
       { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
