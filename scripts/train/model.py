@@ -28,12 +28,15 @@ class PlateRec(nn.Module):
         self.head = nn.Conv2d(c5, NUM_CLASSES, 1)
         self.state = nn.Linear(c4, len(STATES))
 
-    def forward(self, x):
-        """x: (N, 1, 32, 128) grey 0..255. Returns CTC logits (N, T, C) and state logits (N, S)."""
+    def features(self, x):
+        """x: (N, 1, 32, 128) grey 0..255. Returns the trunk's feature map (N, c4, 2, T)."""
         m = x.mean(dim=(1, 2, 3), keepdim=True)
         s = ((x - m) ** 2).mean(dim=(1, 2, 3), keepdim=True).sqrt()
-        x = (x - m) / (s + 4.0)
-        f = self.body(x)
+        return self.body((x - m) / (s + 4.0))
+
+    def forward(self, x):
+        """x: (N, 1, 32, 128) grey 0..255. Returns CTC logits (N, T, C) and state logits (N, S)."""
+        f = self.features(x)
         st = self.state(f.mean(dim=(2, 3)))
         y = self.context(self.collapse(f))
         y = self.head(self.drop(y))  # N, C, 1, T

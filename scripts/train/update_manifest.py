@@ -29,6 +29,7 @@ def main():
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--fine-tuned-from", help="the shipped model the run started from (train.py --init-onnx)")
     ap.add_argument("--averaged-from", help="comma-separated shipped models whose weights average.py averaged (no training of its own)")
+    ap.add_argument("--state-head-of", help="the shipped model whose frozen trunk state_head.py refitted the state head on")
     ap.add_argument("--e2e", help="end-to-end scores from `alpr-edge eval`, e.g. 'us_dev_top1=0.80,us_dev_top5=0.90'")
     ap.add_argument("--e2e-detector", default="ppocr-v4-det", help="the detector whose boxes --e2e was measured on")
     a = ap.parse_args()
@@ -46,8 +47,9 @@ def main():
         "    source:",
         "      package: alpr-edge",
         f"      version: {q(commit[:12] + (' (+local changes)' if dirty else ''))}",
-        "      upstream: trained in this project by scripts/train/run-all.sh (issue 5)" if not a.averaged_from
-        else "      upstream: averaged in this project by scripts/train/average.py from models it trained (issue 5)",
+        "      upstream: " + (f"{a.state_head_of}'s trunk with its state head refitted in this project by scripts/train/state_head.py (issue 5)"
+                           if a.state_head_of else "averaged in this project by scripts/train/average.py from models it trained (issue 5)"
+                           if a.averaged_from else "trained in this project by scripts/train/run-all.sh (issue 5)"),
         "    licence: project's own (trained by alpr-edge; no third-party weights)",
         "    input:",
         "      name: image",
@@ -67,6 +69,16 @@ def main():
             f"      averaged_from: [{', '.join(parents)}]   # the mean of their weights; no training of its own",
             "      data:",
             f"        description: what {' and '.join(parents)} were trained on (see their entries)",
+            "        never_trained_on: openalpr-us-dev (validation only)",
+        ]
+    elif a.state_head_of:
+        real = np.load(os.path.join(WORK, "real_train.npz"))
+        lines = head + [
+            f"      state_head_of: {a.state_head_of}   # its weights, all frozen but the state head (one linear layer)",
+            "      data:",
+            f"        description: the state head alone, on {a.state_head_of}'s features of the real US plates below and of synthetic plates whose banner names a state (a fifth of the weight)",
+            f"        openalpr_us_crops_train: {int(real['n_us'])}   # ~90 % of openalpr-us-crops (common.is_val false)",
+            f"        real_augmented_samples: {int((real['state'] >= 0).sum())}",
             "        never_trained_on: openalpr-us-dev (validation only)",
         ]
     else:
