@@ -38,7 +38,7 @@ if (!present) announceSkip('the eval dataset test', `${dataset} is absent (it is
     const lines = (await readFile(csv, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('image,reader,truth,read,detected,top1,top5,candidates,other_plates,width,height,detect_ms,read_ms,truth_state,read_state');
     expect(lines).toHaveLength(1 + 6 * 3);
-    for (const reader of ['ppocr-v4-rec', 'plate-rec-v3-pair', 'plate-rec-v8']) expect(lines.filter((l) => new RegExp(`^[^,]+\\.jpg,${reader},[A-Z0-9]+,`).test(l))).toHaveLength(6);
+    for (const reader of ['ppocr-v4-rec', 'plate-rec-v8', 'plate-rec-v10']) expect(lines.filter((l) => new RegExp(`^[^,]+\\.jpg,${reader},[A-Z0-9]+,`).test(l))).toHaveLength(6);
   });
 
   it('names the flag when a reader is unknown', async () => {
@@ -66,7 +66,7 @@ describe('alpr-edge eval on a folder of plate crops', () => {
     const { stdout } = await run(process.execPath, ['bin/alpr-edge.js', 'eval', '--dataset', dir, '--csv', csv], { cwd: root, timeout: 60_000 });
     expect(stdout).toMatch(/: 3 plate crops, readers alone/);
     expect(stdout).toMatch(/reader ppocr-v4-rec:\n.*top-1 [\d.]+ %.*state [\d.]+ % \(a state given for [\d.]+ %\)/);
-    expect(stdout).toMatch(/reader plate-rec-v8:\n.*top-1 [\d.]+ %.*state [\d.]+ %/);
+    expect(stdout).toMatch(/reader plate-rec-v10:\n.*top-1 [\d.]+ %.*state [\d.]+ %/);
     const lines = (await readFile(csv, 'utf8')).trim().split('\n');
     expect(lines[0]!.endsWith(',truth_state,read_state')).toBe(true);
     expect(lines).toHaveLength(1 + 3 * 3);

@@ -24,9 +24,10 @@ openalpr-us-crops) measures the readers alone, and their US state accuracy.
   --limit N           only the first N images (sorted by name)
   --detector NAME     detector from models/manifest.yaml (default: the daemon's, plate-det-v1-text)
   --reader A[,B...]   reader(s); several run side by side on the same detections
-                      (default ppocr-v4-rec,plate-rec-v3-pair,plate-rec-v8: the PP-OCR
-                      baseline beside the previous default, where plate-rec-v2 gives
-                      plate-rec-v3 a second opinion, and the default, their weights' mean)
+                      (default ppocr-v4-rec,plate-rec-v8,plate-rec-v10: the PP-OCR
+                      baseline beside the previous default, plate-rec-v2's and -v3's
+                      weights' mean, and the default, that network with its state
+                      head refitted: the same characters, the state more often)
   --long-side PX      PP-OCR detection long side (default 960, vision.detect_long_side)
   --plate-long-side PX  the trained plate detector's whole-frame long side (default 640,
                       vision.plate_long_side)
@@ -57,7 +58,7 @@ export const evalCommand: CliCommand = {
     const retrySide = retry === undefined ? defaults.plate_retry_long_side : retry === '0' ? 0 : positiveInt('retry-long-side', retry);
     const manifest = await loadManifest(values['models-dir'] ?? defaultModelsDir());
     const detEntry = resolveModel(manifest, 'detector', values['detector'] ?? defaults.detector);
-    const readerNames = [...new Set((values['reader'] ?? `ppocr-v4-rec,plate-rec-v3-pair,${defaults.reader}`).split(',').map((n) => n.trim()).filter(Boolean))];
+    const readerNames = [...new Set((values['reader'] ?? `ppocr-v4-rec,plate-rec-v8,${defaults.reader}`).split(',').map((n) => n.trim()).filter(Boolean))];
     const readerEntries = readerNames.map((n) => resolveModel(manifest, 'reader', n));
     const syntaxName = values['syntax'] ?? defaults.plate_syntax;
     const syntaxEntry = resolveSyntax(manifest, syntaxName);

@@ -35,7 +35,7 @@ describe('config loading', () => {
     expect(c.cameras[0]!.url).toBe('rtsp://alpr:s3cret@10.0.0.5/stream');
     expect(c.cameras[0]!.width).toBe(1280);
     expect(c.storage.path).toBe('/var/lib/alpr-edge');
-    expect(c.vision.reader).toBe('plate-rec-v8');
+    expect(c.vision.reader).toBe('plate-rec-v10');
     expect(c.vision.plate_syntax).toBe('plate-syntax-us');
   });
 

@@ -77,6 +77,8 @@ export const readerFactories: Record<string, ReaderFactory> = {
   'plate-rec-v3': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
   // The mean of plate-rec-v2's and plate-rec-v3's weights (scripts/train/average.py): one network, v3's cost.
   'plate-rec-v8': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
+  // plate-rec-v8 with its state head refitted alone on v8's frozen trunk (scripts/train/state_head.py): v8's characters, the state more often.
+  'plate-rec-v10': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
   // plate-rec-v2 reads; plate-rec-v1 (its companion) reads the same crops too when v2 is unsure, and they vote.
   'plate-rec-v2-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry), opts.syntax),
   // plate-rec-v3 reads; plate-rec-v2 (its companion) reads the same crops too when v3 is unsure, and they vote.

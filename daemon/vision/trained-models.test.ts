@@ -34,7 +34,7 @@ describe('the trained models chosen by name in the config (vision.detector / vis
     expect(onPlate!.box.h).toBeLessThan(scene.plate.h * 0.8);
   });
 
-  it.each(['plate-rec-v8', 'plate-rec-v3-pair', 'plate-rec-v3', 'plate-rec-v2', 'plate-rec-v2-pair'])('%s (the default reader, the previous default, its first network, the one that was tuned from, and v2 with v1 voting) reads a rendered plate in a wide font', async (reader) => {
+  it.each(['plate-rec-v10', 'plate-rec-v8', 'plate-rec-v3-pair', 'plate-rec-v3', 'plate-rec-v2', 'plate-rec-v2-pair'])('%s (the default reader, the previous default, the default before it, its first network, the one that was tuned from, and v2 with v1 voting) reads a rendered plate in a wide font', async (reader) => {
     expect((await readScene('plate-det-v1-text', reader, 'WYK 3380')).onPlate?.text).toBe('WYK3380');
   });
 
@@ -44,7 +44,7 @@ describe('the trained models chosen by name in the config (vision.detector / vis
     const { data, info } = await sharp(still.jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const frame = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
     const read = async (retry: number) => {
-      const analyzer = (await createFrameAnalyzer({ detector: 'plate-det-v1-text', reader: 'plate-rec-v8', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: retry, plate_syntax: 'plate-syntax-us' }, silentLogger())) as Analyzer;
+      const analyzer = (await createFrameAnalyzer({ detector: 'plate-det-v1-text', reader: 'plate-rec-v10', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: retry, plate_syntax: 'plate-syntax-us' }, silentLogger())) as Analyzer;
       try {
         return (await analyzer.analyzeFrame(frame)).plates.find((p) => overlapsTruth(p.box, still.box))?.text;
       } finally {
