@@ -43,7 +43,7 @@ export interface DaemonDeps {
 /** Builds every room from the config (constructors only; nothing runs until start). */
 export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise<Daemon> {
   const { log, clock } = deps;
-  const analyzer = deps.analyzer ?? (await createFrameAnalyzer(config.vision, log.child({ component: 'vision' })));
+  const analyzer = deps.analyzer ?? (await createFrameAnalyzer(config.vision, log.child({ component: 'vision' }), config.pipeline.min_confidence));
   const db = openDatabase(join(config.storage.path, 'alpr-edge.db'));
   const reads = new ReadStore(db);
   const pipelines = new Map<string, CameraPipeline>();

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadManifest } from './manifest.js';
 import { buildDetector, buildReader, loadSyntax, modelOptions, resolveModel } from './model-registry.js';
 import { InProcessAnalyzer } from './in-process-analyzer.js';
+import { sureRead } from './frame-analysis.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /**
@@ -40,7 +41,7 @@ async function init(msg: WorkerInit): Promise<void> {
   const opts = modelOptions(vision, manifest, loadSyntax(manifest, msg.plateSyntax));
   const detector = await buildDetector(resolveModel(manifest, 'detector', msg.detector), opts);
   const reader = await buildReader(resolveModel(manifest, 'reader', msg.reader), opts);
-  analyzer = new InProcessAnalyzer(detector, reader);
+  analyzer = new InProcessAnalyzer(detector, reader, sureRead(msg.minConfidence));
   // One blank frame first: onnxruntime sizes its buffers on the first run, which would
   // otherwise make the first real frame several times slower than the rest.
   const blank = { width: 640, height: 360, data: new Uint8Array(640 * 360 * 3).fill(128) };

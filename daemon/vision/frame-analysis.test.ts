@@ -1,6 +1,6 @@
 import type { RgbImage } from './image.js';
 import type { Detection, PlateDetector, PlateReader, PlateText } from './ports.js';
-import { SURE_READ, analyzeFrame, detectPlates } from './frame-analysis.js';
+import { SURE_READ, analyzeFrame, detectPlates, sureRead } from './frame-analysis.js';
 
 describe('detection in a region of interest', () => {
   it('moves both a detection\'s box and its alt box into frame pixels', async () => {
@@ -52,6 +52,16 @@ describe('a closer look when no read in the frame is sure', () => {
     const surePlate = { box: { x: 100, y: 80, w: 90, h: 30 }, score: SURE_READ.detectionScore };
     await analyzeFrame(detector([surePlate], [far], asked), reader(0.1), frame);
     expect(asked).toEqual([]);
+  });
+
+  it('follows the configured min_confidence: a frame whose reads the pipeline would all drop gets the closer look', async () => {
+    const asked: Detection[][] = [];
+    // 0.6 passes the default 0.5, so no closer look; a unit configured at 0.8 would drop the read, so it looks again.
+    expect((await analyzeFrame(detector([stamp], [far], asked), reader(0.6), frame)).plates.map((p) => p.text)).toEqual(['20140']);
+    expect(asked).toEqual([]);
+    const strict = await analyzeFrame(detector([stamp], [far], asked), reader(0.6), frame, undefined, sureRead(0.8));
+    expect(asked).toEqual([[stamp]]);
+    expect(strict.plates.map((p) => p.text)).toEqual(['ABC123', '20140']);
   });
 
   it('in a region of interest, hands the first pass\'s boxes over in region pixels and moves what it finds back', async () => {

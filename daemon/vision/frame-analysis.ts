@@ -47,23 +47,36 @@ async function readEach(reader: PlateReader, image: RgbImage, detections: Detect
 
 /**
  * A frame gets the detector's closer look when none of its reads is this sure: read at the
- * pipeline's default `min_confidence` (under which it drops a read), or read at all from a
+ * pipeline's `min_confidence` (under which it drops a read; this is its default, and the daemon
+ * passes the configured one: `sureRead`), or read at all from a
  * detection the plate detector is sure of (a plate it found, however badly it reads; looking at
  * the whole frame again would not read it better). Most frames that remain hold only printing that
  * is not a plate (a camera's time stamp, a dealer's name), and perhaps a plate too small for
  * the first pass.
  */
-export const SURE_READ = { confidence: 0.5, detectionScore: 0.9 } as const;
+export const SURE_READ: SureRead = { confidence: 0.5, detectionScore: 0.9 };
+
+export interface SureRead {
+  /** A read at least this confident (the pipeline's min_confidence). */
+  readonly confidence: number;
+  /** A read of a detection the plate detector scored at least this. */
+  readonly detectionScore: number;
+}
+
+/** SURE_READ with the pipeline's configured `min_confidence` in place of its default. */
+export function sureRead(minConfidence: number): SureRead {
+  return { ...SURE_READ, confidence: minConfidence };
+}
 
 /** The whole per-frame path, the same in a worker and in process (eval, bench). */
-export async function analyzeFrame(detector: PlateDetector, reader: PlateReader, image: RgbImage, roi?: Box): Promise<FrameAnalysis> {
+export async function analyzeFrame(detector: PlateDetector, reader: PlateReader, image: RgbImage, roi?: Box, sure: SureRead = SURE_READ): Promise<FrameAnalysis> {
   const det = await detectPlates(detector, image, roi);
-  const { plates, timing } = await readDetections(reader, image, det, () => detectCloser(detector, image, det.detections, roi));
+  const { plates, timing } = await readDetections(reader, image, det, () => detectCloser(detector, image, det.detections, roi), sure);
   return { plates: plates.map((p) => ({ ...p, timing })), timing };
 }
 
 /**
- * Reads a frame's detections; when no read is sure (SURE_READ), reads
+ * Reads a frame's detections; when no read is sure (`sure`, by default SURE_READ), reads
  * what `lookCloser` finds too (the detector's closer look: a small, far plate the first pass
  * missed), and chooses the plates among all the reads. Timing covers both.
  */
@@ -72,11 +85,12 @@ export async function readDetections(
   image: RgbImage,
   det: { detections: Detection[]; ms: number },
   lookCloser: () => Promise<{ detections: Detection[]; ms: number }>,
+  sure: SureRead = SURE_READ,
 ): Promise<{ plates: AnalyzedPlate[]; timing: FrameTiming }> {
   const first = await readEach(reader, image, det.detections);
   const plates = selectPlates(first.reads);
   const timing = { detectMs: det.ms, readMs: first.ms };
-  if (plates.some((p) => p.confidence >= SURE_READ.confidence || p.detectionScore >= SURE_READ.detectionScore)) return { plates, timing };
+  if (plates.some((p) => p.confidence >= sure.confidence || p.detectionScore >= sure.detectionScore)) return { plates, timing };
   const again = await lookCloser();
   timing.detectMs += again.ms;
   if (again.detections.length === 0) return { plates, timing };

@@ -1,6 +1,6 @@
 import type { Box, RgbImage } from './image.js';
 import type { AnalyzedPlate, FrameAnalysis, FrameAnalyzer, PlateDetector, PlateReader } from './ports.js';
-import { analyzeFrame } from './frame-analysis.js';
+import { analyzeFrame, SURE_READ, type SureRead } from './frame-analysis.js';
 
 /**
  * The per-frame path on the calling thread: for the eval, the bench and unit tests. The daemon
@@ -10,6 +10,8 @@ export class InProcessAnalyzer implements FrameAnalyzer {
   constructor(
     readonly detector: PlateDetector,
     readonly reader: PlateReader,
+    /** When a frame gets the detector's closer look (the pipeline's min_confidence; SURE_READ). */
+    readonly sure: SureRead = SURE_READ,
   ) {}
 
   async analyze(image: RgbImage, roi?: Box): Promise<AnalyzedPlate[]> {
@@ -17,7 +19,7 @@ export class InProcessAnalyzer implements FrameAnalyzer {
   }
 
   analyzeFrame(image: RgbImage, roi?: Box): Promise<FrameAnalysis> {
-    return analyzeFrame(this.detector, this.reader, image, roi);
+    return analyzeFrame(this.detector, this.reader, image, roi, this.sure);
   }
 
   async close(): Promise<void> {}

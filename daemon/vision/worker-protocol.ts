@@ -12,6 +12,8 @@ export interface WorkerInit {
   plateRetryLongSide: number;
   /** config vision.plate_syntax (a manifest name or "none"). */
   plateSyntax: string;
+  /** config pipeline.min_confidence: a frame none of whose reads reaches it gets the closer look. */
+  minConfidence: number;
 }
 
 /** A frame; `data` is transferred (the sender no longer has it). */
