@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const pipelineConfigSchema = z
   .object({
     motion_threshold: z.number().min(0).max(1).default(0.002).describe('Fraction of grid cells that must change for a frame to be analysed; 0 analyses every frame.'),
-    min_confidence: z.number().min(0).max(1).default(0.5).describe('Reads below this confidence (after voting) are dropped.'),
+    min_confidence: z.number().min(0).max(1).default(0.5).describe('Reads below this confidence (after voting) are dropped; a frame none of whose reads reaches it also gets the plate detector\'s closer look (vision.plate_retry_long_side).'),
     min_frames: z.number().int().min(1).max(30).default(1).describe('A vehicle must be read in at least this many frames to be stored.'),
     track_timeout_s: z.number().min(0.2).max(30).default(1.5).describe('A plate not seen for this long has left; its read is finalised.'),
     max_track_s: z.number().min(1).max(600).default(30).describe('A plate seen longer than this (a parked car) is finalised and a new pass begins.'),
