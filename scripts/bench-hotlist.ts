@@ -3,12 +3,13 @@
  * `await runHotlistBench(console.log)`. Starts its own Mosquitto on a free loopback port.
  */
 import { pathToFileURL } from 'node:url';
-import { benchLoad, benchMatching, benchPubackLatency } from '../daemon/hotlist/bench.js';
+import { benchLoad, benchMatching, benchPubackLatency, benchRetro } from '../daemon/hotlist/bench.js';
 import { haveMosquitto, TestBroker } from '../test/integration/mosquitto.js';
 
 export async function runHotlistBench(print: (line: string) => void = console.log): Promise<void> {
   const { matcher } = await benchLoad(print);
   benchMatching(print, matcher);
+  await benchRetro(print, matcher);
   if (!haveMosquitto()) {
     print('read → PUBACK: skipped, /usr/sbin/mosquitto is not installed');
     return;

@@ -16,6 +16,7 @@ import { CATEGORIES } from './entry.js';
 import { HitRecorder } from './hit-recorder.js';
 import { Matcher } from './matcher.js';
 import { parseList } from './parse.js';
+import { READS_PER_PAGE, runScanYielding, scanStoredReads } from './retro.js';
 
 /**
  * Hotlist and delivery figures for `npm run bench` (issue 3 targets: matching ≤ 50 µs per read
@@ -106,6 +107,45 @@ export function benchMatching(print: (l: string) => void, matcher: Matcher, read
     const cpuUs = (cpu.user + cpu.system) / reads;
     print(`hotlist matching: ${us.toFixed(2)} µs per read wall (${cpuUs.toFixed(2)} µs CPU) over ${reads.toLocaleString('en-US')} reads against ${matcher.size.toLocaleString('en-US')} entries incl. ${matcher.patternCount.toLocaleString('en-US')} wildcards, lenient on ${LENIENT.join('/')} (${hits} wildcard/lenient hits; target ≤ 50 µs)`);
     return us;
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A new list version's retrospective scan of the stored reads (a first sync matches every entry
+ * against every read of the 21-day window), as the daemon runs it: page by page with event-loop
+ * turns between. `reads` spread over 20 days; prints the wall time and the longest loop wait.
+ */
+export async function benchRetro(print: (l: string) => void, matcher: Matcher, reads = 300_000): Promise<{ ms: number; maxPauseMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'alpr-bench-'));
+  const db = openDatabase(join(dir, 'bench.db'));
+  try {
+    const now = Date.now();
+    const insert = db.prepare(
+      "INSERT INTO reads (id, camera_id, plate, state, confidence, first_seen, last_seen, frames, box_x, box_y, box_w, box_h, frame_w, frame_h, created_at) VALUES (?, 'front', ?, 'CO', 0.9, ?, ?, 3, 0, 0, 90, 30, 1280, 720, ?)",
+    );
+    const r = rng(7);
+    db.transaction(() => {
+      for (let i = 0; i < reads; i++) {
+        const at = now - Math.floor(((reads - i) / reads) * 20 * 86_400_000);
+        insert.run(`r${i}`, plate(r), at, at, at);
+      }
+    })();
+    const recorder = new HitRecorder({
+      db, lists: { activeLists: () => [] }, outbox: new Outbox(db), topics: topicsFor('alpr', 'bench'), unitId: 'bench',
+      clock: systemClock, log: silentLogger(), staleAfterMs: 86_400_000, includeCrop: false,
+    });
+    const pauses = monitorEventLoopDelay({ resolution: 5 });
+    pauses.enable();
+    const t0 = process.hrtime.bigint();
+    const hits = await runScanYielding(scanStoredReads(db, recorder, { sourceId: 'bench', versionId: 'bench@1', asOf: now, matcher }, now - 21 * 86_400_000, now));
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    pauses.disable();
+    const maxPauseMs = pauses.max / 1e6;
+    print(`retrospective scan: ${reads.toLocaleString('en-US')} stored reads against ${matcher.size.toLocaleString('en-US')} new entries in ${(ms / 1000).toFixed(2)} s wall (${hits.length} hits raised); event loop's longest wait ${maxPauseMs.toFixed(0)} ms (pages of ${READS_PER_PAGE})`);
+    return { ms, maxPauseMs };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

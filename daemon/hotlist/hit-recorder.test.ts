@@ -8,8 +8,8 @@ import type { ActiveList } from './active-list.js';
 import type { HotlistEntry } from './entry.js';
 import { HitRecorder } from './hit-recorder.js';
 import { Matcher } from './matcher.js';
-import { matchStoredReads } from './retro.js';
-import { storeRead, tempDb } from './test-support.js';
+import { matchStoredReads, runScanYielding, scanStoredReads } from './retro.js';
+import { storeRead, tempDb, turnsDuring } from './test-support.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const entry = (plate: string, state: string | null, extra: Partial<HotlistEntry> = {}): HotlistEntry => ({
@@ -85,5 +85,18 @@ describe('hit recorder', () => {
     ]);
     expect(JSON.parse(outbox.peek(10)[0]!.payload).retrospective).toBe(true);
     expect(matchStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW)).toEqual([]);
+  });
+
+  it('scans stored reads page by page, giving the event loop turns between pages, and finds every match once', async () => {
+    // Seven reads, two of them at the same time (a page may end between them), one outside the window.
+    const times = [5, 4, 4, 3, 2, 1, 0].map((d) => NOW - d * 86_400_000);
+    times.forEach((at, i) => storeRead(t.db, `p${i}`, i % 2 === 0 ? `PGE10${i}` : `OTH20${i}`, 'CO', at));
+    storeRead(t.db, 'old', 'PGE100', 'CO', NOW - 30 * 86_400_000);
+    const list: ActiveList = { sourceId: 'cbi', versionId: 'cbi@v2', asOf: NOW, matcher: new Matcher([entry('PGE10*', 'CO')], { lenientCategories: [] }) };
+    const scan = scanStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW, 2);
+    const { result: hits, turns } = await turnsDuring(() => runScanYielding(scan));
+    expect(hits.map((h) => h.readId).sort()).toEqual(['p0', 'p2', 'p4', 'p6']);
+    expect(turns).toBeGreaterThanOrEqual(3); // 7 reads in pages of 2: the loop ran between them
+    expect(new HitStore(t.db).count()).toBe(4);
   });
 });

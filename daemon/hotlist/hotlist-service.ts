@@ -11,7 +11,7 @@ import type { HitRecorder } from './hit-recorder.js';
 import { LocalEntryStore, type Actor, type LocalEntryInput, type LocalEntryRecord } from './local-entries.js';
 import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
 import { nextTurn } from '../shared/turns.js';
-import { retroMatchEntries } from './retro.js';
+import { retroMatchEntries, runScan, runScanYielding } from './retro.js';
 import { SourceSync, type LoadedList } from './source-sync.js';
 import { VersionStore } from './version-store.js';
 
@@ -302,11 +302,12 @@ export class HotlistService implements ActiveListProvider {
     const matcher = previous
       ? await Matcher.build(await addedEntries(previous.entries, next.entries), { lenientCategories: this.deps.config.lenient_categories })
       : next.matcher;
-    const hits = retroMatchEntries(
+    // Page by page with event-loop turns between: a first sync scans every stored read (21 days of them).
+    const hits = await runScanYielding(retroMatchEntries(
       this.deps.db, this.recorder, matcher,
       { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
       this.windowMs(), this.deps.clock.now(),
-    );
+    ));
     if (hits.length) this.deps.log.info({ source: id, version: next.version.id, hits: hits.length }, 'retrospective hits raised');
   }
 
@@ -330,11 +331,12 @@ export class HotlistService implements ActiveListProvider {
     const now = this.deps.clock.now();
     const mine = this.local.unclaimedRetro(now).filter((r) => this.local.claimRetro(r.id, now));
     if (mine.length === 0) return;
-    retroMatchEntries(
+    // At once: the CLI that adds an entry claims it and reports its hits before it exits.
+    runScan(retroMatchEntries(
       this.deps.db, this.recorder, new Matcher(mine.map((r) => r.entry), { lenientCategories: this.deps.config.lenient_categories }),
       { sourceId: 'local', versionId: this.localList?.versionId ?? 'local', asOf: now },
       this.windowMs(), now,
-    );
+    ));
   }
 
   private rebuild(): void {

@@ -3,6 +3,7 @@ import type { ActiveList } from './active-list.js';
 import type { HitRecorder, RecordedHit } from './hit-recorder.js';
 import { normalizePlate } from './normalize.js';
 import type { Matcher } from './matcher.js';
+import { nextTurn } from '../shared/turns.js';
 
 interface RetroRow {
   id: string; camera_id: string; plate: string; state: string | null; confidence: number; last_seen: number;
@@ -10,42 +11,83 @@ interface RetroRow {
 }
 
 /**
- * Retrospective hits (issue 3): new entries, indexed alone in `list.matcher`, are matched against
- * the reads stored since `from`, and each match is recorded as a hit marked retrospective. The
- * scan reads only the columns it needs and pulls a crop only for a hit.
+ * Stored reads scanned per page. A page is read, matched and its hits recorded in one synchronous
+ * stretch (so the purge cannot remove a read between its match and its hit), about 10 ms of CPU
+ * on the project's machine; between pages the daemon gives the event loop a turn.
  */
-export function matchStoredReads(db: Db, recorder: HitRecorder, list: ActiveList, from: number, now: number): RecordedHit[] {
+export const READS_PER_PAGE = 1000;
+
+/**
+ * Retrospective hits (issue 3): new entries, indexed alone in `list.matcher`, are matched against
+ * the reads stored from `from` to `now`, and each match is recorded as a hit marked retrospective.
+ * The scan reads only the columns it needs and pulls a crop only for a hit. It goes page by page in
+ * (last_seen, rowid) order on the time index, and yields after each page: no iterator stays open
+ * (better-sqlite3 cannot write while one is), and a caller on the daemon's main thread awaits a
+ * turn of the event loop there (runScanYielding). A read stored meanwhile is matched live
+ * against the new entries, which are in use before the scan starts; a hit is never raised twice
+ * for one read and entry (HitRecorder.recordRetrospective).
+ */
+export function* scanStoredReads(db: Db, recorder: HitRecorder, list: ActiveList, from: number, now: number, pageSize = READS_PER_PAGE): Generator<void, RecordedHit[]> {
   const out: RecordedHit[] = [];
-  const rows = db
-    .prepare('SELECT id, camera_id, plate, state, confidence, last_seen, location_text, lat, lon FROM reads WHERE last_seen >= ? ORDER BY last_seen')
-    .iterate(from) as IterableIterator<RetroRow>;
-  const pending: { read: RetroRow; matches: ReturnType<ActiveList['matcher']['match']> }[] = [];
-  for (const r of rows) {
-    const matches = list.matcher.match(normalizePlate(r.plate), r.state, now);
-    if (matches.length) pending.push({ read: r, matches });
+  const page = db.prepare(
+    'SELECT rowid AS rid, id, camera_id, plate, state, confidence, last_seen, location_text, lat, lon FROM reads ' +
+      'WHERE (last_seen, rowid) > (?, ?) AND last_seen <= ? ORDER BY last_seen, rowid LIMIT ?',
+  );
+  let after: [number, number] = [from, 0];
+  for (;;) {
+    const rows = page.all(...after, now, pageSize) as (RetroRow & { rid: number })[];
+    for (const r of rows) {
+      const matches = list.matcher.match(normalizePlate(r.plate), r.state, now);
+      if (matches.length === 0) continue;
+      out.push(
+        ...recorder.recordRetrospective(
+          { id: r.id, cameraId: r.camera_id, plate: r.plate, state: r.state, confidence: r.confidence, lastSeen: r.last_seen,
+            locationText: r.location_text, lat: r.lat, lon: r.lon },
+          matches.map((match) => ({ match, list })),
+        ),
+      );
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return out;
+    after = [last.last_seen, last.rid];
+    yield;
   }
-  // Recorded after the scan: better-sqlite3 cannot write while an iterator is open on the connection.
-  for (const { read: r, matches } of pending) {
-    out.push(
-      ...recorder.recordRetrospective(
-        { id: r.id, cameraId: r.camera_id, plate: r.plate, state: r.state, confidence: r.confidence, lastSeen: r.last_seen,
-          locationText: r.location_text, lat: r.lat, lon: r.lon },
-        matches.map((match) => ({ match, list })),
-      ),
-    );
-  }
-  return out;
 }
 
-/** Matches `matcher` (new entries, indexed alone) against the reads of the last `windowMs`. */
-export function retroMatchEntries(
+/** Runs a scan to its end at once (the CLI, where nothing else waits on the thread). */
+export function runScan(scan: Generator<void, RecordedHit[]>): RecordedHit[] {
+  for (;;) {
+    const step = scan.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a scan with a turn of the event loop between pages (the daemon: alerts keep flowing meanwhile). */
+export async function runScanYielding(scan: Generator<void, RecordedHit[]>): Promise<RecordedHit[]> {
+  for (;;) {
+    const step = scan.next();
+    if (step.done) return step.value;
+    await nextTurn();
+  }
+}
+
+/** The whole scan of the reads stored from `from` to `now`, at once. */
+export function matchStoredReads(db: Db, recorder: HitRecorder, list: ActiveList, from: number, now: number): RecordedHit[] {
+  return runScan(scanStoredReads(db, recorder, list, from, now));
+}
+
+/**
+ * The scan of `matcher` (new entries, indexed alone) against the reads of the last `windowMs`, to
+ * run with runScan or runScanYielding.
+ */
+export function* retroMatchEntries(
   db: Db,
   recorder: HitRecorder,
   matcher: Matcher,
   list: Omit<ActiveList, 'matcher'>,
   windowMs: number,
   now: number,
-): RecordedHit[] {
+): Generator<void, RecordedHit[]> {
   if (matcher.size === 0) return [];
-  return matchStoredReads(db, recorder, { ...list, matcher }, now - windowMs, now);
+  return yield* scanStoredReads(db, recorder, { ...list, matcher }, now - windowMs, now);
 }
