@@ -8,7 +8,7 @@ import type { ActiveList } from './active-list.js';
 import type { HotlistEntry } from './entry.js';
 import { HitRecorder } from './hit-recorder.js';
 import { Matcher } from './matcher.js';
-import { matchStoredReads, runScanYielding, scanStoredReads } from './retro.js';
+import { runScan, runScanYielding, scanStoredReads } from './retro.js';
 import { storeRead, tempDb, turnsDuring } from './test-support.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
@@ -78,13 +78,13 @@ describe('hit recorder', () => {
     storeRead(t.db, 'old2', 'NEW778', 'CO', NOW - 2 * 86_400_000);
     storeRead(t.db, 'tooOld', 'NEW777', 'CO', NOW - 30 * 86_400_000);
     const list: ActiveList = { sourceId: 'local', versionId: 'local@1', asOf: NOW, matcher: new Matcher([entry('NEW77*', 'CO', { key: 'local:x', source: 'local' })], { lenientCategories: [] }) };
-    const first = matchStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW);
+    const first = runScan(scanStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW));
     expect(first.map((h) => [h.readId, h.retrospective, h.match.kind, h.match.stateConfirmed]).sort()).toEqual([
       ['old1', true, 'wildcard', false],
       ['old2', true, 'wildcard', true],
     ]);
     expect(JSON.parse(outbox.peek(10)[0]!.payload).retrospective).toBe(true);
-    expect(matchStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW)).toEqual([]);
+    expect(runScan(scanStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW))).toEqual([]);
   });
 
   it('scans stored reads page by page, giving the event loop turns between pages, and finds every match once', async () => {

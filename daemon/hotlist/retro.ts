@@ -71,11 +71,6 @@ export async function runScanYielding(scan: Generator<void, RecordedHit[]>): Pro
   }
 }
 
-/** The whole scan of the reads stored from `from` to `now`, at once. */
-export function matchStoredReads(db: Db, recorder: HitRecorder, list: ActiveList, from: number, now: number): RecordedHit[] {
-  return runScan(scanStoredReads(db, recorder, list, from, now));
-}
-
 /**
  * The scan of `matcher` (new entries, indexed alone) against the reads of the last `windowMs`, to
  * run with runScan or runScanYielding.
