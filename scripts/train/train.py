@@ -145,6 +145,9 @@ def main():
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init", help="start from these weights (fine-tune)")
     ap.add_argument("--init-onnx", help="start from a shipped ONNX reader (fine-tune; BatchNorm statistics stay frozen)")
+    ap.add_argument("--swa-from", type=int, default=0,
+                    help="also keep the running mean of the weights at every checkpoint from this step on "
+                         "(stochastic weight averaging, Izmailov et al. 2018), saved as {tag}ckpt_swa.pt; 0: off")
     ap.add_argument("--work", default=WORK)
     ap.add_argument("--tag", default="", help="prefix for this run's checkpoint files (several runs, one work dir)")
     a = ap.parse_args()
@@ -155,6 +158,7 @@ def main():
     net = PlateRec(widths, a.columns)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     step, best = 0, -1.0
+    swa, swa_n = None, 0
     last = os.path.join(a.work, f"{a.tag}ckpt_last.pt")
     # BatchNorm statistics stay frozen for a net started from a shipped ONNX model (folded at export)
     # and for every fine-tune or resumed run of one
@@ -163,6 +167,7 @@ def main():
         ck = torch.load(last)
         net.load_state_dict(ck["model"]), opt.load_state_dict(ck["opt"])
         step, best, freeze_bn = ck["step"], ck.get("best", -1.0), ck.get("freeze_bn", False)
+        swa, swa_n = ck.get("swa"), ck.get("swa_n", 0)
         print(f"resumed at step {step}", flush=True)
     elif a.init:
         ck = torch.load(a.init)
@@ -207,7 +212,15 @@ def main():
             n = pool.refresh()
             if n:
                 print(f"synth pool now {len(pool.X)}", flush=True)
-            torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
+            if a.swa_from and step >= a.swa_from:
+                # BatchNorm statistics are frozen in a fine-tune (--init-onnx), so the mean needs no BN pass
+                cur = {k: v.detach().double() for k, v in net.state_dict().items()}
+                swa = cur if swa is None else {k: swa[k] + (cur[k] - swa[k]) / (swa_n + 1) for k in swa}
+                swa_n += 1
+                torch.save({"model": {k: v.to(net.state_dict()[k].dtype) for k, v in swa.items()}, "step": step, "swa_n": swa_n,
+                            "swa_from": a.swa_from, "widths": widths, "columns": a.columns, "freeze_bn": freeze_bn},
+                           os.path.join(a.work, f"{a.tag}ckpt_swa.pt"))
+            torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "swa": swa, "swa_n": swa_n,
                         "widths": widths, "columns": a.columns, "freeze_bn": freeze_bn}, last + ".tmp")
             os.replace(last + ".tmp", last)
         if step % a.eval_every == 0 or step == a.steps:
