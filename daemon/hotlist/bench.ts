@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openDatabase } from '../store/database.js';
+import { openDatabase, type Db } from '../store/database.js';
 import { ReadStore } from '../store/reads.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLogger } from '../shared/logger.js';
@@ -57,6 +57,14 @@ export function syntheticList(rows: number, patterns: number, seed = 1): Buffer 
   return Buffer.from(`${lines.join('\n')}\n`);
 }
 
+/** The real HitRecorder over `lists`, as the daemon builds it, for the bench unit "bench". */
+function benchRecorder(db: Db, lists: ActiveList[], opts: { outbox?: Outbox; includeCrop?: boolean } = {}): HitRecorder {
+  return new HitRecorder({
+    db, lists: { activeLists: () => lists }, outbox: opts.outbox ?? new Outbox(db), topics: topicsFor('alpr', 'bench'), unitId: 'bench',
+    clock: systemClock, log: silentLogger(), staleAfterMs: 86_400_000, includeCrop: opts.includeCrop ?? false,
+  });
+}
+
 /**
  * Parse + index time of a `rows`-row list, as the daemon loads one (giving the event loop turns),
  * and the longest the event loop waited meanwhile: how late an alert could be during a sync.
@@ -87,10 +95,7 @@ export function benchMatching(print: (l: string) => void, matcher: Matcher, read
   const db = openDatabase(join(dir, 'bench.db'));
   try {
     const lists: ActiveList[] = [{ sourceId: 'bench', versionId: 'bench@1', asOf: Date.now(), matcher }];
-    const recorder = new HitRecorder({
-      db, lists: { activeLists: () => lists }, outbox: new Outbox(db), topics: topicsFor('alpr', 'bench'), unitId: 'bench',
-      clock: systemClock, log: silentLogger(), staleAfterMs: 86_400_000, includeCrop: false,
-    });
+    const recorder = benchRecorder(db, lists);
     const r = rng(99);
     // An X at both ends (never in the list's alphabet) keeps every read on the no-hit path, as on
     // the road, while prefixes, suffixes and confusable keys still reach the index buckets.
@@ -133,10 +138,7 @@ export async function benchRetro(print: (l: string) => void, matcher: Matcher, r
         insert.run(`r${i}`, plate(r), at, at, at);
       }
     })();
-    const recorder = new HitRecorder({
-      db, lists: { activeLists: () => [] }, outbox: new Outbox(db), topics: topicsFor('alpr', 'bench'), unitId: 'bench',
-      clock: systemClock, log: silentLogger(), staleAfterMs: 86_400_000, includeCrop: false,
-    });
+    const recorder = benchRecorder(db, []);
     const pauses = monitorEventLoopDelay({ resolution: 5 });
     pauses.enable();
     const t0 = process.hrtime.bigint();
@@ -165,10 +167,7 @@ export async function benchPubackLatency(print: (l: string) => void, brokerUrl: 
     [{ key: 'b:1', plate: 'HOT1234', state: 'CO', category: 'stolen_vehicle', reason: 'bench', source: 'CBI', nic: null, ori: null, caseNumber: null, entered: null, expires: null, priority: null, notes: '' }],
     { lenientCategories: [] },
   );
-  const recorder = new HitRecorder({
-    db, lists: { activeLists: () => [{ sourceId: 'b', versionId: 'b@1', asOf: Date.now(), matcher }] }, outbox, topics, unitId: 'bench',
-    clock: systemClock, log: silentLogger(), staleAfterMs: 86_400_000, includeCrop: true,
-  });
+  const recorder = benchRecorder(db, [{ sourceId: 'b', versionId: 'b@1', asOf: Date.now(), matcher }], { outbox, includeCrop: true });
   const publisher = new MqttPublisher({ config: { ...mqttConfigSchema.parse(undefined), enabled: true, url: brokerUrl }, unitId: 'bench', topics, outbox, clock: systemClock, log: silentLogger() });
   const ctl = new AbortController();
   const started = new Map<string, bigint>();
