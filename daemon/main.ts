@@ -43,7 +43,9 @@ export interface DaemonDeps {
 /** Builds every room from the config (constructors only; nothing runs until start). */
 export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise<Daemon> {
   const { log, clock } = deps;
-  const analyzer = deps.analyzer ?? (await createFrameAnalyzer(config.vision, log.child({ component: 'vision' }), config.pipeline.min_confidence));
+  const analyzer =
+    deps.analyzer ??
+    (await createFrameAnalyzer(config.vision, log.child({ component: 'vision' }), config.pipeline.min_confidence));
   const db = openDatabase(join(config.storage.path, 'alpr-edge.db'));
   const reads = new ReadStore(db);
   const pipelines = new Map<string, CameraPipeline>();
@@ -57,7 +59,12 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     cameraStats: () =>
       [...pipelines].map(([id, p]) => {
         const src = sources.get(id)?.stats();
-        return { id, fps: fps.rate(id, p.stats.framesAnalyzed, clock.now()), dropped_frames: src?.framesDropped ?? 0, connected: src?.connected ?? false };
+        return {
+          id,
+          fps: fps.rate(id, p.stats.framesAnalyzed, clock.now()),
+          dropped_frames: src?.framesDropped ?? 0,
+          connected: src?.connected ?? false,
+        };
       }),
   });
   // Each read is matched against the hotlists inside its own transaction (hit + outbox row too).
@@ -69,7 +76,14 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const clog = log.child({ component: 'camera', camera: camera.id });
-    const pipeline = new CameraPipeline(camera, config.pipeline, analyzer, sink, clock, clog.child({ component: 'pipeline' }));
+    const pipeline = new CameraPipeline(
+      camera,
+      config.pipeline,
+      analyzer,
+      sink,
+      clock,
+      clog.child({ component: 'pipeline' }),
+    );
     const source = new FfmpegFrameSource(camera, { log, clock });
     pipelines.set(camera.id, pipeline);
     sources.set(camera.id, source);
@@ -119,7 +133,9 @@ export async function runDaemon(args: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const p of err.problems) process.stderr.write(`${p}\n`);
-      process.stderr.write(`alpr-edge: refusing to start with an invalid config (fix it, then: alpr-edge check-config ${file})\n`);
+      process.stderr.write(
+        `alpr-edge: refusing to start with an invalid config (fix it, then: alpr-edge check-config ${file})\n`,
+      );
       process.exit(EXIT_CONFIG);
     }
     throw err;
@@ -154,7 +170,12 @@ export async function runDaemon(args: string[]): Promise<void> {
     process.exit(e instanceof ModelError || e instanceof ConfigError ? EXIT_CONFIG : 1);
   }
   log.info(
-    { unit: config.unit.id, cameras: [...daemon.sources.keys()], detector: config.vision.detector, reader: config.vision.reader },
+    {
+      unit: config.unit.id,
+      cameras: [...daemon.sources.keys()],
+      detector: config.vision.detector,
+      reader: config.vision.reader,
+    },
     'alpr-edge started',
   );
   sd.ready();

@@ -24,14 +24,31 @@ export interface GovernanceBench {
   reads: number;
   insertSeconds: number;
   searches: { pattern: string; medianMs: number; maxMs: number; results: number }[];
-  purge: { baselineMaxMs: number; seconds: number; deleted: number; batches: number; longestBatchMs: number; ingestInserts: number; ingestMaxStallMs: number; ingestP99Ms: number; ingestP999Ms: number; ingestOver50: number; eventLoopMaxMs: number; eventLoopP99Ms: number; controlMaxMs: number; controlOver50: number };
+  purge: {
+    baselineMaxMs: number;
+    seconds: number;
+    deleted: number;
+    batches: number;
+    longestBatchMs: number;
+    ingestInserts: number;
+    ingestMaxStallMs: number;
+    ingestP99Ms: number;
+    ingestP999Ms: number;
+    ingestOver50: number;
+    eventLoopMaxMs: number;
+    eventLoopP99Ms: number;
+    controlMaxMs: number;
+    controlOver50: number;
+  };
 }
 
 const DAY = 86_400_000;
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 const DIGITS = '0123456789';
 
-export async function benchGovernance(opts: { reads?: number; log?: (line: string) => void } = {}): Promise<GovernanceBench> {
+export async function benchGovernance(
+  opts: { reads?: number; log?: (line: string) => void } = {},
+): Promise<GovernanceBench> {
   const n = opts.reads ?? 1_000_000;
   const log = opts.log ?? ((l: string) => console.log(l));
   const dir = mkdtempSync(join(tmpdir(), 'alpr-bench-gov-'));
@@ -45,7 +62,13 @@ export async function benchGovernance(opts: { reads?: number; log?: (line: strin
     log(`governance bench: ${n.toLocaleString('en-US')} reads stored in ${insertSeconds.toFixed(1)} s`);
 
     const access = new AuditedAccess(db, new ManualClock(now));
-    const user: AuthenticatedUser = { id: 1, username: 'bench', fullName: 'Bench', role: 'operator', trainingExpiresOn: '2099-01-01' };
+    const user: AuthenticatedUser = {
+      id: 1,
+      username: 'bench',
+      fullName: 'Bench',
+      role: 'operator',
+      trainingExpiresOn: '2099-01-01',
+    };
     const purpose = { category: 'criminal_investigation' as const, caseNumber: 'BENCH-1' };
     const searches: GovernanceBench['searches'] = [];
     for (const pattern of ['AB?1*', '*K7?*', 'MX?4??']) {
@@ -58,7 +81,9 @@ export async function benchGovernance(opts: { reads?: number; log?: (line: strin
       }
       times.sort((a, b) => a - b);
       searches.push({ pattern, medianMs: round(times[3]!), maxMs: round(times[6]!), results });
-      log(`  partial-plate search "${pattern}" over ${n.toLocaleString('en-US')} reads (21-day window, audited): median ${round(times[3]!)} ms, max ${round(times[6]!)} ms, ${results} result(s) (target <= 100 ms)`);
+      log(
+        `  partial-plate search "${pattern}" over ${n.toLocaleString('en-US')} reads (21-day window, audited): median ${round(times[3]!)} ms, max ${round(times[6]!)} ms, ${results} result(s) (target <= 100 ms)`,
+      );
     }
 
     // Purge: every stored read is expired 30 days later; a worker keeps inserting fresh reads meanwhile.
@@ -66,7 +91,9 @@ export async function benchGovernance(opts: { reads?: number; log?: (line: strin
     const idle = startInserter(file, later, 1000);
     await new Promise((r) => setTimeout(r, 2000));
     const baseline = await stopInserter(idle);
-    log(`  ingest with no purge running (baseline on this machine, ${baseline.count} inserts): longest ${round(baseline.max)} ms, p99 ${round(baseline.p99)} ms`);
+    log(
+      `  ingest with no purge running (baseline on this machine, ${baseline.count} inserts): longest ${round(baseline.max)} ms, p99 ${round(baseline.p99)} ms`,
+    );
     const worker = startInserter(file, later, 0);
     const control = startControl();
     await new Promise((r) => setTimeout(r, 300));
@@ -80,13 +107,24 @@ export async function benchGovernance(opts: { reads?: number; log?: (line: strin
       },
       close: () => inner.close(),
     };
-    const job = new RetentionJob({ db, clock: new ManualClock(later), config: defaultRetentionConfig, auditRetentionDays: 1095, log: silentLogger(), checkpointer });
+    const job = new RetentionJob({
+      db,
+      clock: new ManualClock(later),
+      config: defaultRetentionConfig,
+      auditRetentionDays: 1095,
+      log: silentLogger(),
+      checkpointer,
+    });
     // The daemon's own ingest shares this thread and connection: the event loop's delay is its stall.
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
     let walMax = 0;
     const walSampler = setInterval(() => {
-      try { walMax = Math.max(walMax, statSync(`${file}-wal`).size); } catch { /* not there */ }
+      try {
+        walMax = Math.max(walMax, statSync(`${file}-wal`).size);
+      } catch {
+        /* not there */
+      }
     }, 100);
     const p0 = performance.now();
     const rec = await job.runOnce(later);
@@ -98,24 +136,52 @@ export async function benchGovernance(opts: { reads?: number; log?: (line: strin
     const restarts = checkpoints.filter((c) => c.mode === 'PASSIVE' && c.restarted);
     const last = checkpoints[checkpoints.length - 1];
     const passives = checkpoints.filter((c) => c.mode === 'PASSIVE' && !c.restarted);
-    log(`  WAL checkpoints (worker connection): ${passives.length} PASSIVE (longest ${round(Math.max(0, ...passives.map((c) => c.ms)))} ms, writers never wait), ${restarts.length} followed by RESTART as the WAL passed 16 MiB (${restarts.filter((c) => c.busy).length} deferred, longest ${round(Math.max(0, ...restarts.map((c) => c.ms)))} ms incl. its PASSIVE pass); final TRUNCATE ${round(last?.ms ?? 0)} ms${last?.busy ? ' (busy, skipped)' : ''}`);
+    log(
+      `  WAL checkpoints (worker connection): ${passives.length} PASSIVE (longest ${round(Math.max(0, ...passives.map((c) => c.ms)))} ms, writers never wait), ${restarts.length} followed by RESTART as the WAL passed 16 MiB (${restarts.filter((c) => c.busy).length} deferred, longest ${round(Math.max(0, ...restarts.map((c) => c.ms)))} ms incl. its PASSIVE pass); final TRUNCATE ${round(last?.ms ?? 0)} ms${last?.busy ? ' (busy, skipped)' : ''}`,
+    );
     const ingest = await stopInserter(worker);
     const noise = await stopInserter(control);
     const purge = {
-      baselineMaxMs: round(baseline.max), seconds: round(seconds), deleted: rec.readsDeleted, batches: rec.batches, longestBatchMs: rec.longestBatchMs,
-      ingestInserts: ingest.count, ingestMaxStallMs: round(ingest.max), ingestP99Ms: round(ingest.p99), ingestP999Ms: round(ingest.p999),
-      ingestOver50: ingest.over50, eventLoopMaxMs: round(loopDelay.max / 1e6), eventLoopP99Ms: round(loopDelay.percentile(99) / 1e6), controlMaxMs: round(noise.max), controlOver50: noise.over50,
+      baselineMaxMs: round(baseline.max),
+      seconds: round(seconds),
+      deleted: rec.readsDeleted,
+      batches: rec.batches,
+      longestBatchMs: rec.longestBatchMs,
+      ingestInserts: ingest.count,
+      ingestMaxStallMs: round(ingest.max),
+      ingestP99Ms: round(ingest.p99),
+      ingestP999Ms: round(ingest.p999),
+      ingestOver50: ingest.over50,
+      eventLoopMaxMs: round(loopDelay.max / 1e6),
+      eventLoopP99Ms: round(loopDelay.percentile(99) / 1e6),
+      controlMaxMs: round(noise.max),
+      controlOver50: noise.over50,
     };
-    log(`  purge of ${rec.readsDeleted.toLocaleString('en-US')} expired reads: ${purge.seconds} s in ${rec.batches} batches, longest batch ${rec.longestBatchMs} ms`);
-    log(`  ingest during the purge (worker thread, own connection, ${ingest.count} inserts): longest stall ${purge.ingestMaxStallMs} ms, p99.9 ${purge.ingestP999Ms} ms, p99 ${purge.ingestP99Ms} ms, ${ingest.over50} over 50 ms (target <= 50 ms)`);
-    log(`  ingest in the purging thread (the daemon's case, one connection): event-loop delay max ${purge.eventLoopMaxMs} ms, p99 ${purge.eventLoopP99Ms} ms`);
+    log(
+      `  purge of ${rec.readsDeleted.toLocaleString('en-US')} expired reads: ${purge.seconds} s in ${rec.batches} batches, longest batch ${rec.longestBatchMs} ms`,
+    );
+    log(
+      `  ingest during the purge (worker thread, own connection, ${ingest.count} inserts): longest stall ${purge.ingestMaxStallMs} ms, p99.9 ${purge.ingestP999Ms} ms, p99 ${purge.ingestP99Ms} ms, ${ingest.over50} over 50 ms (target <= 50 ms)`,
+    );
+    log(
+      `  ingest in the purging thread (the daemon's case, one connection): event-loop delay max ${purge.eventLoopMaxMs} ms, p99 ${purge.eventLoopP99Ms} ms`,
+    );
     if (ingest.long.length) {
       const tenths = Array.from({ length: 10 }, () => 0);
-      for (const [at] of ingest.long) tenths[Math.min(9, Math.max(0, Math.floor(((at - purgeStart) / 1000 / seconds) * 10)))]!++;
-      log(`  stalls over 50 ms per tenth of the purge: ${tenths.join(' ')}; the longest: ${[...ingest.long].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([at, d]) => `${Math.round(d)} ms at ${round((at - purgeStart) / 1000)} s`).join(', ')}`);
+      for (const [at] of ingest.long)
+        tenths[Math.min(9, Math.max(0, Math.floor(((at - purgeStart) / 1000 / seconds) * 10)))]!++;
+      log(
+        `  stalls over 50 ms per tenth of the purge: ${tenths.join(' ')}; the longest: ${[...ingest.long]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 5)
+          .map(([at, d]) => `${Math.round(d)} ms at ${round((at - purgeStart) / 1000)} s`)
+          .join(', ')}`,
+      );
     }
     log(`  largest WAL file during the purge: ${round(walMax / 1048576)} MiB`);
-    log(`  control (CPU-only worker, no database, same period): longest ${purge.controlMaxMs} ms, ${noise.over50} of ${noise.count} over 50 ms: scheduling noise of this machine, not the purge`);
+    log(
+      `  control (CPU-only worker, no database, same period): longest ${purge.controlMaxMs} ms, ${noise.over50} of ${noise.count} over 50 ms: scheduling noise of this machine, not the purge`,
+    );
     db.close();
     return { reads: n, insertSeconds: round(insertSeconds), searches, purge };
   } finally {
@@ -125,7 +191,8 @@ export async function benchGovernance(opts: { reads?: number; log?: (line: strin
 
 /** Stores `n` synthetic reads (7-character plates, 4 cameras) spread over the 21 days before `now`. */
 export function fill(db: Db, n: number, now: number): void {
-  const insRead = db.prepare(`INSERT INTO reads (id, camera_id, plate, state, confidence, alternatives, first_seen, last_seen, frames,
+  const insRead =
+    db.prepare(`INSERT INTO reads (id, camera_id, plate, state, confidence, alternatives, first_seen, last_seen, frames,
     box_x, box_y, box_w, box_h, frame_w, frame_h, location_text, lat, lon, created_at)
     VALUES (?, ?, ?, 'CO', 0.9, '[]', ?, ?, 4, 10, 20, 120, 40, 1920, 1080, 'US-6', ?, ?, ?)`);
   const insCrop = db.prepare('INSERT INTO read_crops (read_id, jpeg) VALUES (?, ?)');
@@ -136,13 +203,20 @@ export function fill(db: Db, n: number, now: number): void {
     seed = (seed + 0x6d2b79f5) | 0;
     let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return (((x ^ (x >>> 14)) >>> 0) % k);
+    return ((x ^ (x >>> 14)) >>> 0) % k;
   };
   const chunk = 50_000;
   for (let start = 0; start < n; start += chunk) {
     db.transaction(() => {
       for (let i = start; i < Math.min(n, start + chunk); i++) {
-        const plate = LETTERS[rnd(23)]! + LETTERS[rnd(23)]! + LETTERS[rnd(23)]! + DIGITS[rnd(10)]! + DIGITS[rnd(10)]! + DIGITS[rnd(10)]! + (rnd(3) === 0 ? DIGITS[rnd(10)]! : '');
+        const plate =
+          LETTERS[rnd(23)]! +
+          LETTERS[rnd(23)]! +
+          LETTERS[rnd(23)]! +
+          DIGITS[rnd(10)]! +
+          DIGITS[rnd(10)]! +
+          DIGITS[rnd(10)]! +
+          (rnd(3) === 0 ? DIGITS[rnd(10)]! : '');
         const t = now - 21 * DAY + Math.floor((i / n) * 21 * DAY);
         const id = `r${i.toString(36).padStart(8, '0')}`;
         insRead.run(id, `cam${rnd(4)}`, plate, t - 400, t, 39.7 + rnd(1000) / 10000, -105.5 + rnd(1000) / 10000, t);
@@ -182,10 +256,20 @@ function startInserter(file: string, now: number, autoCheckpoint: number): Worke
       if (d > 50) long.push([performance.timeOrigin + s, d]);
       setTimeout(tick, 5);
     })();`;
-  return new Worker(code, { eval: true, workerData: { file, now, sqlitePath, autoCheckpoint, prefix: `live-${autoCheckpoint}-` } });
+  return new Worker(code, {
+    eval: true,
+    workerData: { file, now, sqlitePath, autoCheckpoint, prefix: `live-${autoCheckpoint}-` },
+  });
 }
 
-interface Timings { count: number; max: number; p99: number; p999: number; over50: number; long: [number, number][] }
+interface Timings {
+  count: number;
+  max: number;
+  p99: number;
+  p999: number;
+  over50: number;
+  long: [number, number][];
+}
 
 function stopInserter(w: Worker): Promise<Timings> {
   return new Promise((resolve, reject) => {
@@ -193,7 +277,14 @@ function stopInserter(w: Worker): Promise<Timings> {
       const sorted = [...times].sort((a, b) => a - b);
       const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
       const done = (long: [number, number][]): void => {
-        resolve({ count: times.length, max: at(1), p99: at(0.99), p999: at(0.999), over50: times.filter((t) => t > 50).length, long });
+        resolve({
+          count: times.length,
+          max: at(1),
+          p99: at(0.99),
+          p999: at(0.999),
+          over50: times.filter((t) => t > 50).length,
+          long,
+        });
         void w.terminate();
       };
       w.once('message', done);

@@ -22,20 +22,37 @@ import type { RgbImage } from '../daemon/vision/image.js';
 
 const root = resolve(import.meta.dirname, '..');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-const readers = (process.argv.includes('--readers') ? process.argv[process.argv.indexOf('--readers') + 1]! : visionConfigSchema.parse(undefined).reader).split(',');
+const readers = (
+  process.argv.includes('--readers')
+    ? process.argv[process.argv.indexOf('--readers') + 1]!
+    : visionConfigSchema.parse(undefined).reader
+).split(',');
 const fmt = (x: number): string => x.toFixed(1);
 
 /** Decodes the clip at `fps` and `width`×`height` into rgb frames (ffmpeg, as the camera room does). */
 function decodeClip(width: number, height: number, fps: number): RgbImage[] {
   const r = spawnSync(
     resolveFfmpegPath(),
-    ['-loglevel', 'error', '-i', join(root, 'test-fixtures', 'drive-by.mp4'), '-vf', `fps=${fps},scale=${width}:${height}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'],
+    [
+      '-loglevel',
+      'error',
+      '-i',
+      join(root, 'test-fixtures', 'drive-by.mp4'),
+      '-vf',
+      `fps=${fps},scale=${width}:${height}`,
+      '-pix_fmt',
+      'rgb24',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ],
     { maxBuffer: 1 << 30 },
   );
   if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
   const size = width * height * 3;
   const frames: RgbImage[] = [];
-  for (let o = 0; o + size <= r.stdout.length; o += size) frames.push({ width, height, data: new Uint8Array(r.stdout.subarray(o, o + size)) });
+  for (let o = 0; o + size <= r.stdout.length; o += size)
+    frames.push({ width, height, data: new Uint8Array(r.stdout.subarray(o, o + size)) });
   return frames;
 }
 
@@ -43,7 +60,10 @@ async function benchReading(): Promise<void> {
   console.log('== reading path (one thread, in-process: the same code each worker runs)');
   for (const reader of readers) {
     const analyzer = await createInProcessAnalyzer(visionConfigSchema.parse({ reader }), silentLogger());
-    for (const [w, h] of [[1280, 720], [1920, 1080]] as const) {
+    for (const [w, h] of [
+      [1280, 720],
+      [1920, 1080],
+    ] as const) {
       const frames = decodeClip(w, h, 4);
       await analyzer.analyzeFrame(frames[0]!);
       const cpu: number[] = [];
@@ -69,10 +89,20 @@ async function benchReading(): Promise<void> {
     const frames = decodeClip(1280, 720, 5);
     const camera = cameraSchema.parse({ id: 'bench', name: 'bench', url: '/dev/null' });
     let reads = 0;
-    const pipeline = new CameraPipeline(camera, pipelineConfigSchema.parse({}), analyzer, { accept: async () => void reads++ }, systemClock, silentLogger());
+    const pipeline = new CameraPipeline(
+      camera,
+      pipelineConfigSchema.parse({}),
+      analyzer,
+      { accept: async () => void reads++ },
+      systemClock,
+      silentLogger(),
+    );
     const t0 = performance.now();
     let ts = Date.now();
-    for (const [i, f] of frames.entries()) await pipeline.onFrame({ cameraId: 'bench', seq: i, ts: (ts += 200), ...f });
+    for (const [i, f] of frames.entries()) {
+      ts += 200;
+      await pipeline.onFrame({ cameraId: 'bench', seq: i, ts, ...f });
+    }
     await pipeline.stop();
     const s = (performance.now() - t0) / 1000;
     console.log(
@@ -92,7 +122,11 @@ async function benchDaemonMemory(): Promise<void> {
     config,
     `unit: { id: bench }\nstorage: { path: ${dir} }\ncameras:\n  - { id: clip, name: clip, url: ${join(root, 'test-fixtures', 'drive-by.mp4')}, fps: 5 }\n`,
   );
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, join(root, 'bin', 'alpr-edge.js'), 'run', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...DAEMON_NODE_FLAGS, join(root, 'bin', 'alpr-edge.js'), 'run', '--config', config],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let peak = 0;
   const sample = setInterval(() => {
     try {
@@ -110,11 +144,13 @@ async function benchDaemonMemory(): Promise<void> {
   await once(child, 'exit');
   clearInterval(sample);
   rmSync(dir, { recursive: true, force: true });
-  console.log(`daemon (one camera, 1280×720 at 5 fps, one vision worker): peak RSS ${fmt(peak / 1024)} MiB over one pass of the clip (${reads} reads)`);
+  console.log(
+    `daemon (one camera, 1280×720 at 5 fps, one vision worker): peak RSS ${fmt(peak / 1024)} MiB over one pass of the clip (${reads} reads)`,
+  );
 }
 
-if (!only || only === "reading") await benchReading();
-if (only === "memory") await benchDaemonMemory();
+if (!only || only === 'reading') await benchReading();
+if (only === 'memory') await benchDaemonMemory();
 if (!only || only === 'hotlist') {
   console.log('\n== hotlists and MQTT');
   const { runHotlistBench } = await import('./bench-hotlist.js');

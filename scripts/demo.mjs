@@ -39,14 +39,20 @@ cameras:
 `,
 );
 
-console.log(`alpr-edge demo: ${truth.vehicles.length} vehicles in a ${truth.duration_s} s clip; expected plates: ${truth.vehicles.map((v) => v.plate).join(', ')}`);
+console.log(
+  `alpr-edge demo: ${truth.vehicles.length} vehicles in a ${truth.duration_s} s clip; expected plates: ${truth.vehicles.map((v) => v.plate).join(', ')}`,
+);
 console.log(`config: ${configFile}\n`);
 
 // The node flags the systemd unit runs the daemon with (daemon/shared/node-flags.ts; plain JS here, so named again).
-const daemon = spawn(process.execPath, ['--single-threaded-gc', join(root, 'bin', 'alpr-edge.js'), 'run', '--config', configFile], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const daemon = spawn(
+  process.execPath,
+  ['--single-threaded-gc', join(root, 'bin', 'alpr-edge.js'), 'run', '--config', configFile],
+  {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const seen = [];
 createInterface({ input: daemon.stdout }).on('line', (line) => {
   let rec;
@@ -58,7 +64,9 @@ createInterface({ input: daemon.stdout }).on('line', (line) => {
   if (rec.msg === 'file source finished') setTimeout(() => daemon.kill('SIGTERM'), 2000);
   if (rec.msg === 'plate read') {
     seen.push(rec.plate);
-    console.log(`READ  ${rec.plate.padEnd(9)} state=${rec.state ?? '??'}  confidence=${rec.confidence}  frames=${rec.frames}  camera=${rec.camera}`);
+    console.log(
+      `READ  ${rec.plate.padEnd(9)} state=${rec.state ?? '??'}  confidence=${rec.confidence}  frames=${rec.frames}  camera=${rec.camera}`,
+    );
   } else if (rec.level !== 'debug') {
     const { level, time, service, msg, ...rest } = rec;
     console.log(`${level.padEnd(5)} ${msg} ${JSON.stringify(rest)}`);
@@ -73,9 +81,11 @@ daemon.on('exit', (code, signal) => {
   clearTimeout(timer);
   const expected = truth.vehicles.map((v) => v.plate);
   const found = expected.filter((p) => seen.includes(p));
-  console.log(`\ndaemon exited (${signal ?? `code ${code}`}). Read ${found.length}/${expected.length} plates of the clip${
-    found.length < expected.length ? `; missed: ${expected.filter((p) => !seen.includes(p)).join(', ')}` : ''
-  }. Reads are stored in ${join(state, 'alpr-edge.db')}.`);
+  console.log(
+    `\ndaemon exited (${signal ?? `code ${code}`}). Read ${found.length}/${expected.length} plates of the clip${
+      found.length < expected.length ? `; missed: ${expected.filter((p) => !seen.includes(p)).join(', ')}` : ''
+    }. Reads are stored in ${join(state, 'alpr-edge.db')}.`,
+  );
   process.exit(code === 0 && found.length > 0 ? 0 : 1);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => daemon.kill('SIGTERM'));

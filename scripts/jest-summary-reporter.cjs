@@ -2,7 +2,12 @@
 // no test is visible. Jest's own summary is not one of the formats CI recognises.
 class SummaryReporter {
   onRunComplete(_contexts, results) {
-    const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped, numRuntimeErrorTestSuites: broken } = results;
+    const {
+      numPassedTests: passed,
+      numFailedTests: failed,
+      numPendingTests: skipped,
+      numRuntimeErrorTestSuites: broken,
+    } = results;
     process.stdout.write(`\n${passed} passed, ${failed + broken} failed, ${skipped} skipped\n`);
   }
 }

@@ -40,9 +40,11 @@ async function makeClip(dir: string): Promise<void> {
       if (n % CLIP.fps === 0) process.stderr.write(`\rclip: frame ${n}/${frames}`);
     },
   });
-  await writeFile(join(dir, 'drive-by.json'), JSON.stringify(driveByManifest(), null, 2) + '\n');
+  await writeFile(join(dir, 'drive-by.json'), `${JSON.stringify(driveByManifest(), null, 2)}\n`);
   const { size } = await stat(out);
-  process.stderr.write(`\rclip: ${frames} frames, ${(size / 1e6).toFixed(2)} MB, ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${out}\n`);
+  process.stderr.write(
+    `\rclip: ${frames} frames, ${(size / 1e6).toFixed(2)} MB, ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${out}\n`,
+  );
 }
 
 async function main(): Promise<void> {

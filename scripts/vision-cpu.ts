@@ -29,26 +29,42 @@ for (const spec of detectors) {
   const [px, retry] = (sizes ?? '').split('/').map((v) => (v ? Number(v) : undefined));
   const plateSide = px ?? 640;
   for (const reader of readers) {
-    const vision = { detector: detector!, reader, models_dir: '', workers: 1, detect_long_side: px ?? 960, plate_long_side: plateSide, plate_retry_long_side: retry ?? 800, plate_syntax: process.env.PLATE_SYNTAX ?? 'plate-syntax-us' };
+    const vision = {
+      detector: detector!,
+      reader,
+      models_dir: '',
+      workers: 1,
+      detect_long_side: px ?? 960,
+      plate_long_side: plateSide,
+      plate_retry_long_side: retry ?? 800,
+      plate_syntax: process.env.PLATE_SYNTAX ?? 'plate-syntax-us',
+    };
     analyzers.push(await createInProcessAnalyzer(vision, silentLogger()));
     names.push(`${spec} + ${reader}`);
   }
 }
 /** Paints a box (grown by a quarter each side, frame and all) mid-grey. */
 function blank(img: RgbImage, b: Box): void {
-  const x0 = Math.max(0, Math.round(b.x - b.w / 4)), x1 = Math.min(img.width, Math.round(b.x + b.w * 1.25));
-  const y0 = Math.max(0, Math.round(b.y - b.h / 4)), y1 = Math.min(img.height, Math.round(b.y + b.h * 1.25));
+  const x0 = Math.max(0, Math.round(b.x - b.w / 4)),
+    x1 = Math.min(img.width, Math.round(b.x + b.w * 1.25));
+  const y0 = Math.max(0, Math.round(b.y - b.h / 4)),
+    y1 = Math.min(img.height, Math.round(b.y + b.h * 1.25));
   for (let y = y0; y < y1; y++) img.data.fill(128, (y * img.width + x0) * 3, (y * img.width + x1) * 3);
 }
 const frames = [];
 for (const img of await loadDataset(dir)) {
   const rgb = await loadRgb(img.file);
-  if (process.env['BLANK_PLATES'] === '1' && img.box) blank(rgb, img.box);
+  if (process.env.BLANK_PLATES === '1' && img.box) blank(rgb, img.box);
   if (rgb.width === 1280 && rgb.height === 720) frames.push(rgb);
   if (frames.length >= n) break;
 }
 for (const a of analyzers) await a.analyzeFrame(frames[0]!); // warm-up: first run allocates the session's buffers
-const stats = analyzers.map(() => ({ wall: [] as number[], cpu: [] as number[], det: [] as number[], read: [] as number[] }));
+const stats = analyzers.map(() => ({
+  wall: [] as number[],
+  cpu: [] as number[],
+  det: [] as number[],
+  read: [] as number[],
+}));
 for (const f of frames) {
   for (const [i, analyzer] of analyzers.entries()) {
     const c0 = process.cpuUsage();

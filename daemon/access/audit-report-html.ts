@@ -1,8 +1,12 @@
 import type { AuditReport } from './audit-report.js';
 
 const esc = (v: unknown): string =>
-  String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const t = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z');
+  String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+const t = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '' : `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)}Z`;
 
 function table(headers: string[], rows: unknown[][], empty: string): string {
   if (rows.length === 0) return `<p class="empty">${esc(empty)}</p>`;
@@ -17,27 +21,150 @@ export function renderAuditReportHtml(r: AuditReport): string {
     ? `<p class="ok">Audit log intact: ${r.chain.entries} entries, hash chain verified.</p>`
     : `<p class="bad">AUDIT LOG TAMPERED: ${esc(r.chain.message)}</p>`;
   const sections: [string, string][] = [
-    ['Searches and data access by user and purpose', table(
-      ['User', 'Role', 'Purpose', 'Case / incident', 'Actions', 'Records returned', 'Refused'],
-      r.searches_by_user_and_purpose.map((g) => [g.username, g.role, g.purpose_category ?? '(none)', g.case_number ?? '', Object.entries(g.actions).map(([a, n]) => `${a} ×${n}`).join(', '), g.results, g.refused]),
-      'No searches in this period.')],
-    ['Refused requests', table(['Time', 'User', 'Action', 'Reason'], r.refusals.map((x) => [x.at, x.username, x.action, x.reason]), 'No refusals.')],
-    ['Hits and verification (policy 424.3(f))', `<p>${r.hits.total} hits: ${r.hits.confirmed} confirmed, ${r.hits.rejected} rejected, <strong>${r.hits.unverified} unverified</strong>.</p>` +
-      table(['Time', 'Verified by', 'Hit', 'Outcome', 'Bureau reference'], r.hits.verifications.map((v) => [v.at, v.username, v.hit_id, v.outcome, v.reference]), 'No verifications recorded.')],
-    ['Evidence holds', table(['Hold', 'Case', 'Reason', 'Created by', 'Created', 'Scope', 'Released'],
-      r.holds.map((h) => [h.id, h.caseNumber, h.reason, h.createdBy, t(h.createdAt), h.scope.kind === 'reads' ? `${h.scope.readIds.length} read(s)` : `plate ${h.scope.platePattern ?? 'any'}, camera ${h.scope.cameraId ?? 'any'}, ${t(h.scope.from)} – ${t(h.scope.to)}`, h.releasedAt ? `${t(h.releasedAt)} by ${h.releasedBy}: ${h.releaseReason}` : 'active']),
-      'No holds created or released.')],
-    ['Purges (policy 424.4)', table(['Run', 'Window (days)', 'Reads deleted', 'Crops', 'Hits', 'Kept under hold', 'Oldest remaining', 'Outcome'],
-      r.purges.map((p) => [t(p.startedAt), p.windowDays, p.readsDeleted, p.cropsDeleted, p.hitsDeleted, p.keptUnderHold, t(p.oldestRemaining), p.outcome]), 'No purge ran in this period: check the daemon.')],
-    ['Evidence exports', table(['Time', 'User', 'Case', 'Step', 'Reads', 'Detail'], r.exports.map((e) => [e.at, e.username, e.case_number ?? '', e.outcome, e.reads, JSON.stringify(e.detail)]), 'No exports.')],
-    ['Releases to other agencies', table(['Time', 'Recorded by', 'Agency', 'Level', 'Officer', 'Legal basis', 'Case', 'What', 'County Attorney notified'],
-      r.releases.map((x) => [t(x.at), x.recordedBy, x.agency, x.agencyLevel, x.requestingOfficer, x.legalBasis, x.caseNumber, x.what, x.attorneyNotifiedBy ? `${x.attorneyNotifiedBy}, ${t(x.attorneyNotifiedAt)}` : '']), 'No releases.')],
-    ['Records requests (policy 424.5(a))', table(['#', 'Received', 'Requester', 'Organization', 'Request', 'Status', 'Handled by', 'Resolution'],
-      r.records_requests.map((x) => [x.id, t(x.receivedAt), x.requester, x.organization, x.description, x.status, x.handledBy ?? '', x.resolution ?? '']), 'No records requests.')],
-    ['Logins and lockouts', table(['User', 'Logins', 'Failed', 'Lockouts'], r.logins.map((l) => [l.username, l.succeeded, l.failed, l.lockouts]), 'No logins.') +
-      table(['Time', 'User', 'Locked until'], r.lockouts.map((l) => [l.at, l.username, l.locked_until]), 'No lockouts.')],
-    ['Users whose training lapsed or is about to (policy 424.3(e))', table(['User', 'Name', 'Role', 'Training expires', 'Status'],
-      r.training_lapsed.map((u) => [u.username, u.full_name, u.role, u.expires_on ?? 'never trained', u.status]), 'Every active user is trained.')],
+    [
+      'Searches and data access by user and purpose',
+      table(
+        ['User', 'Role', 'Purpose', 'Case / incident', 'Actions', 'Records returned', 'Refused'],
+        r.searches_by_user_and_purpose.map((g) => [
+          g.username,
+          g.role,
+          g.purpose_category ?? '(none)',
+          g.case_number ?? '',
+          Object.entries(g.actions)
+            .map(([a, n]) => `${a} ×${n}`)
+            .join(', '),
+          g.results,
+          g.refused,
+        ]),
+        'No searches in this period.',
+      ),
+    ],
+    [
+      'Refused requests',
+      table(
+        ['Time', 'User', 'Action', 'Reason'],
+        r.refusals.map((x) => [x.at, x.username, x.action, x.reason]),
+        'No refusals.',
+      ),
+    ],
+    [
+      'Hits and verification (policy 424.3(f))',
+      `<p>${r.hits.total} hits: ${r.hits.confirmed} confirmed, ${r.hits.rejected} rejected, <strong>${r.hits.unverified} unverified</strong>.</p>` +
+        table(
+          ['Time', 'Verified by', 'Hit', 'Outcome', 'Bureau reference'],
+          r.hits.verifications.map((v) => [v.at, v.username, v.hit_id, v.outcome, v.reference]),
+          'No verifications recorded.',
+        ),
+    ],
+    [
+      'Evidence holds',
+      table(
+        ['Hold', 'Case', 'Reason', 'Created by', 'Created', 'Scope', 'Released'],
+        r.holds.map((h) => [
+          h.id,
+          h.caseNumber,
+          h.reason,
+          h.createdBy,
+          t(h.createdAt),
+          h.scope.kind === 'reads'
+            ? `${h.scope.readIds.length} read(s)`
+            : `plate ${h.scope.platePattern ?? 'any'}, camera ${h.scope.cameraId ?? 'any'}, ${t(h.scope.from)} – ${t(h.scope.to)}`,
+          h.releasedAt ? `${t(h.releasedAt)} by ${h.releasedBy}: ${h.releaseReason}` : 'active',
+        ]),
+        'No holds created or released.',
+      ),
+    ],
+    [
+      'Purges (policy 424.4)',
+      table(
+        ['Run', 'Window (days)', 'Reads deleted', 'Crops', 'Hits', 'Kept under hold', 'Oldest remaining', 'Outcome'],
+        r.purges.map((p) => [
+          t(p.startedAt),
+          p.windowDays,
+          p.readsDeleted,
+          p.cropsDeleted,
+          p.hitsDeleted,
+          p.keptUnderHold,
+          t(p.oldestRemaining),
+          p.outcome,
+        ]),
+        'No purge ran in this period: check the daemon.',
+      ),
+    ],
+    [
+      'Evidence exports',
+      table(
+        ['Time', 'User', 'Case', 'Step', 'Reads', 'Detail'],
+        r.exports.map((e) => [e.at, e.username, e.case_number ?? '', e.outcome, e.reads, JSON.stringify(e.detail)]),
+        'No exports.',
+      ),
+    ],
+    [
+      'Releases to other agencies',
+      table(
+        [
+          'Time',
+          'Recorded by',
+          'Agency',
+          'Level',
+          'Officer',
+          'Legal basis',
+          'Case',
+          'What',
+          'County Attorney notified',
+        ],
+        r.releases.map((x) => [
+          t(x.at),
+          x.recordedBy,
+          x.agency,
+          x.agencyLevel,
+          x.requestingOfficer,
+          x.legalBasis,
+          x.caseNumber,
+          x.what,
+          x.attorneyNotifiedBy ? `${x.attorneyNotifiedBy}, ${t(x.attorneyNotifiedAt)}` : '',
+        ]),
+        'No releases.',
+      ),
+    ],
+    [
+      'Records requests (policy 424.5(a))',
+      table(
+        ['#', 'Received', 'Requester', 'Organization', 'Request', 'Status', 'Handled by', 'Resolution'],
+        r.records_requests.map((x) => [
+          x.id,
+          t(x.receivedAt),
+          x.requester,
+          x.organization,
+          x.description,
+          x.status,
+          x.handledBy ?? '',
+          x.resolution ?? '',
+        ]),
+        'No records requests.',
+      ),
+    ],
+    [
+      'Logins and lockouts',
+      table(
+        ['User', 'Logins', 'Failed', 'Lockouts'],
+        r.logins.map((l) => [l.username, l.succeeded, l.failed, l.lockouts]),
+        'No logins.',
+      ) +
+        table(
+          ['Time', 'User', 'Locked until'],
+          r.lockouts.map((l) => [l.at, l.username, l.locked_until]),
+          'No lockouts.',
+        ),
+    ],
+    [
+      'Users whose training lapsed or is about to (policy 424.3(e))',
+      table(
+        ['User', 'Name', 'Role', 'Training expires', 'Status'],
+        r.training_lapsed.map((u) => [u.username, u.full_name, u.role, u.expires_on ?? 'never trained', u.status]),
+        'Every active user is trained.',
+      ),
+    ],
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ALPR audit report ${esc(r.unit_id)} ${esc(r.from)} – ${esc(r.to)}</title>

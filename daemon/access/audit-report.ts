@@ -14,22 +14,52 @@ export interface AuditReport {
   generated_at: string;
   generated_by: string;
   chain: AuditVerification;
-  searches_by_user_and_purpose: { username: string; role: string; purpose_category: string | null; case_number: string | null; actions: Record<string, number>; results: number; refused: number }[];
+  searches_by_user_and_purpose: {
+    username: string;
+    role: string;
+    purpose_category: string | null;
+    case_number: string | null;
+    actions: Record<string, number>;
+    results: number;
+    refused: number;
+  }[];
   refusals: { at: string; username: string; action: string; reason: string }[];
-  hits: { total: number; unverified: number; confirmed: number; rejected: number; verifications: { at: string; username: string; hit_id: string; outcome: string; reference: string }[] };
+  hits: {
+    total: number;
+    unverified: number;
+    confirmed: number;
+    rejected: number;
+    verifications: { at: string; username: string; hit_id: string; outcome: string; reference: string }[];
+  };
   holds: Hold[];
   purges: PurgeRecord[];
-  exports: { at: string; username: string; case_number: string | null; outcome: string; reads: number; detail: Record<string, unknown> }[];
+  exports: {
+    at: string;
+    username: string;
+    case_number: string | null;
+    outcome: string;
+    reads: number;
+    detail: Record<string, unknown>;
+  }[];
   releases: Release[];
   records_requests: RecordsRequest[];
   logins: { username: string; succeeded: number; failed: number; lockouts: number }[];
   lockouts: { at: string; username: string; locked_until: string }[];
-  training_lapsed: { username: string; full_name: string; role: string; expires_on: string | null; status: 'none' | 'expired' | 'expiring' }[];
+  training_lapsed: {
+    username: string;
+    full_name: string;
+    role: string;
+    expires_on: string | null;
+    status: 'none' | 'expired' | 'expiring';
+  }[];
 }
 
 const SEARCH_ACTIONS = new Set(['search', 'view_hits', 'verify_hit', 'export', 'hold_create', 'release']);
 
-export function buildAuditReport(db: Db, o: { from: number; to: number; now: number; unitId: string; by: string; trainingWarningDays: number }): AuditReport {
+export function buildAuditReport(
+  db: Db,
+  o: { from: number; to: number; now: number; unitId: string; by: string; trainingWarningDays: number },
+): AuditReport {
   const audit = new AuditLog(db);
   const entries = audit.between(o.from, o.to);
   const iso = (t: number): string => new Date(t).toISOString();
@@ -37,7 +67,15 @@ export function buildAuditReport(db: Db, o: { from: number; to: number; now: num
   const groups = new Map<string, AuditReport['searches_by_user_and_purpose'][number]>();
   for (const e of entries.filter((x) => SEARCH_ACTIONS.has(x.action))) {
     const key = JSON.stringify([e.username, e.purposeCategory, e.caseNumber]);
-    const g = groups.get(key) ?? { username: e.username, role: e.role, purpose_category: e.purposeCategory, case_number: e.caseNumber, actions: {}, results: 0, refused: 0 };
+    const g = groups.get(key) ?? {
+      username: e.username,
+      role: e.role,
+      purpose_category: e.purposeCategory,
+      case_number: e.caseNumber,
+      actions: {},
+      results: 0,
+      refused: 0,
+    };
     g.actions[e.action] = (g.actions[e.action] ?? 0) + 1;
     if (e.outcome === 'allowed') g.results += e.resultCount;
     else g.refused++;
@@ -63,8 +101,10 @@ export function buildAuditReport(db: Db, o: { from: number; to: number; now: num
   const training_lapsed: AuditReport['training_lapsed'] = [];
   for (const u of users.list().filter((x) => x.disabledAt === null)) {
     const exp = users.trainingExpiry(u.id, o.now);
-    const status = exp === null ? 'none' : !trainingCurrent(exp, o.now) ? 'expired' : exp <= warnUntil ? 'expiring' : undefined;
-    if (status) training_lapsed.push({ username: u.username, full_name: u.fullName, role: u.role, expires_on: exp, status });
+    const status =
+      exp === null ? 'none' : !trainingCurrent(exp, o.now) ? 'expired' : exp <= warnUntil ? 'expiring' : undefined;
+    if (status)
+      training_lapsed.push({ username: u.username, full_name: u.fullName, role: u.role, expires_on: exp, status });
   }
 
   return {
@@ -75,22 +115,42 @@ export function buildAuditReport(db: Db, o: { from: number; to: number; now: num
     generated_by: o.by,
     chain: audit.verify(),
     searches_by_user_and_purpose: [...groups.values()].sort((a, b) => a.username.localeCompare(b.username)),
-    refusals: entries.filter((e) => e.outcome === 'refused' && e.action !== 'login').map((e) => ({ at: iso(e.at), username: e.username, action: e.action, reason: String(e.detail.reason ?? '') })),
+    refusals: entries
+      .filter((e) => e.outcome === 'refused' && e.action !== 'login')
+      .map((e) => ({ at: iso(e.at), username: e.username, action: e.action, reason: String(e.detail.reason ?? '') })),
     hits: {
-      total: hitCounts.reduce((n, h) => n + h.n, 0), unverified: hc('unverified'), confirmed: hc('confirmed'), rejected: hc('rejected'),
-      verifications: entries.filter((e) => e.action === 'verify_hit' && e.outcome === 'allowed').map((e) => ({
-        at: iso(e.at), username: e.username, hit_id: String(e.query.hit_id), outcome: String(e.query.outcome), reference: String(e.query.reference),
-      })),
+      total: hitCounts.reduce((n, h) => n + h.n, 0),
+      unverified: hc('unverified'),
+      confirmed: hc('confirmed'),
+      rejected: hc('rejected'),
+      verifications: entries
+        .filter((e) => e.action === 'verify_hit' && e.outcome === 'allowed')
+        .map((e) => ({
+          at: iso(e.at),
+          username: e.username,
+          hit_id: String(e.query.hit_id),
+          outcome: String(e.query.outcome),
+          reference: String(e.query.reference),
+        })),
     },
     holds: new HoldStore(db).changedBetween(o.from, o.to),
     purges: new PurgeRecordStore(db).between(o.from, o.to),
-    exports: entries.filter((e) => e.action === 'export' || e.action === 'export_written').map((e: AuditEntry) => ({
-      at: iso(e.at), username: e.username, case_number: e.caseNumber, outcome: `${e.action}:${e.outcome}`, reads: e.resultCount, detail: e.detail,
-    })),
+    exports: entries
+      .filter((e) => e.action === 'export' || e.action === 'export_written')
+      .map((e: AuditEntry) => ({
+        at: iso(e.at),
+        username: e.username,
+        case_number: e.caseNumber,
+        outcome: `${e.action}:${e.outcome}`,
+        reads: e.resultCount,
+        detail: e.detail,
+      })),
     releases: new ReleaseStore(db).between(o.from, o.to),
     records_requests: new RecordsRequestStore(db).between(o.from, o.to),
     logins: [...logins.values()].sort((a, b) => a.username.localeCompare(b.username)),
-    lockouts: entries.filter((e) => e.action === 'lockout').map((e) => ({ at: iso(e.at), username: e.username, locked_until: iso(Number(e.detail.locked_until)) })),
+    lockouts: entries
+      .filter((e) => e.action === 'lockout')
+      .map((e) => ({ at: iso(e.at), username: e.username, locked_until: iso(Number(e.detail.locked_until)) })),
     training_lapsed,
   };
 }

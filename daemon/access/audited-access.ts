@@ -12,7 +12,15 @@ import type { Purpose } from './purpose.js';
 import { canvassReads, parsePlatePattern, searchReads, type CanvassQuery, type ReadQuery } from './read-queries.js';
 import { buildAuditReport, type AuditReport } from './audit-report.js';
 import type { AuditVerification } from '../store/audit-log.js';
-import { getHit, hitsOfReads, listHits, recordVerification, type HitQuery, type HitView, type Verification } from './hit-queries.js';
+import {
+  getHit,
+  hitsOfReads,
+  listHits,
+  recordVerification,
+  type HitQuery,
+  type HitView,
+  type Verification,
+} from './hit-queries.js';
 
 /** What a unit of audited work returns: its value and how many records it showed or changed. */
 export interface Outcome<T> {
@@ -39,7 +47,10 @@ export class AuditedAccess {
   private readonly readStore: ReadStore;
 
   /** @param db an open database; @param clock the time stamped on entries. */
-  constructor(private readonly db: Db, private readonly clock: Clock) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
     this.audit = new AuditLog(db);
     this.holds = new HoldStore(db);
     this.releases = new ReleaseStore(db);
@@ -63,8 +74,13 @@ export class AuditedAccess {
   ): T {
     const now = this.clock.now();
     const base = {
-      at: now, username: user.username, role: user.role, action,
-      purposeCategory: purpose?.category, caseNumber: purpose?.caseNumber, query,
+      at: now,
+      username: user.username,
+      role: user.role,
+      action,
+      purposeCategory: purpose?.category,
+      caseNumber: purpose?.caseNumber,
+      query,
     };
     let reason = refusalReason(user, action, now);
     if (!reason && PURPOSE_ACTIONS.has(action) && !purpose) {
@@ -98,8 +114,19 @@ export class AuditedAccess {
   }
 
   /** Search by exact or partial plate (`*`, `?`), window and cameras (424.3(c),(d)). */
-  searchReads(user: AuthenticatedUser, purpose: Purpose | undefined, q: ReadQuery): { reads: StoredRead[]; truncated: boolean } {
-    const query = { kind: 'plate_search', plate: q.plate ?? null, from: q.from, to: q.to, cameras: q.cameras ?? [], limit: q.limit ?? null };
+  searchReads(
+    user: AuthenticatedUser,
+    purpose: Purpose | undefined,
+    q: ReadQuery,
+  ): { reads: StoredRead[]; truncated: boolean } {
+    const query = {
+      kind: 'plate_search',
+      plate: q.plate ?? null,
+      from: q.from,
+      to: q.to,
+      cameras: q.cameras ?? [],
+      limit: q.limit ?? null,
+    };
     return this.perform(user, 'search', purpose, query, () => {
       const r = searchReads(this.db, q);
       return { value: r, count: r.reads.length, detail: { truncated: r.truncated } };
@@ -108,7 +135,15 @@ export class AuditedAccess {
 
   /** Every read near a point during a window: a canvass around an incident (424.3(d)). */
   canvass(user: AuthenticatedUser, purpose: Purpose | undefined, q: CanvassQuery): ReturnType<typeof canvassReads> {
-    const query = { kind: 'canvass', lat: q.lat, lon: q.lon, radius_m: q.radiusM, from: q.from, to: q.to, cameras: q.cameras ?? [] };
+    const query = {
+      kind: 'canvass',
+      lat: q.lat,
+      lon: q.lon,
+      radius_m: q.radiusM,
+      from: q.from,
+      to: q.to,
+      cameras: q.cameras ?? [],
+    };
     return this.perform(user, 'search', purpose, query, () => {
       const r = canvassReads(this.db, q);
       return { value: r, count: r.reads.length, detail: { truncated: r.truncated } };
@@ -116,7 +151,11 @@ export class AuditedAccess {
   }
 
   /** One read with its crop and hits. */
-  viewRead(user: AuthenticatedUser, purpose: Purpose | undefined, readId: string): { read: StoredRead; crop: Buffer | undefined; hits: HitView[] } | undefined {
+  viewRead(
+    user: AuthenticatedUser,
+    purpose: Purpose | undefined,
+    readId: string,
+  ): { read: StoredRead; crop: Buffer | undefined; hits: HitView[] } | undefined {
     return this.perform(user, 'search', purpose, { kind: 'view_read', read_id: readId }, () => {
       const read = this.readStore.get(readId);
       if (!read) return { value: undefined, count: 0 };
@@ -126,41 +165,78 @@ export class AuditedAccess {
 
   /** Hits of a window, each with its verification state (unverified until recorded, 424.3(f)). */
   listHits(user: AuthenticatedUser, purpose: Purpose | undefined, q: HitQuery): HitView[] {
-    return this.perform(user, 'view_hits', purpose, { kind: 'hits', from: q.from, to: q.to, status: q.status ?? null }, () => {
-      const hits = listHits(this.db, q);
-      return { value: hits, count: hits.length };
-    });
+    return this.perform(
+      user,
+      'view_hits',
+      purpose,
+      { kind: 'hits', from: q.from, to: q.to, status: q.status ?? null },
+      () => {
+        const hits = listHits(this.db, q);
+        return { value: hits, count: hits.length };
+      },
+    );
   }
 
   /** Records the bureau's answer on a hit: who, when, outcome, reference, note (424.3(f)). */
   verifyHit(user: AuthenticatedUser, purpose: Purpose | undefined, v: Verification): HitView {
     const query = { kind: 'verify_hit', hit_id: v.hitId, outcome: v.outcome, reference: v.reference };
-    return this.perform(user, 'verify_hit', purpose, query, () => {
-      const before = getHit(this.db, v.hitId);
-      const hit = recordVerification(this.db, v, user.username, this.clock.now());
-      return { value: hit, count: 1, detail: { plate: hit.plate, previous_status: before?.status ?? null, note: v.note } };
-    }, 'write');
+    return this.perform(
+      user,
+      'verify_hit',
+      purpose,
+      query,
+      () => {
+        const before = getHit(this.db, v.hitId);
+        const hit = recordVerification(this.db, v, user.username, this.clock.now());
+        return {
+          value: hit,
+          count: 1,
+          detail: { plate: hit.plate, previous_status: before?.status ?? null, note: v.note },
+        };
+      },
+      'write',
+    );
   }
 
   /** Puts reads under an evidence hold for the purpose's case (424.4): the purge skips them. */
   createHold(user: AuthenticatedUser, purpose: Purpose | undefined, h: { reason: string; scope: HoldScope }): Hold {
-    const scope = h.scope.kind === 'range' && h.scope.platePattern
-      ? { ...h.scope, platePattern: parsePlatePattern(h.scope.platePattern).value }
-      : h.scope;
+    const scope =
+      h.scope.kind === 'range' && h.scope.platePattern
+        ? { ...h.scope, platePattern: parsePlatePattern(h.scope.platePattern).value }
+        : h.scope;
     const query = { kind: 'hold_create', scope, reason: h.reason };
-    return this.perform(user, 'hold_create', purpose, query, () => {
-      const hold = this.holds.create({ caseNumber: purpose!.caseNumber, reason: h.reason, createdBy: user.username, scope }, this.clock.now());
-      return { value: hold, count: this.holds.readIdsForCase(hold.caseNumber).length, detail: { hold_id: hold.id } };
-    }, 'write');
+    return this.perform(
+      user,
+      'hold_create',
+      purpose,
+      query,
+      () => {
+        const hold = this.holds.create(
+          { caseNumber: purpose!.caseNumber, reason: h.reason, createdBy: user.username, scope },
+          this.clock.now(),
+        );
+        return { value: hold, count: this.holds.readIdsForCase(hold.caseNumber).length, detail: { hold_id: hold.id } };
+      },
+      'write',
+    );
   }
 
   releaseHold(user: AuthenticatedUser, holdId: number, reason: string): Hold {
     const existing = this.holds.get(holdId);
-    const purpose = existing ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber } : undefined;
-    return this.perform(user, 'hold_release', purpose, { kind: 'hold_release', hold_id: holdId, reason }, () => {
-      const hold = this.holds.release(holdId, user.username, reason, this.clock.now());
-      return { value: hold, count: 1, detail: { hold_id: holdId } };
-    }, 'write');
+    const purpose = existing
+      ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber }
+      : undefined;
+    return this.perform(
+      user,
+      'hold_release',
+      purpose,
+      { kind: 'hold_release', hold_id: holdId, reason },
+      () => {
+        const hold = this.holds.release(holdId, user.username, reason, this.clock.now());
+        return { value: hold, count: 1, detail: { hold_id: holdId } };
+      },
+      'write',
+    );
   }
 
   listHolds(user: AuthenticatedUser, opts: { includeReleased?: boolean; caseNumber?: string } = {}): Hold[] {
@@ -175,23 +251,55 @@ export class AuditedAccess {
    * criminal-investigation purpose and a County Attorney notification is refused, and the
    * refusal is audited.
    */
-  recordRelease(user: AuthenticatedUser, purpose: Purpose | undefined, r: Omit<ReleaseInput, 'caseNumber' | 'purposeCategory'>): Release {
-    const query = { kind: 'release', agency: r.agency, level: r.agencyLevel, officer: r.requestingOfficer, legal_basis: r.legalBasis, what: r.what };
-    return this.perform(user, 'release', purpose, query, () => {
-      const input: ReleaseInput = { ...r, caseNumber: purpose!.caseNumber, purposeCategory: purpose!.category };
-      const problem = releaseProblem(input, this.clock.now());
-      if (problem) throw new AccessDeniedError(problem);
-      const rel = this.releases.record(input, user.username, this.clock.now());
-      return { value: rel, count: 1, detail: { release_id: rel.id, attorney_notified_by: r.attorneyNotifiedBy ?? null } };
-    }, 'write');
+  recordRelease(
+    user: AuthenticatedUser,
+    purpose: Purpose | undefined,
+    r: Omit<ReleaseInput, 'caseNumber' | 'purposeCategory'>,
+  ): Release {
+    const query = {
+      kind: 'release',
+      agency: r.agency,
+      level: r.agencyLevel,
+      officer: r.requestingOfficer,
+      legal_basis: r.legalBasis,
+      what: r.what,
+    };
+    return this.perform(
+      user,
+      'release',
+      purpose,
+      query,
+      () => {
+        const input: ReleaseInput = { ...r, caseNumber: purpose!.caseNumber, purposeCategory: purpose!.category };
+        const problem = releaseProblem(input, this.clock.now());
+        if (problem) throw new AccessDeniedError(problem);
+        const rel = this.releases.record(input, user.username, this.clock.now());
+        return {
+          value: rel,
+          count: 1,
+          detail: { release_id: rel.id, attorney_notified_by: r.attorneyNotifiedBy ?? null },
+        };
+      },
+      'write',
+    );
   }
 
   /** Records a non-law-enforcement request and refers it to the Records Manager (424.5(a)); returns no data. */
-  recordRecordsRequest(user: AuthenticatedUser, r: { requester: string; organization?: string; contact?: string; description: string }): RecordsRequest {
-    return this.perform(user, 'records_request_create', undefined, { kind: 'records_request', requester: r.requester, organization: r.organization ?? '' }, () => {
-      const req = this.records.record(r, user.username, this.clock.now());
-      return { value: req, count: 0, detail: { request_id: req.id, routed_to: req.routedToRole } };
-    }, 'write');
+  recordRecordsRequest(
+    user: AuthenticatedUser,
+    r: { requester: string; organization?: string; contact?: string; description: string },
+  ): RecordsRequest {
+    return this.perform(
+      user,
+      'records_request_create',
+      undefined,
+      { kind: 'records_request', requester: r.requester, organization: r.organization ?? '' },
+      () => {
+        const req = this.records.record(r, user.username, this.clock.now());
+        return { value: req, count: 0, detail: { request_id: req.id, routed_to: req.routedToRole } };
+      },
+      'write',
+    );
   }
 
   listRecordsRequests(user: AuthenticatedUser, opts: { open?: boolean } = {}): RecordsRequest[] {
@@ -201,15 +309,30 @@ export class AuditedAccess {
     });
   }
 
-  updateRecordsRequest(user: AuthenticatedUser, id: number, status: 'in_progress' | 'closed', resolution: string): RecordsRequest {
-    return this.perform(user, 'records_request_manage', undefined, { kind: 'records_request_update', id, status }, () => {
-      const req = this.records.update(id, status, user.username, resolution, this.clock.now());
-      return { value: req, count: 1, detail: { resolution } };
-    }, 'write');
+  updateRecordsRequest(
+    user: AuthenticatedUser,
+    id: number,
+    status: 'in_progress' | 'closed',
+    resolution: string,
+  ): RecordsRequest {
+    return this.perform(
+      user,
+      'records_request_manage',
+      undefined,
+      { kind: 'records_request_update', id, status },
+      () => {
+        const req = this.records.update(id, status, user.username, resolution, this.clock.now());
+        return { value: req, count: 1, detail: { resolution } };
+      },
+      'write',
+    );
   }
 
   /** The regular audit (424.5(e)) for [from, to). */
-  auditReport(user: AuthenticatedUser, o: { from: number; to: number; unitId: string; trainingWarningDays: number }): AuditReport {
+  auditReport(
+    user: AuthenticatedUser,
+    o: { from: number; to: number; unitId: string; trainingWarningDays: number },
+  ): AuditReport {
     return this.perform(user, 'audit_report', undefined, { kind: 'audit_report', from: o.from, to: o.to }, () => {
       const report = buildAuditReport(this.db, { ...o, now: this.clock.now(), by: user.username });
       return { value: report, count: report.searches_by_user_and_purpose.length };
@@ -220,7 +343,11 @@ export class AuditedAccess {
   verifyAuditLog(user: AuthenticatedUser): AuditVerification {
     return this.perform(user, 'audit_verify', undefined, { kind: 'audit_verify' }, () => {
       const v = this.audit.verify();
-      return { value: v, count: v.entries, detail: v.ok ? { ok: true } : { ok: false, problem: v.problem, seq: v.seq } };
+      return {
+        value: v,
+        count: v.entries,
+        detail: v.ok ? { ok: true } : { ok: false, problem: v.problem, seq: v.seq },
+      };
     });
   }
 }

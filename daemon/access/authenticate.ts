@@ -20,7 +20,10 @@ export class Authenticator {
   private readonly audit: AuditLog;
 
   /** @param db an open database; @param config the `access` config section. */
-  constructor(private readonly db: Db, private readonly config: AccessConfig) {
+  constructor(
+    private readonly db: Db,
+    private readonly config: AccessConfig,
+  ) {
     this.users = new UserStore(db);
     this.audit = new AuditLog(db);
   }
@@ -29,36 +32,89 @@ export class Authenticator {
   async login(username: string, password: string, now: number, via = 'cli'): Promise<AuthenticatedUser> {
     const user = this.users.byName(username);
     if (!user) {
-      await verifyPassword(password, await (dummyHash ??= hashPassword('not-a-password-x')));
-      this.audit.append({ at: now, username, role: 'unknown', action: 'login', outcome: 'refused', detail: { via, reason: 'unknown user' } });
+      dummyHash ??= hashPassword('not-a-password-x');
+      await verifyPassword(password, await dummyHash);
+      this.audit.append({
+        at: now,
+        username,
+        role: 'unknown',
+        action: 'login',
+        outcome: 'refused',
+        detail: { via, reason: 'unknown user' },
+      });
       throw new AccessDeniedError('wrong user name or password');
     }
     if (user.disabledAt !== null) {
-      this.audit.append({ at: now, username: user.username, role: user.role, action: 'login', outcome: 'refused', detail: { via, reason: 'account disabled' } });
+      this.audit.append({
+        at: now,
+        username: user.username,
+        role: user.role,
+        action: 'login',
+        outcome: 'refused',
+        detail: { via, reason: 'account disabled' },
+      });
       throw new AccessDeniedError(`account "${user.username}" is disabled`);
     }
     if (user.lockedUntil !== null && user.lockedUntil > now) {
-      this.audit.append({ at: now, username: user.username, role: user.role, action: 'login', outcome: 'refused', detail: { via, reason: 'account locked', locked_until: user.lockedUntil } });
-      throw new AccessDeniedError(`account "${user.username}" is locked after repeated failed logins until ${new Date(user.lockedUntil).toISOString()}`);
+      this.audit.append({
+        at: now,
+        username: user.username,
+        role: user.role,
+        action: 'login',
+        outcome: 'refused',
+        detail: { via, reason: 'account locked', locked_until: user.lockedUntil },
+      });
+      throw new AccessDeniedError(
+        `account "${user.username}" is locked after repeated failed logins until ${new Date(user.lockedUntil).toISOString()}`,
+      );
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
       const { failures, lockedUntil } = this.db
         .transaction(() => {
-          const r = this.users.recordFailure(user.id, now, this.config.lockout_after_failures, this.config.lockout_minutes * 60_000);
-          this.audit.append({ at: now, username: user.username, role: user.role, action: 'login', outcome: 'refused', detail: { via, reason: 'wrong password', failures: r.failures } });
+          const r = this.users.recordFailure(
+            user.id,
+            now,
+            this.config.lockout_after_failures,
+            this.config.lockout_minutes * 60_000,
+          );
+          this.audit.append({
+            at: now,
+            username: user.username,
+            role: user.role,
+            action: 'login',
+            outcome: 'refused',
+            detail: { via, reason: 'wrong password', failures: r.failures },
+          });
           if (r.lockedUntil) {
-            this.audit.append({ at: now, username: user.username, role: user.role, action: 'lockout', outcome: 'refused', detail: { via, failures: r.failures, locked_until: r.lockedUntil } });
+            this.audit.append({
+              at: now,
+              username: user.username,
+              role: user.role,
+              action: 'lockout',
+              outcome: 'refused',
+              detail: { via, failures: r.failures, locked_until: r.lockedUntil },
+            });
           }
           return r;
         })
         .immediate();
-      if (lockedUntil) throw new AccessDeniedError(`wrong password ${failures} times: account "${user.username}" is locked until ${new Date(lockedUntil).toISOString()}`);
+      if (lockedUntil)
+        throw new AccessDeniedError(
+          `wrong password ${failures} times: account "${user.username}" is locked until ${new Date(lockedUntil).toISOString()}`,
+        );
       throw new AccessDeniedError('wrong user name or password');
     }
     this.db
       .transaction(() => {
         this.users.recordSuccess(user.id);
-        this.audit.append({ at: now, username: user.username, role: user.role, action: 'login', outcome: 'allowed', detail: { via } });
+        this.audit.append({
+          at: now,
+          username: user.username,
+          role: user.role,
+          action: 'login',
+          outcome: 'allowed',
+          detail: { via },
+        });
       })
       .immediate();
     return this.toAuthenticated(user.id, now)!;
@@ -68,13 +124,19 @@ export class Authenticator {
   createSession(user: AuthenticatedUser, now: number): { token: string; expiresAt: number } {
     const token = randomSecret(32);
     const expiresAt = now + this.config.session_minutes * 60_000;
-    this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(sha256(token), user.id, now, now, expiresAt);
+    this.db
+      .prepare(
+        'INSERT INTO sessions (token_hash, user_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(sha256(token), user.id, now, now, expiresAt);
     return { token, expiresAt };
   }
 
   /** The user behind a token, sliding its expiry forward; undefined when unknown, expired or the user is disabled. */
   resumeSession(token: string, now: number): AuthenticatedUser | undefined {
-    const row = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(sha256(token)) as { user_id: number; expires_at: number } | undefined;
+    const row = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(sha256(token)) as
+      | { user_id: number; expires_at: number }
+      | undefined;
     if (!row) return undefined;
     if (row.expires_at <= now) {
       this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
@@ -82,7 +144,9 @@ export class Authenticator {
     }
     const user = this.toAuthenticated(row.user_id, now);
     if (!user) return undefined;
-    this.db.prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE token_hash = ?').run(now, now + this.config.session_minutes * 60_000, sha256(token));
+    this.db
+      .prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE token_hash = ?')
+      .run(now, now + this.config.session_minutes * 60_000, sha256(token));
     return user;
   }
 
@@ -98,7 +162,13 @@ export class Authenticator {
   private toAuthenticated(id: number, now: number): AuthenticatedUser | undefined {
     const u = this.users.byId(id);
     if (!u || u.disabledAt !== null) return undefined;
-    return { id: u.id, username: u.username, fullName: u.fullName, role: u.role, trainingExpiresOn: this.users.trainingExpiry(u.id, now) };
+    return {
+      id: u.id,
+      username: u.username,
+      fullName: u.fullName,
+      role: u.role,
+      trainingExpiresOn: this.users.trainingExpiry(u.id, now),
+    };
   }
 }
 

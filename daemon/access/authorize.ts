@@ -19,7 +19,8 @@ export interface AuthenticatedUser {
  * training for anything that touches data (424.3(e)): an untrained administrator sees no reads.
  */
 export function refusalReason(user: AuthenticatedUser, action: Action, now: number): string | undefined {
-  if (!roleAllows(user.role, action)) return `the ${user.role} role may not ${action.replace(/_/g, ' ')} (policy 424.3(b))`;
+  if (!roleAllows(user.role, action))
+    return `the ${user.role} role may not ${action.replace(/_/g, ' ')} (policy 424.3(b))`;
   if (DATA_ACTIONS.has(action) && !trainingCurrent(user.trainingExpiresOn, now)) {
     return user.trainingExpiresOn
       ? `${user.username}'s ALPR training expired on ${user.trainingExpiresOn}; no data access until it is renewed (policy 424.3(e))`
@@ -48,6 +49,13 @@ export function authorizeAudited(
 ): void {
   const reason = refusalReason(user, action, now);
   if (!reason) return;
-  new AuditLog(db).append({ at: now, username: user.username, role: user.role, action, outcome: 'refused', detail: { ...detail, reason } });
+  new AuditLog(db).append({
+    at: now,
+    username: user.username,
+    role: user.role,
+    action,
+    outcome: 'refused',
+    detail: { ...detail, reason },
+  });
   throw new AccessDeniedError(reason);
 }

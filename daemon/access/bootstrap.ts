@@ -18,7 +18,10 @@ export class Bootstrap {
   private readonly users: UserStore;
 
   /** @param db an open database; @param dir the storage folder the secret file goes in. */
-  constructor(private readonly db: Db, private readonly dir: string) {
+  constructor(
+    private readonly db: Db,
+    private readonly dir: string,
+  ) {
     this.users = new UserStore(db);
   }
 
@@ -63,19 +66,47 @@ export class Bootstrap {
     const audit = new AuditLog(this.db);
     const user = this.db
       .transaction(() => {
-        const row = this.db.prepare('SELECT id, secret_hash FROM bootstrap_secrets WHERE used_at IS NULL').get() as { id: number; secret_hash: string } | undefined;
+        const row = this.db.prepare('SELECT id, secret_hash FROM bootstrap_secrets WHERE used_at IS NULL').get() as
+          | { id: number; secret_hash: string }
+          | undefined;
         if (!row || row.secret_hash !== sha256(a.secret.trim())) {
-          audit.append({ at: now, username: a.username, role: 'administrator', action: 'bootstrap', outcome: 'refused', detail: { reason: row ? 'wrong secret' : 'no secret issued' } });
+          audit.append({
+            at: now,
+            username: a.username,
+            role: 'administrator',
+            action: 'bootstrap',
+            outcome: 'refused',
+            detail: { reason: row ? 'wrong secret' : 'no secret issued' },
+          });
           return undefined;
         }
         if (this.users.count() > 0) return undefined;
         this.db.prepare('UPDATE bootstrap_secrets SET used_at = ? WHERE id = ?').run(now, row.id);
-        const u = this.users.create({ username: a.username, fullName: a.fullName, role: 'administrator', passwordHash: hash, createdBy: 'bootstrap' }, now);
-        audit.append({ at: now, username: u.username, role: u.role, action: 'bootstrap', outcome: 'allowed', detail: { created_user: u.username } });
+        const u = this.users.create(
+          {
+            username: a.username,
+            fullName: a.fullName,
+            role: 'administrator',
+            passwordHash: hash,
+            createdBy: 'bootstrap',
+          },
+          now,
+        );
+        audit.append({
+          at: now,
+          username: u.username,
+          role: u.role,
+          action: 'bootstrap',
+          outcome: 'allowed',
+          detail: { created_user: u.username },
+        });
         return u;
       })
       .immediate();
-    if (!user) throw new AccessDeniedError('the one-time bootstrap secret is wrong or was not issued (see the daemon log for the file it is in)');
+    if (!user)
+      throw new AccessDeniedError(
+        'the one-time bootstrap secret is wrong or was not issued (see the daemon log for the file it is in)',
+      );
     rmSync(this.secretFile, { force: true });
     return user;
   }

@@ -36,7 +36,10 @@ export async function governed(
   known: { values?: string[]; switches?: string[] },
   body: (run: GovernedRun) => Promise<number> | number,
 ): Promise<number> {
-  const { values, switches, positional } = parseFlags(args, { values: [...CONTEXT_FLAGS, ...(known.values ?? [])], switches: known.switches ?? [] });
+  const { values, switches, positional } = parseFlags(args, {
+    values: [...CONTEXT_FLAGS, ...(known.values ?? [])],
+    switches: known.switches ?? [],
+  });
   const ctx = openCliContext(values);
   try {
     const user = await authenticateCliUser(io, ctx.db, { user: values.user, access: ctx.access });
@@ -54,7 +57,11 @@ export function purposeFrom(values: Record<string, string>, defaultCategory?: st
 }
 
 /** Parses a CLI time (see COMMON_HELP). */
-export function parseTime(s: string | undefined, flag: string, opts: { endOfDay?: boolean; now?: number } = {}): number {
+export function parseTime(
+  s: string | undefined,
+  flag: string,
+  opts: { endOfDay?: boolean; now?: number } = {},
+): number {
   if (s === undefined) throw new Error(`give ${flag} TIME`);
   const now = opts.now ?? Date.now();
   if (s === 'now') return now;
@@ -79,7 +86,13 @@ export function iso(ms: number | null | undefined): string {
 export function printTable(io: CliIo, headers: string[], rows: unknown[][]): void {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  for (const r of cells) io.out(r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const r of cells)
+    io.out(
+      r
+        .map((c, i) => (c ?? '').padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 /** Asks twice for a new password and insists they match. */

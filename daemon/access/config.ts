@@ -7,22 +7,40 @@ import { z } from 'zod';
 export const accessConfigSchema = z
   .object({
     session_minutes: z
-      .number().int().min(1).max(24 * 60).default(30)
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30)
       .describe('Minutes a login session (HTTP API) stays valid after its last use.'),
     lockout_after_failures: z
-      .number().int().min(1).max(20).default(5)
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(5)
       .describe('Consecutive failed logins that lock an account.'),
     lockout_minutes: z
-      .number().int().min(1).max(24 * 60).default(15)
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15)
       .describe('Minutes an account stays locked after too many failed logins.'),
-    min_password_length: z
-      .number().int().min(10).max(128).default(12)
-      .describe('Shortest password a user may set.'),
+    min_password_length: z.number().int().min(10).max(128).default(12).describe('Shortest password a user may set.'),
     training_warning_days: z
-      .number().int().min(0).max(365).default(30)
+      .number()
+      .int()
+      .min(0)
+      .max(365)
+      .default(30)
       .describe('Days before a training record expires that the audit report starts listing the user.'),
     audit_retention_days: z
-      .number().int().min(365).max(36500).default(3 * 365)
+      .number()
+      .int()
+      .min(365)
+      .max(36500)
+      .default(3 * 365)
       .describe('Days the audit log is kept (never purged with reads; default 3 years).'),
   })
   .strict()

@@ -5,7 +5,15 @@ import { AuditLog } from '../store/audit-log.js';
 import { ReadStore, type StoredRead } from '../store/reads.js';
 import { HoldStore } from '../store/holds.js';
 import { ReleaseStore } from '../store/releases.js';
-import { checkTarget, PACKAGE_FORMAT, statfsFreeSpace, toCsv, writePackage, type FreeSpace, type PackageFile } from '../store/evidence-export.js';
+import {
+  checkTarget,
+  PACKAGE_FORMAT,
+  statfsFreeSpace,
+  toCsv,
+  writePackage,
+  type FreeSpace,
+  type PackageFile,
+} from '../store/evidence-export.js';
 import type { AuditedAccess } from './audited-access.js';
 import type { AuthenticatedUser } from './authorize.js';
 import { hitsOfReads, type HitView } from './hit-queries.js';
@@ -35,8 +43,36 @@ interface CaseData {
   hits: HitView[];
 }
 
-const READ_COLUMNS = ['id', 'camera_id', 'plate', 'state', 'confidence', 'first_seen', 'last_seen', 'frames', 'location_text', 'lat', 'lon', 'crop_file'];
-const HIT_COLUMNS = ['id', 'read_id', 'created_at', 'camera_id', 'plate', 'state', 'category', 'reason', 'match_kind', 'status', 'verified_by', 'verified_at', 'verification_ref', 'verification_note'];
+const READ_COLUMNS = [
+  'id',
+  'camera_id',
+  'plate',
+  'state',
+  'confidence',
+  'first_seen',
+  'last_seen',
+  'frames',
+  'location_text',
+  'lat',
+  'lon',
+  'crop_file',
+];
+const HIT_COLUMNS = [
+  'id',
+  'read_id',
+  'created_at',
+  'camera_id',
+  'plate',
+  'state',
+  'category',
+  'reason',
+  'match_kind',
+  'status',
+  'verified_by',
+  'verified_at',
+  'verification_ref',
+  'verification_note',
+];
 
 /**
  * `alpr-edge evidence export` (policy 424.4): the reads an active hold of the case covers, their
@@ -44,7 +80,12 @@ const HIT_COLUMNS = ['id', 'read_id', 'created_at', 'camera_id', 'plate', 'state
  * Reading the data and its audit entry share one transaction (AuditedAccess.perform); the files
  * are written after it, and a second entry records the manifest hash (or the failure).
  */
-export function exportEvidence(deps: EvidenceExportDeps, user: AuthenticatedUser, purpose: Purpose | undefined, target: string): ExportResult {
+export function exportEvidence(
+  deps: EvidenceExportDeps,
+  user: AuthenticatedUser,
+  purpose: Purpose | undefined,
+  target: string,
+): ExportResult {
   const { db, clock, access } = deps;
   const caseNumber = purpose?.caseNumber ?? '';
   const id = randomUUID();
@@ -53,7 +94,10 @@ export function exportEvidence(deps: EvidenceExportDeps, user: AuthenticatedUser
   const data = access.perform(user, 'export', purpose, { kind: 'evidence_export', target, export_id: id }, () => {
     const readStore = new ReadStore(db);
     const ids = new HoldStore(db).readIdsForCase(caseNumber);
-    if (ids.length === 0) throw new Error(`no active evidence hold of case ${caseNumber} covers any read: create one first (alpr-edge holds add)`);
+    if (ids.length === 0)
+      throw new Error(
+        `no active evidence hold of case ${caseNumber} covers any read: create one first (alpr-edge holds add)`,
+      );
     const reads = ids.map((i) => readStore.get(i)!).filter(Boolean);
     const crops = reads.flatMap((r) => {
       const jpeg = readStore.crop(r.id);
@@ -70,7 +114,10 @@ export function exportEvidence(deps: EvidenceExportDeps, user: AuthenticatedUser
   const name = `alpr-evidence-${caseNumber.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp}`;
   try {
     const files = packageFiles(db, data, caseNumber);
-    const exportEntry = audit.forCase(caseNumber).filter((e) => e.action === 'export').pop();
+    const exportEntry = audit
+      .forCase(caseNumber)
+      .filter((e) => e.action === 'export')
+      .pop();
     const result = writePackage(target, name, files, {
       format: PACKAGE_FORMAT,
       case_number: caseNumber,
@@ -84,17 +131,50 @@ export function exportEvidence(deps: EvidenceExportDeps, user: AuthenticatedUser
     });
     db.transaction(() => {
       db.prepare(`INSERT INTO evidence_exports (id, at, exported_by, case_number, purpose_category, target, reads, hits, crops, manifest_sha256)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, now, user.username, caseNumber, purpose!.category, result.dir, data.reads.length, data.hits.length, data.crops.length, result.manifestSha256);
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        id,
+        now,
+        user.username,
+        caseNumber,
+        purpose!.category,
+        result.dir,
+        data.reads.length,
+        data.hits.length,
+        data.crops.length,
+        result.manifestSha256,
+      );
       audit.append({
-        at: now, username: user.username, role: user.role, action: 'export_written', outcome: 'allowed', purposeCategory: purpose!.category,
-        caseNumber, resultCount: data.reads.length, query: { export_id: id }, detail: { dir: result.dir, manifest_sha256: result.manifestSha256 },
+        at: now,
+        username: user.username,
+        role: user.role,
+        action: 'export_written',
+        outcome: 'allowed',
+        purposeCategory: purpose!.category,
+        caseNumber,
+        resultCount: data.reads.length,
+        query: { export_id: id },
+        detail: { dir: result.dir, manifest_sha256: result.manifestSha256 },
       });
     }).immediate();
-    return { id, dir: result.dir, manifestSha256: result.manifestSha256, reads: data.reads.length, hits: data.hits.length, crops: data.crops.length };
+    return {
+      id,
+      dir: result.dir,
+      manifestSha256: result.manifestSha256,
+      reads: data.reads.length,
+      hits: data.hits.length,
+      crops: data.crops.length,
+    };
   } catch (err) {
     audit.append({
-      at: clock.now(), username: user.username, role: user.role, action: 'export_written', outcome: 'failed', purposeCategory: purpose!.category,
-      caseNumber, query: { export_id: id, target }, detail: { error: (err as Error).message },
+      at: clock.now(),
+      username: user.username,
+      role: user.role,
+      action: 'export_written',
+      outcome: 'failed',
+      purposeCategory: purpose!.category,
+      caseNumber,
+      query: { export_id: id, target },
+      detail: { error: (err as Error).message },
     });
     throw err;
   }
@@ -102,15 +182,38 @@ export function exportEvidence(deps: EvidenceExportDeps, user: AuthenticatedUser
 
 function packageFiles(db: Db, data: CaseData, caseNumber: string): PackageFile[] {
   const readRows = data.reads.map((r) => ({
-    id: r.id, camera_id: r.cameraId, plate: r.plate, state: r.state, confidence: r.confidence, alternatives: r.alternatives,
-    first_seen: new Date(r.firstSeen).toISOString(), last_seen: new Date(r.lastSeen).toISOString(), frames: r.frames,
-    box: r.box, frame_w: r.frameWidth, frame_h: r.frameHeight, location_text: r.locationText, lat: r.lat, lon: r.lon,
+    id: r.id,
+    camera_id: r.cameraId,
+    plate: r.plate,
+    state: r.state,
+    confidence: r.confidence,
+    alternatives: r.alternatives,
+    first_seen: new Date(r.firstSeen).toISOString(),
+    last_seen: new Date(r.lastSeen).toISOString(),
+    frames: r.frames,
+    box: r.box,
+    frame_w: r.frameWidth,
+    frame_h: r.frameHeight,
+    location_text: r.locationText,
+    lat: r.lat,
+    lon: r.lon,
     crop_file: data.crops.some((c) => c.readId === r.id) ? `crops/${safe(r.id)}.jpg` : null,
   }));
   const hitRows = data.hits.map((h) => ({
-    id: h.id, read_id: h.readId, created_at: new Date(h.createdAt).toISOString(), camera_id: h.cameraId, plate: h.plate, state: h.state,
-    category: h.category, reason: h.reason, match_kind: h.matchKind, status: h.status, verified_by: h.verifiedBy,
-    verified_at: h.verifiedAt === null ? null : new Date(h.verifiedAt).toISOString(), verification_ref: h.verificationRef, verification_note: h.verificationNote,
+    id: h.id,
+    read_id: h.readId,
+    created_at: new Date(h.createdAt).toISOString(),
+    camera_id: h.cameraId,
+    plate: h.plate,
+    state: h.state,
+    category: h.category,
+    reason: h.reason,
+    match_kind: h.matchKind,
+    status: h.status,
+    verified_by: h.verifiedBy,
+    verified_at: h.verifiedAt === null ? null : new Date(h.verifiedAt).toISOString(),
+    verification_ref: h.verificationRef,
+    verification_note: h.verificationNote,
   }));
   const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
   return [

@@ -41,7 +41,10 @@ export class GovernanceService {
   start(signal?: AbortSignal): void {
     const file = new Bootstrap(this.deps.db, this.deps.config.storage.path).ensureSecret(this.deps.clock.now());
     if (file) {
-      this.log.warn({ secret_file: file }, 'no users yet: create the first administrator with `alpr-edge users bootstrap` and the one-time secret in this file');
+      this.log.warn(
+        { secret_file: file },
+        'no users yet: create the first administrator with `alpr-edge users bootstrap` and the one-time secret in this file',
+      );
     }
     this.retention.start(signal);
   }

@@ -20,9 +20,20 @@ export interface HitView {
 }
 
 interface HitRow {
-  id: string; read_id: string; created_at: number; camera_id: string; plate: string; state: string | null; category: string;
-  reason: string; match_kind: string; status: HitView['status']; verified_by: string | null; verified_at: number | null;
-  verification_ref: string | null; verification_note: string | null;
+  id: string;
+  read_id: string;
+  created_at: number;
+  camera_id: string;
+  plate: string;
+  state: string | null;
+  category: string;
+  reason: string;
+  match_kind: string;
+  status: HitView['status'];
+  verified_by: string | null;
+  verified_at: number | null;
+  verification_ref: string | null;
+  verification_note: string | null;
 }
 
 export interface HitQuery {
@@ -34,8 +45,12 @@ export interface HitQuery {
 
 export function listHits(db: Db, q: HitQuery): HitView[] {
   const rows = q.status
-    ? db.prepare('SELECT * FROM hits WHERE created_at BETWEEN ? AND ? AND status = ? ORDER BY created_at DESC LIMIT ?').all(q.from, q.to, q.status, q.limit ?? 1000)
-    : db.prepare('SELECT * FROM hits WHERE created_at BETWEEN ? AND ? ORDER BY created_at DESC LIMIT ?').all(q.from, q.to, q.limit ?? 1000);
+    ? db
+        .prepare('SELECT * FROM hits WHERE created_at BETWEEN ? AND ? AND status = ? ORDER BY created_at DESC LIMIT ?')
+        .all(q.from, q.to, q.status, q.limit ?? 1000)
+    : db
+        .prepare('SELECT * FROM hits WHERE created_at BETWEEN ? AND ? ORDER BY created_at DESC LIMIT ?')
+        .all(q.from, q.to, q.limit ?? 1000);
   return (rows as HitRow[]).map(toHitView);
 }
 
@@ -61,12 +76,15 @@ export interface Verification {
 
 /** Records the bureau's answer on a hit; refuses an unknown hit, a missing reference, or a second verdict. */
 export function recordVerification(db: Db, v: Verification, by: string, at: number): HitView {
-  if (v.outcome !== 'confirmed' && v.outcome !== 'rejected') throw new Error(`the outcome must be confirmed or rejected, not "${String(v.outcome)}"`);
+  if (v.outcome !== 'confirmed' && v.outcome !== 'rejected')
+    throw new Error(`the outcome must be confirmed or rejected, not "${String(v.outcome)}"`);
   if (!v.reference.trim()) throw new Error('give the bureau (CBI) response reference: --ref REF (policy 424.3(f))');
   const hit = getHit(db, v.hitId);
   if (!hit) throw new Error(`no hit "${v.hitId}" (it may have been purged)`);
   if (hit.status !== 'unverified') {
-    throw new Error(`hit ${v.hitId} was already ${hit.status} by ${hit.verifiedBy} at ${new Date(hit.verifiedAt!).toISOString()}`);
+    throw new Error(
+      `hit ${v.hitId} was already ${hit.status} by ${hit.verifiedBy} at ${new Date(hit.verifiedAt!).toISOString()}`,
+    );
   }
   db.prepare(`UPDATE hits SET status = ?, verified_by = ?, verified_at = ?, verification_ref = ?, verification_note = ?
     WHERE id = ? AND status = 'unverified'`).run(v.outcome, by, at, v.reference.trim(), v.note, v.hitId);
@@ -75,8 +93,19 @@ export function recordVerification(db: Db, v: Verification, by: string, at: numb
 
 function toHitView(r: HitRow): HitView {
   return {
-    id: r.id, readId: r.read_id, createdAt: r.created_at, cameraId: r.camera_id, plate: r.plate, state: r.state,
-    category: r.category, reason: r.reason, matchKind: r.match_kind, status: r.status, verifiedBy: r.verified_by,
-    verifiedAt: r.verified_at, verificationRef: r.verification_ref, verificationNote: r.verification_note,
+    id: r.id,
+    readId: r.read_id,
+    createdAt: r.created_at,
+    cameraId: r.camera_id,
+    plate: r.plate,
+    state: r.state,
+    category: r.category,
+    reason: r.reason,
+    matchKind: r.match_kind,
+    status: r.status,
+    verifiedBy: r.verified_by,
+    verifiedAt: r.verified_at,
+    verificationRef: r.verification_ref,
+    verificationNote: r.verification_note,
   };
 }

@@ -11,7 +11,10 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, opts: Scryp
 }
 
 /** Hashes a password as `scrypt$N$r$p$salt$hash` (base64), with a fresh random salt. */
-export async function hashPassword(password: string, params: { N: number; r: number; p: number } = PARAMS): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: { N: number; r: number; p: number } = PARAMS,
+): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, KEY_LEN, { ...params, maxmem: 256 * params.N * params.r });
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');

@@ -38,7 +38,9 @@ export interface PlatePattern {
 export function parsePlatePattern(input: string): PlatePattern {
   const value = input.toUpperCase().replace(/[\s-]/g, '');
   if (!/^[A-Z0-9*?]{1,12}$/.test(value)) {
-    throw new Error(`"${input}" is not a plate or partial plate: use letters, digits, * (any run) and ? (one character)`);
+    throw new Error(
+      `"${input}" is not a plate or partial plate: use letters, digits, * (any run) and ? (one character)`,
+    );
   }
   if (/^[*?]+$/.test(value)) throw new Error(`"${input}" matches every plate: give at least one letter or digit`);
   return { kind: /[*?]/.test(value) ? 'glob' : 'exact', value };
@@ -86,10 +88,15 @@ export function searchReads(db: Db, q: ReadQuery): { reads: StoredRead[]; trunca
 }
 
 /** Reads taken within `radiusM` of a point during a window (a canvass around an incident, 424.3(d)), nearest first. */
-export function canvassReads(db: Db, q: CanvassQuery): { reads: (StoredRead & { distanceM: number })[]; truncated: boolean } {
+export function canvassReads(
+  db: Db,
+  q: CanvassQuery,
+): { reads: (StoredRead & { distanceM: number })[]; truncated: boolean } {
   checkWindow(q.from, q.to);
-  if (!(Math.abs(q.lat) <= 90 && Math.abs(q.lon) <= 180)) throw new Error(`${q.lat},${q.lon} is not a latitude,longitude`);
-  if (!(q.radiusM > 0 && q.radiusM <= MAX_CANVASS_RADIUS_M)) throw new Error(`the radius must be between 1 and ${MAX_CANVASS_RADIUS_M} metres`);
+  if (!(Math.abs(q.lat) <= 90 && Math.abs(q.lon) <= 180))
+    throw new Error(`${q.lat},${q.lon} is not a latitude,longitude`);
+  if (!(q.radiusM > 0 && q.radiusM <= MAX_CANVASS_RADIUS_M))
+    throw new Error(`the radius must be between 1 and ${MAX_CANVASS_RADIUS_M} metres`);
   const limit = clampLimit(q.limit);
   const dLat = q.radiusM / 111_320;
   const dLon = q.radiusM / (111_320 * Math.max(0.01, Math.cos((q.lat * Math.PI) / 180)));
@@ -100,7 +107,9 @@ export function canvassReads(db: Db, q: CanvassQuery): { reads: (StoredRead & { 
     params.push(...q.cameras);
   }
   const rows = db
-    .prepare(`SELECT * FROM reads WHERE last_seen BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?${cams}`)
+    .prepare(
+      `SELECT * FROM reads WHERE last_seen BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?${cams}`,
+    )
     .all(...params) as ReadRow[];
   const within = rows
     .map((r) => ({ ...toStoredRead(r), distanceM: Math.round(haversineM(q.lat, q.lon, r.lat!, r.lon!)) }))
@@ -111,7 +120,9 @@ export function canvassReads(db: Db, q: CanvassQuery): { reads: (StoredRead & { 
 
 export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
   return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 

@@ -30,25 +30,49 @@ export type Action = (typeof ACTIONS)[number];
  * unit configuration) reveal no read data.
  */
 export const DATA_ACTIONS: ReadonlySet<Action> = new Set<Action>([
-  'search', 'view_hits', 'verify_hit', 'hold_create', 'hold_release', 'hold_list', 'export', 'release',
-  'hotlist_manage', 'audit_report',
+  'search',
+  'view_hits',
+  'verify_hit',
+  'hold_create',
+  'hold_release',
+  'hold_list',
+  'export',
+  'release',
+  'hotlist_manage',
+  'audit_report',
 ]);
 
 /** Data actions that must name a purpose (424.5(c)): a category and a case or incident number. */
 export const PURPOSE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
-  'search', 'view_hits', 'verify_hit', 'hold_create', 'export', 'release',
+  'search',
+  'view_hits',
+  'verify_hit',
+  'hold_create',
+  'export',
+  'release',
 ]);
 
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   administrator: new Set<Action>(ACTIONS),
   operator: new Set<Action>([
-    'search', 'view_hits', 'verify_hit', 'hold_create', 'hold_list', 'export', 'release', 'hotlist_manage',
+    'search',
+    'view_hits',
+    'verify_hit',
+    'hold_create',
+    'hold_list',
+    'export',
+    'release',
+    'hotlist_manage',
     'records_request_create',
   ]),
   auditor: new Set<Action>(['audit_report', 'audit_verify', 'hold_list', 'view_hits', 'records_request_create']),
   technician: new Set<Action>(['unit_configure', 'audit_verify', 'records_request_create']),
   records_manager: new Set<Action>([
-    'records_request_create', 'records_request_manage', 'hold_create', 'hold_list', 'hold_release',
+    'records_request_create',
+    'records_request_manage',
+    'hold_create',
+    'hold_list',
+    'hold_release',
   ]),
 };
 

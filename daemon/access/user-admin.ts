@@ -25,61 +25,122 @@ export interface UserSummary {
 export class UserAdmin {
   private readonly users: UserStore;
 
-  constructor(private readonly db: Db, private readonly access: AuditedAccess, private readonly clock: Clock, private readonly config: AccessConfig) {
+  constructor(
+    readonly db: Db,
+    private readonly access: AuditedAccess,
+    private readonly clock: Clock,
+    private readonly config: AccessConfig,
+  ) {
     this.users = new UserStore(db);
   }
 
-  async add(admin: AuthenticatedUser, u: { username: string; fullName: string; role: Role; password: string }): Promise<UserRecord> {
+  async add(
+    admin: AuthenticatedUser,
+    u: { username: string; fullName: string; role: Role; password: string },
+  ): Promise<UserRecord> {
     const problem = passwordProblem(u.password, this.config.min_password_length);
     if (problem) throw new Error(problem);
     const hash = await hashPassword(u.password);
-    return this.access.perform(admin, 'users_manage', undefined, { kind: 'user_add', username: u.username, role: u.role }, () => {
-      const rec = this.users.create({ username: u.username, fullName: u.fullName, role: u.role, passwordHash: hash, createdBy: admin.username }, this.clock.now());
-      return { value: rec, count: 1 };
-    }, 'write');
+    return this.access.perform(
+      admin,
+      'users_manage',
+      undefined,
+      { kind: 'user_add', username: u.username, role: u.role },
+      () => {
+        const rec = this.users.create(
+          { username: u.username, fullName: u.fullName, role: u.role, passwordHash: hash, createdBy: admin.username },
+          this.clock.now(),
+        );
+        return { value: rec, count: 1 };
+      },
+      'write',
+    );
   }
 
   async setPassword(admin: AuthenticatedUser, username: string, password: string): Promise<void> {
     const problem = passwordProblem(password, this.config.min_password_length);
     if (problem) throw new Error(problem);
     const hash = await hashPassword(password);
-    this.access.perform(admin, 'users_manage', undefined, { kind: 'user_password', username }, () => {
-      this.users.setPassword(this.must(username).id, hash, this.clock.now());
-      return { value: undefined, count: 1 };
-    }, 'write');
+    this.access.perform(
+      admin,
+      'users_manage',
+      undefined,
+      { kind: 'user_password', username },
+      () => {
+        this.users.setPassword(this.must(username).id, hash, this.clock.now());
+        return { value: undefined, count: 1 };
+      },
+      'write',
+    );
   }
 
   setRole(admin: AuthenticatedUser, username: string, role: Role): void {
-    this.access.perform(admin, 'users_manage', undefined, { kind: 'user_role', username, role }, () => {
-      const u = this.must(username);
-      if (u.id === admin.id && role !== 'administrator') throw new Error('an administrator cannot remove their own administrator role');
-      this.users.setRole(u.id, role);
-      return { value: undefined, count: 1, detail: { previous_role: u.role } };
-    }, 'write');
+    this.access.perform(
+      admin,
+      'users_manage',
+      undefined,
+      { kind: 'user_role', username, role },
+      () => {
+        const u = this.must(username);
+        if (u.id === admin.id && role !== 'administrator')
+          throw new Error('an administrator cannot remove their own administrator role');
+        this.users.setRole(u.id, role);
+        return { value: undefined, count: 1, detail: { previous_role: u.role } };
+      },
+      'write',
+    );
   }
 
   disable(admin: AuthenticatedUser, username: string): void {
-    this.access.perform(admin, 'users_manage', undefined, { kind: 'user_disable', username }, () => {
-      const u = this.must(username);
-      if (u.id === admin.id) throw new Error('an administrator cannot disable their own account');
-      this.users.disable(u.id, this.clock.now());
-      return { value: undefined, count: 1 };
-    }, 'write');
+    this.access.perform(
+      admin,
+      'users_manage',
+      undefined,
+      { kind: 'user_disable', username },
+      () => {
+        const u = this.must(username);
+        if (u.id === admin.id) throw new Error('an administrator cannot disable their own account');
+        this.users.disable(u.id, this.clock.now());
+        return { value: undefined, count: 1 };
+      },
+      'write',
+    );
   }
 
   enable(admin: AuthenticatedUser, username: string): void {
-    this.access.perform(admin, 'users_manage', undefined, { kind: 'user_enable', username }, () => {
-      this.users.enable(this.must(username).id);
-      return { value: undefined, count: 1 };
-    }, 'write');
+    this.access.perform(
+      admin,
+      'users_manage',
+      undefined,
+      { kind: 'user_enable', username },
+      () => {
+        this.users.enable(this.must(username).id);
+        return { value: undefined, count: 1 };
+      },
+      'write',
+    );
   }
 
   /** Records completed office-approved training (424.3(e)). */
-  addTraining(admin: AuthenticatedUser, username: string, t: { course: string; completedOn: string; expiresOn: string }): TrainingRecord {
-    return this.access.perform(admin, 'users_manage', undefined, { kind: 'training_add', username, ...t }, () => {
-      const rec = this.users.addTraining({ userId: this.must(username).id, ...t, recordedBy: admin.username }, this.clock.now());
-      return { value: rec, count: 1 };
-    }, 'write');
+  addTraining(
+    admin: AuthenticatedUser,
+    username: string,
+    t: { course: string; completedOn: string; expiresOn: string },
+  ): TrainingRecord {
+    return this.access.perform(
+      admin,
+      'users_manage',
+      undefined,
+      { kind: 'training_add', username, ...t },
+      () => {
+        const rec = this.users.addTraining(
+          { userId: this.must(username).id, ...t, recordedBy: admin.username },
+          this.clock.now(),
+        );
+        return { value: rec, count: 1 };
+      },
+      'write',
+    );
   }
 
   list(admin: AuthenticatedUser): UserSummary[] {
@@ -88,8 +149,13 @@ export class UserAdmin {
       const list = this.users.list().map((u) => {
         const exp = this.users.trainingExpiry(u.id, now);
         return {
-          username: u.username, fullName: u.fullName, role: u.role, disabled: u.disabledAt !== null,
-          locked: u.lockedUntil !== null && u.lockedUntil > now, trainingExpiresOn: exp, trainingCurrent: trainingCurrent(exp, now),
+          username: u.username,
+          fullName: u.fullName,
+          role: u.role,
+          disabled: u.disabledAt !== null,
+          locked: u.lockedUntil !== null && u.lockedUntil > now,
+          trainingExpiresOn: exp,
+          trainingCurrent: trainingCurrent(exp, now),
         };
       });
       return { value: list, count: list.length };

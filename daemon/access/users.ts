@@ -26,8 +26,16 @@ export interface TrainingRecord {
 }
 
 interface UserRow {
-  id: number; username: string; full_name: string; role: string; password_hash: string; failed_logins: number;
-  locked_until: number | null; created_at: number; created_by: string; disabled_at: number | null;
+  id: number;
+  username: string;
+  full_name: string;
+  role: string;
+  password_hash: string;
+  failed_logins: number;
+  locked_until: number | null;
+  created_at: number;
+  created_by: string;
+  disabled_at: number | null;
 }
 
 const USERNAME_RE = /^[a-z][a-z0-9._-]{1,31}$/;
@@ -42,8 +50,14 @@ export class UserStore {
     return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
   }
 
-  create(u: { username: string; fullName: string; role: Role; passwordHash: string; createdBy: string }, now: number): UserRecord {
-    if (!USERNAME_RE.test(u.username)) throw new Error(`"${u.username}" is not a valid user name (2-32 lowercase letters, digits, . _ -, starting with a letter)`);
+  create(
+    u: { username: string; fullName: string; role: Role; passwordHash: string; createdBy: string },
+    now: number,
+  ): UserRecord {
+    if (!USERNAME_RE.test(u.username))
+      throw new Error(
+        `"${u.username}" is not a valid user name (2-32 lowercase letters, digits, . _ -, starting with a letter)`,
+      );
     if (!isRole(u.role)) throw new Error(`"${u.role}" is not a role`);
     if (this.byName(u.username)) throw new Error(`user "${u.username}" already exists`);
     const id = this.db
@@ -68,7 +82,11 @@ export class UserStore {
   }
 
   setPassword(id: number, passwordHash: string, now: number): void {
-    this.db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(passwordHash, now, id);
+    this.db
+      .prepare(
+        'UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?',
+      )
+      .run(passwordHash, now, id);
   }
 
   setRole(id: number, role: Role): void {
@@ -85,11 +103,18 @@ export class UserStore {
   }
 
   /** Records a failed login; returns the new count and the lock time when it crossed the limit. */
-  recordFailure(id: number, now: number, limit: number, lockMs: number): { failures: number; lockedUntil: number | null } {
+  recordFailure(
+    id: number,
+    now: number,
+    limit: number,
+    lockMs: number,
+  ): { failures: number; lockedUntil: number | null } {
     const u = this.byId(id)!;
     const failures = u.failedLogins + 1;
     const lockedUntil = failures >= limit ? now + lockMs : null;
-    this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(lockedUntil ? 0 : failures, lockedUntil, id);
+    this.db
+      .prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?')
+      .run(lockedUntil ? 0 : failures, lockedUntil, id);
     return { failures, lockedUntil };
   }
 
@@ -97,22 +122,48 @@ export class UserStore {
     this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(id);
   }
 
-  addTraining(t: { userId: number; course: string; completedOn: string; expiresOn: string; recordedBy: string }, now: number): TrainingRecord {
-    for (const [k, v] of [['completed-on', t.completedOn], ['expires-on', t.expiresOn]] as const) {
-      if (!DATE_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw new Error(`--${k} "${v}" is not a date (YYYY-MM-DD)`);
+  addTraining(
+    t: { userId: number; course: string; completedOn: string; expiresOn: string; recordedBy: string },
+    now: number,
+  ): TrainingRecord {
+    for (const [k, v] of [
+      ['completed-on', t.completedOn],
+      ['expires-on', t.expiresOn],
+    ] as const) {
+      if (!DATE_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+        throw new Error(`--${k} "${v}" is not a date (YYYY-MM-DD)`);
     }
-    if (t.expiresOn < t.completedOn) throw new Error(`training cannot expire (${t.expiresOn}) before it was completed (${t.completedOn})`);
+    if (t.expiresOn < t.completedOn)
+      throw new Error(`training cannot expire (${t.expiresOn}) before it was completed (${t.completedOn})`);
     const id = this.db
-      .prepare('INSERT INTO training_records (user_id, course, completed_on, expires_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO training_records (user_id, course, completed_on, expires_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(t.userId, t.course, t.completedOn, t.expiresOn, t.recordedBy, now).lastInsertRowid;
     return { id: Number(id), ...t, recordedAt: now };
   }
 
   trainingOf(userId: number): TrainingRecord[] {
-    const rows = this.db.prepare('SELECT * FROM training_records WHERE user_id = ? ORDER BY expires_on DESC').all(userId) as {
-      id: number; user_id: number; course: string; completed_on: string; expires_on: string; recorded_by: string; recorded_at: number;
+    const rows = this.db
+      .prepare('SELECT * FROM training_records WHERE user_id = ? ORDER BY expires_on DESC')
+      .all(userId) as {
+      id: number;
+      user_id: number;
+      course: string;
+      completed_on: string;
+      expires_on: string;
+      recorded_by: string;
+      recorded_at: number;
     }[];
-    return rows.map((r) => ({ id: r.id, userId: r.user_id, course: r.course, completedOn: r.completed_on, expiresOn: r.expires_on, recordedBy: r.recorded_by, recordedAt: r.recorded_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      course: r.course,
+      completedOn: r.completed_on,
+      expiresOn: r.expires_on,
+      recordedBy: r.recorded_by,
+      recordedAt: r.recorded_at,
+    }));
   }
 
   /** The latest expiry among trainings completed by `now`, or null when the user has none. */
@@ -137,8 +188,15 @@ export function trainingCurrent(expiresOn: string | null, now: number): boolean 
 
 function toUser(r: UserRow): UserRecord {
   return {
-    id: r.id, username: r.username, fullName: r.full_name, role: r.role as Role, passwordHash: r.password_hash,
-    failedLogins: r.failed_logins, lockedUntil: r.locked_until, createdAt: r.created_at, createdBy: r.created_by,
+    id: r.id,
+    username: r.username,
+    fullName: r.full_name,
+    role: r.role as Role,
+    passwordHash: r.password_hash,
+    failedLogins: r.failed_logins,
+    lockedUntil: r.locked_until,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
     disabledAt: r.disabled_at,
   };
 }

@@ -53,22 +53,49 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
   const outbox = new Outbox(db);
   const names = new Map(config.cameras.map((c) => [c.id, c.name]));
   const hotlists = new HotlistService({
-    db, config: config.hotlists, storagePath: config.storage.path, clock, log: log.child({ component: 'hotlist' }),
+    db,
+    config: config.hotlists,
+    storagePath: config.storage.path,
+    clock,
+    log: log.child({ component: 'hotlist' }),
     ...(deps.fetchers ? { fetchers: deps.fetchers } : {}),
   });
   const recorder = new HitRecorder({
-    db, lists: hotlists, outbox, topics, unitId: config.unit.id, clock, log: log.child({ component: 'hits' }),
-    staleAfterMs: config.hotlists.stale_after_h * 3_600_000, includeCrop: config.mqtt.include_crop,
-    publishReads: config.mqtt.enabled && config.mqtt.publish_reads, cameraName: (id) => names.get(id) ?? id,
+    db,
+    lists: hotlists,
+    outbox,
+    topics,
+    unitId: config.unit.id,
+    clock,
+    log: log.child({ component: 'hits' }),
+    staleAfterMs: config.hotlists.stale_after_h * 3_600_000,
+    includeCrop: config.mqtt.include_crop,
+    publishReads: config.mqtt.enabled && config.mqtt.publish_reads,
+    cameraName: (id) => names.get(id) ?? id,
   });
   hotlists.useRecorder(recorder);
   const publisher = config.mqtt.enabled
-    ? new MqttPublisher({ config: config.mqtt, unitId: config.unit.id, topics, outbox, clock, log: log.child({ component: 'mqtt' }), listStatus: () => hotlists.listStatus() })
+    ? new MqttPublisher({
+        config: config.mqtt,
+        unitId: config.unit.id,
+        topics,
+        outbox,
+        clock,
+        log: log.child({ component: 'mqtt' }),
+        listStatus: () => hotlists.listStatus(),
+      })
     : undefined;
   const health = publisher
     ? new HealthReporter({
-        config: config.health, unitId: config.unit.id, diskPath: config.health.disk_path || config.storage.path, topic: topics.health,
-        publisher, cameraStats: deps.cameraStats, outboxDepth: () => outbox.depth(), clock, log: log.child({ component: 'health' }),
+        config: config.health,
+        unitId: config.unit.id,
+        diskPath: config.health.disk_path || config.storage.path,
+        topic: topics.health,
+        publisher,
+        cameraStats: deps.cameraStats,
+        outboxDepth: () => outbox.depth(),
+        clock,
+        log: log.child({ component: 'health' }),
         ...(deps.probe ? { probe: deps.probe } : {}),
       })
     : undefined;
@@ -76,7 +103,11 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
   const parts: { name: string; stop(): Promise<void> }[] = [];
 
   return {
-    hotlists, recorder, outbox, publisher, health,
+    hotlists,
+    recorder,
+    outbox,
+    publisher,
+    health,
     async start(signal) {
       await hotlists.start(signal);
       parts.push({ name: 'hotlists', stop: () => hotlists.stop() });
@@ -104,7 +135,10 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
       } catch (err) {
         // Called inside the pipeline's read transaction: a throw would roll the read back too.
         // Keeping the read (evidence, retention, later retro-matching) matters more; say so loudly.
-        log.error({ component: 'hits', read: read.id, err: (err as Error).message }, 'hit recording failed; the read is kept');
+        log.error(
+          { component: 'hits', read: read.id, err: (err as Error).message },
+          'hit recording failed; the read is kept',
+        );
         return [];
       }
     },

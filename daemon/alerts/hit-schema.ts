@@ -17,7 +17,7 @@ export const hitPayloadSchema = z
     v: z.literal(HIT_PAYLOAD_VERSION).describe('Payload format version; a receiver refuses versions it does not know.'),
     type: z.literal('hit'),
     id: z.string().uuid().describe('Hit id (UUID). Delivery is at-least-once: drop a message whose id you have seen.'),
-    read_id: z.string().describe('Id of the read that hit; the unit\'s API and evidence exports use it.'),
+    read_id: z.string().describe("Id of the read that hit; the unit's API and evidence exports use it."),
     unit: z.string().describe('Unit id (the topic segment).'),
     ts: isoTime.describe('When the plate was read (last frame of the vehicle pass).'),
     created_at: isoTime.describe('When the hit was raised: later than ts for a retrospective hit.'),
@@ -28,19 +28,25 @@ export const hitPayloadSchema = z
       .describe('Where the camera is (WGS84 degrees), from the unit config.'),
     plate: z.string().describe('The plate as read.'),
     state: z.string().nullable().describe('State as read; null when the reader could not tell.'),
-    state_confirmed: z.boolean().describe('False when the entry names a state but the read has none: "state not confirmed".'),
+    state_confirmed: z
+      .boolean()
+      .describe('False when the entry names a state but the read has none: "state not confirmed".'),
     confidence: z.number().min(0).max(1).describe('Reader confidence for the whole plate.'),
     match_kind: z
       .enum(['exact', 'wildcard', 'lenient'])
-      .describe('exact: same characters; wildcard: a partial-plate entry (* any run, ? one character); lenient: equal only up to OCR-confusable characters (0/O/D/Q, 1/I/L/T, 2/Z, 5/S, 8/B, 6/G).'),
-    retrospective: z.boolean().describe('True when the entry was added after the read and matched against stored reads.'),
+      .describe(
+        'exact: same characters; wildcard: a partial-plate entry (* any run, ? one character); lenient: equal only up to OCR-confusable characters (0/O/D/Q, 1/I/L/T, 2/Z, 5/S, 8/B, 6/G).',
+      ),
+    retrospective: z
+      .boolean()
+      .describe('True when the entry was added after the read and matched against stored reads.'),
     category: z.enum(CATEGORIES).describe('What the entry is (policy 424.1).'),
     reason: z.string().describe('Why the plate is listed, from the list.'),
     source: z.string().describe('Who issued the entry (e.g. CBI, CCIC, or "local" for entries made on the unit).'),
     nic: z.string().nullable().describe('NCIC number, when the list gives one.'),
     entry: z
       .object({
-        plate: z.string().describe('The entry\'s plate or pattern.'),
+        plate: z.string().describe("The entry's plate or pattern."),
         state: z.string().nullable(),
         case_number: z.string().nullable(),
         expires: isoTime.nullable(),
@@ -60,7 +66,10 @@ export const hitPayloadSchema = z
       .object({ status: z.literal('unverified'), notice: z.literal(VERIFICATION_NOTICE) })
       .strict()
       .describe('Policy 424.3(f): every hit is unverified until a deputy confirms it with CBI.'),
-    crop_jpeg_base64: z.string().nullable().describe('The plate crop as base64 JPEG; null when mqtt.include_crop is off.'),
+    crop_jpeg_base64: z
+      .string()
+      .nullable()
+      .describe('The plate crop as base64 JPEG; null when mqtt.include_crop is off.'),
   })
   .strict()
   .describe('alpr-edge hit message (topic <prefix>/<unit>/hits, QoS 1, not retained).');

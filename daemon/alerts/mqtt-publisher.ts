@@ -67,8 +67,12 @@ export class MqttPublisher implements VolatilePublisher {
       this.wakePump();
     });
     client.on('close', () => this.wakePump());
-    client.on('offline', () => log.warn({ broker: stripCredentials(c.url) }, 'mqtt broker unreachable; hits wait in the outbox'));
-    client.on('error', (err) => log.warn({ broker: stripCredentials(c.url), err: stripCredentials(err.message) }, 'mqtt error'));
+    client.on('offline', () =>
+      log.warn({ broker: stripCredentials(c.url) }, 'mqtt broker unreachable; hits wait in the outbox'),
+    );
+    client.on('error', (err) =>
+      log.warn({ broker: stripCredentials(c.url), err: stripCredentials(err.message) }, 'mqtt error'),
+    );
     this.offAppend = this.deps.outbox.onAppend(() => this.wakePump());
     // The retained status carries list ages; refresh it so a late subscriber does not read hours-old ages.
     this.statusTimer = setInterval(() => this.refreshStatus(), STATUS_REFRESH_MS);
@@ -87,7 +91,9 @@ export class MqttPublisher implements VolatilePublisher {
     if (!client) return;
     if (client.connected) {
       const offline = this.statusPayload('offline');
-      await withTimeout(client.publishAsync(this.deps.topics.status, offline, { qos: 1, retain: true }), 2_000).catch(() => undefined);
+      await withTimeout(client.publishAsync(this.deps.topics.status, offline, { qos: 1, retain: true }), 2_000).catch(
+        () => undefined,
+      );
     }
     await withTimeout(client.endAsync(), 3_000).catch(() => client.end(true));
     this.client = undefined;
@@ -125,7 +131,10 @@ export class MqttPublisher implements VolatilePublisher {
       try {
         await this.sendBatch(client, batch, stop);
       } catch (err) {
-        this.deps.log.warn({ err: (err as Error).message, pending: batch.length }, 'outbox batch not acknowledged; resending after reconnect');
+        this.deps.log.warn(
+          { err: (err as Error).message, pending: batch.length },
+          'outbox batch not acknowledged; resending after reconnect',
+        );
         // A silent broker (no PUBACK, connection still "up") is treated like a dead one.
         if (client.connected && (err as Error).message.includes('PUBACK')) client.stream.destroy();
         await this.waitForKick(stop, POLL_MS);
@@ -149,7 +158,10 @@ export class MqttPublisher implements VolatilePublisher {
       };
       const onClose = (): void => finish(new Error('connection closed before PUBACK'));
       const onStop = (): void => finish();
-      const timer = setTimeout(() => finish(new Error(`no PUBACK within ${this.deps.config.ack_timeout_s} s`)), this.deps.config.ack_timeout_s * 1000);
+      const timer = setTimeout(
+        () => finish(new Error(`no PUBACK within ${this.deps.config.ack_timeout_s} s`)),
+        this.deps.config.ack_timeout_s * 1000,
+      );
       client.once('close', onClose);
       stop.addEventListener('abort', onStop, { once: true });
       // The connection may have dropped since the batch was read; mqtt.js would queue silently.
@@ -192,7 +204,9 @@ export class MqttPublisher implements VolatilePublisher {
   }
 
   private statusPayload(state: 'online' | 'offline'): string {
-    return JSON.stringify(buildStatusPayload(this.deps.unitId, state, this.deps.clock.now(), this.deps.listStatus?.() ?? []));
+    return JSON.stringify(
+      buildStatusPayload(this.deps.unitId, state, this.deps.clock.now(), this.deps.listStatus?.() ?? []),
+    );
   }
 
   private clientOptions(): IClientOptions {
@@ -201,7 +215,9 @@ export class MqttPublisher implements VolatilePublisher {
       try {
         return readFileSync(file);
       } catch (err) {
-        throw new Error(`mqtt.${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new Error(
+          `mqtt.${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
     };
     return {
@@ -217,7 +233,12 @@ export class MqttPublisher implements VolatilePublisher {
       ...(c.ca_file ? { ca: read('ca_file', c.ca_file) } : {}),
       ...(c.cert_file ? { cert: read('cert_file', c.cert_file) } : {}),
       ...(c.key_file ? { key: read('key_file', c.key_file) } : {}),
-      will: { topic: this.deps.topics.status, payload: Buffer.from(this.statusPayload('offline')), qos: 1, retain: true },
+      will: {
+        topic: this.deps.topics.status,
+        payload: Buffer.from(this.statusPayload('offline')),
+        qos: 1,
+        retain: true,
+      },
     };
   }
 }

@@ -11,7 +11,13 @@ export interface OutboxMessage {
 }
 
 interface OutboxRow {
-  seq: number; kind: string; ref_id: string; topic: string; payload: string; qos: number; created_at: number;
+  seq: number;
+  kind: string;
+  ref_id: string;
+  topic: string;
+  payload: string;
+  qos: number;
+  created_at: number;
 }
 
 /**

@@ -5,18 +5,45 @@ import { topicsFor } from './topics.js';
 
 const hit = () =>
   buildHitPayload({
-    hitId: '7b0f1f8e-3c1d-4f5e-9a2b-1c2d3e4f5a6b', readId: 'r1', unitId: 'unit7', readAt: Date.UTC(2026, 10, 28, 14), createdAt: Date.UTC(2026, 10, 28, 14, 0, 1),
-    camera: { id: 'front', name: 'Front' }, location: { text: 'US-6 MP 262', lat: 39.7, lon: -105.6 }, plate: 'ABC1234', state: null,
-    stateConfirmed: false, confidence: 0.93456, matchKind: 'lenient', retrospective: false,
-    entry: { plate: 'A8C1234', state: 'CO', category: 'amber_alert', reason: 'AMBER', source: 'CBI', nic: 'A1', case_number: null, expires: Date.UTC(2026, 11, 1), priority: 1, notes: '' },
-    list: { source: 'cbi', version: 'cbi@x', ageS: 3600, stale: false }, cropJpeg: new Uint8Array([0xff, 0xd8]),
+    hitId: '7b0f1f8e-3c1d-4f5e-9a2b-1c2d3e4f5a6b',
+    readId: 'r1',
+    unitId: 'unit7',
+    readAt: Date.UTC(2026, 10, 28, 14),
+    createdAt: Date.UTC(2026, 10, 28, 14, 0, 1),
+    camera: { id: 'front', name: 'Front' },
+    location: { text: 'US-6 MP 262', lat: 39.7, lon: -105.6 },
+    plate: 'ABC1234',
+    state: null,
+    stateConfirmed: false,
+    confidence: 0.93456,
+    matchKind: 'lenient',
+    retrospective: false,
+    entry: {
+      plate: 'A8C1234',
+      state: 'CO',
+      category: 'amber_alert',
+      reason: 'AMBER',
+      source: 'CBI',
+      nic: 'A1',
+      case_number: null,
+      expires: Date.UTC(2026, 11, 1),
+      priority: 1,
+      notes: '',
+    },
+    list: { source: 'cbi', version: 'cbi@x', ageS: 3600, stale: false },
+    cropJpeg: new Uint8Array([0xff, 0xd8]),
   });
 
 describe('MQTT payloads', () => {
   it('builds a hit message that satisfies the published schema and carries the verification notice', () => {
     const p = hit();
     expect(hitPayloadSchema.parse(p)).toEqual(p);
-    expect(p).toMatchObject({ ts: '2026-11-28T14:00:00.000Z', confidence: 0.935, state_confirmed: false, verification: { notice: VERIFICATION_NOTICE } });
+    expect(p).toMatchObject({
+      ts: '2026-11-28T14:00:00.000Z',
+      confidence: 0.935,
+      state_confirmed: false,
+      verification: { notice: VERIFICATION_NOTICE },
+    });
     expect(() => hitPayloadSchema.parse({ ...p, verification: { status: 'confirmed', notice: 'x' } })).toThrow();
   });
 
@@ -25,17 +52,39 @@ describe('MQTT payloads', () => {
   });
 
   it('builds status and health messages with snake_case keys', () => {
-    const s = buildStatusPayload('unit7', 'online', 0, [{ source: 'cbi', version: 'v', entries: 3, age_s: 90_000, stale: true }]);
+    const s = buildStatusPayload('unit7', 'online', 0, [
+      { source: 'cbi', version: 'v', entries: 3, age_s: 90_000, stale: true },
+    ]);
     expect(s).toMatchObject({ type: 'status', state: 'online', hotlists_stale: true });
     const h = buildHealthPayload({
-      unitId: 'unit7', now: 0, uptimeS: 12.4, cpuLoadPct: 41.26, cpuTempC: null, memTotalBytes: 8, memAvailableBytes: 4, diskPath: '/var/lib/alpr-edge',
-      diskFreeBytes: 100, diskTotalBytes: 200, cameras: [{ id: 'front', fps: 4.96, dropped_frames: 3 }], outboxDepth: 2,
+      unitId: 'unit7',
+      now: 0,
+      uptimeS: 12.4,
+      cpuLoadPct: 41.26,
+      cpuTempC: null,
+      memTotalBytes: 8,
+      memAvailableBytes: 4,
+      diskPath: '/var/lib/alpr-edge',
+      diskFreeBytes: 100,
+      diskTotalBytes: 200,
+      cameras: [{ id: 'front', fps: 4.96, dropped_frames: 3 }],
+      outboxDepth: 2,
     });
-    expect(h).toMatchObject({ cpu: { load_pct: 41.3, temp_c: null }, cameras: [{ id: 'front', fps: 5, dropped_frames: 3 }], outbox_depth: 2, uptime_s: 12 });
+    expect(h).toMatchObject({
+      cpu: { load_pct: 41.3, temp_c: null },
+      cameras: [{ id: 'front', fps: 5, dropped_frames: 3 }],
+      outbox_depth: 2,
+      uptime_s: 12,
+    });
   });
 
   it('puts every topic under <prefix>/<unit>/ and refuses MQTT wildcards in them', () => {
-    expect(topicsFor('ccso/alpr', 'unit7')).toEqual({ hits: 'ccso/alpr/unit7/hits', status: 'ccso/alpr/unit7/status', health: 'ccso/alpr/unit7/health', reads: 'ccso/alpr/unit7/reads' });
+    expect(topicsFor('ccso/alpr', 'unit7')).toEqual({
+      hits: 'ccso/alpr/unit7/hits',
+      status: 'ccso/alpr/unit7/status',
+      health: 'ccso/alpr/unit7/health',
+      reads: 'ccso/alpr/unit7/reads',
+    });
     expect(() => topicsFor('alpr/#', 'u')).toThrow(/wildcards/);
   });
 });

@@ -123,7 +123,15 @@ export function buildStatusPayload(
   state: 'online' | 'offline',
   now: number,
   lists: ListStatus[],
-): { v: number; type: 'status'; unit: string; state: 'online' | 'offline'; ts: string; hotlists: ListStatus[]; hotlists_stale: boolean } {
+): {
+  v: number;
+  type: 'status';
+  unit: string;
+  state: 'online' | 'offline';
+  ts: string;
+  hotlists: ListStatus[];
+  hotlists_stale: boolean;
+} {
   return {
     v: 1,
     type: 'status',

@@ -14,7 +14,8 @@ export interface Topics {
 }
 
 export function topicsFor(prefix: string, unitId: string): Topics {
-  if (/[+#]/.test(prefix) || /[+#/]/.test(unitId)) throw new Error('MQTT topic prefix and unit id may not contain wildcards');
+  if (/[+#]/.test(prefix) || /[+#/]/.test(unitId))
+    throw new Error('MQTT topic prefix and unit id may not contain wildcards');
   const base = `${prefix}/${unitId}`;
   return { hits: `${base}/hits`, status: `${base}/status`, health: `${base}/health`, reads: `${base}/reads` };
 }

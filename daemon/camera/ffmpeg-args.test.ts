@@ -12,7 +12,9 @@ describe('buildFfmpegArgs', () => {
   });
 
   test('paces and loops file sources only when asked', () => {
-    expect(buildFfmpegArgs({ ...cam, url: '/srv/clip.mp4', loop: true, realtime: true }).join(' ')).toContain('-re -stream_loop -1 -i /srv/clip.mp4');
+    expect(buildFfmpegArgs({ ...cam, url: '/srv/clip.mp4', loop: true, realtime: true }).join(' ')).toContain(
+      '-re -stream_loop -1 -i /srv/clip.mp4',
+    );
     const fast = buildFfmpegArgs({ ...cam, url: 'file:///srv/clip.mp4', realtime: false });
     expect(fast).not.toContain('-re');
     expect(fast).not.toContain('-stream_loop');

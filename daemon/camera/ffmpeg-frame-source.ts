@@ -17,7 +17,16 @@ import { FfmpegSupervisor, type SupervisorStats } from './supervisor.js';
 
 export type FfmpegCamera = Pick<
   CameraConfig,
-  'id' | 'url' | 'fps' | 'width' | 'height' | 'loop' | 'realtime' | 'stall_timeout_s' | 'backoff_initial_s' | 'backoff_max_s'
+  | 'id'
+  | 'url'
+  | 'fps'
+  | 'width'
+  | 'height'
+  | 'loop'
+  | 'realtime'
+  | 'stall_timeout_s'
+  | 'backoff_initial_s'
+  | 'backoff_max_s'
 >;
 
 export interface FfmpegFrameSourceDeps {
@@ -71,7 +80,9 @@ export class FfmpegFrameSource implements FrameSource {
     const args = buildFfmpegArgs(c);
     const command = this.deps.ffmpegPath ?? resolveFfmpegPath();
     const size = frameBytes(c);
-    this.mailbox = new FrameMailbox<Frame>(onFrame, (err) => this.log.error({ err }, 'frame handler failed; frame skipped'));
+    this.mailbox = new FrameMailbox<Frame>(onFrame, (err) =>
+      this.log.error({ err }, 'frame handler failed; frame skipped'),
+    );
     const mailbox = this.mailbox;
     this.supervisor = new FfmpegSupervisor({
       spawner: this.deps.spawner ?? nodeProcessSpawner,

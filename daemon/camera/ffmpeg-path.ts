@@ -27,7 +27,13 @@ export function resolveFfmpegPath(opts: FfmpegPathOptions = {}): string {
   const override = opts.override ?? process.env.ALPR_EDGE_FFMPEG;
   if (override) return override;
   const tried: string[] = [];
-  const candidates = ['/usr/bin/ffmpeg', ...(opts.path ?? process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'ffmpeg'))];
+  const candidates = [
+    '/usr/bin/ffmpeg',
+    ...(opts.path ?? process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((d) => join(d, 'ffmpeg')),
+  ];
   for (const c of candidates) {
     tried.push(c);
     if (executable(c)) return c;

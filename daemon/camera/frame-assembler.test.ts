@@ -6,9 +6,19 @@ describe('FrameAssembler', () => {
     const out: number[][] = [];
     const bytes = Uint8Array.from({ length: 17 }, (_, i) => i);
     let completed = 0;
-    for (const [s, e] of [[0, 3], [3, 4], [4, 12], [12, 17]] as const) completed += a.push(bytes.subarray(s, e), (f) => out.push([...f]));
+    for (const [s, e] of [
+      [0, 3],
+      [3, 4],
+      [4, 12],
+      [12, 17],
+    ] as const)
+      completed += a.push(bytes.subarray(s, e), (f) => out.push([...f]));
     expect(completed).toBe(3);
-    expect(out).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11, 12, 13, 14]]);
+    expect(out).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6, 7, 8, 9],
+      [10, 11, 12, 13, 14],
+    ]);
     expect(a.pending).toBe(2);
   });
 

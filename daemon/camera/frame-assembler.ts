@@ -8,7 +8,8 @@ export class FrameAssembler {
   private filled = 0;
 
   constructor(private readonly frameBytes: number) {
-    if (!Number.isInteger(frameBytes) || frameBytes <= 0) throw new Error(`frame size must be a positive integer, got ${frameBytes}`);
+    if (!Number.isInteger(frameBytes) || frameBytes <= 0)
+      throw new Error(`frame size must be a positive integer, got ${frameBytes}`);
     this.current = Buffer.allocUnsafe(frameBytes);
   }
 

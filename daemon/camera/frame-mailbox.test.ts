@@ -10,12 +10,15 @@ describe('FrameMailbox', () => {
   test('a slow consumer gets the newest frame and older unread ones are dropped and counted', async () => {
     const seen: number[] = [];
     const gates: ReturnType<typeof deferred>[] = [];
-    const box = new FrameMailbox<number>(async (n) => {
-      seen.push(n);
-      const g = deferred();
-      gates.push(g);
-      await g.promise;
-    }, () => {});
+    const box = new FrameMailbox<number>(
+      async (n) => {
+        seen.push(n);
+        const g = deferred();
+        gates.push(g);
+        await g.promise;
+      },
+      () => {},
+    );
     for (let i = 0; i < 10; i++) box.put(i);
     expect(seen).toEqual([0]);
     gates[0]!.resolve();
@@ -29,7 +32,10 @@ describe('FrameMailbox', () => {
 
   test('a fast consumer loses nothing', async () => {
     const seen: number[] = [];
-    const box = new FrameMailbox<number>(async (n) => void seen.push(n), () => {});
+    const box = new FrameMailbox<number>(
+      async (n) => void seen.push(n),
+      () => {},
+    );
     for (let i = 0; i < 5; i++) {
       box.put(i);
       await new Promise((r) => setImmediate(r));
@@ -41,10 +47,13 @@ describe('FrameMailbox', () => {
   test('a throwing consumer is reported and the next frame is still delivered', async () => {
     const errors: unknown[] = [];
     const seen: number[] = [];
-    const box = new FrameMailbox<number>(async (n) => {
-      seen.push(n);
-      if (n === 1) throw new Error('boom');
-    }, (e) => errors.push(e));
+    const box = new FrameMailbox<number>(
+      async (n) => {
+        seen.push(n);
+        if (n === 1) throw new Error('boom');
+      },
+      (e) => errors.push(e),
+    );
     box.put(1);
     await new Promise((r) => setImmediate(r));
     box.put(2);
@@ -56,10 +65,13 @@ describe('FrameMailbox', () => {
   test('close waits for the frame in hand and then accepts nothing', async () => {
     const g = deferred();
     let finished = false;
-    const box = new FrameMailbox<number>(async () => {
-      await g.promise;
-      finished = true;
-    }, () => {});
+    const box = new FrameMailbox<number>(
+      async () => {
+        await g.promise;
+        finished = true;
+      },
+      () => {},
+    );
     box.put(1);
     box.put(2);
     const closed = box.close();

@@ -9,8 +9,8 @@ describe('StderrTail', () => {
 
   test('joins lines split across chunks and strips credentials from them', () => {
     const t = new StderrTail();
-    t.push('Input #0, rtsp, from \'rtsp://op:s3cr');
-    t.push('et@192.168.1.20:554/h264\':\n');
+    t.push("Input #0, rtsp, from 'rtsp://op:s3cr");
+    t.push("et@192.168.1.20:554/h264':\n");
     t.push('http://viewer:pw@cam.local/mjpg: Connection refused\r\n');
     expect(t.snapshot()).toEqual([
       "Input #0, rtsp, from 'rtsp://***:***@192.168.1.20:554/h264':",

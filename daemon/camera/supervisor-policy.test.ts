@@ -1,8 +1,25 @@
-import { backoffMs, decide, initialState, type Health, type SupervisorPolicy, type SupervisorState } from './supervisor-policy.js';
+import {
+  backoffMs,
+  decide,
+  initialState,
+  type Health,
+  type SupervisorPolicy,
+  type SupervisorState,
+} from './supervisor-policy.js';
 
-const policy: SupervisorPolicy = { stallTimeoutMs: 20_000, backoffInitialMs: 1_000, backoffMaxMs: 60_000, healthyAfterMs: 30_000, restartOnCleanExit: true };
+const policy: SupervisorPolicy = {
+  stallTimeoutMs: 20_000,
+  backoffInitialMs: 1_000,
+  backoffMaxMs: 60_000,
+  healthyAfterMs: 30_000,
+  restartOnCleanExit: true,
+};
 const alive = (lastFrameAt: number | null): Health => ({ alive: true, lastFrameAt });
-const dead = (lastFrameAt: number | null, code: number | null = 1, signal: string | null = null): Health => ({ alive: false, lastFrameAt, exit: { code, signal } });
+const dead = (lastFrameAt: number | null, code: number | null = 1, signal: string | null = null): Health => ({
+  alive: false,
+  lastFrameAt,
+  exit: { code, signal },
+});
 
 function running(over: Partial<SupervisorState> = {}): SupervisorState {
   return { ...initialState(0), phase: 'running', spawns: 1, startedAt: 0, ...over };
@@ -18,7 +35,10 @@ describe('decide', () => {
 
   test('waits out the backoff before spawning again', () => {
     const s: SupervisorState = { ...initialState(0), phase: 'waiting', retryAt: 5000, spawns: 1, failures: 2 };
-    expect(decide(s, { alive: false, lastFrameAt: null }, 4999, policy)).toMatchObject({ action: { kind: 'none' }, wakeAt: 5000 });
+    expect(decide(s, { alive: false, lastFrameAt: null }, 4999, policy)).toMatchObject({
+      action: { kind: 'none' },
+      wakeAt: 5000,
+    });
     expect(decide(s, { alive: false, lastFrameAt: null }, 5000, policy).action).toEqual({ kind: 'spawn' });
   });
 

@@ -50,10 +50,7 @@ export interface Health {
   exit?: { code: number | null; signal: string | null };
 }
 
-export type Action =
-  | { kind: 'none' }
-  | { kind: 'spawn' }
-  | { kind: 'kill'; reason: 'stall' | 'no_first_frame' };
+export type Action = { kind: 'none' } | { kind: 'spawn' } | { kind: 'kill'; reason: 'stall' | 'no_first_frame' };
 
 export interface Decision {
   state: SupervisorState;
@@ -101,7 +98,12 @@ export function decide(s: SupervisorState, h: Health, now: number, policy: Super
       if (!h.alive) {
         if (!policy.restartOnCleanExit && s.phase === 'running' && h.exit?.code === 0) {
           const state: SupervisorState = { ...s, phase: 'finished', lastExit: 'end of file' };
-          return { state, action: { kind: 'none' }, wakeAt: Number.POSITIVE_INFINITY, ended: { reason: 'end of file', retryInMs: -1 } };
+          return {
+            state,
+            action: { kind: 'none' },
+            wakeAt: Number.POSITIVE_INFINITY,
+            ended: { reason: 'end of file', retryInMs: -1 },
+          };
         }
         // A long healthy run wipes earlier failures, so a camera that drops once a day
         // reconnects after backoffInitial, not after the cap.
@@ -115,7 +117,11 @@ export function decide(s: SupervisorState, h: Health, now: number, policy: Super
       const since = h.lastFrameAt ?? s.startedAt;
       if (now - since >= policy.stallTimeoutMs) {
         const reason = h.lastFrameAt === null ? 'no_first_frame' : 'stall';
-        return { state: { ...s, phase: 'killing', lastExit: reason }, action: { kind: 'kill', reason }, wakeAt: now + policy.stallTimeoutMs };
+        return {
+          state: { ...s, phase: 'killing', lastExit: reason },
+          action: { kind: 'kill', reason },
+          wakeAt: now + policy.stallTimeoutMs,
+        };
       }
       const state = s.failures > 0 && healthyRun(s, h, policy) ? { ...s, failures: 0 } : s;
       return { state, action: { kind: 'none' }, wakeAt: since + policy.stallTimeoutMs };

@@ -20,7 +20,13 @@ function setup(frameSize = 4) {
     log,
     command: '/usr/bin/ffmpeg',
     args: ['-rtsp_transport', 'tcp', '-i', 'rtsp://admin:hunter2@10.0.0.5/stream'],
-    policy: { stallTimeoutMs: 20_000, backoffInitialMs: 1_000, backoffMaxMs: 8_000, healthyAfterMs: 30_000, restartOnCleanExit: true },
+    policy: {
+      stallTimeoutMs: 20_000,
+      backoffInitialMs: 1_000,
+      backoffMaxMs: 8_000,
+      healthyAfterMs: 30_000,
+      restartOnCleanExit: true,
+    },
     stopGraceMs: 3_000,
     onSpawn: () => (chunk) => Math.floor(chunk.length / frameSize),
   });

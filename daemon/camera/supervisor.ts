@@ -8,7 +8,14 @@ import type { Logger } from '../shared/logger.js';
 import { stripCredentials } from '../shared/redact.js';
 import type { ChildHandle, ProcessSpawner } from './process-port.js';
 import { StderrTail } from './stderr-tail.js';
-import { decide, initialState, type Health, type Phase, type SupervisorPolicy, type SupervisorState } from './supervisor-policy.js';
+import {
+  decide,
+  initialState,
+  type Health,
+  type Phase,
+  type SupervisorPolicy,
+  type SupervisorState,
+} from './supervisor-policy.js';
 
 export { decide, backoffMs, initialState } from './supervisor-policy.js';
 export type { SupervisorPolicy, SupervisorState, Health, Decision, Action } from './supervisor-policy.js';
@@ -125,7 +132,10 @@ export class FfmpegSupervisor {
       }
       if (d.action.kind === 'spawn') this.spawn();
       else if (d.action.kind === 'kill' && this.run) {
-        log.warn({ reason: d.action.reason, stall_timeout_ms: policy.stallTimeoutMs }, 'camera stream stalled; restarting ffmpeg');
+        log.warn(
+          { reason: d.action.reason, stall_timeout_ms: policy.stallTimeoutMs },
+          'camera stream stalled; restarting ffmpeg',
+        );
         void this.terminate(this.run);
       }
       if (this.state.phase === 'finished') {
@@ -146,7 +156,10 @@ export class FfmpegSupervisor {
     const handle = spawner.spawn(command, args);
     const run: Run = { handle, exit: null, exited, lastFrameAt: null };
     this.run = run;
-    log.info({ pid: handle.pid, attempt: this.state?.spawns, args: stripCredentials(args.join(' ')) }, 'ffmpeg started');
+    log.info(
+      { pid: handle.pid, attempt: this.state?.spawns, args: stripCredentials(args.join(' ')) },
+      'ffmpeg started',
+    );
     handle.onStderr((chunk) => this.tail.push(chunk));
     handle.onStdout((chunk) => {
       if (run.exit) return;
@@ -189,7 +202,13 @@ export class FfmpegSupervisor {
     const lines = this.tail.snapshot(true);
     const full = (s.failures & (s.failures - 1)) === 0;
     this.deps.log.warn(
-      { reason, failures: s.failures, restarts: Math.max(0, s.spawns - 1), retry_in_ms: retryInMs, stderr: full ? lines : lines.slice(-1) },
+      {
+        reason,
+        failures: s.failures,
+        restarts: Math.max(0, s.spawns - 1),
+        retry_in_ms: retryInMs,
+        stderr: full ? lines : lines.slice(-1),
+      },
       'ffmpeg ended',
     );
   }

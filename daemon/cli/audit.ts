@@ -28,7 +28,9 @@ export const auditCommand: CliCommand = {
       if (action === 'verify') {
         const v = access.verifyAuditLog(user);
         if (v.ok) {
-          io.out(`audit log intact: ${v.entries} entries${v.entries ? ` (${v.firstSeq}..${v.lastSeq})` : ''}, hash chain verified`);
+          io.out(
+            `audit log intact: ${v.entries} entries${v.entries ? ` (${v.firstSeq}..${v.lastSeq})` : ''}, hash chain verified`,
+          );
           return 0;
         }
         io.err(`AUDIT LOG TAMPERED: ${v.message}`);
@@ -37,16 +39,31 @@ export const auditCommand: CliCommand = {
       if (action === 'report') {
         const from = parseTime(values.from, '--from');
         const to = parseTime(values.to, '--to', { endOfDay: true });
-        const r = access.auditReport(user, { from, to: to + 1, unitId: ctx.unitId, trainingWarningDays: ctx.access.training_warning_days });
+        const r = access.auditReport(user, {
+          from,
+          to: to + 1,
+          unitId: ctx.unitId,
+          trainingWarningDays: ctx.access.training_warning_days,
+        });
         if (values.json) writeFileSync(values.json, `${JSON.stringify(r, null, 2)}\n`, { mode: 0o640 });
         if (values.html) writeFileSync(values.html, renderAuditReportHtml(r), { mode: 0o640 });
         io.out(`audit report ${r.from} .. ${r.to} (unit ${r.unit_id})`);
         io.out(`  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries)` : `TAMPERED: ${r.chain.message}`}`);
-        io.out(`  searches: ${r.searches_by_user_and_purpose.reduce((n, g) => n + Object.values(g.actions).reduce((a, b) => a + b, 0), 0)} by ${new Set(r.searches_by_user_and_purpose.map((g) => g.username)).size} user(s); refusals: ${r.refusals.length}`);
-        io.out(`  hits: ${r.hits.total} (${r.hits.confirmed} confirmed, ${r.hits.rejected} rejected, ${r.hits.unverified} unverified)`);
-        io.out(`  holds changed: ${r.holds.length}; purges: ${r.purges.length}; exports: ${r.exports.length}; releases: ${r.releases.length}; records requests: ${r.records_requests.length}`);
-        io.out(`  logins: ${r.logins.reduce((n, l) => n + l.succeeded, 0)} ok, ${r.logins.reduce((n, l) => n + l.failed, 0)} failed, ${r.lockouts.length} lockout(s)`);
-        io.out(`  training lapsed or expiring: ${r.training_lapsed.map((u) => `${u.username} (${u.status})`).join(', ') || 'none'}`);
+        io.out(
+          `  searches: ${r.searches_by_user_and_purpose.reduce((n, g) => n + Object.values(g.actions).reduce((a, b) => a + b, 0), 0)} by ${new Set(r.searches_by_user_and_purpose.map((g) => g.username)).size} user(s); refusals: ${r.refusals.length}`,
+        );
+        io.out(
+          `  hits: ${r.hits.total} (${r.hits.confirmed} confirmed, ${r.hits.rejected} rejected, ${r.hits.unverified} unverified)`,
+        );
+        io.out(
+          `  holds changed: ${r.holds.length}; purges: ${r.purges.length}; exports: ${r.exports.length}; releases: ${r.releases.length}; records requests: ${r.records_requests.length}`,
+        );
+        io.out(
+          `  logins: ${r.logins.reduce((n, l) => n + l.succeeded, 0)} ok, ${r.logins.reduce((n, l) => n + l.failed, 0)} failed, ${r.lockouts.length} lockout(s)`,
+        );
+        io.out(
+          `  training lapsed or expiring: ${r.training_lapsed.map((u) => `${u.username} (${u.status})`).join(', ') || 'none'}`,
+        );
         if (values.html) io.out(`  HTML: ${values.html}`);
         if (values.json) io.out(`  JSON: ${values.json}`);
         return r.chain.ok ? 0 : 2;

@@ -15,7 +15,9 @@ summary and exits 0.`,
     const file = positional[0];
     if (!file) throw new Error('give the config file to check: alpr-edge check-config /etc/alpr-edge/config.yaml');
     const config = loadConfigFile(file);
-    io.out(`${file}: OK — unit "${config.unit.id}", ${config.cameras.length} camera(s): ${config.cameras.map((c) => c.id).join(', ')}`);
+    io.out(
+      `${file}: OK — unit "${config.unit.id}", ${config.cameras.length} camera(s): ${config.cameras.map((c) => c.id).join(', ')}`,
+    );
     return 0;
   },
 };

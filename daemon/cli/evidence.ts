@@ -33,7 +33,9 @@ export const evidenceCommand: CliCommand = {
       if (!dir) throw new Error('give the package folder: alpr-edge evidence verify DIR');
       const v = verifyPackage(dir);
       if (v.ok) {
-        io.out(`${dir}: intact — ${v.manifest!.files.length} files match the manifest (case ${v.manifest!.case_number}, exported ${v.manifest!.exported_at} by ${v.manifest!.exported_by.username})`);
+        io.out(
+          `${dir}: intact — ${v.manifest!.files.length} files match the manifest (case ${v.manifest!.case_number}, exported ${v.manifest!.exported_at} by ${v.manifest!.exported_by.username})`,
+        );
         return 0;
       }
       io.err(`${dir}: NOT INTACT`);
@@ -43,8 +45,15 @@ export const evidenceCommand: CliCommand = {
     if (action !== 'export') throw new Error(`unknown action "${action ?? ''}" (see alpr-edge evidence --help)`);
     return governed(rest, io, { values: ['case', 'to', 'purpose'] }, ({ ctx, user, access, values }) => {
       if (!values.to) throw new Error('give the target folder on the evidence drive: --to DIR');
-      const r = exportEvidence({ db: ctx.db, clock: systemClock, access, unitId: ctx.unitId, agency: ctx.agency }, user, purposeFrom(values, 'criminal_investigation'), values.to);
-      io.out(`exported case ${values.case}: ${r.reads} read(s), ${r.hits} hit(s), ${r.crops} crop(s)\n  ${r.dir}\n  manifest SHA-256 ${r.manifestSha256}\nCheck it with: alpr-edge evidence verify ${r.dir}`);
+      const r = exportEvidence(
+        { db: ctx.db, clock: systemClock, access, unitId: ctx.unitId, agency: ctx.agency },
+        user,
+        purposeFrom(values, 'criminal_investigation'),
+        values.to,
+      );
+      io.out(
+        `exported case ${values.case}: ${r.reads} read(s), ${r.hits} hit(s), ${r.crops} crop(s)\n  ${r.dir}\n  manifest SHA-256 ${r.manifestSha256}\nCheck it with: alpr-edge evidence verify ${r.dir}`,
+      );
       return 0;
     });
   },

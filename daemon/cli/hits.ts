@@ -22,11 +22,28 @@ export const hitsCommand: CliCommand = {
     return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
       if (action === 'list') {
         const status = values.status as 'unverified' | 'confirmed' | 'rejected' | undefined;
-        if (status && !['unverified', 'confirmed', 'rejected'].includes(status)) throw new Error('--status is unverified, confirmed or rejected');
-        const hits = access.listHits(user, purposeFrom(values), { from: parseTime(values.from, '--from'), to: parseTime(values.to, '--to', { endOfDay: true }), status });
+        if (status && !['unverified', 'confirmed', 'rejected'].includes(status))
+          throw new Error('--status is unverified, confirmed or rejected');
+        const hits = access.listHits(user, purposeFrom(values), {
+          from: parseTime(values.from, '--from'),
+          to: parseTime(values.to, '--to', { endOfDay: true }),
+          status,
+        });
         if (switches.has('json')) io.out(JSON.stringify(hits, null, 2));
         else {
-          printTable(io, ['TIME', 'PLATE', 'CATEGORY', 'STATUS', 'VERIFIED BY', 'REF', 'ID'], hits.map((h) => [iso(h.createdAt), h.plate, h.category, h.status.toUpperCase(), h.verifiedBy, h.verificationRef, h.id]));
+          printTable(
+            io,
+            ['TIME', 'PLATE', 'CATEGORY', 'STATUS', 'VERIFIED BY', 'REF', 'ID'],
+            hits.map((h) => [
+              iso(h.createdAt),
+              h.plate,
+              h.category,
+              h.status.toUpperCase(),
+              h.verifiedBy,
+              h.verificationRef,
+              h.id,
+            ]),
+          );
           io.out(`${hits.length} hit(s), ${hits.filter((h) => h.status === 'unverified').length} unverified`);
         }
         return 0;
@@ -35,9 +52,17 @@ export const hitsCommand: CliCommand = {
         const hitId = positional[0];
         if (!hitId) throw new Error('give the hit id: alpr-edge hits verify HIT_ID ...');
         const outcome = values.outcome;
-        if (outcome !== 'confirmed' && outcome !== 'rejected') throw new Error('give --outcome confirmed or --outcome rejected');
-        const hit = access.verifyHit(user, purposeFrom(values, 'hit_verification'), { hitId, outcome, reference: values.ref ?? '', note: values.note ?? '' });
-        io.out(`hit ${hit.id} (${hit.plate}) ${hit.status} by ${hit.verifiedBy} at ${iso(hit.verifiedAt)}, bureau ref ${hit.verificationRef}`);
+        if (outcome !== 'confirmed' && outcome !== 'rejected')
+          throw new Error('give --outcome confirmed or --outcome rejected');
+        const hit = access.verifyHit(user, purposeFrom(values, 'hit_verification'), {
+          hitId,
+          outcome,
+          reference: values.ref ?? '',
+          note: values.note ?? '',
+        });
+        io.out(
+          `hit ${hit.id} (${hit.plate}) ${hit.status} by ${hit.verifiedBy} at ${iso(hit.verifiedAt)}, bureau ref ${hit.verificationRef}`,
+        );
         return 0;
       }
       throw new Error(`unknown action "${action ?? ''}" (see alpr-edge hits --help)`);

@@ -22,25 +22,58 @@ export const holdsCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const [action, ...rest] = args;
-    const known = { values: ['case', 'purpose', 'reason', 'read', 'from', 'to', 'plate', 'camera'], switches: ['all', 'json'] };
+    const known = {
+      values: ['case', 'purpose', 'reason', 'read', 'from', 'to', 'plate', 'camera'],
+      switches: ['all', 'json'],
+    };
     return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
       if (action === 'add') {
         let scope: HoldScope;
-        if (values.read) scope = { kind: 'reads', readIds: values.read.split(',').map((s) => s.trim()).filter(Boolean) };
-        else if (values.from || values.to) scope = { kind: 'range', from: parseTime(values.from, '--from'), to: parseTime(values.to, '--to', { endOfDay: true }), platePattern: values.plate, cameraId: values.camera };
+        if (values.read)
+          scope = {
+            kind: 'reads',
+            readIds: values.read
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          };
+        else if (values.from || values.to)
+          scope = {
+            kind: 'range',
+            from: parseTime(values.from, '--from'),
+            to: parseTime(values.to, '--to', { endOfDay: true }),
+            platePattern: values.plate,
+            cameraId: values.camera,
+          };
         else throw new Error('say what to hold: --read ID[,ID...] or --from TIME --to TIME [--plate P] [--camera C]');
-        const h = access.createHold(user, purposeFrom(values, 'criminal_investigation'), { reason: values.reason ?? '', scope });
-        io.out(`hold ${h.id} on case ${h.caseNumber} created; ${access.holds.readIdsForCase(h.caseNumber).length} read(s) of this case are now kept past the purge`);
+        const h = access.createHold(user, purposeFrom(values, 'criminal_investigation'), {
+          reason: values.reason ?? '',
+          scope,
+        });
+        io.out(
+          `hold ${h.id} on case ${h.caseNumber} created; ${access.holds.readIdsForCase(h.caseNumber).length} read(s) of this case are now kept past the purge`,
+        );
         return 0;
       }
       if (action === 'list') {
         const holds = access.listHolds(user, { includeReleased: switches.has('all'), caseNumber: values.case });
         if (switches.has('json')) io.out(JSON.stringify(holds, null, 2));
-        else printTable(io, ['ID', 'CASE', 'CREATED', 'BY', 'SCOPE', 'REASON', 'RELEASED'], holds.map((h) => [
-          h.id, h.caseNumber, iso(h.createdAt), h.createdBy,
-          h.scope.kind === 'reads' ? `${h.scope.readIds.length} read(s)` : `${h.scope.platePattern ?? '*'} ${h.scope.cameraId ?? 'all cameras'} ${iso(h.scope.from)}..${iso(h.scope.to)}`,
-          h.reason, h.releasedAt ? `${iso(h.releasedAt)} by ${h.releasedBy}` : '',
-        ]));
+        else
+          printTable(
+            io,
+            ['ID', 'CASE', 'CREATED', 'BY', 'SCOPE', 'REASON', 'RELEASED'],
+            holds.map((h) => [
+              h.id,
+              h.caseNumber,
+              iso(h.createdAt),
+              h.createdBy,
+              h.scope.kind === 'reads'
+                ? `${h.scope.readIds.length} read(s)`
+                : `${h.scope.platePattern ?? '*'} ${h.scope.cameraId ?? 'all cameras'} ${iso(h.scope.from)}..${iso(h.scope.to)}`,
+              h.reason,
+              h.releasedAt ? `${iso(h.releasedAt)} by ${h.releasedBy}` : '',
+            ]),
+          );
         return 0;
       }
       if (action === 'release') {

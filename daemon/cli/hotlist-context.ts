@@ -24,7 +24,10 @@ export interface HotlistCliContext {
  * cache and version records the daemon reads, and a local entry's retrospective hits go into the
  * same outbox (the daemon's publisher sends them within a second). `--db FILE` uses defaults.
  */
-export async function openHotlistContext(values: Record<string, string>, opts: { loadLists?: boolean } = {}): Promise<HotlistCliContext> {
+export async function openHotlistContext(
+  values: Record<string, string>,
+  opts: { loadLists?: boolean } = {},
+): Promise<HotlistCliContext> {
   const log: Logger = createLogger(values['log-level'] ?? 'warn', undefined);
   let db: Db;
   let hotlists: HotlistConfig;
@@ -47,8 +50,16 @@ export async function openHotlistContext(values: Record<string, string>, opts: {
   }
   const service = new HotlistService({ db, config: hotlists, storagePath, clock: systemClock, log });
   const recorder = new HitRecorder({
-    db, lists: service, outbox: new Outbox(db), topics: topicsFor(mqtt.topic_prefix, unitId), unitId, clock: systemClock, log,
-    staleAfterMs: hotlists.stale_after_h * 3_600_000, includeCrop: mqtt.include_crop, cameraName: (id) => cameraNames.get(id) ?? id,
+    db,
+    lists: service,
+    outbox: new Outbox(db),
+    topics: topicsFor(mqtt.topic_prefix, unitId),
+    unitId,
+    clock: systemClock,
+    log,
+    staleAfterMs: hotlists.stale_after_h * 3_600_000,
+    includeCrop: mqtt.include_crop,
+    cameraName: (id) => cameraNames.get(id) ?? id,
   });
   service.useRecorder(recorder);
   // Local-entry commands need no list files; parsing a 1,000,000-row cache would only slow them.

@@ -13,16 +13,37 @@ describe('alpr-edge hotlist', () => {
     await addUser(t.db, 'op', 'operator');
     const readId = addRead(t.db, { plate: 'XK4471', at: Date.now() - 3600_000 });
     const io = fakeIo([PASSWORD, PASSWORD, PASSWORD]);
-    const add = ['hotlist', 'add', '--db', t.file, '--user', 'op', '--plate', 'xk4-*', '--category', 'investigation', '--reason', 'shooting suspect', '--case', '26-1234', '--days', '7'];
+    const add = [
+      'hotlist',
+      'add',
+      '--db',
+      t.file,
+      '--user',
+      'op',
+      '--plate',
+      'xk4-*',
+      '--category',
+      'investigation',
+      '--reason',
+      'shooting suspect',
+      '--case',
+      '26-1234',
+      '--days',
+      '7',
+    ];
     expect(await runCli(add, io)).toBe(0);
     expect(io.lines.join('\n')).toMatch(/added .*XK4\* investigation/);
     expect(io.lines.join('\n')).toMatch(/1 retrospective hit\(s\) raised/);
-    expect(new HitStore(t.db).forRead(readId)).toEqual([expect.objectContaining({ retrospective: true, status: 'unverified', matchKind: 'wildcard' })]);
+    expect(new HitStore(t.db).forRead(readId)).toEqual([
+      expect.objectContaining({ retrospective: true, status: 'unverified', matchKind: 'wildcard' }),
+    ]);
 
     expect(await runCli(['hotlist', 'list', '--db', t.file, '--user', 'op'], io)).toBe(0);
     const id = /^(\S{36})\s+XK4\*/m.exec(io.lines.join('\n'))![1]!;
     expect(await runCli(['hotlist', 'remove', id, '--db', t.file, '--user', 'op'], io)).toBe(0);
-    const audit = t.db.prepare("SELECT detail FROM audit_log WHERE action = 'hotlist_manage' AND outcome = 'allowed' ORDER BY seq").all() as { detail: string }[];
+    const audit = t.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'hotlist_manage' AND outcome = 'allowed' ORDER BY seq")
+      .all() as { detail: string }[];
     expect(audit.map((a) => JSON.parse(a.detail).op)).toEqual(['add', 'list', 'remove']);
   });
 
@@ -31,7 +52,25 @@ describe('alpr-edge hotlist', () => {
     await addUser(t.db, 'newbie', 'operator', { trained: false });
     for (const user of ['tech', 'newbie']) {
       const io = fakeIo([PASSWORD]);
-      const code = await runCli(['hotlist', 'add', '--db', t.file, '--user', user, '--plate', 'ABC123', '--category', 'bolo', '--reason', 'r', '--days', '1'], io);
+      const code = await runCli(
+        [
+          'hotlist',
+          'add',
+          '--db',
+          t.file,
+          '--user',
+          user,
+          '--plate',
+          'ABC123',
+          '--category',
+          'bolo',
+          '--reason',
+          'r',
+          '--days',
+          '1',
+        ],
+        io,
+      );
       expect(code).toBe(77);
       expect(io.errors.join('\n')).toMatch(/refused: .*(may not|training)/);
     }
@@ -41,13 +80,16 @@ describe('alpr-edge hotlist', () => {
   it('syncs the configured lists now and prints every rejected row with file and line', async () => {
     const list = join(process.cwd(), 'test-fixtures', 'hotlists', 'sample.csv');
     const config = join(t.dir, 'config.yaml');
-    writeFileSync(config, [
-      'unit: { id: u1 }',
-      `storage: { path: ${t.dir} }`,
-      'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1/x" }]',
-      `hotlists: { sources: [{ id: cbi, format: csv, file: ${list} }] }`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'unit: { id: u1 }',
+        `storage: { path: ${t.dir} }`,
+        'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1/x" }]',
+        `hotlists: { sources: [{ id: cbi, format: csv, file: ${list} }] }`,
+        '',
+      ].join('\n'),
+    );
     const io = fakeIo();
     expect(await runCli(['hotlist', 'sync', '--config', config], io)).toBe(0);
     const out = io.lines.join('\n');
@@ -55,6 +97,8 @@ describe('alpr-edge hotlist', () => {
     expect(out).toMatch(/sample\.csv:6: unknown category "unicorn"/);
     const again = fakeIo();
     expect(await runCli(['hotlist', 'status', '--config', config, '--json'], again)).toBe(0);
-    expect(JSON.parse(again.lines.join('\n'))).toMatchObject({ sources: [{ id: 'cbi', entries: 4, rows_rejected: 4 }] });
+    expect(JSON.parse(again.lines.join('\n'))).toMatchObject({
+      sources: [{ id: 'cbi', entries: 4, rows_rejected: 4 }],
+    });
   });
 });

@@ -57,9 +57,12 @@ async function sync(args: string[], io: CliIo): Promise<number> {
       const rec = records.find((v) => v.sourceId === s.id);
       const what = rec ? rec.outcome : 'unchanged';
       if (rec && rec.outcome !== 'loaded') failed++;
-      io.out(`${s.id}: ${what}${rec?.message ? ` (${rec.message})` : ''}; in use: ${s.version ?? 'none'}, ${s.entries} entries, age ${fmtAge(s.age_s)}${s.stale ? ' STALE' : ''}`);
+      io.out(
+        `${s.id}: ${what}${rec?.message ? ` (${rec.message})` : ''}; in use: ${s.version ?? 'none'}, ${s.entries} entries, age ${fmtAge(s.age_s)}${s.stale ? ' STALE' : ''}`,
+      );
       for (const e of rec?.errors ?? []) io.out(`  ${e}`);
-      if (rec && rec.rowsRejected > rec.errors.length) io.out(`  ... and ${rec.rowsRejected - rec.errors.length} more rejected rows`);
+      if (rec && rec.rowsRejected > rec.errors.length)
+        io.out(`  ... and ${rec.rowsRejected - rec.errors.length} more rejected rows`);
     }
     if (ctx.config.sources.length === 0) io.out('no hotlist sources configured (hotlists.sources)');
     if (values.pid) {
@@ -79,13 +82,40 @@ async function status(args: string[], io: CliIo): Promise<number> {
     const st = ctx.service.status();
     const failures = new VersionStore(ctx.db).recent(20).filter((v) => v.outcome !== 'loaded');
     if (switches.has('json')) {
-      io.out(JSON.stringify({ ...st, recent_failures: failures.map((f) => ({ source: f.sourceId, at: iso(f.fetchedAt), outcome: f.outcome, message: f.message })) }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            ...st,
+            recent_failures: failures.map((f) => ({
+              source: f.sourceId,
+              at: iso(f.fetchedAt),
+              outcome: f.outcome,
+              message: f.message,
+            })),
+          },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
-    printTable(io, ['SOURCE', 'FORMAT', 'VERSION', 'ENTRIES', 'REJECTED', 'AS OF', 'AGE', 'STALE'],
-      st.sources.map((s) => [s.id, s.format, s.version ?? '-', s.entries, s.rows_rejected, s.as_of ?? '-', fmtAge(s.age_s), s.stale ? 'STALE' : 'ok']));
+    printTable(
+      io,
+      ['SOURCE', 'FORMAT', 'VERSION', 'ENTRIES', 'REJECTED', 'AS OF', 'AGE', 'STALE'],
+      st.sources.map((s) => [
+        s.id,
+        s.format,
+        s.version ?? '-',
+        s.entries,
+        s.rows_rejected,
+        s.as_of ?? '-',
+        fmtAge(s.age_s),
+        s.stale ? 'STALE' : 'ok',
+      ]),
+    );
     io.out(`local entries in force: ${st.local_entries}`);
-    for (const f of failures.slice(0, 5)) io.out(`recent ${f.outcome} fetch of ${f.sourceId} at ${iso(f.fetchedAt)}: ${f.message}`);
+    for (const f of failures.slice(0, 5))
+      io.out(`recent ${f.outcome} fetch of ${f.sourceId} at ${iso(f.fetchedAt)}: ${f.message}`);
     return st.stale ? 2 : 0;
   } finally {
     ctx.close();

@@ -8,7 +8,11 @@ export const processIo: CliIo = {
   isTty: Boolean(process.stderr.isTTY),
   promptSecret(question) {
     return new Promise((resolve, reject) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+      const rl = createInterface({
+        input: process.stdin,
+        output: process.stderr,
+        terminal: Boolean(process.stdin.isTTY),
+      });
       const muted = rl as unknown as { _writeToOutput?: (s: string) => void };
       if (process.stdin.isTTY) {
         process.stderr.write(question);

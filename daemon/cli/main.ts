@@ -11,7 +11,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.out('usage: alpr-edge <command> [options]\n\ncommands:');
     io.out('  run                  start the daemon (the default under systemd); --config FILE');
     for (const c of commands) io.out(`  ${c.name.padEnd(20)} ${c.summary}`);
-    io.out('\n`alpr-edge <command> --help` shows a command\'s options.');
+    io.out("\n`alpr-edge <command> --help` shows a command's options.");
     return name ? 0 : 64;
   }
   const cmd = commands.find((c) => c.name === name);
@@ -41,7 +41,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
 }
 
 /** Minimal `--flag value` / `--switch` parser shared by the subcommands. */
-export function parseFlags(args: string[], known: { values?: string[]; switches?: string[] }): {
+export function parseFlags(
+  args: string[],
+  known: { values?: string[]; switches?: string[] },
+): {
   values: Record<string, string>;
   switches: Set<string>;
   positional: string[];

@@ -19,25 +19,53 @@ export const recordsCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const [action, ...rest] = args;
-    const known = { values: ['requester', 'organization', 'contact', 'description', 'resolution', 'note'], switches: ['open', 'json'] };
+    const known = {
+      values: ['requester', 'organization', 'contact', 'description', 'resolution', 'note'],
+      switches: ['open', 'json'],
+    };
     return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
       switch (action) {
         case 'add': {
-          const r = access.recordRecordsRequest(user, { requester: values.requester ?? '', organization: values.organization, contact: values.contact, description: values.description ?? '' });
-          io.out(`records request ${r.id} recorded and referred to the Records Manager. No data is released from this unit; tell the requester the Records Manager will respond.`);
+          const r = access.recordRecordsRequest(user, {
+            requester: values.requester ?? '',
+            organization: values.organization,
+            contact: values.contact,
+            description: values.description ?? '',
+          });
+          io.out(
+            `records request ${r.id} recorded and referred to the Records Manager. No data is released from this unit; tell the requester the Records Manager will respond.`,
+          );
           return 0;
         }
         case 'list': {
           const list = access.listRecordsRequests(user, { open: switches.has('open') });
           if (switches.has('json')) io.out(JSON.stringify(list, null, 2));
-          else printTable(io, ['ID', 'RECEIVED', 'REQUESTER', 'ORGANIZATION', 'STATUS', 'REQUEST', 'RESOLUTION'], list.map((r) => [r.id, iso(r.receivedAt), r.requester, r.organization, r.status, r.description, r.resolution]));
+          else
+            printTable(
+              io,
+              ['ID', 'RECEIVED', 'REQUESTER', 'ORGANIZATION', 'STATUS', 'REQUEST', 'RESOLUTION'],
+              list.map((r) => [
+                r.id,
+                iso(r.receivedAt),
+                r.requester,
+                r.organization,
+                r.status,
+                r.description,
+                r.resolution,
+              ]),
+            );
           return 0;
         }
         case 'progress':
         case 'close': {
           const id = Number(positional[0]);
           if (!Number.isInteger(id)) throw new Error(`give the request id: alpr-edge records ${action} ID`);
-          const r = access.updateRecordsRequest(user, id, action === 'close' ? 'closed' : 'in_progress', values.resolution ?? values.note ?? '');
+          const r = access.updateRecordsRequest(
+            user,
+            id,
+            action === 'close' ? 'closed' : 'in_progress',
+            values.resolution ?? values.note ?? '',
+          );
           io.out(`records request ${r.id} is ${r.status}`);
           return 0;
         }

@@ -12,6 +12,16 @@ import { auditCommand } from './audit.js';
 import { hotlistCommand } from './hotlist.js';
 
 /** Every subcommand, in the order `--help` lists them. Add a line here for a new one. */
-export const commands: CliCommand[] = [checkConfigCommand, evalCommand,
-  usersCommand, searchCommand, hitsCommand, holdsCommand, evidenceCommand, releasesCommand, recordsCommand, auditCommand,
-  hotlistCommand];
+export const commands: CliCommand[] = [
+  checkConfigCommand,
+  evalCommand,
+  usersCommand,
+  searchCommand,
+  hitsCommand,
+  holdsCommand,
+  evidenceCommand,
+  releasesCommand,
+  recordsCommand,
+  auditCommand,
+  hotlistCommand,
+];

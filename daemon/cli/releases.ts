@@ -21,17 +21,39 @@ export const releasesCommand: CliCommand = {
   async run(args, io) {
     const [action, ...rest] = args;
     if (action !== 'add') throw new Error(`unknown action "${action ?? ''}" (see alpr-edge releases --help)`);
-    const known = { values: ['agency', 'level', 'officer', 'legal-basis', 'what', 'case', 'purpose', 'package', 'attorney-notified-by', 'attorney-notified-at'] };
+    const known = {
+      values: [
+        'agency',
+        'level',
+        'officer',
+        'legal-basis',
+        'what',
+        'case',
+        'purpose',
+        'package',
+        'attorney-notified-by',
+        'attorney-notified-at',
+      ],
+    };
     return governed(rest, io, known, ({ user, access, values }) => {
       const level = values.level as AgencyLevel;
-      if (!(AGENCY_LEVELS as readonly string[]).includes(level)) throw new Error(`give --level ${AGENCY_LEVELS.join(', ')}`);
+      if (!(AGENCY_LEVELS as readonly string[]).includes(level))
+        throw new Error(`give --level ${AGENCY_LEVELS.join(', ')}`);
       const r = access.recordRelease(user, purposeFrom(values), {
-        agency: values.agency ?? '', agencyLevel: level, requestingOfficer: values.officer ?? '', legalBasis: values['legal-basis'] ?? '',
-        what: values.what ?? '', packageId: values.package,
+        agency: values.agency ?? '',
+        agencyLevel: level,
+        requestingOfficer: values.officer ?? '',
+        legalBasis: values['legal-basis'] ?? '',
+        what: values.what ?? '',
+        packageId: values.package,
         attorneyNotifiedBy: values['attorney-notified-by'],
-        attorneyNotifiedAt: values['attorney-notified-at'] ? parseTime(values['attorney-notified-at'], '--attorney-notified-at') : undefined,
+        attorneyNotifiedAt: values['attorney-notified-at']
+          ? parseTime(values['attorney-notified-at'], '--attorney-notified-at')
+          : undefined,
       });
-      io.out(`release ${r.id} recorded: ${r.what} to ${r.agency} (${r.agencyLevel}), officer ${r.requestingOfficer}, case ${r.caseNumber}, at ${iso(r.at)}`);
+      io.out(
+        `release ${r.id} recorded: ${r.what} to ${r.agency} (${r.agencyLevel}), officer ${r.requestingOfficer}, case ${r.caseNumber}, at ${iso(r.at)}`,
+      );
       return 0;
     });
   },

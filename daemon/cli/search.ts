@@ -27,10 +27,18 @@ export const searchCommand: CliCommand = {
   async run(args, io) {
     const sub = args[0] === 'canvass' || args[0] === 'read' || args[0] === 'plates' ? args[0] : 'plates';
     const rest = sub === 'plates' && args[0] !== 'plates' ? args : args.slice(1);
-    const known = { values: ['from', 'to', 'plate', 'camera', 'limit', 'purpose', 'case', 'lat', 'lon', 'radius', 'crop'], switches: ['json'] };
+    const known = {
+      values: ['from', 'to', 'plate', 'camera', 'limit', 'purpose', 'case', 'lat', 'lon', 'radius', 'crop'],
+      switches: ['json'],
+    };
     return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
       const purpose = purposeFrom(values);
-      const cameras = values.camera ? values.camera.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+      const cameras = values.camera
+        ? values.camera
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean)
+        : undefined;
       if (sub === 'read') {
         const id = positional[0];
         if (!id) throw new Error('give the read id: alpr-edge search read ID');
@@ -43,7 +51,10 @@ export const searchCommand: CliCommand = {
         if (switches.has('json')) io.out(JSON.stringify({ read: r.read, hits: r.hits }, null, 2));
         else {
           printReads(io, [r.read]);
-          for (const h of r.hits) io.out(`hit ${h.id}: ${h.category} (${h.reason}) — ${h.status.toUpperCase()}${h.verifiedBy ? ` by ${h.verifiedBy} ${iso(h.verifiedAt)} ref ${h.verificationRef}` : ''}`);
+          for (const h of r.hits)
+            io.out(
+              `hit ${h.id}: ${h.category} (${h.reason}) — ${h.status.toUpperCase()}${h.verifiedBy ? ` by ${h.verifiedBy} ${iso(h.verifiedAt)} ref ${h.verificationRef}` : ''}`,
+            );
           if (values.crop) io.out(r.crop ? `crop saved to ${values.crop}` : 'this read has no crop');
         }
         return 0;
@@ -53,12 +64,28 @@ export const searchCommand: CliCommand = {
       const limit = values.limit ? Number(values.limit) : undefined;
       if (sub === 'canvass') {
         const [lat, lon, radiusM] = [Number(values.lat), Number(values.lon), Number(values.radius)];
-        if (![lat, lon, radiusM].every(Number.isFinite)) throw new Error('a canvass needs --lat, --lon and --radius (metres)');
+        if (![lat, lon, radiusM].every(Number.isFinite))
+          throw new Error('a canvass needs --lat, --lon and --radius (metres)');
         const r = access.canvass(user, purpose, { lat, lon, radiusM, from, to, cameras, limit });
         if (switches.has('json')) io.out(JSON.stringify(r, null, 2));
         else {
-          printTable(io, ['DISTANCE_M', 'TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'], r.reads.map((x) => [x.distanceM, iso(x.lastSeen), x.plate, x.state, x.confidence.toFixed(2), x.cameraId, x.locationText, x.id]));
-          io.out(`${r.reads.length} read(s)${r.truncated ? ' (more matched: narrow the window or raise --limit)' : ''}`);
+          printTable(
+            io,
+            ['DISTANCE_M', 'TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'],
+            r.reads.map((x) => [
+              x.distanceM,
+              iso(x.lastSeen),
+              x.plate,
+              x.state,
+              x.confidence.toFixed(2),
+              x.cameraId,
+              x.locationText,
+              x.id,
+            ]),
+          );
+          io.out(
+            `${r.reads.length} read(s)${r.truncated ? ' (more matched: narrow the window or raise --limit)' : ''}`,
+          );
         }
         return 0;
       }
@@ -74,5 +101,9 @@ export const searchCommand: CliCommand = {
 };
 
 function printReads(io: CliIo, reads: StoredRead[]): void {
-  printTable(io, ['TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'], reads.map((x) => [iso(x.lastSeen), x.plate, x.state, x.confidence.toFixed(2), x.cameraId, x.locationText, x.id]));
+  printTable(
+    io,
+    ['TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'],
+    reads.map((x) => [iso(x.lastSeen), x.plate, x.state, x.confidence.toFixed(2), x.cameraId, x.locationText, x.id]),
+  );
 }

@@ -45,10 +45,17 @@ export const usersCommand: CliCommand = {
       switch (action) {
         case 'list': {
           const list = admin.list(user);
-          printTable(io, ['USER', 'NAME', 'ROLE', 'TRAINING EXPIRES', 'STATE'], list.map((u) => [
-            u.username, u.fullName, u.role, u.trainingExpiresOn ? `${u.trainingExpiresOn}${u.trainingCurrent ? '' : ' (lapsed)'}` : 'none',
-            u.disabled ? 'disabled' : u.locked ? 'locked' : 'active',
-          ]));
+          printTable(
+            io,
+            ['USER', 'NAME', 'ROLE', 'TRAINING EXPIRES', 'STATE'],
+            list.map((u) => [
+              u.username,
+              u.fullName,
+              u.role,
+              u.trainingExpiresOn ? `${u.trainingExpiresOn}${u.trainingCurrent ? '' : ' (lapsed)'}` : 'none',
+              u.disabled ? 'disabled' : u.locked ? 'locked' : 'active',
+            ]),
+          );
           return 0;
         }
         case 'add': {
@@ -59,12 +66,18 @@ export const usersCommand: CliCommand = {
           authorizeAudited(ctx.db, user, 'users_manage', Date.now(), { kind: 'user_add', username: name });
           const password = await promptNewPassword(io, name!);
           await admin.add(user, { username: name!, fullName: values['full-name'], role, password });
-          io.out(`user ${name} added as ${role}; record their training (alpr-edge users training ${name} ...) before they can see data`);
+          io.out(
+            `user ${name} added as ${role}; record their training (alpr-edge users training ${name} ...) before they can see data`,
+          );
           return 0;
         }
         case 'training': {
           need('');
-          const t = admin.addTraining(user, name!, { course: values.course ?? 'ALPR office-approved training', completedOn: values['completed-on'] ?? '', expiresOn: values['expires-on'] ?? '' });
+          const t = admin.addTraining(user, name!, {
+            course: values.course ?? 'ALPR office-approved training',
+            completedOn: values['completed-on'] ?? '',
+            expiresOn: values['expires-on'] ?? '',
+          });
           io.out(`training recorded for ${name}: ${t.completedOn} to ${t.expiresOn}`);
           return 0;
         }
@@ -112,16 +125,24 @@ async function bootstrap(args: string[], io: CliIo): Promise<number> {
     }
     const username = values['new-user'];
     const fullName = values['full-name'];
-    if (!username || !fullName) throw new Error('give --new-user NAME and --full-name "First Last" for the first administrator');
+    if (!username || !fullName)
+      throw new Error('give --new-user NAME and --full-name "First Last" for the first administrator');
     if (!boot.readSecret()) {
       const file = boot.ensureSecret(Date.now());
-      io.out(`a one-time bootstrap secret was written to ${file} (mode 0600).\nRead it as root, then run this command again and give it when asked.`);
+      io.out(
+        `a one-time bootstrap secret was written to ${file} (mode 0600).\nRead it as root, then run this command again and give it when asked.`,
+      );
       return 0;
     }
     const secret = await io.promptSecret('One-time bootstrap secret: ');
     const password = await promptNewPassword(io, username);
-    const u = await boot.createFirstAdministrator({ secret, username, fullName, password, minPasswordLength: ctx.access.min_password_length }, Date.now());
-    io.out(`administrator ${u.username} created; the bootstrap secret is spent and deleted.\nNext: alpr-edge users training ${u.username} --completed-on DATE --expires-on DATE --user ${u.username}`);
+    const u = await boot.createFirstAdministrator(
+      { secret, username, fullName, password, minPasswordLength: ctx.access.min_password_length },
+      Date.now(),
+    );
+    io.out(
+      `administrator ${u.username} created; the bootstrap secret is spent and deleted.\nNext: alpr-edge users training ${u.username} --completed-on DATE --expires-on DATE --user ${u.username}`,
+    );
     return 0;
   } finally {
     ctx.db.close();

@@ -40,7 +40,10 @@ export const cameraSchema = z
     width: z.number().int().min(320).max(3840).default(1280).describe('Decode width in pixels.'),
     height: z.number().int().min(240).max(2160).default(720).describe('Decode height in pixels.'),
     loop: z.boolean().default(false).describe('For file sources: play the file again when it ends (demo, soak tests).'),
-    realtime: z.boolean().default(true).describe('For file sources: pace decoding at the file\'s own speed, like a live camera.'),
+    realtime: z
+      .boolean()
+      .default(true)
+      .describe("For file sources: pace decoding at the file's own speed, like a live camera."),
     roi: box.optional().describe('Region of interest in decoded-frame pixels; plates outside it are ignored.'),
     location: z
       .object({
@@ -52,7 +55,12 @@ export const cameraSchema = z
       .strict()
       .default({ text: '' })
       .describe('Where the camera is; rides on every read and hit.'),
-    stall_timeout_s: z.number().min(2).max(600).default(20).describe('Restart ffmpeg when no frame arrives for this long.'),
+    stall_timeout_s: z
+      .number()
+      .min(2)
+      .max(600)
+      .default(20)
+      .describe('Restart ffmpeg when no frame arrives for this long.'),
     backoff_initial_s: z.number().min(0.1).max(60).default(1).describe('First reconnect delay after a failure.'),
     backoff_max_s: z.number().min(1).max(3600).default(60).describe('Reconnect delays double up to this cap.'),
   })

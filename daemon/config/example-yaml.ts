@@ -27,7 +27,14 @@ export function renderExampleYaml(schema: JsonSchema, examples: Record<string, u
   return `${lines.join('\n')}\n`;
 }
 
-function renderObject(schema: JsonSchema, example: unknown, depth: number, out: string[], commented: boolean, listItem = false): void {
+function renderObject(
+  schema: JsonSchema,
+  example: unknown,
+  depth: number,
+  out: string[],
+  commented: boolean,
+  listItem = false,
+): void {
   const props = schema.properties ?? {};
   const ex = (example ?? {}) as Record<string, unknown>;
   let first = listItem;

@@ -16,7 +16,12 @@ export const exampleValues: Record<string, unknown> = {
   ],
   hotlists: {
     sources: [
-      { id: 'ccic', format: 'ccic', url: 'https://hotlists.example.org/ccic/latest.txt', ca_file: '/etc/alpr-edge/hotlist-ca.pem' },
+      {
+        id: 'ccic',
+        format: 'ccic',
+        url: 'https://hotlists.example.org/ccic/latest.txt',
+        ca_file: '/etc/alpr-edge/hotlist-ca.pem',
+      },
       { id: 'ncic', format: 'ncic', file: '/var/lib/alpr-edge/incoming/ncic.txt' },
     ],
   },

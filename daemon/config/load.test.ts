@@ -56,7 +56,9 @@ describe('config loading', () => {
   });
 
   it('names the line and key of an unknown key', () => {
-    expect(problems(good.replace('    fps: 5', '    fps: 5\n    fsp: 7'))).toEqual(['unit.yaml:9 cameras[0].fsp: unknown key (check spelling; see config/alpr-edge.example.yaml)']);
+    expect(problems(good.replace('    fps: 5', '    fps: 5\n    fsp: 7'))).toEqual([
+      'unit.yaml:9 cameras[0].fsp: unknown key (check spelling; see config/alpr-edge.example.yaml)',
+    ]);
   });
 
   it('names the line, key and value of a wrong type', () => {
@@ -71,7 +73,9 @@ describe('config loading', () => {
 
   it('rejects a duplicate camera id, pointing at the second one', () => {
     const twice = `${good}  - id: east\n    name: Again\n    url: rtsp://10.0.0.6/s\n`;
-    expect(problems(twice)).toEqual(['unit.yaml:9 cameras[1].id: duplicate camera id "east" (also cameras[0]) (got "east")']);
+    expect(problems(twice)).toEqual([
+      'unit.yaml:9 cameras[1].id: duplicate camera id "east" (also cameras[0]) (got "east")',
+    ]);
   });
 
   it('reports every problem at once, not only the first', () => {
@@ -81,7 +85,9 @@ describe('config loading', () => {
 
   it('says which secret is missing, without printing any secret value', () => {
     const ps = problems(good, none);
-    expect(ps).toEqual(['unit.yaml:7 cameras[0].url: ${CAM_PASS} is not set in the environment or in systemd credentials']);
+    expect(ps).toEqual([
+      'unit.yaml:7 cameras[0].url: ${CAM_PASS} is not set in the environment or in systemd credentials',
+    ]);
   });
 
   it('never echoes a password that is written into a URL', () => {
@@ -111,6 +117,7 @@ describe('generated config files', () => {
     const c = loadConfigFile(file, secrets({ CAM_EAST_PASSWORD: 'x', MQTT_PASSWORD: 'y' }));
     expect(c.cameras).toHaveLength(1);
     const text = readFileSync(file, 'utf8');
-    for (const key of ['fps', 'width', 'height', 'roi', 'location', 'lat', 'lon', 'stall_timeout_s']) expect(text).toContain(`${key}:`);
+    for (const key of ['fps', 'width', 'height', 'roi', 'location', 'lat', 'lon', 'stall_timeout_s'])
+      expect(text).toContain(`${key}:`);
   });
 });

@@ -63,7 +63,9 @@ export function parseConfigText(text: string, file: string, secrets: SecretSourc
   };
 
   const expanded = expandSecrets(raw, [], secrets, (path, name) => {
-    problems.push(`${file}:${lineOf(path) ?? '?'} ${fmtPath(path)}: \${${name}} is not set in the environment or in systemd credentials`);
+    problems.push(
+      `${file}:${lineOf(path) ?? '?'} ${fmtPath(path)}: \${${name}} is not set in the environment or in systemd credentials`,
+    );
   });
 
   const result = configSchema.safeParse(expanded);
@@ -86,7 +88,9 @@ function formatIssues(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const p = [...path, key];
-        out.push(`${file}:${lineOf(p) ?? '?'} ${fmtPath(p)}: unknown key (check spelling; see config/alpr-edge.example.yaml)`);
+        out.push(
+          `${file}:${lineOf(p) ?? '?'} ${fmtPath(p)}: unknown key (check spelling; see config/alpr-edge.example.yaml)`,
+        );
       }
       continue;
     }

@@ -23,7 +23,7 @@ export const configSchema = z
         id: z
           .string()
           .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'use 1-32 lowercase letters, digits, "-" or "_"')
-          .describe('This unit\'s id; the MQTT topic segment and the origin stamped on every read.'),
+          .describe("This unit's id; the MQTT topic segment and the origin stamped on every read."),
         name: z.string().default('').describe('Human name of the unit.'),
         agency: z.string().default("Clear Creek County Sheriff's Office").describe('Agency that owns the data.'),
       })
@@ -40,7 +40,9 @@ export const configSchema = z
         log_plates: z
           .boolean()
           .default(false)
-          .describe('Write plate text into the log for each read. Off on units: the journal is outside the audited access path (policy 424.5(b)); the demo turns it on.'),
+          .describe(
+            'Write plate text into the log for each read. Off on units: the journal is outside the audited access path (policy 424.5(b)); the demo turns it on.',
+          ),
       })
       .strict()
       .default({ level: 'info', log_plates: false }),
@@ -52,7 +54,11 @@ export const configSchema = z
         cams.forEach((c, i) => {
           const first = seen.get(c.id);
           if (first !== undefined)
-            ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate camera id "${c.id}" (also cameras[${first}])` });
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'id'],
+              message: `duplicate camera id "${c.id}" (also cameras[${first}])`,
+            });
           else seen.set(c.id, i);
         });
       })

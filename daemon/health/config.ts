@@ -2,9 +2,20 @@ import { z } from 'zod';
 
 export const healthConfigSchema = z
   .object({
-    interval_s: z.number().min(5).max(3600).default(60).describe('Publish telemetry on <prefix>/<unit>/health this often.'),
-    disk_path: z.string().default('').describe('Report free space of the file system holding this path; empty means storage.path.'),
-    temperature: z.boolean().default(true).describe('Include CPU temperature (some boards have no sensor; then it is null).'),
+    interval_s: z
+      .number()
+      .min(5)
+      .max(3600)
+      .default(60)
+      .describe('Publish telemetry on <prefix>/<unit>/health this often.'),
+    disk_path: z
+      .string()
+      .default('')
+      .describe('Report free space of the file system holding this path; empty means storage.path.'),
+    temperature: z
+      .boolean()
+      .default(true)
+      .describe('Include CPU temperature (some boards have no sensor; then it is null).'),
   })
   .strict()
   .default({ interval_s: 60, disk_path: '', temperature: true })

@@ -13,19 +13,45 @@ describe('health reporter', () => {
     const probe: SystemProbe = {
       sample: async () => {
         if (fail) throw new Error('sensor gone');
-        return { cpuLoadPct: 37.5, cpuTempC: 61.2, memTotalBytes: 8e9, memAvailableBytes: 5e9, diskFreeBytes: 2e10, diskTotalBytes: 6e10 };
+        return {
+          cpuLoadPct: 37.5,
+          cpuTempC: 61.2,
+          memTotalBytes: 8e9,
+          memAvailableBytes: 5e9,
+          diskFreeBytes: 2e10,
+          diskTotalBytes: 6e10,
+        };
       },
     };
     let depth = 0;
     const reporter = new HealthReporter({
-      config: { interval_s: 60, disk_path: '', temperature: true }, unitId: 'unit7', diskPath: '/var/lib/alpr-edge', topic: 'alpr/unit7/health',
-      publisher: { publishVolatile: (topic, payload) => (sent.push({ topic, body: JSON.parse(payload) }), true) },
-      cameraStats: () => [{ id: 'front', fps: 5, dropped_frames: depth * 10 }], outboxDepth: () => depth, clock, log: silentLogger(), probe,
+      config: { interval_s: 60, disk_path: '', temperature: true },
+      unitId: 'unit7',
+      diskPath: '/var/lib/alpr-edge',
+      topic: 'alpr/unit7/health',
+      publisher: {
+        publishVolatile: (topic, payload) => {
+          sent.push({ topic, body: JSON.parse(payload) });
+          return true;
+        },
+      },
+      cameraStats: () => [{ id: 'front', fps: 5, dropped_frames: depth * 10 }],
+      outboxDepth: () => depth,
+      clock,
+      log: silentLogger(),
+      probe,
     });
     await reporter.start(new AbortController().signal);
     await flush();
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ topic: 'alpr/unit7/health', body: { cpu: { load_pct: 37.5, temp_c: 61.2 }, cameras: [{ id: 'front', fps: 5, dropped_frames: 0 }], outbox_depth: 0 } });
+    expect(sent[0]).toMatchObject({
+      topic: 'alpr/unit7/health',
+      body: {
+        cpu: { load_pct: 37.5, temp_c: 61.2 },
+        cameras: [{ id: 'front', fps: 5, dropped_frames: 0 }],
+        outbox_depth: 0,
+      },
+    });
     fail = true;
     clock.advance(60_000);
     await flush();

@@ -62,7 +62,9 @@ export class HealthReporter {
     } catch {
       depth = null;
     }
-    return JSON.stringify(buildHealthPayload(healthInput(d.unitId, now, (now - this.startedAt) / 1000, sys, d.diskPath, cameras, depth)));
+    return JSON.stringify(
+      buildHealthPayload(healthInput(d.unitId, now, (now - this.startedAt) / 1000, sys, d.diskPath, cameras, depth)),
+    );
   }
 
   private async run(stop: AbortSignal): Promise<void> {

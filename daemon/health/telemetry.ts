@@ -50,7 +50,8 @@ function pickMount<T extends { mount: string }>(list: T[], path: string): T | un
   let best: T | undefined;
   for (const m of list) {
     const prefix = m.mount.endsWith('/') ? m.mount : `${m.mount}/`;
-    if ((path === m.mount || path.startsWith(prefix) || m.mount === '/') && m.mount.length > (best?.mount.length ?? -1)) best = m;
+    if ((path === m.mount || path.startsWith(prefix) || m.mount === '/') && m.mount.length > (best?.mount.length ?? -1))
+      best = m;
   }
   return best;
 }

@@ -51,17 +51,29 @@ export function syntheticList(rows: number, patterns: number, seed = 1): Buffer 
   }
   for (let i = 0; i < patterns; i++) {
     const p = plate(r, 5);
-    const pattern = i % 3 === 0 ? `${p.slice(0, 2)}?${p.slice(3)}*` : i % 3 === 1 ? `*${p.slice(1)}` : `${p.slice(0, 3)}??`;
+    const pattern =
+      i % 3 === 0 ? `${p.slice(0, 2)}?${p.slice(3)}*` : i % 3 === 1 ? `*${p.slice(1)}` : `${p.slice(0, 3)}??`;
     lines.push(`${pattern},,investigation,partial ${i},CCSO,,2026-11-01,2027-11-01,1,`);
   }
   return Buffer.from(`${lines.join('\n')}\n`);
 }
 
 /** The real HitRecorder over `lists`, as the daemon builds it, for the bench unit "bench". */
-function benchRecorder(db: Db, lists: ActiveList[], opts: { outbox?: Outbox; includeCrop?: boolean } = {}): HitRecorder {
+function benchRecorder(
+  db: Db,
+  lists: ActiveList[],
+  opts: { outbox?: Outbox; includeCrop?: boolean } = {},
+): HitRecorder {
   return new HitRecorder({
-    db, lists: { activeLists: () => lists }, outbox: opts.outbox ?? new Outbox(db), topics: topicsFor('alpr', 'bench'), unitId: 'bench',
-    clock: systemClock, log: silentLogger(), staleAfterMs: 86_400_000, includeCrop: opts.includeCrop ?? false,
+    db,
+    lists: { activeLists: () => lists },
+    outbox: opts.outbox ?? new Outbox(db),
+    topics: topicsFor('alpr', 'bench'),
+    unitId: 'bench',
+    clock: systemClock,
+    log: silentLogger(),
+    staleAfterMs: 86_400_000,
+    includeCrop: opts.includeCrop ?? false,
   });
 }
 
@@ -69,7 +81,10 @@ function benchRecorder(db: Db, lists: ActiveList[], opts: { outbox?: Outbox; inc
  * Parse + index time of a `rows`-row list, as the daemon loads one (giving the event loop turns),
  * and the longest the event loop waited meanwhile: how late an alert could be during a sync.
  */
-export async function benchLoad(print: (l: string) => void, rows = 1_000_000): Promise<{ ms: number; matcher: Matcher; maxPauseMs: number }> {
+export async function benchLoad(
+  print: (l: string) => void,
+  rows = 1_000_000,
+): Promise<{ ms: number; matcher: Matcher; maxPauseMs: number }> {
   const buf = syntheticList(rows, 10_000);
   const pauses = monitorEventLoopDelay({ resolution: 5 });
   pauses.enable();
@@ -84,8 +99,12 @@ export async function benchLoad(print: (l: string) => void, rows = 1_000_000): P
   const cpu = process.cpuUsage(c0);
   const maxPauseMs = pauses.max / 1e6;
   // CPU time beside wall time: on a shared machine the wall figure includes waiting for a core.
-  print(`hotlist load: ${parsed.entries.length.toLocaleString('en-US')} rows (${(buf.length / 1e6).toFixed(0)} MB CSV) parsed in ${(Number(t1 - t0) / 1e6).toFixed(0)} ms, indexed in ${(Number(t2 - t1) / 1e6).toFixed(0)} ms, total ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (target ≤ 5 s)`);
-  print(`  event loop meanwhile: longest wait ${maxPauseMs.toFixed(0)} ms, p99 ${(pauses.percentile(99) / 1e6).toFixed(0)} ms (it gives a turn every few thousand rows; alerts publish in between)`);
+  print(
+    `hotlist load: ${parsed.entries.length.toLocaleString('en-US')} rows (${(buf.length / 1e6).toFixed(0)} MB CSV) parsed in ${(Number(t1 - t0) / 1e6).toFixed(0)} ms, indexed in ${(Number(t2 - t1) / 1e6).toFixed(0)} ms, total ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (target ≤ 5 s)`,
+  );
+  print(
+    `  event loop meanwhile: longest wait ${maxPauseMs.toFixed(0)} ms, p99 ${(pauses.percentile(99) / 1e6).toFixed(0)} ms (it gives a turn every few thousand rows; alerts publish in between)`,
+  );
   return { ms, matcher, maxPauseMs };
 }
 
@@ -100,7 +119,12 @@ export function benchMatching(print: (l: string) => void, matcher: Matcher, read
     // An X at both ends (never in the list's alphabet) keeps every read on the no-hit path, as on
     // the road, while prefixes, suffixes and confusable keys still reach the index buckets.
     const input = Array.from({ length: reads }, (_, i) => ({
-      id: `r${i}`, cameraId: 'front', plate: `X${plate(r, 5)}X`, state: i % 4 === 0 ? null : 'CO', confidence: 0.9, lastSeen: 0,
+      id: `r${i}`,
+      cameraId: 'front',
+      plate: `X${plate(r, 5)}X`,
+      state: i % 4 === 0 ? null : 'CO',
+      confidence: 0.9,
+      lastSeen: 0,
     }));
     for (let i = 0; i < 20_000; i++) recorder.onRead(input[i]!);
     let hits = 0;
@@ -110,7 +134,9 @@ export function benchMatching(print: (l: string) => void, matcher: Matcher, read
     const us = Number(process.hrtime.bigint() - t0) / 1e3 / reads;
     const cpu = process.cpuUsage(c0);
     const cpuUs = (cpu.user + cpu.system) / reads;
-    print(`hotlist matching: ${us.toFixed(2)} µs per read wall (${cpuUs.toFixed(2)} µs CPU) over ${reads.toLocaleString('en-US')} reads against ${matcher.size.toLocaleString('en-US')} entries incl. ${matcher.patternCount.toLocaleString('en-US')} wildcards, lenient on ${LENIENT.join('/')} (${hits} wildcard/lenient hits; target ≤ 50 µs)`);
+    print(
+      `hotlist matching: ${us.toFixed(2)} µs per read wall (${cpuUs.toFixed(2)} µs CPU) over ${reads.toLocaleString('en-US')} reads against ${matcher.size.toLocaleString('en-US')} entries incl. ${matcher.patternCount.toLocaleString('en-US')} wildcards, lenient on ${LENIENT.join('/')} (${hits} wildcard/lenient hits; target ≤ 50 µs)`,
+    );
     return us;
   } finally {
     db.close();
@@ -123,7 +149,11 @@ export function benchMatching(print: (l: string) => void, matcher: Matcher, read
  * against every read of the 21-day window), as the daemon runs it: page by page with event-loop
  * turns between. `reads` spread over 20 days; prints the wall time and the longest loop wait.
  */
-export async function benchRetro(print: (l: string) => void, matcher: Matcher, reads = 300_000): Promise<{ ms: number; maxPauseMs: number }> {
+export async function benchRetro(
+  print: (l: string) => void,
+  matcher: Matcher,
+  reads = 300_000,
+): Promise<{ ms: number; maxPauseMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'alpr-bench-'));
   const db = openDatabase(join(dir, 'bench.db'));
   try {
@@ -142,11 +172,21 @@ export async function benchRetro(print: (l: string) => void, matcher: Matcher, r
     const pauses = monitorEventLoopDelay({ resolution: 5 });
     pauses.enable();
     const t0 = process.hrtime.bigint();
-    const hits = await runScanYielding(scanStoredReads(db, recorder, { sourceId: 'bench', versionId: 'bench@1', asOf: now, matcher }, now - 21 * 86_400_000, now));
+    const hits = await runScanYielding(
+      scanStoredReads(
+        db,
+        recorder,
+        { sourceId: 'bench', versionId: 'bench@1', asOf: now, matcher },
+        now - 21 * 86_400_000,
+        now,
+      ),
+    );
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     pauses.disable();
     const maxPauseMs = pauses.max / 1e6;
-    print(`retrospective scan: ${reads.toLocaleString('en-US')} stored reads against ${matcher.size.toLocaleString('en-US')} new entries in ${(ms / 1000).toFixed(2)} s wall (${hits.length} hits raised); event loop's longest wait ${maxPauseMs.toFixed(0)} ms (pages of ${READS_PER_PAGE})`);
+    print(
+      `retrospective scan: ${reads.toLocaleString('en-US')} stored reads against ${matcher.size.toLocaleString('en-US')} new entries in ${(ms / 1000).toFixed(2)} s wall (${hits.length} hits raised); event loop's longest wait ${maxPauseMs.toFixed(0)} ms (pages of ${READS_PER_PAGE})`,
+    );
     return { ms, maxPauseMs };
   } finally {
     db.close();
@@ -158,17 +198,48 @@ export async function benchRetro(print: (l: string) => void, matcher: Matcher, r
  * Time from storing a read to the broker's PUBACK of its hit message (ReadStore.insert →
  * HitRecorder.onRead → outbox → MqttPublisher → PUBACK), one read every `gapMs`.
  */
-export async function benchPubackLatency(print: (l: string) => void, brokerUrl: string, count = 300, gapMs = 5): Promise<number> {
+export async function benchPubackLatency(
+  print: (l: string) => void,
+  brokerUrl: string,
+  count = 300,
+  gapMs = 5,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'alpr-bench-'));
   const db = openDatabase(join(dir, 'bench.db'));
   const outbox = new Outbox(db);
   const topics = topicsFor('alpr', 'bench');
   const matcher = new Matcher(
-    [{ key: 'b:1', plate: 'HOT1234', state: 'CO', category: 'stolen_vehicle', reason: 'bench', source: 'CBI', nic: null, ori: null, caseNumber: null, entered: null, expires: null, priority: null, notes: '' }],
+    [
+      {
+        key: 'b:1',
+        plate: 'HOT1234',
+        state: 'CO',
+        category: 'stolen_vehicle',
+        reason: 'bench',
+        source: 'CBI',
+        nic: null,
+        ori: null,
+        caseNumber: null,
+        entered: null,
+        expires: null,
+        priority: null,
+        notes: '',
+      },
+    ],
     { lenientCategories: [] },
   );
-  const recorder = benchRecorder(db, [{ sourceId: 'b', versionId: 'b@1', asOf: Date.now(), matcher }], { outbox, includeCrop: true });
-  const publisher = new MqttPublisher({ config: { ...mqttConfigSchema.parse(undefined), enabled: true, url: brokerUrl }, unitId: 'bench', topics, outbox, clock: systemClock, log: silentLogger() });
+  const recorder = benchRecorder(db, [{ sourceId: 'b', versionId: 'b@1', asOf: Date.now(), matcher }], {
+    outbox,
+    includeCrop: true,
+  });
+  const publisher = new MqttPublisher({
+    config: { ...mqttConfigSchema.parse(undefined), enabled: true, url: brokerUrl },
+    unitId: 'bench',
+    topics,
+    outbox,
+    clock: systemClock,
+    log: silentLogger(),
+  });
   const ctl = new AbortController();
   const started = new Map<string, bigint>();
   const latencies: number[] = [];
@@ -185,7 +256,21 @@ export async function benchPubackLatency(print: (l: string) => void, brokerUrl: 
     const crop = new Uint8Array(12_000).fill(0x55);
     for (let i = 0; i < count; i++) {
       const now = Date.now();
-      const read = { id: randomUUID(), cameraId: 'front', text: 'HOT1234', confidence: 0.93, alternatives: [], state: 'CO', firstSeen: now - 400, lastSeen: now, frames: 5, cropJpeg: crop, box: { x: 0, y: 0, w: 120, h: 40 }, frameWidth: 1280, frameHeight: 720 };
+      const read = {
+        id: randomUUID(),
+        cameraId: 'front',
+        text: 'HOT1234',
+        confidence: 0.93,
+        alternatives: [],
+        state: 'CO',
+        firstSeen: now - 400,
+        lastSeen: now,
+        frames: 5,
+        cropJpeg: crop,
+        box: { x: 0, y: 0, w: 120, h: 40 },
+        frameWidth: 1280,
+        frameHeight: 720,
+      };
       const t0 = process.hrtime.bigint();
       reads.insert(read, { text: 'bench' }, now);
       for (const h of recorder.onRead({ ...read, plate: read.text })) started.set(h.hitId, t0);
@@ -201,6 +286,8 @@ export async function benchPubackLatency(print: (l: string) => void, brokerUrl: 
   }
   const sorted = [...latencies].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-  print(`read → PUBACK on loopback: p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${q(1).toFixed(2)} ms over ${latencies.length}/${count} hits with a 12 KB crop (target p95 ≤ 50 ms)`);
+  print(
+    `read → PUBACK on loopback: p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${q(1).toFixed(2)} ms over ${latencies.length}/${count} hits with a 12 KB crop (target p95 ≤ 50 ms)`,
+  );
   return q(0.95);
 }

@@ -71,44 +71,54 @@ export class HttpFetcher implements ListFetcher {
     return stripCredentials(this.url);
   }
   fetch(previous: Validators | undefined, now: number, signal?: AbortSignal): Promise<FetchResult> {
-    const headers: Record<string, string> = { 'user-agent': 'alpr-edge', 'accept-encoding': 'identity', ...this.headers };
+    const headers: Record<string, string> = {
+      'user-agent': 'alpr-edge',
+      'accept-encoding': 'identity',
+      ...this.headers,
+    };
     if (previous?.etag) headers['if-none-match'] = previous.etag;
     if (previous?.lastModified) headers['if-modified-since'] = previous.lastModified;
     const u = new URL(this.url);
     const mod = u.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = mod.request(u, { method: 'GET', headers, timeout: this.timeoutMs, signal, ...(this.ca ? { ca: this.ca } : {}) }, (res) => {
-        const status = res.statusCode ?? 0;
-        if (status === 304) {
-          res.resume();
-          resolve({ kind: 'unchanged', asOf: now });
-          return;
-        }
-        if (status !== 200) {
-          res.resume();
-          reject(new Error(`${this.origin}: HTTP ${status} ${res.statusMessage ?? ''}`.trim()));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_BYTES) req.destroy(new Error(`${this.origin}: list larger than ${MAX_BYTES} bytes`));
-          else chunks.push(c);
-        });
-        res.on('error', (e) => reject(new Error(`${this.origin}: ${e.message}`)));
-        res.on('end', () => {
-          if (!res.complete) return reject(new Error(`${this.origin}: the download was cut off`));
-          const body = Buffer.concat(chunks);
-          const etag = headerValue(res.headers.etag);
-          const lastModified = headerValue(res.headers['last-modified']);
-          const hash = sha(body);
-          if (previous?.sha256 === hash) resolve({ kind: 'unchanged', asOf: now });
-          else resolve({ kind: 'content', body, sha256: hash, etag, lastModified, asOf: now });
-        });
-      });
+      const req = mod.request(
+        u,
+        { method: 'GET', headers, timeout: this.timeoutMs, signal, ...(this.ca ? { ca: this.ca } : {}) },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (status === 304) {
+            res.resume();
+            resolve({ kind: 'unchanged', asOf: now });
+            return;
+          }
+          if (status !== 200) {
+            res.resume();
+            reject(new Error(`${this.origin}: HTTP ${status} ${res.statusMessage ?? ''}`.trim()));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > MAX_BYTES) req.destroy(new Error(`${this.origin}: list larger than ${MAX_BYTES} bytes`));
+            else chunks.push(c);
+          });
+          res.on('error', (e) => reject(new Error(`${this.origin}: ${e.message}`)));
+          res.on('end', () => {
+            if (!res.complete) return reject(new Error(`${this.origin}: the download was cut off`));
+            const body = Buffer.concat(chunks);
+            const etag = headerValue(res.headers.etag);
+            const lastModified = headerValue(res.headers['last-modified']);
+            const hash = sha(body);
+            if (previous?.sha256 === hash) resolve({ kind: 'unchanged', asOf: now });
+            else resolve({ kind: 'content', body, sha256: hash, etag, lastModified, asOf: now });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`${this.origin}: no answer within ${this.timeoutMs / 1000} s`)));
-      req.on('error', (e) => reject(new Error(e.message.startsWith(this.origin) ? e.message : `${this.origin}: ${e.message}`)));
+      req.on('error', (e) =>
+        reject(new Error(e.message.startsWith(this.origin) ? e.message : `${this.origin}: ${e.message}`)),
+      );
       req.end();
     });
   }

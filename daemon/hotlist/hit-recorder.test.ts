@@ -13,8 +13,20 @@ import { storeRead, tempDb, turnsDuring } from './test-support.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const entry = (plate: string, state: string | null, extra: Partial<HotlistEntry> = {}): HotlistEntry => ({
-  key: `cbi:${plate}`, plate, state, category: 'stolen_vehicle', reason: 'Stolen 2019 Civic', source: 'CBI', nic: 'V1', ori: null,
-  caseNumber: null, entered: null, expires: null, priority: 1, notes: '', ...extra,
+  key: `cbi:${plate}`,
+  plate,
+  state,
+  category: 'stolen_vehicle',
+  reason: 'Stolen 2019 Civic',
+  source: 'CBI',
+  nic: 'V1',
+  ori: null,
+  caseNumber: null,
+  entered: null,
+  expires: null,
+  priority: 1,
+  notes: '',
+  ...extra,
 });
 
 describe('hit recorder', () => {
@@ -26,41 +38,94 @@ describe('hit recorder', () => {
   beforeEach(() => {
     t = tempDb();
     outbox = new Outbox(t.db);
-    lists = [{ sourceId: 'cbi', versionId: 'cbi@v1', asOf: NOW - 30 * 3600_000, matcher: new Matcher([entry('ABC1234', 'CO')], { lenientCategories: [] }) }];
+    lists = [
+      {
+        sourceId: 'cbi',
+        versionId: 'cbi@v1',
+        asOf: NOW - 30 * 3600_000,
+        matcher: new Matcher([entry('ABC1234', 'CO')], { lenientCategories: [] }),
+      },
+    ];
     recorder = new HitRecorder({
-      db: t.db, lists: { activeLists: () => lists }, outbox, topics: topicsFor('alpr', 'unit1'), unitId: 'unit1', clock,
-      log: silentLogger(), staleAfterMs: 24 * 3600_000, includeCrop: true, cameraName: () => 'Front gate',
+      db: t.db,
+      lists: { activeLists: () => lists },
+      outbox,
+      topics: topicsFor('alpr', 'unit1'),
+      unitId: 'unit1',
+      clock,
+      log: silentLogger(),
+      staleAfterMs: 24 * 3600_000,
+      includeCrop: true,
+      cameraName: () => 'Front gate',
     });
   });
   afterEach(() => t.cleanup());
 
   it('stores an unverified hit with the entry snapshot, list version and age, and queues its message with the crop', () => {
     storeRead(t.db, 'r1', 'ABC-1234', 'CO', NOW - 1000);
-    const hits = recorder.onRead({ id: 'r1', cameraId: 'front', plate: 'ABC-1234', state: 'CO', confidence: 0.91, lastSeen: NOW - 1000, locationText: 'US-6' }, { id: 'front', name: 'Front gate' });
+    const hits = recorder.onRead(
+      {
+        id: 'r1',
+        cameraId: 'front',
+        plate: 'ABC-1234',
+        state: 'CO',
+        confidence: 0.91,
+        lastSeen: NOW - 1000,
+        locationText: 'US-6',
+      },
+      { id: 'front', name: 'Front gate' },
+    );
     expect(hits).toHaveLength(1);
     const stored = new HitStore(t.db).get(hits[0]!.hitId)!;
-    expect(stored).toMatchObject({ readId: 'r1', status: 'unverified', matchKind: 'exact', listVersion: 'cbi@v1', listAgeS: 30 * 3600, retrospective: false, stateConfirmed: true });
-    expect(JSON.parse(stored.entryJson)).toMatchObject({ plate: 'ABC1234', reason: 'Stolen 2019 Civic', nic: 'V1', list_source: 'cbi' });
+    expect(stored).toMatchObject({
+      readId: 'r1',
+      status: 'unverified',
+      matchKind: 'exact',
+      listVersion: 'cbi@v1',
+      listAgeS: 30 * 3600,
+      retrospective: false,
+      stateConfirmed: true,
+    });
+    expect(JSON.parse(stored.entryJson)).toMatchObject({
+      plate: 'ABC1234',
+      reason: 'Stolen 2019 Civic',
+      nic: 'V1',
+      list_source: 'cbi',
+    });
     const [msg] = outbox.peek(10);
     expect(msg!.topic).toBe('alpr/unit1/hits');
     const payload = JSON.parse(msg!.payload);
     expect(payload).toMatchObject({
-      v: 1, type: 'hit', id: hits[0]!.hitId, camera: { id: 'front', name: 'Front gate' }, plate: 'ABC-1234', state: 'CO',
-      category: 'stolen_vehicle', source: 'CBI', nic: 'V1', match_kind: 'exact', list: { version: 'cbi@v1', age_s: 108000, stale: true },
-      verification: { status: 'unverified', notice: VERIFICATION_NOTICE }, crop_jpeg_base64: Buffer.from([0xff, 0xd8, 0xff, 0xd9]).toString('base64'),
+      v: 1,
+      type: 'hit',
+      id: hits[0]!.hitId,
+      camera: { id: 'front', name: 'Front gate' },
+      plate: 'ABC-1234',
+      state: 'CO',
+      category: 'stolen_vehicle',
+      source: 'CBI',
+      nic: 'V1',
+      match_kind: 'exact',
+      list: { version: 'cbi@v1', age_s: 108000, stale: true },
+      verification: { status: 'unverified', notice: VERIFICATION_NOTICE },
+      crop_jpeg_base64: Buffer.from([0xff, 0xd8, 0xff, 0xd9]).toString('base64'),
     });
   });
 
   it('records nothing and queues nothing for a read that matches no entry', () => {
     storeRead(t.db, 'r2', 'ZZZ999', 'CO', NOW);
-    expect(recorder.onRead({ id: 'r2', cameraId: 'front', plate: 'ZZZ999', state: 'CO', confidence: 0.9, lastSeen: NOW })).toEqual([]);
+    expect(
+      recorder.onRead({ id: 'r2', cameraId: 'front', plate: 'ZZZ999', state: 'CO', confidence: 0.9, lastSeen: NOW }),
+    ).toEqual([]);
     expect(outbox.depth()).toBe(0);
   });
 
   it('rolls the hit back when its outbox row cannot be written, so no hit exists without its message', () => {
     storeRead(t.db, 'r3', 'ABC1234', 'CO', NOW);
     t.db.exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    expect(() => recorder.onRead({ id: 'r3', cameraId: 'front', plate: 'ABC1234', state: 'CO', confidence: 0.9, lastSeen: NOW })).toThrow(/disk full/);
+    expect(() =>
+      recorder.onRead({ id: 'r3', cameraId: 'front', plate: 'ABC1234', state: 'CO', confidence: 0.9, lastSeen: NOW }),
+    ).toThrow(/disk full/);
     expect(new HitStore(t.db).count()).toBe(0);
   });
 
@@ -77,7 +142,12 @@ describe('hit recorder', () => {
     storeRead(t.db, 'old1', 'NEW777', null, NOW - 3 * 86_400_000);
     storeRead(t.db, 'old2', 'NEW778', 'CO', NOW - 2 * 86_400_000);
     storeRead(t.db, 'tooOld', 'NEW777', 'CO', NOW - 30 * 86_400_000);
-    const list: ActiveList = { sourceId: 'local', versionId: 'local@1', asOf: NOW, matcher: new Matcher([entry('NEW77*', 'CO', { key: 'local:x', source: 'local' })], { lenientCategories: [] }) };
+    const list: ActiveList = {
+      sourceId: 'local',
+      versionId: 'local@1',
+      asOf: NOW,
+      matcher: new Matcher([entry('NEW77*', 'CO', { key: 'local:x', source: 'local' })], { lenientCategories: [] }),
+    };
     const first = runScan(scanStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW));
     expect(first.map((h) => [h.readId, h.retrospective, h.match.kind, h.match.stateConfirmed]).sort()).toEqual([
       ['old1', true, 'wildcard', false],
@@ -90,9 +160,14 @@ describe('hit recorder', () => {
   it('scans stored reads page by page, giving the event loop turns between pages, and finds every match once', async () => {
     // Seven reads, two of them at the same time (a page may end between them), one outside the window.
     const times = [5, 4, 4, 3, 2, 1, 0].map((d) => NOW - d * 86_400_000);
-    times.forEach((at, i) => storeRead(t.db, `p${i}`, i % 2 === 0 ? `PGE10${i}` : `OTH20${i}`, 'CO', at));
+    for (const [i, at] of times.entries()) storeRead(t.db, `p${i}`, i % 2 === 0 ? `PGE10${i}` : `OTH20${i}`, 'CO', at);
     storeRead(t.db, 'old', 'PGE100', 'CO', NOW - 30 * 86_400_000);
-    const list: ActiveList = { sourceId: 'cbi', versionId: 'cbi@v2', asOf: NOW, matcher: new Matcher([entry('PGE10*', 'CO')], { lenientCategories: [] }) };
+    const list: ActiveList = {
+      sourceId: 'cbi',
+      versionId: 'cbi@v2',
+      asOf: NOW,
+      matcher: new Matcher([entry('PGE10*', 'CO')], { lenientCategories: [] }),
+    };
     const scan = scanStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW, 2);
     const { result: hits, turns } = await turnsDuring(() => runScanYielding(scan));
     expect(hits.map((h) => h.readId).sort()).toEqual(['p0', 'p2', 'p4', 'p6']);

@@ -95,7 +95,9 @@ export class HitRecorder {
    */
   recordRetrospective(read: ReadForMatching, found: { match: Match; list: ActiveList }[]): RecordedHit[] {
     const had = new Set(
-      (this.existingForRead.all(read.id) as { entry_json: string }[]).map((r) => (JSON.parse(r.entry_json) as { identity?: string }).identity),
+      (this.existingForRead.all(read.id) as { entry_json: string }[]).map(
+        (r) => (JSON.parse(r.entry_json) as { identity?: string }).identity,
+      ),
     );
     const fresh = found.filter((f) => !had.has(entryIdentity(f.match.entry)));
     if (fresh.length === 0) return [];
@@ -110,7 +112,9 @@ export class HitRecorder {
     now: number,
   ): RecordedHit[] {
     const cam = camera ?? { id: read.cameraId, name: this.deps.cameraName?.(read.cameraId) ?? read.cameraId };
-    const crop = this.deps.includeCrop ? (read.cropJpeg ?? (this.cropStmt.get(read.id) as { jpeg: Buffer } | undefined)?.jpeg ?? null) : null;
+    const crop = this.deps.includeCrop
+      ? (read.cropJpeg ?? (this.cropStmt.get(read.id) as { jpeg: Buffer } | undefined)?.jpeg ?? null)
+      : null;
     const recorded: RecordedHit[] = [];
     const rows: { hit: NewHit; payload: string }[] = [];
     for (const { match, list } of found) {
@@ -133,8 +137,16 @@ export class HitRecorder {
         matchKind: match.kind,
         retrospective,
         entry: {
-          plate: e.plate, state: e.state, category: e.category, reason: e.reason, source: e.source, nic: e.nic,
-          case_number: e.caseNumber, expires: e.expires, priority: e.priority, notes: e.notes,
+          plate: e.plate,
+          state: e.state,
+          category: e.category,
+          reason: e.reason,
+          source: e.source,
+          nic: e.nic,
+          case_number: e.caseNumber,
+          expires: e.expires,
+          priority: e.priority,
+          notes: e.notes,
         },
         list: { source: list.sourceId, version: list.versionId, ageS, stale },
         cropJpeg: crop,
@@ -158,7 +170,13 @@ export class HitRecorder {
           listAgeS: ageS,
         },
       });
-      recorded.push({ hitId, readId: read.id, match, list: { sourceId: list.sourceId, versionId: list.versionId, ageS, stale }, retrospective });
+      recorded.push({
+        hitId,
+        readId: read.id,
+        match,
+        list: { sourceId: list.sourceId, versionId: list.versionId, ageS, stale },
+        retrospective,
+      });
     }
     // Nested in the pipeline's read transaction this is a savepoint; either way the hit and its
     // message commit together. notify() is safe even before the outer commit: the publisher only
@@ -166,14 +184,26 @@ export class HitRecorder {
     this.deps.db.transaction(() => {
       for (const r of rows) {
         this.hits.insert(r.hit);
-        this.deps.outbox.append({ kind: 'hit', refId: r.hit.id, topic: this.deps.topics.hits, payload: r.payload, qos: 1 }, now);
+        this.deps.outbox.append(
+          { kind: 'hit', refId: r.hit.id, topic: this.deps.topics.hits, payload: r.payload, qos: 1 },
+          now,
+        );
       }
     })();
     this.deps.outbox.notify();
     for (const h of recorded) {
       this.deps.log.info(
-        { hit: h.hitId, read: h.readId, camera: read.cameraId, category: h.match.entry.category, match_kind: h.match.kind,
-          state_confirmed: h.match.stateConfirmed, retrospective, list: h.list.sourceId, list_age_s: h.list.ageS },
+        {
+          hit: h.hitId,
+          read: h.readId,
+          camera: read.cameraId,
+          category: h.match.entry.category,
+          match_kind: h.match.kind,
+          state_confirmed: h.match.stateConfirmed,
+          retrospective,
+          list: h.list.sourceId,
+          list_age_s: h.list.ageS,
+        },
         'hotlist hit',
       );
     }
@@ -191,7 +221,10 @@ export class HitRecorder {
       state: read.state,
       confidence: read.confidence,
     });
-    this.deps.outbox.append({ kind: 'read', refId: read.id, topic: this.deps.topics.reads, payload: JSON.stringify(payload), qos: 1 }, now);
+    this.deps.outbox.append(
+      { kind: 'read', refId: read.id, topic: this.deps.topics.reads, payload: JSON.stringify(payload), qos: 1 },
+      now,
+    );
     this.deps.outbox.notify();
   }
 }

@@ -14,7 +14,8 @@ import { VersionStore } from './version-store.js';
 import { hotlistConfig, storeRead, tempDb } from './test-support.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
-const V1 = 'plate,state,category,reason\nABC1234,CO,stolen_vehicle,Stolen Civic\nAB?12*,CO,felony_vehicle,Partial plate\n';
+const V1 =
+  'plate,state,category,reason\nABC1234,CO,stolen_vehicle,Stolen Civic\nAB?12*,CO,felony_vehicle,Partial plate\n';
 const V2 = `${V1}NEW777,,stolen_plate,Stolen plate\n`;
 const GARBAGE = 'plate,state,category,reason\nA,CO,unicorn,x\nB,CO,unicorn,x\nC,CO,unicorn,x\nGOOD1,CO,bolo,x\n';
 
@@ -25,7 +26,23 @@ function makeCerts(dir: string): { ca: string; key: Buffer; cert: Buffer } {
   run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=alpr test CA', '-days', '2');
   run('req', ...ec, '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'srv.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'srv.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  );
   return { ca: join(dir, 'ca.pem'), key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) };
 }
 
@@ -59,12 +76,21 @@ describe('hotlist service', () => {
 
   it('loads over HTTPS with a private CA, revalidates by ETag, keeps the old list on failure, and swaps in a new one with retro-hits', async () => {
     const clock = new ManualClock(NOW);
-    const config = hotlistConfig({ sources: [{ id: 'cbi', format: 'csv', url, ca_file: ca, headers: {}, timeout_s: 5, enabled: true }] });
+    const config = hotlistConfig({
+      sources: [{ id: 'cbi', format: 'csv', url, ca_file: ca, headers: {}, timeout_s: 5, enabled: true }],
+    });
     const svc = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
     const outbox = new Outbox(t.db);
     const recorder = new HitRecorder({
-      db: t.db, lists: svc, outbox, topics: topicsFor('alpr', 'u1'), unitId: 'u1', clock, log: silentLogger(),
-      staleAfterMs: config.stale_after_h * 3600_000, includeCrop: false,
+      db: t.db,
+      lists: svc,
+      outbox,
+      topics: topicsFor('alpr', 'u1'),
+      unitId: 'u1',
+      clock,
+      log: silentLogger(),
+      staleAfterMs: config.stale_after_h * 3600_000,
+      includeCrop: false,
     });
     svc.useRecorder(recorder);
     storeRead(t.db, 'before', 'NEW777', 'WY', NOW - 86_400_000);
@@ -72,7 +98,14 @@ describe('hotlist service', () => {
 
     await svc.start(ctl.signal);
     await svc.syncNow();
-    expect(svc.status().sources[0]).toMatchObject({ id: 'cbi', entries: 2, patterns: 1, age_s: 0, stale: false, last_error: null });
+    expect(svc.status().sources[0]).toMatchObject({
+      id: 'cbi',
+      entries: 2,
+      patterns: 1,
+      age_s: 0,
+      stale: false,
+      last_error: null,
+    });
     const v1 = svc.status().sources[0]!.version;
     const match = (plate: string, state: string | null) =>
       svc.activeLists().flatMap((l) => l.matcher.match(plate, state, clock.now()).map((m) => m.entry.plate));
@@ -84,17 +117,28 @@ describe('hotlist service', () => {
     expect(svc.status().sources[0]).toMatchObject({ version: v1, age_s: 0 });
 
     // A local entry survives every refresh below.
-    svc.addLocalEntry({ username: 'deputy1' }, { plate: 'LOC-42', category: 'bolo', reason: 'BOLO from dispatch', expires: NOW + 7 * 86_400_000 });
+    svc.addLocalEntry(
+      { username: 'deputy1' },
+      { plate: 'LOC-42', category: 'bolo', reason: 'BOLO from dispatch', expires: NOW + 7 * 86_400_000 },
+    );
 
     mode = { body: V2, status: 500, etag: '"v2"' };
     clock.advance(3600_000);
     await svc.syncNow();
-    expect(svc.status().sources[0]).toMatchObject({ version: v1, entries: 2, age_s: 3600, last_error: expect.stringMatching(/HTTP 500/) });
+    expect(svc.status().sources[0]).toMatchObject({
+      version: v1,
+      entries: 2,
+      age_s: 3600,
+      last_error: expect.stringMatching(/HTTP 500/),
+    });
     expect(match('ABC1234', 'CO')).toEqual(['ABC1234', 'AB?12*']);
 
     mode = { body: GARBAGE, status: 200, etag: '"bad"' };
     await svc.syncNow();
-    expect(svc.status().sources[0]).toMatchObject({ version: v1, last_error: expect.stringMatching(/3 of 4 rows rejected/) });
+    expect(svc.status().sources[0]).toMatchObject({
+      version: v1,
+      last_error: expect.stringMatching(/3 of 4 rows rejected/),
+    });
 
     mode = { body: V2, status: 200, etag: '"v2"' };
     await svc.syncNow();
@@ -102,7 +146,13 @@ describe('hotlist service', () => {
     expect(match('NEW777', 'UT')).toEqual(['NEW777']);
     expect(match('LOC42', null)).toEqual(['LOC42']);
     const retro = new HitStore(t.db).forRead('before');
-    expect(retro).toEqual([expect.objectContaining({ retrospective: true, matchKind: 'exact', listVersion: svc.status().sources[0]!.version })]);
+    expect(retro).toEqual([
+      expect.objectContaining({
+        retrospective: true,
+        matchKind: 'exact',
+        listVersion: svc.status().sources[0]!.version,
+      }),
+    ]);
 
     const outcomes = new VersionStore(t.db).recent().map((v) => v.outcome);
     expect(outcomes).toEqual(['loaded', 'refused', 'failed', 'loaded']);
@@ -124,21 +174,47 @@ describe('hotlist service', () => {
     const clock = new ManualClock(NOW);
     const file = join(t.dir, 'list.txt');
     writeFileSync(file, 'VABC1234   COV123456789CO01000002026110120271101STOLEN\n');
-    const config = hotlistConfig({ cache_dir: join(t.dir, 'cache2'), sources: [{ id: 'ncic', format: 'ncic', file, headers: {}, timeout_s: 5, enabled: true }] });
+    const config = hotlistConfig({
+      cache_dir: join(t.dir, 'cache2'),
+      sources: [{ id: 'ncic', format: 'ncic', file, headers: {}, timeout_s: 5, enabled: true }],
+    });
     const svc = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
     const recorder = new HitRecorder({
-      db: t.db, lists: svc, outbox: new Outbox(t.db), topics: topicsFor('alpr', 'u1'), unitId: 'u1', clock, log: silentLogger(),
-      staleAfterMs: 86_400_000, includeCrop: false,
+      db: t.db,
+      lists: svc,
+      outbox: new Outbox(t.db),
+      topics: topicsFor('alpr', 'u1'),
+      unitId: 'u1',
+      clock,
+      log: silentLogger(),
+      staleAfterMs: 86_400_000,
+      includeCrop: false,
     });
     svc.useRecorder(recorder);
     storeRead(t.db, 'parked', 'ABC1234', 'CO', NOW - 7200_000);
     await svc.syncNow();
     expect(svc.status().sources[0]).toMatchObject({ entries: 1, last_error: null });
     // The source's first version: every entry is new, so a stored read of its plate is a retro-hit.
-    expect(new HitStore(t.db).forRead('parked')).toEqual([expect.objectContaining({ retrospective: true, matchKind: 'exact', category: 'stolen_vehicle' })]);
+    expect(new HitStore(t.db).forRead('parked')).toEqual([
+      expect.objectContaining({ retrospective: true, matchKind: 'exact', category: 'stolen_vehicle' }),
+    ]);
     storeRead(t.db, 'scene', 'XK4471', 'CO', NOW - 3600_000);
-    svc.addLocalEntry({ username: 'sgt' }, { plate: 'XK4*', state: 'CO', category: 'investigation', reason: 'shooting suspect', caseNumber: '26-1234', expires: NOW + 86_400_000 });
-    expect(new HitStore(t.db).forRead('scene')).toEqual([expect.objectContaining({ retrospective: true, matchKind: 'wildcard', category: 'investigation' })]);
-    expect(() => svc.addLocalEntry({ username: 'sgt' }, { plate: 'X*', category: 'bolo', reason: 'r', expires: NOW + 1 })).toThrow(/too broad/);
+    svc.addLocalEntry(
+      { username: 'sgt' },
+      {
+        plate: 'XK4*',
+        state: 'CO',
+        category: 'investigation',
+        reason: 'shooting suspect',
+        caseNumber: '26-1234',
+        expires: NOW + 86_400_000,
+      },
+    );
+    expect(new HitStore(t.db).forRead('scene')).toEqual([
+      expect.objectContaining({ retrospective: true, matchKind: 'wildcard', category: 'investigation' }),
+    ]);
+    expect(() =>
+      svc.addLocalEntry({ username: 'sgt' }, { plate: 'X*', category: 'bolo', reason: 'r', expires: NOW + 1 }),
+    ).toThrow(/too broad/);
   });
 });

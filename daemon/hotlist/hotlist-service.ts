@@ -186,7 +186,13 @@ export class HotlistService implements ActiveListProvider {
 
   /** The per-list summary carried by the MQTT status message. */
   listStatus(): ListStatus[] {
-    return this.status().sources.map((s) => ({ source: s.id, version: s.version, entries: s.entries, age_s: s.age_s, stale: s.stale }));
+    return this.status().sources.map((s) => ({
+      source: s.id,
+      version: s.version,
+      entries: s.entries,
+      age_s: s.age_s,
+      stale: s.stale,
+    }));
   }
 
   /**
@@ -202,7 +208,10 @@ export class HotlistService implements ActiveListProvider {
         return r;
       })
       .immediate();
-    this.deps.log.info({ entry: rec.id, user: actor.username, category: rec.entry.category }, 'local hotlist entry added');
+    this.deps.log.info(
+      { entry: rec.id, user: actor.username, category: rec.entry.category },
+      'local hotlist entry added',
+    );
     this.reloadLocal(true);
     return rec;
   }
@@ -275,7 +284,12 @@ export class HotlistService implements ActiveListProvider {
       this.lastError.delete(id);
       this.nextDue.set(id, now + this.intervalMs());
       this.deps.log.info(
-        { source: id, version: outcome.version.id, entries: outcome.version.rowsLoaded, rejected: outcome.version.rowsRejected },
+        {
+          source: id,
+          version: outcome.version.id,
+          entries: outcome.version.rowsLoaded,
+          rejected: outcome.version.rowsRejected,
+        },
         'hotlist version loaded',
       );
       await this.swap(id, outcome.list, current);
@@ -300,15 +314,23 @@ export class HotlistService implements ActiveListProvider {
     if (!this.deps.config.retro_hits || !this.recorder) return;
     // With no previous version every entry is new, and the version's own index (same lenient categories) serves as is.
     const matcher = previous
-      ? await Matcher.build(await addedEntries(previous.entries, next.entries), { lenientCategories: this.deps.config.lenient_categories })
+      ? await Matcher.build(await addedEntries(previous.entries, next.entries), {
+          lenientCategories: this.deps.config.lenient_categories,
+        })
       : next.matcher;
     // Page by page with event-loop turns between: a first sync scans every stored read (21 days of them).
-    const hits = await runScanYielding(retroMatchEntries(
-      this.deps.db, this.recorder, matcher,
-      { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
-      this.windowMs(), this.deps.clock.now(),
-    ));
-    if (hits.length) this.deps.log.info({ source: id, version: next.version.id, hits: hits.length }, 'retrospective hits raised');
+    const hits = await runScanYielding(
+      retroMatchEntries(
+        this.deps.db,
+        this.recorder,
+        matcher,
+        { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
+        this.windowMs(),
+        this.deps.clock.now(),
+      ),
+    );
+    if (hits.length)
+      this.deps.log.info({ source: id, version: next.version.id, hits: hits.length }, 'retrospective hits raised');
   }
 
   private reloadLocal(retro: boolean): void {
@@ -332,11 +354,19 @@ export class HotlistService implements ActiveListProvider {
     const mine = this.local.unclaimedRetro(now).filter((r) => this.local.claimRetro(r.id, now));
     if (mine.length === 0) return;
     // At once: the CLI that adds an entry claims it and reports its hits before it exits.
-    runScan(retroMatchEntries(
-      this.deps.db, this.recorder, new Matcher(mine.map((r) => r.entry), { lenientCategories: this.deps.config.lenient_categories }),
-      { sourceId: 'local', versionId: this.localList?.versionId ?? 'local', asOf: now },
-      this.windowMs(), now,
-    ));
+    runScan(
+      retroMatchEntries(
+        this.deps.db,
+        this.recorder,
+        new Matcher(
+          mine.map((r) => r.entry),
+          { lenientCategories: this.deps.config.lenient_categories },
+        ),
+        { sourceId: 'local', versionId: this.localList?.versionId ?? 'local', asOf: now },
+        this.windowMs(),
+        now,
+      ),
+    );
   }
 
   private rebuild(): void {
@@ -359,7 +389,10 @@ export class HotlistService implements ActiveListProvider {
     for (const s of this.status().sources) {
       if (s.stale && !this.staleWarned.has(s.id)) {
         this.staleWarned.add(s.id);
-        this.deps.log.warn({ source: s.id, age_s: s.age_s, version: s.version, last_error: s.last_error }, 'hotlist is stale');
+        this.deps.log.warn(
+          { source: s.id, age_s: s.age_s, version: s.version, last_error: s.last_error },
+          'hotlist is stale',
+        );
       } else if (!s.stale) this.staleWarned.delete(s.id);
     }
   }

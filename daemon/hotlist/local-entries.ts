@@ -29,8 +29,18 @@ export interface LocalEntryRecord {
 }
 
 interface LocalRow {
-  id: string; plate: string; state: string | null; category: string; reason: string; case_number: string | null;
-  notes: string; expires: number | null; created_at: number; created_by: string; removed_at: number | null; removed_by: string | null;
+  id: string;
+  plate: string;
+  state: string | null;
+  category: string;
+  reason: string;
+  case_number: string | null;
+  notes: string;
+  expires: number | null;
+  created_at: number;
+  created_by: string;
+  removed_at: number | null;
+  removed_by: string | null;
 }
 
 /**
@@ -57,7 +67,18 @@ export class LocalEntryStore {
     this.db
       .prepare(`INSERT INTO hotlist_local_entries (id, plate, state, category, reason, case_number, notes, expires, created_at, created_by)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(id, plate, st.state, category, input.reason.trim(), input.caseNumber?.trim() || null, input.notes ?? '', input.expires, now, actor.username);
+      .run(
+        id,
+        plate,
+        st.state,
+        category,
+        input.reason.trim(),
+        input.caseNumber?.trim() || null,
+        input.notes ?? '',
+        input.expires,
+        now,
+        actor.username,
+      );
     return this.get(id)!;
   }
 
@@ -78,7 +99,9 @@ export class LocalEntryStore {
   live(now: number): LocalEntryRecord[] {
     return (
       this.db
-        .prepare('SELECT * FROM hotlist_local_entries WHERE removed_at IS NULL AND (expires IS NULL OR expires > ?) ORDER BY created_at')
+        .prepare(
+          'SELECT * FROM hotlist_local_entries WHERE removed_at IS NULL AND (expires IS NULL OR expires > ?) ORDER BY created_at',
+        )
         .all(now) as LocalRow[]
     ).map(toRecord);
   }
@@ -88,26 +111,36 @@ export class LocalEntryStore {
    * conditional UPDATE that SQLite serialises.
    */
   claimRetro(id: string, now: number): boolean {
-    return this.db.prepare('UPDATE hotlist_local_entries SET retro_claimed_at = ? WHERE id = ? AND retro_claimed_at IS NULL').run(now, id).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE hotlist_local_entries SET retro_claimed_at = ? WHERE id = ? AND retro_claimed_at IS NULL')
+        .run(now, id).changes > 0
+    );
   }
 
   /** Live entries whose retrospective match nobody has run yet. */
   unclaimedRetro(now: number): LocalEntryRecord[] {
     return (
       this.db
-        .prepare('SELECT * FROM hotlist_local_entries WHERE retro_claimed_at IS NULL AND removed_at IS NULL AND (expires IS NULL OR expires > ?)')
+        .prepare(
+          'SELECT * FROM hotlist_local_entries WHERE retro_claimed_at IS NULL AND removed_at IS NULL AND (expires IS NULL OR expires > ?)',
+        )
         .all(now) as LocalRow[]
     ).map(toRecord);
   }
 
   all(): LocalEntryRecord[] {
-    return (this.db.prepare('SELECT * FROM hotlist_local_entries ORDER BY created_at').all() as LocalRow[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM hotlist_local_entries ORDER BY created_at').all() as LocalRow[]).map(
+      toRecord,
+    );
   }
 
   /** Changes whenever an entry is added or removed (by this process or the CLI). */
   generation(): string {
     const r = this.db
-      .prepare('SELECT count(*) AS n, max(created_at) AS c, max(removed_at) AS r, sum(removed_at IS NOT NULL) AS k FROM hotlist_local_entries')
+      .prepare(
+        'SELECT count(*) AS n, max(created_at) AS c, max(removed_at) AS r, sum(removed_at IS NOT NULL) AS k FROM hotlist_local_entries',
+      )
       .get() as { n: number; c: number | null; r: number | null; k: number | null };
     return `${r.n}/${r.c ?? 0}/${r.r ?? 0}/${r.k ?? 0}`;
   }

@@ -6,8 +6,20 @@ const NOW = Date.UTC(2026, 10, 28);
 let n = 0;
 function entry(plate: string, state: string | null, extra: Partial<HotlistEntry> = {}): HotlistEntry {
   return {
-    key: `t:${++n}`, plate, state, category: 'stolen_vehicle', reason: '', source: 't', nic: null, ori: null,
-    caseNumber: null, entered: null, expires: null, priority: null, notes: '', ...extra,
+    key: `t:${++n}`,
+    plate,
+    state,
+    category: 'stolen_vehicle',
+    reason: '',
+    source: 't',
+    nic: null,
+    ori: null,
+    caseNumber: null,
+    entered: null,
+    expires: null,
+    priority: null,
+    notes: '',
+    ...extra,
   };
 }
 const kinds = (m: Matcher, plate: string, state: string | null) =>
@@ -29,10 +41,9 @@ describe('matcher', () => {
   });
 
   it('matches partial plates with * and ? anchored at either end or inside', () => {
-    const m = new Matcher(
-      [entry('AB?12*', 'CO'), entry('*77Q', null), entry('?X?Y?', null), entry('*K9*', null)],
-      { lenientCategories: [] },
-    );
+    const m = new Matcher([entry('AB?12*', 'CO'), entry('*77Q', null), entry('?X?Y?', null), entry('*K9*', null)], {
+      lenientCategories: [],
+    });
     expect(kinds(m, 'ABZ12', 'CO')).toEqual([['AB?12*', 'wildcard', true]]);
     expect(kinds(m, 'AB3129XY', 'CO')).toEqual([['AB?12*', 'wildcard', true]]);
     expect(kinds(m, 'AB312', 'WY')).toEqual([]);
@@ -56,7 +67,11 @@ describe('matcher', () => {
 
   it('never matches an expired entry', () => {
     const m = new Matcher(
-      [entry('OLD1', null, { expires: NOW - 1 }), entry('OLD*', null, { expires: NOW }), entry('NEW1', null, { expires: NOW + 1 })],
+      [
+        entry('OLD1', null, { expires: NOW - 1 }),
+        entry('OLD*', null, { expires: NOW }),
+        entry('NEW1', null, { expires: NOW + 1 }),
+      ],
       { lenientCategories: [] },
     );
     expect(kinds(m, 'OLD1', null)).toEqual([]);
@@ -65,7 +80,8 @@ describe('matcher', () => {
 
   it('finds the right patterns among 10,000 without testing them all', () => {
     const entries: HotlistEntry[] = [];
-    for (let i = 0; i < 10_000; i++) entries.push(entry(`${(i * 7919).toString(36).toUpperCase().padStart(4, 'Q').slice(0, 4)}?*`, null));
+    for (let i = 0; i < 10_000; i++)
+      entries.push(entry(`${(i * 7919).toString(36).toUpperCase().padStart(4, 'Q').slice(0, 4)}?*`, null));
     entries.push(entry('ZZ9?1', null));
     const m = new Matcher(entries, { lenientCategories: [] });
     expect(m.match('ZZ9X1', null, NOW).map((x) => x.entry.plate)).toEqual(['ZZ9?1']);
@@ -75,15 +91,21 @@ describe('matcher', () => {
     expect(perReadUs).toBeLessThan(200);
   });
 
-  it('builds the same index in slices, letting the event loop run between them (the daemon\'s loading path)', async () => {
+  it("builds the same index in slices, letting the event loop run between them (the daemon's loading path)", async () => {
     const entries: HotlistEntry[] = [];
-    for (let i = 0; i < ENTRIES_PER_TURN * 3; i++) entries.push(entry(`P${String(i).padStart(6, '0')}`, 'CO', { category: i % 2 ? 'stolen_vehicle' : 'amber_alert' }));
+    for (let i = 0; i < ENTRIES_PER_TURN * 3; i++)
+      entries.push(
+        entry(`P${String(i).padStart(6, '0')}`, 'CO', { category: i % 2 ? 'stolen_vehicle' : 'amber_alert' }),
+      );
     entries.push(entry('AB?12*', null, { category: 'amber_alert' }));
-    const { result: built, turns } = await turnsDuring(() => Matcher.build(entries, { lenientCategories: ['amber_alert'] }));
+    const { result: built, turns } = await turnsDuring(() =>
+      Matcher.build(entries, { lenientCategories: ['amber_alert'] }),
+    );
     expect(turns).toBeGreaterThanOrEqual(2);
     const direct = new Matcher(entries, { lenientCategories: ['amber_alert'] });
     expect(built.size).toBe(direct.size);
-    for (const plate of ['P000007', 'P000008', 'POOOOO8', 'AB912X', 'ABX12Z']) expect(kinds(built, plate, 'CO')).toEqual(kinds(direct, plate, 'CO'));
+    for (const plate of ['P000007', 'P000008', 'POOOOO8', 'AB912X', 'ABX12Z'])
+      expect(kinds(built, plate, 'CO')).toEqual(kinds(direct, plate, 'CO'));
     expect(kinds(built, 'POOOOO8', 'CO')).toEqual([['P000008', 'lenient', true]]);
   });
 });

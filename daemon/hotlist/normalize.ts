@@ -34,8 +34,12 @@ export function plateProblem(plate: string): string | null {
  * its class representative, so two plates that differ only by confusables share one key.
  */
 const CONFUSABLE: Record<string, string> = {
-  O: '0', D: '0', Q: '0',
-  I: '1', L: '1', T: '1',
+  O: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  L: '1',
+  T: '1',
   Z: '2',
   S: '5',
   B: '8',

@@ -44,7 +44,8 @@ export async function parseCcicList(buf: Uint8Array, file: string, source: strin
 }
 
 function ccicRow(text: string, key: string, source: string): HotlistEntry | string {
-  if (text.length < CCIC_MIN_LENGTH) return `short line: ${text.length} characters, need plate, state and list type (at least ${CCIC_MIN_LENGTH})`;
+  if (text.length < CCIC_MIN_LENGTH)
+    return `short line: ${text.length} characters, need plate, state and list type (at least ${CCIC_MIN_LENGTH})`;
   const col = (f: keyof typeof CCIC_LAYOUT): string => text.slice(CCIC_LAYOUT[f][0], CCIC_LAYOUT[f][1]).trim();
   const plate = normalizePlate(col('plate'));
   const pp = plateProblem(plate);

@@ -3,7 +3,18 @@ import { NCIC_CODES } from './parse-ncic.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
 import { DateCache, forEachLine, isSkippable, ListFileError } from './parse-text.js';
 
-export const CSV_COLUMNS = ['plate', 'state', 'category', 'reason', 'source', 'nic', 'entered', 'expires', 'priority', 'notes'] as const;
+export const CSV_COLUMNS = [
+  'plate',
+  'state',
+  'category',
+  'reason',
+  'source',
+  'nic',
+  'entered',
+  'expires',
+  'priority',
+  'notes',
+] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
 /**
@@ -59,7 +70,9 @@ function readHeader(fields: string[], file: string, line: number): Partial<Recor
   });
   for (const required of ['plate', 'category'] as const) {
     if (header[required] === undefined) {
-      throw new ListFileError(`${file}:${line}: the header has no "${required}" column (expected ${CSV_COLUMNS.join(',')})`);
+      throw new ListFileError(
+        `${file}:${line}: the header has no "${required}" column (expected ${CSV_COLUMNS.join(',')})`,
+      );
     }
   }
   return header;
@@ -70,10 +83,17 @@ function field(fields: string[], header: Partial<Record<Column, number>>, c: Col
   const i = header[c];
   if (i === undefined) return '';
   const v = fields[i] ?? '';
-  return v.length > 0 && (v.charCodeAt(0) === 32 || v.charCodeAt(v.length - 1) === 32 || v.includes('\t')) ? v.trim() : v;
+  return v.length > 0 && (v.charCodeAt(0) === 32 || v.charCodeAt(v.length - 1) === 32 || v.includes('\t'))
+    ? v.trim()
+    : v;
 }
 
-function toEntry(fields: string[], header: Partial<Record<Column, number>>, key: string, ctx: RowContext): HotlistEntry | string {
+function toEntry(
+  fields: string[],
+  header: Partial<Record<Column, number>>,
+  key: string,
+  ctx: RowContext,
+): HotlistEntry | string {
   const plate = normalizePlate(field(fields, header, 'plate'));
   const pp = plateProblem(plate);
   if (pp) return pp;
@@ -85,7 +105,8 @@ function toEntry(fields: string[], header: Partial<Record<Column, number>>, key:
     category = csvCategory(rawCategory);
     ctx.categories.set(rawCategory, category);
   }
-  if (!category) return `unknown category "${field(fields, header, 'category')}" (use one of the documented names or an NCIC list code)`;
+  if (!category)
+    return `unknown category "${field(fields, header, 'category')}" (use one of the documented names or an NCIC list code)`;
   const entered = ctx.dates.parse(field(fields, header, 'entered'));
   if (typeof entered === 'string') return `entered: ${entered}`;
   const expires = ctx.dates.parse(field(fields, header, 'expires'), true);
@@ -94,7 +115,8 @@ function toEntry(fields: string[], header: Partial<Record<Column, number>>, key:
   let priority: number | null = null;
   if (p !== '') {
     priority = Number(p);
-    if (!Number.isInteger(priority) || priority < 0 || priority > 99) return `priority "${p}" must be a whole number 0-99`;
+    if (!Number.isInteger(priority) || priority < 0 || priority > 99)
+      return `priority "${p}" must be a whole number 0-99`;
   }
   return {
     key,
@@ -114,7 +136,10 @@ function toEntry(fields: string[], header: Partial<Record<Column, number>>, key:
 }
 
 function csvCategory(raw: string): Category | undefined {
-  const s = raw.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const s = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   if (isCategory(s)) return s;
   if (s.length === 1) return NCIC_CODES[s.toUpperCase()];
   return undefined;

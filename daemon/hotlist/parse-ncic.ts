@@ -50,7 +50,8 @@ export async function parseNcicList(buf: Uint8Array, file: string, source: strin
 }
 
 function ncicRow(text: string, key: string, source: string, dates: DateCache): HotlistEntry | string {
-  if (text.length < NCIC_MIN_LENGTH) return `short line: ${text.length} characters, need at least ${NCIC_MIN_LENGTH} (code through entered date)`;
+  if (text.length < NCIC_MIN_LENGTH)
+    return `short line: ${text.length} characters, need at least ${NCIC_MIN_LENGTH} (code through entered date)`;
   const col = (f: keyof typeof NCIC_LAYOUT): string => text.slice(NCIC_LAYOUT[f][0], NCIC_LAYOUT[f][1]).trim();
   const code = text[0]!;
   const category = NCIC_CODES[code];

@@ -18,7 +18,12 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
  * rejected list. Every LINES_PER_TURN lines it gives the event loop a turn (a 1,000,000-row
  * list takes about 2 s to parse).
  */
-export async function forEachLine(buf: Uint8Array, file: string, errors: RowError[], each: (line: number, text: string) => void): Promise<void> {
+export async function forEachLine(
+  buf: Uint8Array,
+  file: string,
+  errors: RowError[],
+  each: (line: number, text: string) => void,
+): Promise<void> {
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
     throw new ListFileError(`${file}: the file is UTF-16; save it as UTF-8 or ASCII`);
   }
@@ -30,7 +35,8 @@ export async function forEachLine(buf: Uint8Array, file: string, errors: RowErro
     text = undefined;
   }
   if (text !== undefined) {
-    if (text.includes('\u0000')) throw new ListFileError(`${file}: NUL bytes in the text; the file is binary or UTF-16 without a BOM`);
+    if (text.includes('\u0000'))
+      throw new ListFileError(`${file}: NUL bytes in the text; the file is binary or UTF-16 without a BOM`);
     let line = 0;
     let at = 0;
     while (at < text.length) {
@@ -54,10 +60,15 @@ export async function forEachLine(buf: Uint8Array, file: string, errors: RowErro
       decoded = fatalUtf8.decode(bytes);
     } catch {
       const bad = firstBadByte(bytes);
-      errors.push({ file, line, reason: `not valid UTF-8 text (byte 0x${bad.byte.toString(16).toUpperCase()} at column ${bad.column + 1}); is the file Latin-1?` });
+      errors.push({
+        file,
+        line,
+        reason: `not valid UTF-8 text (byte 0x${bad.byte.toString(16).toUpperCase()} at column ${bad.column + 1}); is the file Latin-1?`,
+      });
     }
     if (decoded !== undefined) {
-      if (decoded.includes('\u0000')) throw new ListFileError(`${file}:${line}: NUL byte in the text; the file is binary or UTF-16 without a BOM`);
+      if (decoded.includes('\u0000'))
+        throw new ListFileError(`${file}:${line}: NUL byte in the text; the file is binary or UTF-16 without a BOM`);
       each(line, decoded);
     }
     start = end + 1;
@@ -112,7 +123,6 @@ export class DateCache {
   }
 }
 
-
 /**
  * Parses a list date: `YYYY-MM-DD`, `YYYYMMDD`, `MM/DD/YYYY` or a full ISO 8601 time. Date-only
  * values are UTC days; with `endOfDay` an expiry date keeps the entry valid through that whole day.
@@ -122,11 +132,12 @@ export function parseListDate(raw: string, endOfDay = false): number | null | st
   const s = raw.trim();
   if (s === '') return null;
   let y: number, m: number, d: number;
-  let match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
-  if (match) {
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s))) {
-    [m, d, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  const mdy = ymd ? null : /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  if (ymd) {
+    [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+  } else if (mdy) {
+    [m, d, y] = [Number(mdy[1]), Number(mdy[2]), Number(mdy[3])];
   } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s)) {
     const t = Date.parse(s);
     return Number.isNaN(t) ? `bad date "${s}"` : t;

@@ -21,7 +21,14 @@ describe('hotlist parsers', () => {
       expect.stringMatching(/^sample\.csv:8: unterminated quoted field/),
     ]);
     const [civic, plate, wanted] = r.entries;
-    expect(civic).toMatchObject({ state: 'CO', category: 'stolen_vehicle', source: 'CBI', nic: 'V123456789', priority: 1, expires: Date.UTC(2027, 10, 2) });
+    expect(civic).toMatchObject({
+      state: 'CO',
+      category: 'stolen_vehicle',
+      source: 'CBI',
+      nic: 'V123456789',
+      priority: 1,
+      expires: Date.UTC(2027, 10, 2),
+    });
     expect(plate).toMatchObject({ category: 'stolen_plate', source: 'WYDCI', expires: null });
     expect(wanted).toMatchObject({ state: null, reason: 'Felony warrant, armed', notes: 'says "armed"' });
   });
@@ -36,7 +43,9 @@ describe('hotlist parsers', () => {
   it('refuses a UTF-16 file and a CSV without a header as a whole', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('plate,category\n', 'utf16le')]);
     await expect(parseList('csv', utf16, 'u16.csv', 'x')).rejects.toThrow(ListFileError);
-    await expect(parseList('csv', Buffer.from('ABC,CO\n'), 'nohead.csv', 'x')).rejects.toThrow(/nohead.csv:1: the header has no "plate" column/);
+    await expect(parseList('csv', Buffer.from('ABC,CO\n'), 'nohead.csv', 'x')).rejects.toThrow(
+      /nohead.csv:1: the header has no "plate" column/,
+    );
   });
 
   it('reads the NCIC fixed-width columns and names the bad column of each bad row', async () => {
@@ -47,7 +56,13 @@ describe('hotlist parsers', () => {
       ['7KQ221', null, 'wanted_person'],
       ['MIS5ING', 'CO', 'missing_person'],
     ]);
-    expect(r.entries[0]).toMatchObject({ nic: 'V123456789', ori: 'CO0100000', entered: Date.UTC(2026, 10, 1), reason: 'STOLEN 2019 HONDA CIVIC BLK', source: 'ncic' });
+    expect(r.entries[0]).toMatchObject({
+      nic: 'V123456789',
+      ori: 'CO0100000',
+      entered: Date.UTC(2026, 10, 1),
+      reason: 'STOLEN 2019 HONDA CIVIC BLK',
+      source: 'ncic',
+    });
     expect(r.errors.map(formatRowError)).toEqual([
       expect.stringMatching(/^ncic\.txt:5: short line: 7 characters/),
       expect.stringMatching(/^ncic\.txt:6: unknown list code "Z"/),
@@ -79,7 +94,10 @@ describe('hotlist parsers', () => {
 
   it('gives the event loop turns while a long list parses (alerts keep flowing during a sync)', async () => {
     const rows = LINES_PER_TURN * 4;
-    const list = ['plate,category', ...Array.from({ length: rows }, (_, i) => `P${String(i).padStart(6, '0')},bolo`)].join('\n');
+    const list = [
+      'plate,category',
+      ...Array.from({ length: rows }, (_, i) => `P${String(i).padStart(6, '0')},bolo`),
+    ].join('\n');
     const { result: r, turns } = await turnsDuring(() => parseList('csv', Buffer.from(list), 'big.csv', 'x'));
     expect(r.entries).toHaveLength(rows);
     expect(turns).toBeGreaterThanOrEqual(3);

@@ -6,8 +6,15 @@ import type { Matcher } from './matcher.js';
 import { nextTurn } from '../shared/turns.js';
 
 interface RetroRow {
-  id: string; camera_id: string; plate: string; state: string | null; confidence: number; last_seen: number;
-  location_text: string; lat: number | null; lon: number | null;
+  id: string;
+  camera_id: string;
+  plate: string;
+  state: string | null;
+  confidence: number;
+  last_seen: number;
+  location_text: string;
+  lat: number | null;
+  lon: number | null;
 }
 
 /**
@@ -27,7 +34,14 @@ export const READS_PER_PAGE = 1000;
  * against the new entries, which are in use before the scan starts; a hit is never raised twice
  * for one read and entry (HitRecorder.recordRetrospective).
  */
-export function* scanStoredReads(db: Db, recorder: HitRecorder, list: ActiveList, from: number, now: number, pageSize = READS_PER_PAGE): Generator<void, RecordedHit[]> {
+export function* scanStoredReads(
+  db: Db,
+  recorder: HitRecorder,
+  list: ActiveList,
+  from: number,
+  now: number,
+  pageSize = READS_PER_PAGE,
+): Generator<void, RecordedHit[]> {
   const out: RecordedHit[] = [];
   const page = db.prepare(
     'SELECT rowid AS rid, id, camera_id, plate, state, confidence, last_seen, location_text, lat, lon FROM reads ' +
@@ -41,8 +55,17 @@ export function* scanStoredReads(db: Db, recorder: HitRecorder, list: ActiveList
       if (matches.length === 0) continue;
       out.push(
         ...recorder.recordRetrospective(
-          { id: r.id, cameraId: r.camera_id, plate: r.plate, state: r.state, confidence: r.confidence, lastSeen: r.last_seen,
-            locationText: r.location_text, lat: r.lat, lon: r.lon },
+          {
+            id: r.id,
+            cameraId: r.camera_id,
+            plate: r.plate,
+            state: r.state,
+            confidence: r.confidence,
+            lastSeen: r.last_seen,
+            locationText: r.location_text,
+            lat: r.lat,
+            lon: r.lon,
+          },
           matches.map((match) => ({ match, list })),
         ),
       );

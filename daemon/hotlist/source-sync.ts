@@ -54,7 +54,10 @@ export class SourceSync {
     if (!v?.sha256) return undefined;
     const file = this.cacheFile(v.sha256);
     if (!existsSync(file)) {
-      this.deps.log.warn({ source: this.source.id, version: v.id }, 'hotlist cache file missing; waiting for the next fetch');
+      this.deps.log.warn(
+        { source: this.source.id, version: v.id },
+        'hotlist cache file missing; waiting for the next fetch',
+      );
       return undefined;
     }
     const parsed = await parseList(this.source.format, readFileSync(file), this.fetcher.origin, this.source.id);
@@ -64,9 +67,13 @@ export class SourceSync {
   async sync(current: LoadedList | undefined, now: number, signal?: AbortSignal): Promise<SyncOutcome> {
     const base = { sourceId: this.source.id, format: this.source.format, origin: this.fetcher.origin, fetchedAt: now };
     const prev = current?.version;
-    let fetched;
+    let fetched: Awaited<ReturnType<ListFetcher['fetch']>>;
     try {
-      fetched = await this.fetcher.fetch(prev ? { etag: prev.etag, lastModified: prev.lastModified, sha256: prev.sha256 } : undefined, now, signal);
+      fetched = await this.fetcher.fetch(
+        prev ? { etag: prev.etag, lastModified: prev.lastModified, sha256: prev.sha256 } : undefined,
+        now,
+        signal,
+      );
     } catch (err) {
       return this.fail('failed', base, (err as Error).message);
     }
@@ -78,7 +85,7 @@ export class SourceSync {
       }
       return this.fail('failed', base, 'the source answered "not modified" but no version is loaded');
     }
-    let parsed;
+    let parsed: Awaited<ReturnType<typeof parseList>>;
     try {
       parsed = await parseList(this.source.format, fetched.body, this.fetcher.origin, this.source.id);
     } catch (err) {
@@ -87,10 +94,24 @@ export class SourceSync {
     const counts = { rowsTotal: parsed.rows, rowsLoaded: parsed.entries.length, rowsRejected: parsed.errors.length };
     const errors = rowErrorsToStrings(parsed.errors);
     if (parsed.rows > 0 && parsed.errors.length > this.deps.maxRejectedFraction * parsed.rows) {
-      return this.fail('refused', base, `${parsed.errors.length} of ${parsed.rows} rows rejected (limit ${this.deps.maxRejectedFraction * 100}%)`, fetched.sha256, counts, errors);
+      return this.fail(
+        'refused',
+        base,
+        `${parsed.errors.length} of ${parsed.rows} rows rejected (limit ${this.deps.maxRejectedFraction * 100}%)`,
+        fetched.sha256,
+        counts,
+        errors,
+      );
     }
     if (parsed.rows === 0 && (current?.entries.length ?? 0) > 0) {
-      return this.fail('refused', base, 'the new version has no rows; keeping the previous one', fetched.sha256, counts, errors);
+      return this.fail(
+        'refused',
+        base,
+        'the new version has no rows; keeping the previous one',
+        fetched.sha256,
+        counts,
+        errors,
+      );
     }
     const matcher = await this.index(parsed.entries);
     this.writeCache(fetched.sha256, fetched.body);

@@ -9,14 +9,39 @@ import { hotlistConfigSchema, type HotlistConfig } from './config.js';
 export function tempDb(): { db: Db; dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'alpr-hot-'));
   const db = openDatabase(join(dir, 'edge.db'));
-  return { db, dir, cleanup: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
+  return {
+    db,
+    dir,
+    cleanup: () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
-export function storeRead(db: Db, id: string, plate: string, state: string | null, at: number, cameraId = 'front'): void {
+export function storeRead(
+  db: Db,
+  id: string,
+  plate: string,
+  state: string | null,
+  at: number,
+  cameraId = 'front',
+): void {
   new ReadStore(db).insert(
     {
-      id, cameraId, text: plate, confidence: 0.91, alternatives: [], state, firstSeen: at - 500, lastSeen: at, frames: 3,
-      cropJpeg: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), box: { x: 1, y: 2, w: 80, h: 20 }, frameWidth: 1280, frameHeight: 720,
+      id,
+      cameraId,
+      text: plate,
+      confidence: 0.91,
+      alternatives: [],
+      state,
+      firstSeen: at - 500,
+      lastSeen: at,
+      frames: 3,
+      cropJpeg: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+      box: { x: 1, y: 2, w: 80, h: 20 },
+      frameWidth: 1280,
+      frameHeight: 720,
     },
     { text: 'US-6 MP 262 EB', lat: 39.7, lon: -105.6 },
     at,

@@ -28,9 +28,21 @@ export interface ListVersion {
 const MAX_ERRORS = 200;
 
 interface VersionRow {
-  id: string; source_id: string; format: string; origin: string; fetched_at: number; outcome: VersionOutcome;
-  rows_total: number; rows_loaded: number; rows_rejected: number; errors_json: string; message: string;
-  etag: string | null; last_modified: string | null; sha256: string | null; as_of: number;
+  id: string;
+  source_id: string;
+  format: string;
+  origin: string;
+  fetched_at: number;
+  outcome: VersionOutcome;
+  rows_total: number;
+  rows_loaded: number;
+  rows_rejected: number;
+  errors_json: string;
+  message: string;
+  etag: string | null;
+  last_modified: string | null;
+  sha256: string | null;
+  as_of: number;
 }
 
 /** Version records (table `hotlist_versions`, migration 011). */
@@ -43,8 +55,23 @@ export class VersionStore {
       .prepare(`INSERT INTO hotlist_versions (id, source_id, format, origin, fetched_at, outcome, rows_total, rows_loaded,
         rows_rejected, errors_json, message, etag, last_modified, sha256, as_of)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(v.id, v.sourceId, v.format, v.origin, v.fetchedAt, v.outcome, v.rowsTotal, v.rowsLoaded, v.rowsRejected,
-        JSON.stringify(v.errors.slice(0, MAX_ERRORS)), v.message, v.etag, v.lastModified, v.sha256, v.asOf);
+      .run(
+        v.id,
+        v.sourceId,
+        v.format,
+        v.origin,
+        v.fetchedAt,
+        v.outcome,
+        v.rowsTotal,
+        v.rowsLoaded,
+        v.rowsRejected,
+        JSON.stringify(v.errors.slice(0, MAX_ERRORS)),
+        v.message,
+        v.etag,
+        v.lastModified,
+        v.sha256,
+        v.asOf,
+      );
   }
 
   /** Moves a loaded version's as-of time forward (the server answered 304, or the file was rewritten unchanged). */
@@ -55,14 +82,20 @@ export class VersionStore {
   /** The newest version of a source that loaded, or undefined. */
   latestLoaded(sourceId: string): ListVersion | undefined {
     const r = this.db
-      .prepare("SELECT * FROM hotlist_versions WHERE source_id = ? AND outcome = 'loaded' ORDER BY fetched_at DESC, rowid DESC LIMIT 1")
+      .prepare(
+        "SELECT * FROM hotlist_versions WHERE source_id = ? AND outcome = 'loaded' ORDER BY fetched_at DESC, rowid DESC LIMIT 1",
+      )
       .get(sourceId) as VersionRow | undefined;
     return r && toVersion(r);
   }
 
   /** Recent records of every source, newest first. */
   recent(limit = 50): ListVersion[] {
-    return (this.db.prepare('SELECT * FROM hotlist_versions ORDER BY fetched_at DESC, rowid DESC LIMIT ?').all(limit) as VersionRow[]).map(toVersion);
+    return (
+      this.db
+        .prepare('SELECT * FROM hotlist_versions ORDER BY fetched_at DESC, rowid DESC LIMIT ?')
+        .all(limit) as VersionRow[]
+    ).map(toVersion);
   }
 }
 

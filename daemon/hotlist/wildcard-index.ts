@@ -41,8 +41,10 @@ export class WildcardIndex<T> {
   /** Calls `found` for each pattern that matches the whole of `plate`. */
   forEachMatch(plate: string, found: (value: T) => void): void {
     const n = plate.length;
-    for (let len = Math.min(n, this.maxPrefix); len >= 1; len--) test(this.byPrefix.get(plate.slice(0, len)), plate, found);
-    for (let len = Math.min(n, this.maxSuffix); len >= 1; len--) test(this.bySuffix.get(plate.slice(n - len)), plate, found);
+    for (let len = Math.min(n, this.maxPrefix); len >= 1; len--)
+      test(this.byPrefix.get(plate.slice(0, len)), plate, found);
+    for (let len = Math.min(n, this.maxSuffix); len >= 1; len--)
+      test(this.bySuffix.get(plate.slice(n - len)), plate, found);
     if (this.byInner.size) {
       for (let len = Math.min(n, this.maxInner); len >= 1; len--) {
         // Each distinct substring once, so a pattern is never reported twice for one plate.

@@ -21,7 +21,10 @@ describe('lifecycle', () => {
   it('starts in order and stops in reverse, still stopping the rest when one stop fails', async () => {
     const events: string[] = [];
     const l = new Lifecycle(silentLogger());
-    await l.start([recorder(events, 'db'), recorder(events, 'broker', true), recorder(events, 'camera')], new AbortController().signal);
+    await l.start(
+      [recorder(events, 'db'), recorder(events, 'broker', true), recorder(events, 'camera')],
+      new AbortController().signal,
+    );
     await l.stop();
     expect(events).toEqual(['start db', 'start broker', 'start camera', 'stop camera', 'stop broker', 'stop db']);
   });
@@ -30,8 +33,14 @@ describe('lifecycle', () => {
     const events: string[] = [];
     const ac = new AbortController();
     const l = new Lifecycle(silentLogger());
-    const aborter: Service = { name: 'aborter', start: () => ac.abort(new Error('SIGTERM during start')), stop: () => {} };
-    await expect(l.start([recorder(events, 'db'), aborter, recorder(events, 'camera')], ac.signal)).rejects.toThrow('SIGTERM during start');
+    const aborter: Service = {
+      name: 'aborter',
+      start: () => ac.abort(new Error('SIGTERM during start')),
+      stop: () => {},
+    };
+    await expect(l.start([recorder(events, 'db'), aborter, recorder(events, 'camera')], ac.signal)).rejects.toThrow(
+      'SIGTERM during start',
+    );
     await l.stop();
     expect(events).toEqual(['start db', 'stop db']);
   });

@@ -16,7 +16,10 @@ export class SdNotify {
   private watchdog: NodeJS.Timeout | null = null;
   private readonly path: string | undefined;
 
-  constructor(private readonly log: Logger, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly log: Logger,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     const p = env.NOTIFY_SOCKET;
     // An abstract socket is written "@name" in the variable and "\0name" on the wire.
     this.path = p?.startsWith('@') ? `\0${p.slice(1)}` : p;

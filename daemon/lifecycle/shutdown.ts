@@ -45,7 +45,7 @@ export function installSignalHandlers(opts: {
     onReload?.();
   };
   const onFatal = (err: unknown): void => {
-    log.fatal({ err: err instanceof Error ? err.stack ?? err.message : String(err) }, 'uncaught error');
+    log.fatal({ err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'uncaught error');
     begin('uncaught error', 1);
   };
   process.on('SIGTERM', onTerm);

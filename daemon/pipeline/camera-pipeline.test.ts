@@ -37,7 +37,9 @@ describe('camera pipeline', () => {
   const config = pipelineConfigSchema.parse({ motion_threshold: 0, min_confidence: 0.3 });
 
   it('turns one vehicle seen in several frames into one read with a JPEG crop', async () => {
-    const analyzer = new ScriptedAnalyzer((i) => (i < 5 ? [plate(i === 2 ? 'A8C1234' : 'ABC1234', 0.95, { x: 40 + i * 4, y: 80, w: 80 + i * 5, h: 26 })] : []));
+    const analyzer = new ScriptedAnalyzer((i) =>
+      i < 5 ? [plate(i === 2 ? 'A8C1234' : 'ABC1234', 0.95, { x: 40 + i * 4, y: 80, w: 80 + i * 5, h: 26 })] : [],
+    );
     const sink = collect();
     const p = new CameraPipeline(camera, config, analyzer, sink, new ManualClock(), silentLogger());
     for (let i = 0; i < 12; i++) await p.onFrame(frame(i, 1000 + i * 200));
@@ -61,7 +63,9 @@ describe('camera pipeline', () => {
   });
 
   it('drops a pass whose voted confidence is below the threshold', async () => {
-    const analyzer = new ScriptedAnalyzer((i) => (i < 2 ? [plate('ABC1234', 0.5, { x: 40, y: 80, w: 80, h: 26 })] : []));
+    const analyzer = new ScriptedAnalyzer((i) =>
+      i < 2 ? [plate('ABC1234', 0.5, { x: 40, y: 80, w: 80, h: 26 })] : [],
+    );
     const sink = collect();
     const strict = pipelineConfigSchema.parse({ motion_threshold: 0, min_confidence: 0.9 });
     const p = new CameraPipeline(camera, strict, analyzer, sink, new ManualClock(), silentLogger());
@@ -71,10 +75,12 @@ describe('camera pipeline', () => {
     expect(p.stats.readsBelowConfidence).toBe(1);
   });
 
-  it('restricts detection to the camera\'s region of interest and keeps the frame-pixel box', async () => {
+  it("restricts detection to the camera's region of interest and keeps the frame-pixel box", async () => {
     const roi = { x: 100, y: 50, w: 200, h: 120 };
     const roiCam = cameraSchema.parse({ id: 'front', name: 'F', url: 'rtsp://cam/1', roi });
-    const analyzer = new ScriptedAnalyzer((i) => (i < 1 ? [plate('ABC1234', 0.95, { x: 110, y: 70, w: 80, h: 26 })] : []));
+    const analyzer = new ScriptedAnalyzer((i) =>
+      i < 1 ? [plate('ABC1234', 0.95, { x: 110, y: 70, w: 80, h: 26 })] : [],
+    );
     const sink = collect();
     const p = new CameraPipeline(roiCam, config, analyzer, sink, new ManualClock(), silentLogger());
     await p.onFrame(frame(0, 0));

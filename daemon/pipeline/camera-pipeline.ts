@@ -38,8 +38,14 @@ export class CameraPipeline {
   private ticker: NodeJS.Timeout | null = null;
   private pending: Promise<void> = Promise.resolve();
   readonly stats: PipelineStats = {
-    framesSeen: 0, framesAnalyzed: 0, framesSkippedNoMotion: 0, reads: 0, readsBelowConfidence: 0,
-    lastDetectMs: 0, lastReadMs: 0, errors: 0,
+    framesSeen: 0,
+    framesAnalyzed: 0,
+    framesSkippedNoMotion: 0,
+    reads: 0,
+    readsBelowConfidence: 0,
+    lastDetectMs: 0,
+    lastReadMs: 0,
+    errors: 0,
   };
 
   constructor(
@@ -86,7 +92,7 @@ export class CameraPipeline {
     }
     if (this.tracker.active > 0) this.gate.check(image);
     const roi = this.camera.roi;
-    let plates;
+    let plates: Awaited<ReturnType<FrameAnalyzer['analyze']>>;
     try {
       // The analyzer leaves `image` intact (FrameAnalyzer contract), so its pixels stay
       // available for the evidence crop of the best sighting.
@@ -111,16 +117,21 @@ export class CameraPipeline {
 
   private finish(tracks: Track[]): void {
     for (const t of tracks) {
-      this.pending = this.pending.then(() => this.emit(t)).catch((err: unknown) => {
-        this.stats.errors++;
-        this.log.error({ err: (err as Error).message }, 'could not finalise a read');
-      });
+      this.pending = this.pending
+        .then(() => this.emit(t))
+        .catch((err: unknown) => {
+          this.stats.errors++;
+          this.log.error({ err: (err as Error).message }, 'could not finalise a read');
+        });
     }
   }
 
   private async emit(track: Track): Promise<void> {
     if (track.sightings.length < this.config.min_frames) return;
-    const result = vote(track.sightings.map((s) => s.plate), this.config.best_crops);
+    const result = vote(
+      track.sightings.map((s) => s.plate),
+      this.config.best_crops,
+    );
     if (!result) return;
     if (result.confidence < this.config.min_confidence) {
       this.stats.readsBelowConfidence++;

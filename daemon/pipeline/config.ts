@@ -2,16 +2,63 @@ import { z } from 'zod';
 
 export const pipelineConfigSchema = z
   .object({
-    motion_threshold: z.number().min(0).max(1).default(0.002).describe('Fraction of grid cells that must change for a frame to be analysed; 0 analyses every frame.'),
-    min_confidence: z.number().min(0).max(1).default(0.5).describe('Reads below this confidence (after voting) are dropped; a frame none of whose reads reaches it also gets the plate detector\'s closer look (vision.plate_retry_long_side).'),
-    min_frames: z.number().int().min(1).max(30).default(1).describe('A vehicle must be read in at least this many frames to be stored.'),
-    track_timeout_s: z.number().min(0.2).max(30).default(1.5).describe('A plate not seen for this long has left; its read is finalised.'),
-    max_track_s: z.number().min(1).max(600).default(30).describe('A plate seen longer than this (a parked car) is finalised and a new pass begins.'),
-    iou_match: z.number().min(0.01).max(0.95).default(0.1).describe('Minimum box overlap to follow a plate from one frame to the next.'),
-    best_crops: z.number().int().min(1).max(20).default(5).describe('How many of the best reads of a pass vote on the text.'),
+    motion_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.002)
+      .describe('Fraction of grid cells that must change for a frame to be analysed; 0 analyses every frame.'),
+    min_confidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe(
+        "Reads below this confidence (after voting) are dropped; a frame none of whose reads reaches it also gets the plate detector's closer look (vision.plate_retry_long_side).",
+      ),
+    min_frames: z
+      .number()
+      .int()
+      .min(1)
+      .max(30)
+      .default(1)
+      .describe('A vehicle must be read in at least this many frames to be stored.'),
+    track_timeout_s: z
+      .number()
+      .min(0.2)
+      .max(30)
+      .default(1.5)
+      .describe('A plate not seen for this long has left; its read is finalised.'),
+    max_track_s: z
+      .number()
+      .min(1)
+      .max(600)
+      .default(30)
+      .describe('A plate seen longer than this (a parked car) is finalised and a new pass begins.'),
+    iou_match: z
+      .number()
+      .min(0.01)
+      .max(0.95)
+      .default(0.1)
+      .describe('Minimum box overlap to follow a plate from one frame to the next.'),
+    best_crops: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(5)
+      .describe('How many of the best reads of a pass vote on the text.'),
   })
   .strict()
-  .default({ motion_threshold: 0.002, min_confidence: 0.5, min_frames: 1, track_timeout_s: 1.5, max_track_s: 30, iou_match: 0.1, best_crops: 5 })
+  .default({
+    motion_threshold: 0.002,
+    min_confidence: 0.5,
+    min_frames: 1,
+    track_timeout_s: 1.5,
+    max_track_s: 30,
+    iou_match: 0.1,
+    best_crops: 5,
+  })
   .describe('Motion gate, tracker and vote.');
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

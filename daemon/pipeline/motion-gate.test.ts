@@ -2,7 +2,8 @@ import { MotionGate } from './motion-gate.js';
 
 function frame(fill: (x: number, y: number) => number, width = 320, height = 180) {
   const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.fill(fill(x, y), (y * width + x) * 3, (y * width + x) * 3 + 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.fill(fill(x, y), (y * width + x) * 3, (y * width + x) * 3 + 3);
   return { width, height, data };
 }
 

@@ -2,14 +2,19 @@ import { Tracker, editDistance, predictedBox } from './tracker.js';
 import { plate } from './test-helpers.js';
 
 const frame = { width: 1280, height: 720, data: new Uint8Array(0) };
-const s = (ts: number, text: string, x: number, w = 120) => ({ ts, frame, plate: plate(text, 0.9, { x, y: 400, w, h: w / 3 }) });
+const s = (ts: number, text: string, x: number, w = 120) => ({
+  ts,
+  frame,
+  plate: plate(text, 0.9, { x, y: 400, w, h: w / 3 }),
+});
 
 describe('tracker', () => {
   const opts = { iouMatch: 0.1, timeoutMs: 1000, maxTrackMs: 30_000 };
 
   it('follows one approaching plate across frames into one track', () => {
     const t = new Tracker(opts);
-    for (let i = 0; i < 8; i++) expect(t.update(i * 200, [s(i * 200, 'ABC1234', 300 + i * 15, 100 + i * 10)])).toEqual([]);
+    for (let i = 0; i < 8; i++)
+      expect(t.update(i * 200, [s(i * 200, 'ABC1234', 300 + i * 15, 100 + i * 10)])).toEqual([]);
     const ended = t.expire(1400 + 1000);
     expect(ended).toHaveLength(1);
     expect(ended[0]!.sightings).toHaveLength(8);
@@ -17,7 +22,8 @@ describe('tracker', () => {
 
   it('keeps two plates in the same frames apart', () => {
     const t = new Tracker(opts);
-    for (let i = 0; i < 4; i++) t.update(i * 200, [s(i * 200, 'ABC1234', 100 + i * 5), s(i * 200, 'XYZ987', 900 - i * 5)]);
+    for (let i = 0; i < 4; i++)
+      t.update(i * 200, [s(i * 200, 'ABC1234', 100 + i * 5), s(i * 200, 'XYZ987', 900 - i * 5)]);
     const ended = t.flush();
     expect(ended.map((e) => e.sightings.length)).toEqual([4, 4]);
   });
@@ -50,7 +56,10 @@ describe('tracker', () => {
     const t = new Tracker(opts);
     for (let i = 0; i < 3; i++) {
       const whole = s(i * 200, 'ABC1234', 300 + i * 10, 120);
-      const window = { ...s(i * 200, 'BC1234', 330 + i * 10, 80), plate: { ...s(0, 'BC1234', 330 + i * 10, 80).plate, confidence: 0.5 } };
+      const window = {
+        ...s(i * 200, 'BC1234', 330 + i * 10, 80),
+        plate: { ...s(0, 'BC1234', 330 + i * 10, 80).plate, confidence: 0.5 },
+      };
       t.update(i * 200, [window, whole]);
     }
     const ended = t.flush();
@@ -70,9 +79,13 @@ describe('tracker', () => {
     expect(tracks).toHaveLength(2);
   });
 
-  it('joins the banner read alone as the plate leaves the frame to the plate\'s track, where the plate was heading', () => {
+  it("joins the banner read alone as the plate leaves the frame to the plate's track, where the plate was heading", () => {
     const t = new Tracker(opts);
-    const at = (ts: number, text: string, box: { x: number; y: number; w: number; h: number }) => ({ ts, frame, plate: plate(text, 0.9, box) });
+    const at = (ts: number, text: string, box: { x: number; y: number; w: number; h: number }) => ({
+      ts,
+      frame,
+      plate: plate(text, 0.9, box),
+    });
     t.update(0, [at(0, 'BKR4721', { x: 627, y: 524, w: 204, h: 32 })]);
     t.update(200, [at(200, 'BKR4721', { x: 623, y: 580, w: 253, h: 40 })]);
     // Next frame the characters are below the picture; only "COLORADO" is left, read as RAD0,
@@ -84,9 +97,15 @@ describe('tracker', () => {
   });
 
   it('predicts a single-sighting track where it was, and a moving one along its path', () => {
-    const one = { lastBox: { x: 10, y: 10, w: 20, h: 10 }, sightings: [{ ts: 0, frame, plate: plate('A1', 0.9, { x: 10, y: 10, w: 20, h: 10 }) }] };
+    const one = {
+      lastBox: { x: 10, y: 10, w: 20, h: 10 },
+      sightings: [{ ts: 0, frame, plate: plate('A1', 0.9, { x: 10, y: 10, w: 20, h: 10 }) }],
+    };
     expect(predictedBox(one, 500)).toEqual(one.lastBox);
-    const two = { lastBox: { x: 20, y: 10, w: 20, h: 10 }, sightings: [one.sightings[0]!, { ts: 100, frame, plate: plate('A1', 0.9, { x: 20, y: 10, w: 20, h: 10 }) }] };
+    const two = {
+      lastBox: { x: 20, y: 10, w: 20, h: 10 },
+      sightings: [one.sightings[0]!, { ts: 100, frame, plate: plate('A1', 0.9, { x: 20, y: 10, w: 20, h: 10 }) }],
+    };
     expect(predictedBox(two, 200)).toEqual({ x: 30, y: 10, w: 20, h: 10 });
     // No further than two steps ahead, however long the gap.
     expect(predictedBox(two, 10_000)).toEqual({ x: 40, y: 10, w: 20, h: 10 });

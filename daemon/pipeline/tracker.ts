@@ -59,7 +59,14 @@ export class Tracker {
     }
     for (const s of sightings) {
       if (placed.has(s)) continue;
-      this.tracks.push({ id: this.nextId++, firstSeen: s.ts, lastSeen: s.ts, lastBox: s.plate.box, sightings: [{ ...s, frame: EMPTY_FRAME }], best: s });
+      this.tracks.push({
+        id: this.nextId++,
+        firstSeen: s.ts,
+        lastSeen: s.ts,
+        lastBox: s.plate.box,
+        sightings: [{ ...s, frame: EMPTY_FRAME }],
+        best: s,
+      });
     }
     return [...gone, ...this.expire(ts)];
   }
@@ -144,7 +151,8 @@ function matchScore(track: Track, s: Sighting, iouMatch: number): number {
   // below the characters) is the same vehicle: the last thing read of a car leaving the picture is
   // often its state name, once the characters are out of the frame.
   const p = predictedBox(track, s.ts);
-  const cx = b.x + b.w / 2, cy = b.y + b.h / 2;
+  const cx = b.x + b.w / 2,
+    cy = b.y + b.h / 2;
   return cx >= p.x && cx <= p.x + p.w && cy >= p.y - p.h && cy <= p.y + 2 * p.h ? 0.2 : 0;
 }
 
@@ -158,12 +166,15 @@ function matchScore(track: Track, s: Sighting, iouMatch: number): number {
 export function predictedBox(track: Pick<Track, 'sightings' | 'lastBox'>, ts: number): Box {
   const n = track.sightings.length;
   if (n < 2) return track.lastBox;
-  const a = track.sightings[n - 2]!, b = track.sightings[n - 1]!;
+  const a = track.sightings[n - 2]!,
+    b = track.sightings[n - 1]!;
   const span = b.ts - a.ts;
   if (span <= 0) return track.lastBox;
   const k = Math.min(2, (ts - b.ts) / span);
-  const p = a.plate.box, q = b.plate.box;
-  const w = Math.max(1, q.w + (q.w - p.w) * k), h = Math.max(1, q.h + (q.h - p.h) * k);
+  const p = a.plate.box,
+    q = b.plate.box;
+  const w = Math.max(1, q.w + (q.w - p.w) * k),
+    h = Math.max(1, q.h + (q.h - p.h) * k);
   const cx = q.x + q.w / 2 + (q.x + q.w / 2 - (p.x + p.w / 2)) * k;
   const cy = q.y + q.h / 2 + (q.y + q.h / 2 - (p.y + p.h / 2)) * k;
   return { x: cx - w / 2, y: cy - h / 2, w, h };

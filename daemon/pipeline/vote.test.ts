@@ -22,7 +22,11 @@ describe('vote across a vehicle pass', () => {
   });
 
   it('takes the state most reads name', () => {
-    const r = vote([plate('ABC1234', 0.9, box, 'CO'), plate('ABC1234', 0.9, box, 'CO'), plate('ABC1234', 0.8, box, 'WY')]);
+    const r = vote([
+      plate('ABC1234', 0.9, box, 'CO'),
+      plate('ABC1234', 0.9, box, 'CO'),
+      plate('ABC1234', 0.8, box, 'WY'),
+    ]);
     expect(r?.state).toBe('CO');
   });
 

@@ -6,16 +6,36 @@ export const MAX_RETENTION_DAYS = 21;
 export const retentionConfigSchema = z
   .object({
     days: z
-      .number().int().min(1).max(MAX_RETENTION_DAYS, `policy 424.4 allows at most ${MAX_RETENTION_DAYS} days`).default(MAX_RETENTION_DAYS)
-      .describe('Days a read (with its crop and hits) is kept unless under an evidence hold; at most 21 (policy 424.4).'),
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RETENTION_DAYS, `policy 424.4 allows at most ${MAX_RETENTION_DAYS} days`)
+      .default(MAX_RETENTION_DAYS)
+      .describe(
+        'Days a read (with its crop and hits) is kept unless under an evidence hold; at most 21 (policy 424.4).',
+      ),
     batch_size: z
-      .number().int().min(10).max(5000).default(100)
+      .number()
+      .int()
+      .min(10)
+      .max(5000)
+      .default(100)
       .describe('Reads deleted per transaction; small so each write transaction takes a few ms.'),
     pause_ms: z
-      .number().int().min(0).max(1000).default(5)
-      .describe('Pause between delete batches, so ingest on this or another connection gets the write lock (SQLite waiters poll with backoff).'),
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(5)
+      .describe(
+        'Pause between delete batches, so ingest on this or another connection gets the write lock (SQLite waiters poll with backoff).',
+      ),
     interval_minutes: z
-      .number().int().min(1).max(24 * 60).default(60)
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(60)
       .describe('Minutes between purge runs (one also runs at start).'),
   })
   .strict()

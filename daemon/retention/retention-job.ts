@@ -47,7 +47,8 @@ interface PurgeTotals {
  * on other connections, whose busy handler polls at growing intervals (1, 2, 5, 10, 15, 20, 25 ms)
  * and would otherwise keep missing the short moments the lock is free.
  */
-const pause = (ms: number): Promise<void> => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+const pause = (ms: number): Promise<void> =>
+  new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
 
 /**
  * The 21-day purge (policy 424.4): at start and every `interval_minutes`, deletes reads (their
@@ -116,7 +117,10 @@ export class RetentionJob {
       this.trimAuditLogAndSessions(now);
       // Copy the rest back and let the WAL file shrink to nothing (skipped if ingest is mid-write).
       const truncate = await checkpointer.checkpoint('TRUNCATE');
-      this.log.info({ ...saved, longest_checkpoint_ms: Math.round(totals.longestCheckpointMs), wal_truncated: !truncate.busy }, 'purge run finished');
+      this.log.info(
+        { ...saved, longest_checkpoint_ms: Math.round(totals.longestCheckpointMs), wal_truncated: !truncate.busy },
+        'purge run finished',
+      );
       return saved;
     } finally {
       db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
@@ -128,19 +132,41 @@ export class RetentionJob {
     const { db, config } = this.deps;
     const oldest = (db.prepare('SELECT min(last_seen) AS t FROM reads').get() as { t: number | null }).t;
     const record: PurgeRecord = {
-      startedAt: now, finishedAt: now + Math.round(performance.now() - startedAt), windowDays: config.days, cutoff,
-      readsDeleted: totals.reads, cropsDeleted: totals.crops, hitsDeleted: totals.hits, keptUnderHold: totals.held,
-      oldestRemaining: oldest, batches: totals.batches, longestBatchMs: Math.round(totals.longestMs * 100) / 100, outcome: totals.outcome,
+      startedAt: now,
+      finishedAt: now + Math.round(performance.now() - startedAt),
+      windowDays: config.days,
+      cutoff,
+      readsDeleted: totals.reads,
+      cropsDeleted: totals.crops,
+      hitsDeleted: totals.hits,
+      keptUnderHold: totals.held,
+      oldestRemaining: oldest,
+      batches: totals.batches,
+      longestBatchMs: Math.round(totals.longestMs * 100) / 100,
+      outcome: totals.outcome,
     };
-    return db.transaction(() => {
-      const r = new PurgeRecordStore(db).add(record);
-      new AuditLog(db).append({
-        at: now, ...SYSTEM, action: 'purge', outcome: 'allowed', resultCount: r.readsDeleted,
-        query: { window_days: config.days, cutoff },
-        detail: { purge_id: r.id, crops_deleted: r.cropsDeleted, hits_deleted: r.hitsDeleted, kept_under_hold: r.keptUnderHold, oldest_remaining: oldest, outcome: r.outcome },
-      });
-      return r;
-    }).immediate();
+    return db
+      .transaction(() => {
+        const r = new PurgeRecordStore(db).add(record);
+        new AuditLog(db).append({
+          at: now,
+          ...SYSTEM,
+          action: 'purge',
+          outcome: 'allowed',
+          resultCount: r.readsDeleted,
+          query: { window_days: config.days, cutoff },
+          detail: {
+            purge_id: r.id,
+            crops_deleted: r.cropsDeleted,
+            hits_deleted: r.hitsDeleted,
+            kept_under_hold: r.keptUnderHold,
+            oldest_remaining: oldest,
+            outcome: r.outcome,
+          },
+        });
+        return r;
+      })
+      .immediate();
   }
 
   /** Walks expired reads oldest first with a (last_seen, rowid) cursor, so held reads are passed once, not re-read. */
@@ -151,18 +177,38 @@ export class RetentionJob {
     const nextBatch = db.prepare(`SELECT rowid AS rowid, id, plate, camera_id, last_seen FROM reads
       WHERE last_seen < ? AND (last_seen > ? OR (last_seen = ? AND rowid > ?)) ORDER BY last_seen, rowid LIMIT ?`);
     let cursor = { lastSeen: -Infinity, rowid: 0 };
-    const totals: PurgeTotals = { reads: 0, crops: 0, hits: 0, held: 0, batches: 0, longestMs: 0, longestCheckpointMs: 0, outcome: 'complete' };
+    const totals: PurgeTotals = {
+      reads: 0,
+      crops: 0,
+      hits: 0,
+      held: 0,
+      batches: 0,
+      longestMs: 0,
+      longestCheckpointMs: 0,
+      outcome: 'complete',
+    };
     for (;;) {
       if (signal?.aborted) {
         totals.outcome = 'stopped';
         break;
       }
-      const rows = nextBatch.all(cutoff, cursor.lastSeen, cursor.lastSeen, cursor.rowid, config.batch_size) as
-        { rowid: number; id: string; plate: string; camera_id: string; last_seen: number }[];
+      const rows = nextBatch.all(cutoff, cursor.lastSeen, cursor.lastSeen, cursor.rowid, config.batch_size) as {
+        rowid: number;
+        id: string;
+        plate: string;
+        camera_id: string;
+        last_seen: number;
+      }[];
       if (rows.length === 0) break;
       const last = rows[rows.length - 1]!;
       cursor = { lastSeen: last.last_seen, rowid: last.rowid };
-      const facts: (ReadFacts & { rowid: number })[] = rows.map((r) => ({ rowid: r.rowid, id: r.id, plate: r.plate, cameraId: r.camera_id, lastSeen: r.last_seen }));
+      const facts: (ReadFacts & { rowid: number })[] = rows.map((r) => ({
+        rowid: r.rowid,
+        id: r.id,
+        plate: r.plate,
+        cameraId: r.camera_id,
+        lastSeen: r.last_seen,
+      }));
       const heldIds = holds.heldAmong(facts.map((f) => f.id));
       const discard: number[] = [];
       for (const f of facts) {
@@ -179,7 +225,10 @@ export class RetentionJob {
         totals.hits += counted.hits;
         totals.batches++;
         if (totals.batches % CHECKPOINT_EVERY === 0) {
-          totals.longestCheckpointMs = Math.max(totals.longestCheckpointMs, (await checkpointer.checkpoint('PASSIVE')).ms);
+          totals.longestCheckpointMs = Math.max(
+            totals.longestCheckpointMs,
+            (await checkpointer.checkpoint('PASSIVE')).ms,
+          );
         }
       }
       await pause(config.pause_ms);
@@ -190,30 +239,48 @@ export class RetentionJob {
   private deleteBatch(rowids: number[]): { reads: number; crops: number; hits: number } {
     const { db } = this.deps;
     const list = rowids.join(',');
-    return db.transaction(() => {
-      const crops = (db.prepare(`SELECT count(*) AS n FROM read_crops WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`).get() as { n: number }).n;
-      const hits = (db.prepare(`SELECT count(*) AS n FROM hits WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`).get() as { n: number }).n;
-      // Undelivered MQTT messages about these reads or their hits are ALPR data too (424.4);
-      // the outbox keys them by ref_id for this purpose (alerts room, migration 12).
-      if (this.hasOutbox()) {
-        db.prepare(`DELETE FROM outbox WHERE ref_id IN (SELECT id FROM reads WHERE rowid IN (${list})
+    return db
+      .transaction(() => {
+        const crops = (
+          db
+            .prepare(
+              `SELECT count(*) AS n FROM read_crops WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`,
+            )
+            .get() as { n: number }
+        ).n;
+        const hits = (
+          db
+            .prepare(`SELECT count(*) AS n FROM hits WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`)
+            .get() as { n: number }
+        ).n;
+        // Undelivered MQTT messages about these reads or their hits are ALPR data too (424.4);
+        // the outbox keys them by ref_id for this purpose (alerts room, migration 12).
+        if (this.hasOutbox()) {
+          db.prepare(`DELETE FROM outbox WHERE ref_id IN (SELECT id FROM reads WHERE rowid IN (${list})
           UNION ALL SELECT h.id FROM hits h JOIN reads r ON r.id = h.read_id WHERE r.rowid IN (${list}))`).run();
-      }
-      const reads = db.prepare(`DELETE FROM reads WHERE rowid IN (${list})`).run().changes;
-      return { reads, crops, hits };
-    }).immediate();
+        }
+        const reads = db.prepare(`DELETE FROM reads WHERE rowid IN (${list})`).run().changes;
+        return { reads, crops, hits };
+      })
+      .immediate();
   }
 
   private outboxPresent: boolean | undefined;
   private hasOutbox(): boolean {
-    this.outboxPresent ??= Boolean(this.deps.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get());
+    this.outboxPresent ??= Boolean(
+      this.deps.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get(),
+    );
     return this.outboxPresent;
   }
 
   private trimAuditLogAndSessions(now: number): void {
     const { db, auditRetentionDays } = this.deps;
     const trimmed = new AuditLog(db).purgeBefore(now - auditRetentionDays * DAY_MS, SYSTEM, now);
-    if (trimmed) this.log.info({ entries: trimmed, retention_days: auditRetentionDays }, 'audit log entries past their retention removed');
+    if (trimmed)
+      this.log.info(
+        { entries: trimmed, retention_days: auditRetentionDays },
+        'audit log entries past their retention removed',
+      );
     db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
   }
 }

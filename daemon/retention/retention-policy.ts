@@ -42,6 +42,11 @@ export function rangeCovers(r: HoldRange, read: ReadFacts): boolean {
 
 /** SQLite GLOB semantics for the plate alphabet: `*` any run, `?` one character, case-sensitive. */
 export function globMatches(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(text);
 }

@@ -109,5 +109,7 @@ export class WorkerCheckpointer implements Checkpointer {
 
 /** A worker-thread checkpointer for a database file, inline for `:memory:`. */
 export function checkpointerFor(db: Db): Checkpointer {
-  return db.memory || db.name === ':memory:' || db.name === '' ? new InlineCheckpointer(db) : new WorkerCheckpointer(db.name);
+  return db.memory || db.name === ':memory:' || db.name === ''
+    ? new InlineCheckpointer(db)
+    : new WorkerCheckpointer(db.name);
 }

@@ -14,7 +14,10 @@ export function createLogger(level = 'info', destination?: DestinationStream): L
       base: { service: 'alpr-edge' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: ['password', '*.password', 'secret', '*.secret', 'token', '*.token', 'jpeg', '*.jpeg'], censor: '[redacted]' },
+      redact: {
+        paths: ['password', '*.password', 'secret', '*.secret', 'token', '*.token', 'jpeg', '*.jpeg'],
+        censor: '[redacted]',
+      },
     },
     destination ?? pino.destination({ fd: 1, sync: false }),
   );

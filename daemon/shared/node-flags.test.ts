@@ -18,7 +18,7 @@ describe('the launchers that cannot import DAEMON_NODE_FLAGS start the daemon wi
 
   it('scripts/demo.mjs: spawns node with the flags before the script', () => {
     const demo = readFileSync(join(root, 'scripts', 'demo.mjs'), 'utf8');
-    const spawnArgs = /spawn\(process\.execPath, \[([^\]]*)\]/.exec(demo)?.[1];
+    const spawnArgs = /spawn\(\s*process\.execPath,\s*\[([^\]]*)\]/.exec(demo)?.[1];
     expect(spawnArgs).toBeDefined();
     const quoted = [...spawnArgs!.matchAll(/'([^']+)'/g)].map((m) => m[1]);
     expect(quoted.slice(0, DAEMON_NODE_FLAGS.length)).toEqual([...DAEMON_NODE_FLAGS]);

@@ -71,7 +71,9 @@ export class AuditLog {
       (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash)
       VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)`);
     this.head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
-    this.setHead = db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
+    this.setHead = db.prepare(
+      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    );
   }
 
   /** Appends one entry and returns it. Runs in its own IMMEDIATE transaction unless one is open. */
@@ -102,13 +104,17 @@ export class AuditLog {
 
   /** Entries with `from <= at < to`, oldest first. */
   between(from: number, to: number): AuditEntry[] {
-    const rows = this.db.prepare('SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY seq').all(from, to) as AuditRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY seq')
+      .all(from, to) as AuditRow[];
     return rows.map(toEntry);
   }
 
   /** Entries whose purpose names this case number, oldest first. */
   forCase(caseNumber: string): AuditEntry[] {
-    const rows = this.db.prepare('SELECT * FROM audit_log WHERE case_number = ? ORDER BY seq').all(caseNumber) as AuditRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM audit_log WHERE case_number = ? ORDER BY seq')
+      .all(caseNumber) as AuditRow[];
     return rows.map(toEntry);
   }
 
@@ -130,21 +136,37 @@ export class AuditLog {
       firstSeq ??= row.seq;
       const { hash, ...content } = row;
       if (row.seq < expectedSeq) {
-        return fail('inserted', row.seq, `entry ${row.seq} was inserted before the start of the kept log (${expectedSeq})`);
+        return fail(
+          'inserted',
+          row.seq,
+          `entry ${row.seq} was inserted before the start of the kept log (${expectedSeq})`,
+        );
       }
       if (row.seq > expectedSeq) {
         const range = row.seq - 1 > expectedSeq ? `s ${expectedSeq}-${row.seq - 1} were` : ` ${expectedSeq} was`;
-        return fail('deleted', expectedSeq, `entry${range} deleted: the chain jumps from ${expectedSeq - 1} to ${row.seq}`);
+        return fail(
+          'deleted',
+          expectedSeq,
+          `entry${range} deleted: the chain jumps from ${expectedSeq - 1} to ${row.seq}`,
+        );
       }
       if (hashRow(content) !== hash) {
         // A row renumbered one step down by an insertion before it still hashes under its old seq.
         if (hashRow({ ...content, seq: row.seq - 1 }) === hash) {
-          return fail('inserted', row.seq - 1, `an entry was inserted at ${row.seq - 1}: the entries after it were renumbered`);
+          return fail(
+            'inserted',
+            row.seq - 1,
+            `an entry was inserted at ${row.seq - 1}: the entries after it were renumbered`,
+          );
         }
         return fail('edited', row.seq, `entry ${row.seq} was edited: its content no longer matches its hash`);
       }
       if (row.prev_hash !== prevHash) {
-        return fail('inserted', row.seq, `entry ${row.seq} was inserted or replaced: it does not link to entry ${row.seq - 1}`);
+        return fail(
+          'inserted',
+          row.seq,
+          `entry ${row.seq} was inserted or replaced: it does not link to entry ${row.seq - 1}`,
+        );
       }
       prevHash = hash;
       expectedSeq = row.seq + 1;
@@ -152,9 +174,18 @@ export class AuditLog {
     const head = this.head.get() as { seq: number; hash: string } | undefined;
     if (head && (head.seq !== expectedSeq - 1 || head.hash !== prevHash)) {
       if (head.seq > expectedSeq - 1) {
-        return fail('deleted', expectedSeq, `entry ${expectedSeq}${head.seq > expectedSeq ? `-${head.seq}` : ''} was deleted from the end of the log`);
+        return fail(
+          'deleted',
+          expectedSeq,
+          `entry ${expectedSeq}${head.seq > expectedSeq ? `-${head.seq}` : ''} was deleted from the end of the log`,
+        );
       }
-      if (head.seq === expectedSeq - 1) return fail('edited', head.seq, `entry ${head.seq} was replaced: it is not the entry the log recorded as its last`);
+      if (head.seq === expectedSeq - 1)
+        return fail(
+          'edited',
+          head.seq,
+          `entry ${head.seq} was replaced: it is not the entry the log recorded as its last`,
+        );
       return fail('inserted', head.seq + 1, `entry ${head.seq + 1} was appended outside the audited path`);
     }
     if (!head && entries > 0) return fail('inserted', firstSeq ?? 1, 'the log has entries but no recorded head');
@@ -170,28 +201,49 @@ export class AuditLog {
    * `before` and moves the anchor, in one transaction, then records that it did.
    */
   purgeBefore(before: number, actor: { username: string; role: string }, now: number): number {
-    return this.db.transaction(() => {
-      const last = this.db.prepare('SELECT seq, hash FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1').get(before) as
-        | { seq: number; hash: string }
-        | undefined;
-      if (!last) return 0;
-      this.db.prepare('INSERT INTO audit_purge_permit (id) VALUES (1)').run();
-      const n = this.db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(last.seq).changes;
-      this.db.prepare('DELETE FROM audit_purge_permit').run();
-      this.db
-        .prepare('INSERT INTO audit_anchor (id, first_seq, prev_hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET first_seq = excluded.first_seq, prev_hash = excluded.prev_hash')
-        .run(last.seq + 1, last.hash);
-      this.append({ at: now, username: actor.username, role: actor.role, action: 'audit_purge', outcome: 'allowed', resultCount: n, detail: { before, last_deleted_seq: last.seq } });
-      return n;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const last = this.db
+          .prepare('SELECT seq, hash FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1')
+          .get(before) as { seq: number; hash: string } | undefined;
+        if (!last) return 0;
+        this.db.prepare('INSERT INTO audit_purge_permit (id) VALUES (1)').run();
+        const n = this.db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(last.seq).changes;
+        this.db.prepare('DELETE FROM audit_purge_permit').run();
+        this.db
+          .prepare(
+            'INSERT INTO audit_anchor (id, first_seq, prev_hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET first_seq = excluded.first_seq, prev_hash = excluded.prev_hash',
+          )
+          .run(last.seq + 1, last.hash);
+        this.append({
+          at: now,
+          username: actor.username,
+          role: actor.role,
+          action: 'audit_purge',
+          outcome: 'allowed',
+          resultCount: n,
+          detail: { before, last_deleted_seq: last.seq },
+        });
+        return n;
+      })
+      .immediate();
   }
 }
 
 /** SHA-256 over the previous hash and a fixed-order serialisation of the row's content. */
 export function hashRow(row: Omit<AuditRow, 'hash'>): string {
   const content = [
-    row.seq, row.at, row.username, row.role, row.action, row.outcome, row.purpose_category, row.case_number,
-    row.query, row.result_count, row.detail,
+    row.seq,
+    row.at,
+    row.username,
+    row.role,
+    row.action,
+    row.outcome,
+    row.purpose_category,
+    row.case_number,
+    row.query,
+    row.result_count,
+    row.detail,
   ];
   return createHash('sha256').update(row.prev_hash).update('\n').update(JSON.stringify(content)).digest('hex');
 }

@@ -15,9 +15,19 @@ describe('database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     new ReadStore(db).insert(
       {
-        id: 'r1', cameraId: 'front', text: 'ABC1234', confidence: 0.9, alternatives: [{ text: 'ABC1Z34', confidence: 0.1 }],
-        state: 'CO', firstSeen: 1000, lastSeen: 2000, frames: 4, cropJpeg: new Uint8Array([0xff, 0xd8, 1, 2]),
-        box: { x: 10, y: 20, w: 100, h: 30 }, frameWidth: 1280, frameHeight: 720,
+        id: 'r1',
+        cameraId: 'front',
+        text: 'ABC1234',
+        confidence: 0.9,
+        alternatives: [{ text: 'ABC1Z34', confidence: 0.1 }],
+        state: 'CO',
+        firstSeen: 1000,
+        lastSeen: 2000,
+        frames: 4,
+        cropJpeg: new Uint8Array([0xff, 0xd8, 1, 2]),
+        box: { x: 10, y: 20, w: 100, h: 30 },
+        frameWidth: 1280,
+        frameHeight: 720,
       },
       { text: 'US-6', lat: 39.7, lon: -105.5 },
       3000,
@@ -25,7 +35,13 @@ describe('database', () => {
     db.close();
     const again = openDatabase(file);
     const store = new ReadStore(again);
-    expect(store.get('r1')).toMatchObject({ plate: 'ABC1234', state: 'CO', frames: 4, locationText: 'US-6', lat: 39.7 });
+    expect(store.get('r1')).toMatchObject({
+      plate: 'ABC1234',
+      state: 'CO',
+      frames: 4,
+      locationText: 'US-6',
+      lat: 39.7,
+    });
     expect([...store.crop('r1')!]).toEqual([0xff, 0xd8, 1, 2]);
     expect(migrate(again, [])).toEqual([]);
     again.close();

@@ -26,9 +26,7 @@ export function openDatabase(file: string, list: readonly Migration[] = migratio
 export function migrate(db: Db, list: readonly Migration[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const done = new Set(
-    (db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id),
-  );
+  const done = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
   const ids = new Set<number>();
   for (const m of list) {
     if (ids.has(m.id)) throw new Error(`two migrations share id ${m.id} (${m.name})`);

@@ -1,5 +1,19 @@
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /**
@@ -45,7 +59,7 @@ export const statfsFreeSpace: FreeSpace = (dir) => {
 
 /** Throws a clear Error when `dir` is missing, not a folder, read-only, or has less than `needBytes` free. */
 export function checkTarget(dir: string, needBytes: number, freeSpace: FreeSpace = statfsFreeSpace): void {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(dir);
   } catch {
@@ -63,19 +77,27 @@ export function checkTarget(dir: string, needBytes: number, freeSpace: FreeSpace
   }
   const free = freeSpace(dir);
   if (free < needBytes) {
-    throw new Error(`export target ${dir} is too small: the package needs about ${mib(needBytes)} and ${mib(free)} is free`);
+    throw new Error(
+      `export target ${dir} is too small: the package needs about ${mib(needBytes)} and ${mib(free)} is free`,
+    );
   }
 }
 
 /** Writes the files and manifest into `<target>/<name>.partial`, syncs them, then renames to `<target>/<name>`. */
-export function writePackage(target: string, name: string, files: PackageFile[], manifestBase: Omit<Manifest, 'files'>): { dir: string; manifestSha256: string } {
+export function writePackage(
+  target: string,
+  name: string,
+  files: PackageFile[],
+  manifestBase: Omit<Manifest, 'files'>,
+): { dir: string; manifestSha256: string } {
   const partial = join(target, `.${name}.partial`);
   const final = join(target, name);
   try {
     mkdirSync(partial, { recursive: false });
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') throw new Error(`export target ${target} is read-only (${code})`);
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+      throw new Error(`export target ${target} is read-only (${code})`);
     throw err;
   }
   try {
@@ -116,7 +138,8 @@ export function verifyPackage(dir: string): PackageCheck {
   }
   try {
     const recorded = readFileSync(join(dir, 'manifest.sha256'), 'utf8').split(/\s+/)[0];
-    if (recorded !== sha256(manifestBuf)) problems.push('manifest.json: changed since export (its SHA-256 does not match manifest.sha256)');
+    if (recorded !== sha256(manifestBuf))
+      problems.push('manifest.json: changed since export (its SHA-256 does not match manifest.sha256)');
   } catch {
     problems.push('manifest.sha256: missing');
   }
@@ -137,10 +160,12 @@ export function verifyPackage(dir: string): PackageCheck {
       problems.push(`${f.path}: missing`);
       continue;
     }
-    if (buf.length !== f.bytes || sha256(buf) !== f.sha256) problems.push(`${f.path}: changed (SHA-256 does not match the manifest)`);
+    if (buf.length !== f.bytes || sha256(buf) !== f.sha256)
+      problems.push(`${f.path}: changed (SHA-256 does not match the manifest)`);
   }
   for (const p of listFiles(dir)) {
-    if (p !== 'manifest.json' && p !== 'manifest.sha256' && !listed.has(p)) problems.push(`${p}: not in the manifest (added after export)`);
+    if (p !== 'manifest.json' && p !== 'manifest.sha256' && !listed.has(p))
+      problems.push(`${p}: not in the manifest (added after export)`);
   }
   return { ok: problems.length === 0, problems, manifest };
 }

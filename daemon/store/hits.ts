@@ -28,10 +28,23 @@ export interface StoredHit extends NewHit {
 }
 
 interface HitRow {
-  id: string; read_id: string; created_at: number; camera_id: string; plate: string; state: string | null;
-  category: string; reason: string; entry_json: string; match_kind: string; state_confirmed: number;
-  retrospective: number; list_version: string; list_age_s: number | null; status: HitStatus;
-  verified_by: string | null; verified_at: number | null;
+  id: string;
+  read_id: string;
+  created_at: number;
+  camera_id: string;
+  plate: string;
+  state: string | null;
+  category: string;
+  reason: string;
+  entry_json: string;
+  match_kind: string;
+  state_confirmed: number;
+  retrospective: number;
+  list_version: string;
+  list_age_s: number | null;
+  status: HitStatus;
+  verified_by: string | null;
+  verified_at: number | null;
 }
 
 /** Inserts and reads hits. Verification (confirm/reject) belongs to the audited access path. */

@@ -27,9 +27,19 @@ export interface HoldRange {
 }
 
 interface HoldRow {
-  id: number; case_number: string; reason: string; created_by: string; created_at: number; scope_kind: 'reads' | 'range';
-  plate_pattern: string | null; from_ms: number | null; to_ms: number | null; camera_id: string | null;
-  released_at: number | null; released_by: string | null; release_reason: string | null;
+  id: number;
+  case_number: string;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  scope_kind: 'reads' | 'range';
+  plate_pattern: string | null;
+  from_ms: number | null;
+  to_ms: number | null;
+  camera_id: string | null;
+  released_at: number | null;
+  released_by: string | null;
+  release_reason: string | null;
 }
 
 /**
@@ -46,18 +56,29 @@ export class HoldStore {
     if (s.kind === 'reads') {
       if (s.readIds.length === 0) throw new Error('a hold on reads needs at least one read id (--read ID)');
       const missing = s.readIds.filter((id) => !this.db.prepare('SELECT 1 FROM reads WHERE id = ?').get(id));
-      if (missing.length) throw new Error(`no read ${missing.map((m) => `"${m}"`).join(', ')} (already purged, or a typo)`);
+      if (missing.length)
+        throw new Error(`no read ${missing.map((m) => `"${m}"`).join(', ')} (already purged, or a typo)`);
     } else {
-      if (!Number.isFinite(s.from) || !Number.isFinite(s.to) || s.to < s.from) throw new Error('a range hold needs a time window: --from and --to, --to after --from');
-      if (s.platePattern !== undefined && !/^[A-Z0-9*?]{1,12}$/.test(s.platePattern)) throw new Error(`"${s.platePattern}" is not a plate pattern`);
+      if (!Number.isFinite(s.from) || !Number.isFinite(s.to) || s.to < s.from)
+        throw new Error('a range hold needs a time window: --from and --to, --to after --from');
+      if (s.platePattern !== undefined && !/^[A-Z0-9*?]{1,12}$/.test(s.platePattern))
+        throw new Error(`"${s.platePattern}" is not a plate pattern`);
     }
     const id = Number(
       this.db
         .prepare(`INSERT INTO holds (case_number, reason, created_by, created_at, scope_kind, plate_pattern, from_ms, to_ms, camera_id)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(h.caseNumber, h.reason, h.createdBy, now, s.kind,
-          s.kind === 'range' ? s.platePattern ?? null : null, s.kind === 'range' ? s.from : null,
-          s.kind === 'range' ? s.to : null, s.kind === 'range' ? s.cameraId ?? null : null).lastInsertRowid,
+        .run(
+          h.caseNumber,
+          h.reason,
+          h.createdBy,
+          now,
+          s.kind,
+          s.kind === 'range' ? (s.platePattern ?? null) : null,
+          s.kind === 'range' ? s.from : null,
+          s.kind === 'range' ? s.to : null,
+          s.kind === 'range' ? (s.cameraId ?? null) : null,
+        ).lastInsertRowid,
     );
     if (s.kind === 'reads') {
       const add = this.db.prepare('INSERT OR IGNORE INTO hold_reads (hold_id, read_id) VALUES (?, ?)');
@@ -71,7 +92,9 @@ export class HoldStore {
     if (!h) throw new Error(`no hold ${id}`);
     if (h.releasedAt !== null) throw new Error(`hold ${id} was already released by ${h.releasedBy}`);
     if (!reason.trim()) throw new Error('say why the hold ends (--reason TEXT)');
-    this.db.prepare('UPDATE holds SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ?').run(now, by, reason, id);
+    this.db
+      .prepare('UPDATE holds SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ?')
+      .run(now, by, reason, id);
     return this.get(id)!;
   }
 
@@ -84,29 +107,55 @@ export class HoldStore {
     const where: string[] = [];
     const params: unknown[] = [];
     if (!opts.includeReleased) where.push('released_at IS NULL');
-    if (opts.caseNumber) { where.push('case_number = ?'); params.push(opts.caseNumber); }
-    const rows = this.db.prepare(`SELECT * FROM holds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`).all(...params) as HoldRow[];
+    if (opts.caseNumber) {
+      where.push('case_number = ?');
+      params.push(opts.caseNumber);
+    }
+    const rows = this.db
+      .prepare(`SELECT * FROM holds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+      .all(...params) as HoldRow[];
     return rows.map((r) => this.toHold(r));
   }
 
   /** Holds created or released in [from, to), for the audit report. */
   changedBetween(from: number, to: number): Hold[] {
-    const rows = this.db.prepare('SELECT * FROM holds WHERE (created_at >= ? AND created_at < ?) OR (released_at >= ? AND released_at < ?) ORDER BY id').all(from, to, from, to) as HoldRow[];
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM holds WHERE (created_at >= ? AND created_at < ?) OR (released_at >= ? AND released_at < ?) ORDER BY id',
+      )
+      .all(from, to, from, to) as HoldRow[];
     return rows.map((r) => this.toHold(r));
   }
 
   /** Which of these read ids a still-active hold names explicitly. */
   heldAmong(readIds: string[]): Set<string> {
     const held = new Set<string>();
-    const stmt = this.db.prepare('SELECT 1 FROM hold_reads hr JOIN holds h ON h.id = hr.hold_id WHERE hr.read_id = ? AND h.released_at IS NULL LIMIT 1');
+    const stmt = this.db.prepare(
+      'SELECT 1 FROM hold_reads hr JOIN holds h ON h.id = hr.hold_id WHERE hr.read_id = ? AND h.released_at IS NULL LIMIT 1',
+    );
     for (const id of readIds) if (stmt.get(id)) held.add(id);
     return held;
   }
 
   activeRanges(): HoldRange[] {
-    const rows = this.db.prepare("SELECT id, plate_pattern, from_ms, to_ms, camera_id FROM holds WHERE scope_kind = 'range' AND released_at IS NULL").all() as
-      { id: number; plate_pattern: string | null; from_ms: number; to_ms: number; camera_id: string | null }[];
-    return rows.map((r) => ({ holdId: r.id, platePattern: r.plate_pattern, from: r.from_ms, to: r.to_ms, cameraId: r.camera_id }));
+    const rows = this.db
+      .prepare(
+        "SELECT id, plate_pattern, from_ms, to_ms, camera_id FROM holds WHERE scope_kind = 'range' AND released_at IS NULL",
+      )
+      .all() as {
+      id: number;
+      plate_pattern: string | null;
+      from_ms: number;
+      to_ms: number;
+      camera_id: string | null;
+    }[];
+    return rows.map((r) => ({
+      holdId: r.id,
+      platePattern: r.plate_pattern,
+      from: r.from_ms,
+      to: r.to_ms,
+      cameraId: r.camera_id,
+    }));
   }
 
   /** Ids of every read an active hold of this case covers (named reads and range matches), oldest first. */
@@ -114,12 +163,21 @@ export class HoldStore {
     const ids = new Set<string>();
     for (const h of this.list({ caseNumber })) {
       if (h.scope.kind === 'reads') {
-        for (const r of this.db.prepare('SELECT r.id FROM hold_reads hr JOIN reads r ON r.id = hr.read_id WHERE hr.hold_id = ? ORDER BY r.last_seen').all(h.id) as { id: string }[]) ids.add(r.id);
+        for (const r of this.db
+          .prepare(
+            'SELECT r.id FROM hold_reads hr JOIN reads r ON r.id = hr.read_id WHERE hr.hold_id = ? ORDER BY r.last_seen',
+          )
+          .all(h.id) as { id: string }[])
+          ids.add(r.id);
       } else {
         const s = h.scope;
         const rows = this.db
-          .prepare(`SELECT id FROM reads WHERE last_seen BETWEEN ? AND ?${s.platePattern ? ' AND plate GLOB ?' : ''}${s.cameraId ? ' AND camera_id = ?' : ''} ORDER BY last_seen`)
-          .all(...[s.from, s.to, ...(s.platePattern ? [s.platePattern] : []), ...(s.cameraId ? [s.cameraId] : [])]) as { id: string }[];
+          .prepare(
+            `SELECT id FROM reads WHERE last_seen BETWEEN ? AND ?${s.platePattern ? ' AND plate GLOB ?' : ''}${s.cameraId ? ' AND camera_id = ?' : ''} ORDER BY last_seen`,
+          )
+          .all(...[s.from, s.to, ...(s.platePattern ? [s.platePattern] : []), ...(s.cameraId ? [s.cameraId] : [])]) as {
+          id: string;
+        }[];
         for (const r of rows) ids.add(r.id);
       }
     }
@@ -129,11 +187,31 @@ export class HoldStore {
   private toHold(r: HoldRow): Hold {
     const scope: HoldScope =
       r.scope_kind === 'reads'
-        ? { kind: 'reads', readIds: (this.db.prepare('SELECT read_id FROM hold_reads WHERE hold_id = ? ORDER BY read_id').all(r.id) as { read_id: string }[]).map((x) => x.read_id) }
-        : { kind: 'range', platePattern: r.plate_pattern ?? undefined, from: r.from_ms!, to: r.to_ms!, cameraId: r.camera_id ?? undefined };
+        ? {
+            kind: 'reads',
+            readIds: (
+              this.db.prepare('SELECT read_id FROM hold_reads WHERE hold_id = ? ORDER BY read_id').all(r.id) as {
+                read_id: string;
+              }[]
+            ).map((x) => x.read_id),
+          }
+        : {
+            kind: 'range',
+            platePattern: r.plate_pattern ?? undefined,
+            from: r.from_ms!,
+            to: r.to_ms!,
+            cameraId: r.camera_id ?? undefined,
+          };
     return {
-      id: r.id, caseNumber: r.case_number, reason: r.reason, createdBy: r.created_by, createdAt: r.created_at, scope,
-      releasedAt: r.released_at, releasedBy: r.released_by, releaseReason: r.release_reason,
+      id: r.id,
+      caseNumber: r.case_number,
+      reason: r.reason,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      scope,
+      releasedAt: r.released_at,
+      releasedBy: r.released_by,
+      releaseReason: r.release_reason,
     };
   }
 }

@@ -35,8 +35,12 @@ interface ReadRow {
   first_seen: number;
   last_seen: number;
   frames: number;
-  box_x: number; box_y: number; box_w: number; box_h: number;
-  frame_w: number; frame_h: number;
+  box_x: number;
+  box_y: number;
+  box_w: number;
+  box_h: number;
+  frame_w: number;
+  frame_h: number;
   location_text: string;
   lat: number | null;
   lon: number | null;
@@ -101,7 +105,9 @@ export class ReadStore {
   /** Reads of a time window, oldest first (unaudited: for the pipeline, tests and the audited path only). */
   between(from: number, to: number, cameraId?: string): StoredRead[] {
     const rows = cameraId
-      ? this.db.prepare('SELECT * FROM reads WHERE last_seen BETWEEN ? AND ? AND camera_id = ? ORDER BY last_seen').all(from, to, cameraId)
+      ? this.db
+          .prepare('SELECT * FROM reads WHERE last_seen BETWEEN ? AND ? AND camera_id = ? ORDER BY last_seen')
+          .all(from, to, cameraId)
       : this.db.prepare('SELECT * FROM reads WHERE last_seen BETWEEN ? AND ? ORDER BY last_seen').all(from, to);
     return (rows as ReadRow[]).map(toStoredRead);
   }

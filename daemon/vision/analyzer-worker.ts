@@ -37,7 +37,11 @@ port.on('message', (msg: WorkerRequest | WorkerInit) => {
 
 async function init(msg: WorkerInit): Promise<void> {
   const manifest = await loadManifest(msg.modelsDir);
-  const vision = { detect_long_side: msg.detectLongSide, plate_long_side: msg.plateLongSide, plate_retry_long_side: msg.plateRetryLongSide };
+  const vision = {
+    detect_long_side: msg.detectLongSide,
+    plate_long_side: msg.plateLongSide,
+    plate_retry_long_side: msg.plateRetryLongSide,
+  };
   const opts = modelOptions(vision, manifest, loadSyntax(manifest, msg.plateSyntax));
   const detector = await buildDetector(resolveModel(manifest, 'detector', msg.detector), opts);
   const reader = await buildReader(resolveModel(manifest, 'reader', msg.reader), opts);

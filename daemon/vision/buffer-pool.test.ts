@@ -16,7 +16,8 @@ describe('Float32Pool', () => {
 
   it('keeps only a few spares per length, and a buffer given twice is kept once', () => {
     const pool = new Float32Pool(1);
-    const a = pool.take(8), b = pool.take(8);
+    const a = pool.take(8),
+      b = pool.take(8);
     pool.give(a);
     pool.give(a);
     pool.give(b);

@@ -33,7 +33,6 @@ export interface CoarseFineOptions {
   maxCandidates: number;
 }
 
-
 /**
  * PP-OCRv4 text detection in two passes: the whole frame at low resolution finds where text
  * is, then only small windows around plate-shaped candidates are detected at full resolution.
@@ -64,7 +63,14 @@ export class CoarseFineDetector implements PlateDetector {
     return {
       coarse: 'edges',
       fullLongSide: 640,
-      edges: { ...defaultEdgePrefilter, windows: [{ w: 32, h: 8 }, { w: 64, h: 16 }], maxRegions: 8 },
+      edges: {
+        ...defaultEdgePrefilter,
+        windows: [
+          { w: 32, h: 8 },
+          { w: 64, h: 16 },
+        ],
+        maxRegions: 8,
+      },
       coarseLongSide: 480,
       coarseDb: { ...defaultDbOptions, threshold: 0.2, boxThreshold: 0.4, minSize: 2 },
       coarseMinHeight: 6,
@@ -83,11 +89,14 @@ export class CoarseFineDetector implements PlateDetector {
     const cands = o.coarse === 'edges' ? edgeRegions(image, o.edges) : await this.textCandidates(image, long);
     const wins = candidateWindows(cands, image.width, image.height, o.windows);
     const fine: Detection[] = [];
-    for (const w of wins) fine.push(...(await this.detectRegion(image, w, windowInput(w, o.fineLongSide / long, o.maxWindowPixels), o.db)));
+    for (const w of wins)
+      fine.push(...(await this.detectRegion(image, w, windowInput(w, o.fineLongSide / long, o.maxWindowPixels), o.db)));
     let lines = mergeLineBoxes(fine);
     if (o.fullLongSide > 0) {
       const full = { x: 0, y: 0, w: image.width, h: image.height };
-      const whole = mergeLineBoxes(await this.detectRegion(image, full, windowInput(full, o.fullLongSide / long, Infinity), o.db));
+      const whole = mergeLineBoxes(
+        await this.detectRegion(image, full, windowInput(full, o.fullLongSide / long, Infinity), o.db),
+      );
       lines = preferFine(lines, whole);
     }
     return lines
@@ -99,21 +108,37 @@ export class CoarseFineDetector implements PlateDetector {
   private async textCandidates(image: RgbImage, long: number): Promise<Candidate[]> {
     const o = this.opts;
     const full = { x: 0, y: 0, w: image.width, h: image.height };
-    const coarse = await this.detectRegion(image, full, windowInput(full, o.coarseLongSide / long, Infinity), o.coarseDb);
+    const coarse = await this.detectRegion(
+      image,
+      full,
+      windowInput(full, o.coarseLongSide / long, Infinity),
+      o.coarseDb,
+    );
     return mergeLineBoxes(coarse)
       .filter((d) => d.box.h >= o.coarseMinHeight && d.box.w >= 0.8 * d.box.h)
       .map((d) => ({ box: d.box, priority: d.box.h * d.score }));
   }
 
   /** PP-OCR detection of one region of the frame at the given input size; boxes in frame pixels. */
-  private async detectRegion(image: RgbImage, region: Box, size: ReturnType<typeof windowInput>, db: DbOptions): Promise<Detection[]> {
+  private async detectRegion(
+    image: RgbImage,
+    region: Box,
+    size: ReturnType<typeof windowInput>,
+    db: DbOptions,
+  ): Promise<Detection[]> {
     const { drawW, drawH, inW, inH } = size;
     const input = sampleToTensor(image, region, inW, inH, drawW, drawH, PPOCR_DET_MEAN, PPOCR_DET_STD, 0);
-    const result = await this.session.run({ [this.session.inputNames[0]!]: new OrtTensor('float32', input, [1, 3, inH, inW]) });
+    const result = await this.session.run({
+      [this.session.inputNames[0]!]: new OrtTensor('float32', input, [1, 3, inH, inW]),
+    });
     const out = result[this.session.outputNames[0]!]!;
     const [, , mh, mw] = out.dims as number[];
     const boxes = extractBoxes(out.data as Float32Array, mw!, mh!, db, Math.min(mw!, drawW), Math.min(mh!, drawH));
-    const fx = region.w / drawW, fy = region.h / drawH;
-    return boxes.map((b) => ({ box: { x: region.x + b.x * fx, y: region.y + b.y * fy, w: b.w * fx, h: b.h * fy }, score: b.score }));
+    const fx = region.w / drawW,
+      fy = region.h / drawH;
+    return boxes.map((b) => ({
+      box: { x: region.x + b.x * fx, y: region.y + b.y * fy, w: b.w * fx, h: b.h * fy },
+      score: b.score,
+    }));
   }
 }

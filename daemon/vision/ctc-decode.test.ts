@@ -26,15 +26,34 @@ describe('CTC decoding restricted to plate characters', () => {
   const alphabet = plateAlphabet(dict, classes);
 
   it('collapses repeats, splits on blanks and folds lowercase into capitals', () => {
-    const probs = logits([{ top: 'A', p: 0.9 }, { top: 'A', p: 0.8 }, { top: '', p: 0.9 }, { top: 'A', p: 0.9 }, { top: 'b', p: 0.7 }, { top: '1', p: 0.95 }, { top: '1', p: 0.9 }]);
+    const probs = logits([
+      { top: 'A', p: 0.9 },
+      { top: 'A', p: 0.8 },
+      { top: '', p: 0.9 },
+      { top: 'A', p: 0.9 },
+      { top: 'b', p: 0.7 },
+      { top: '1', p: 0.95 },
+      { top: '1', p: 0.9 },
+    ]);
     const r = ctcDecode(probs, 7, classes, alphabet, dict);
     expect(r.text).toBe('AAB1');
-    expect(r.spans).toEqual([[0, 2], [3, 4], [4, 5], [5, 7]]);
+    expect(r.spans).toEqual([
+      [0, 2],
+      [3, 4],
+      [4, 5],
+      [5, 7],
+    ]);
     expect(r.chars[3]!.p).toBeCloseTo(0.95);
   });
 
   it('treats frames won by masked symbols as separators and keeps them in the raw text', () => {
-    const probs = logits([{ top: '1', p: 0.9 }, { top: '-', p: 0.8 }, { top: '1', p: 0.9 }, { top: '中', p: 0.6, others: { '8': 0.3 } }, { top: '1', p: 0.9 }]);
+    const probs = logits([
+      { top: '1', p: 0.9 },
+      { top: '-', p: 0.8 },
+      { top: '1', p: 0.9 },
+      { top: '中', p: 0.6, others: { '8': 0.3 } },
+      { top: '1', p: 0.9 },
+    ]);
     const r = ctcDecode(probs, 5, classes, alphabet, dict);
     expect(r.text).toBe('111');
     expect(r.raw).toBe('1-1中1');

@@ -48,7 +48,14 @@ export interface CtcResult {
  * Greedy CTC over the masked distribution. `probs` is T×C softmax output (row-major). Each
  * character's p is its best frame's probability; its alternatives come from that frame.
  */
-export function ctcDecode(probs: Float32Array, steps: number, classes: number, alphabet: CtcAlphabet, dictionary?: string[], maxAlts = 3): CtcResult {
+export function ctcDecode(
+  probs: Float32Array,
+  steps: number,
+  classes: number,
+  alphabet: CtcAlphabet,
+  dictionary?: string[],
+  maxAlts = 3,
+): CtcResult {
   const n = alphabet.chars.length;
   const folded = new Float32Array(n);
   const chars: CharGuess[] = [];
@@ -102,7 +109,8 @@ export function ctcDecode(probs: Float32Array, steps: number, classes: number, a
 
 function guessAt(folded: Float32Array, best: number, p: number, names: string[], maxAlts: number): CharGuess {
   const alts: { char: string; p: number }[] = [];
-  for (let i = 0; i < folded.length; i++) if (i !== best && folded[i]! > 0.005) alts.push({ char: names[i]!, p: folded[i]! });
+  for (let i = 0; i < folded.length; i++)
+    if (i !== best && folded[i]! > 0.005) alts.push({ char: names[i]!, p: folded[i]! });
   alts.sort((a, b) => b.p - a.p);
   return { char: names[best]!, p, alts: alts.slice(0, maxAlts) };
 }

@@ -1,9 +1,14 @@
 import { extractBoxes, defaultDbOptions } from './db-postprocess.js';
 import { mergeLineBoxes, plateShaped } from './plate-geometry.js';
 
-function mapWith(width: number, height: number, rects: { x: number; y: number; w: number; h: number; p: number }[]): Float32Array {
+function mapWith(
+  width: number,
+  height: number,
+  rects: { x: number; y: number; w: number; h: number; p: number }[],
+): Float32Array {
   const m = new Float32Array(width * height).fill(0.02);
-  for (const r of rects) for (let y = r.y; y < r.y + r.h; y++) for (let x = r.x; x < r.x + r.w; x++) m[y * width + x] = r.p;
+  for (const r of rects)
+    for (let y = r.y; y < r.y + r.h; y++) for (let x = r.x; x < r.x + r.w; x++) m[y * width + x] = r.p;
   return m;
 }
 

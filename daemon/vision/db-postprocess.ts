@@ -13,7 +13,13 @@ export interface DbOptions {
   maxCandidates: number;
 }
 
-export const defaultDbOptions: DbOptions = { threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.3, minSize: 3, maxCandidates: 300 };
+export const defaultDbOptions: DbOptions = {
+  threshold: 0.3,
+  boxThreshold: 0.6,
+  unclipRatio: 1.3,
+  minSize: 3,
+  maxCandidates: 300,
+};
 
 export interface ScoredBox extends Box {
   score: number;
@@ -26,7 +32,14 @@ export interface ScoredBox extends Box {
  * axis-aligned crop is what the reader wants). The map may be larger than the content
  * (`validW`/`validH`: the padded part is ignored).
  */
-export function extractBoxes(map: Float32Array, width: number, height: number, opts: DbOptions = defaultDbOptions, validW = width, validH = height): ScoredBox[] {
+export function extractBoxes(
+  map: Float32Array,
+  width: number,
+  height: number,
+  opts: DbOptions = defaultDbOptions,
+  validW = width,
+  validH = height,
+): ScoredBox[] {
   const labels = new Int32Array(width * height);
   const stack = new Int32Array(width * height);
   const out: ScoredBox[] = [];
@@ -39,7 +52,12 @@ export function extractBoxes(map: Float32Array, width: number, height: number, o
       let sp = 0;
       stack[sp++] = start;
       labels[start] = next;
-      let minX = x0, maxX = x0, minY = y0, maxY = y0, count = 0, sum = 0;
+      let minX = x0,
+        maxX = x0,
+        minY = y0,
+        maxY = y0,
+        count = 0,
+        sum = 0;
       while (sp > 0) {
         const i = stack[--sp]!;
         const x = i % width;
@@ -50,10 +68,22 @@ export function extractBoxes(map: Float32Array, width: number, height: number, o
         if (x > maxX) maxX = x;
         if (y < minY) minY = y;
         if (y > maxY) maxY = y;
-        if (x > 0 && labels[i - 1] === 0 && map[i - 1]! > opts.threshold) { labels[i - 1] = next; stack[sp++] = i - 1; }
-        if (x + 1 < validW && labels[i + 1] === 0 && map[i + 1]! > opts.threshold) { labels[i + 1] = next; stack[sp++] = i + 1; }
-        if (y > 0 && labels[i - width] === 0 && map[i - width]! > opts.threshold) { labels[i - width] = next; stack[sp++] = i - width; }
-        if (y + 1 < validH && labels[i + width] === 0 && map[i + width]! > opts.threshold) { labels[i + width] = next; stack[sp++] = i + width; }
+        if (x > 0 && labels[i - 1] === 0 && map[i - 1]! > opts.threshold) {
+          labels[i - 1] = next;
+          stack[sp++] = i - 1;
+        }
+        if (x + 1 < validW && labels[i + 1] === 0 && map[i + 1]! > opts.threshold) {
+          labels[i + 1] = next;
+          stack[sp++] = i + 1;
+        }
+        if (y > 0 && labels[i - width] === 0 && map[i - width]! > opts.threshold) {
+          labels[i - width] = next;
+          stack[sp++] = i - width;
+        }
+        if (y + 1 < validH && labels[i + width] === 0 && map[i + width]! > opts.threshold) {
+          labels[i + width] = next;
+          stack[sp++] = i + width;
+        }
       }
       const w = maxX - minX + 1;
       const h = maxY - minY + 1;

@@ -46,7 +46,13 @@ describe('detection windows around candidates', () => {
   });
 
   it('sizes the network input in multiples of 32 and lowers the scale of a window that would be too big', () => {
-    expect(windowInput({ x: 0, y: 0, w: 200, h: 100 }, 0.75, Infinity)).toEqual({ scale: 0.75, drawW: 150, drawH: 75, inW: 160, inH: 96 });
+    expect(windowInput({ x: 0, y: 0, w: 200, h: 100 }, 0.75, Infinity)).toEqual({
+      scale: 0.75,
+      drawW: 150,
+      drawH: 75,
+      inW: 160,
+      inH: 96,
+    });
     const big = windowInput({ x: 0, y: 0, w: 1000, h: 400 }, 1, 100_000);
     expect(big.scale).toBeCloseTo(0.5);
     expect(big.drawW * big.drawH).toBeLessThanOrEqual(100_000);

@@ -39,10 +39,16 @@ export function candidateWindows(cands: Candidate[], frameW: number, frameH: num
 }
 
 /** A candidate box grown by its margins and minimum size, clamped to the frame. */
-export function grow(b: Box, frameW: number, frameH: number, opts: Pick<WindowOptions, 'padX' | 'padY' | 'minW' | 'minH'>): Box {
+export function grow(
+  b: Box,
+  frameW: number,
+  frameH: number,
+  opts: Pick<WindowOptions, 'padX' | 'padY' | 'minW' | 'minH'>,
+): Box {
   const w = Math.max(opts.minW, b.w + 2 * opts.padX * b.h);
   const h = Math.max(opts.minH, b.h + 2 * opts.padY * b.h);
-  const cx = b.x + b.w / 2, cy = b.y + b.h / 2;
+  const cx = b.x + b.w / 2,
+    cy = b.y + b.h / 2;
   return clampToFrame({ x: cx - w / 2, y: cy - h / 2, w, h }, frameW, frameH);
 }
 
@@ -54,9 +60,11 @@ export function joinOverlapping(boxes: Box[]): Box[] {
     joined = false;
     for (let i = 0; i < out.length && !joined; i++) {
       for (let j = i + 1; j < out.length; j++) {
-        const a = out[i]!, b = out[j]!;
+        const a = out[i]!,
+          b = out[j]!;
         if (!(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h)) continue;
-        const x = Math.min(a.x, b.x), y = Math.min(a.y, b.y);
+        const x = Math.min(a.x, b.x),
+          y = Math.min(a.y, b.y);
         out[i] = { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
         out.splice(j, 1);
         joined = true; // the grown box may now overlap one already passed: scan again
@@ -69,7 +77,8 @@ export function joinOverlapping(boxes: Box[]): Box[] {
 
 /** Keeps a box inside the frame, moving it before shrinking it (a window at the edge keeps its size). */
 export function clampToFrame(b: Box, frameW: number, frameH: number): Box {
-  const w = Math.min(frameW, b.w), h = Math.min(frameH, b.h);
+  const w = Math.min(frameW, b.w),
+    h = Math.min(frameH, b.h);
   const x = Math.max(0, Math.min(frameW - w, b.x));
   const y = Math.max(0, Math.min(frameH - h, b.y));
   return { x, y, w, h };
@@ -80,11 +89,21 @@ export function clampToFrame(b: Box, frameW: number, frameH: number): Box {
  * size, and the tensor size rounded up to PP-OCR's multiple of 32. When the window would exceed
  * `maxPixels` the scale drops for that window only: big text does not need full resolution.
  */
-export function windowInput(win: Box, scale: number, maxPixels: number): { scale: number; drawW: number; drawH: number; inW: number; inH: number } {
+export function windowInput(
+  win: Box,
+  scale: number,
+  maxPixels: number,
+): { scale: number; drawW: number; drawH: number; inW: number; inH: number } {
   const s = Math.min(scale, Math.sqrt(maxPixels / Math.max(1, win.w * win.h)));
   const drawW = Math.max(1, Math.round(win.w * s));
   const drawH = Math.max(1, Math.round(win.h * s));
-  return { scale: s, drawW, drawH, inW: Math.max(32, Math.ceil(drawW / 32) * 32), inH: Math.max(32, Math.ceil(drawH / 32) * 32) };
+  return {
+    scale: s,
+    drawW,
+    drawH,
+    inW: Math.max(32, Math.ceil(drawW / 32) * 32),
+    inH: Math.max(32, Math.ceil(drawH / 32) * 32),
+  };
 }
 
 /**

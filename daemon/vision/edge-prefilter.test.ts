@@ -3,13 +3,17 @@ import { defaultEdgePrefilter, edgeRegions, integralGradient, shrinkGrey } from 
 
 function grey(width: number, height: number, v: (x: number, y: number) => number): RgbImage {
   const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.fill(v(x, y), (y * width + x) * 3, (y * width + x) * 3 + 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.fill(v(x, y), (y * width + x) * 3, (y * width + x) * 3 + 3);
   return { width, height, data };
 }
 
 describe('edge pre-filter', () => {
   it('shrinks to grey by block averages', () => {
-    const g = shrinkGrey(grey(4, 2, (x) => (x < 2 ? 100 : 200)), 2);
+    const g = shrinkGrey(
+      grey(4, 2, (x) => (x < 2 ? 100 : 200)),
+      2,
+    );
     expect(g.w).toBe(2);
     expect(g.h).toBe(1);
     expect(Array.from(g.data)).toEqual([100, 200]);

@@ -47,8 +47,10 @@ export function edgeRegions(image: RgbImage, opts: EdgePrefilterOptions = defaul
   const { w, h } = grey;
   const ii = integralGradient(grey, opts.clip, opts.noise);
   const W1 = w + 1;
-  const sum = (x0: number, y0: number, x1: number, y1: number) => ii[y1 * W1 + x1]! - ii[y0 * W1 + x1]! - ii[y1 * W1 + x0]! + ii[y0 * W1 + x0]!;
-  const gw = Math.ceil(w / opts.step), gh = Math.ceil(h / opts.step);
+  const sum = (x0: number, y0: number, x1: number, y1: number) =>
+    ii[y1 * W1 + x1]! - ii[y0 * W1 + x1]! - ii[y1 * W1 + x0]! + ii[y0 * W1 + x0]!;
+  const gw = Math.ceil(w / opts.step),
+    gh = Math.ceil(h / opts.step);
   // Per grid cell: the best window size's score (inner density minus a share of the density in
   // the bands just above and below: a plate's strokes stop at the plate, foliage does not).
   const score = new Float32Array(gw * gh).fill(-Infinity);
@@ -59,7 +61,8 @@ export function edgeRegions(image: RgbImage, opts: EdgePrefilterOptions = defaul
     for (let gy = 0; gy < gh; gy++) {
       const y = gy * opts.step;
       if (y + win.h > h) break;
-      const ya = Math.max(0, y - win.h), yb = Math.min(h, y + 2 * win.h);
+      const ya = Math.max(0, y - win.h),
+        yb = Math.min(h, y + 2 * win.h);
       for (let gx = 0; gx < gw; gx++) {
         const x = gx * opts.step;
         if (x + win.w > w) break;
@@ -82,13 +85,17 @@ export function edgeRegions(image: RgbImage, opts: EdgePrefilterOptions = defaul
   const k = opts.shrink;
   for (let n = 0; n < opts.maxRegions; n++) {
     let best = -1;
-    for (let i = 0; i < score.length; i++) if (score[i]! > -Infinity && (best < 0 || score[i]! > score[best]!)) best = i;
+    for (let i = 0; i < score.length; i++)
+      if (score[i]! > -Infinity && (best < 0 || score[i]! > score[best]!)) best = i;
     if (best < 0) break;
     const win = opts.windows[size[best]!]!;
-    const x = (best % gw) * opts.step, y = Math.floor(best / gw) * opts.step;
+    const x = (best % gw) * opts.step,
+      y = Math.floor(best / gw) * opts.step;
     out.push({ box: { x: x * k, y: y * k, w: win.w * k, h: win.h * k }, priority: score[best]! });
-    const rx = Math.ceil((opts.suppress * win.w) / opts.step), ry = Math.ceil((opts.suppress * win.h) / opts.step);
-    const cx = best % gw, cy = Math.floor(best / gw);
+    const rx = Math.ceil((opts.suppress * win.w) / opts.step),
+      ry = Math.ceil((opts.suppress * win.h) / opts.step);
+    const cx = best % gw,
+      cy = Math.floor(best / gw);
     for (let yy = Math.max(0, cy - ry); yy <= Math.min(gh - 1, cy + ry); yy++)
       for (let xx = Math.max(0, cx - rx); xx <= Math.min(gw - 1, cx + rx); xx++) score[yy * gw + xx] = -Infinity;
   }
@@ -104,7 +111,7 @@ export function shrinkGrey(image: RgbImage, k: number): { w: number; h: number; 
   const norm = 1 / (4 * k * k);
   for (let y = 0; y < h; y++) {
     for (let dy = 0; dy < k; dy++) {
-      let i = ((y * k + dy) * image.width) * 3;
+      let i = (y * k + dy) * image.width * 3;
       for (let x = 0; x < w; x++) {
         let s = 0;
         for (let dx = 0; dx < k; dx++, i += 3) s += src[i]! + 2 * src[i + 1]! + src[i + 2]!;
@@ -116,7 +123,11 @@ export function shrinkGrey(image: RgbImage, k: number): { w: number; h: number; 
 }
 
 /** Integral image ((w+1) × (h+1)) of the clipped horizontal gradient |g(x+1) − g(x−1)|. */
-export function integralGradient(grey: { w: number; h: number; data: Float32Array }, clip: number, noise = 0): Float64Array {
+export function integralGradient(
+  grey: { w: number; h: number; data: Float32Array },
+  clip: number,
+  noise = 0,
+): Float64Array {
   const { w, h, data } = grey;
   const W1 = w + 1;
   const ii = new Float64Array(W1 * (h + 1));
@@ -124,7 +135,8 @@ export function integralGradient(grey: { w: number; h: number; data: Float32Arra
     let row = 0;
     const r = y * w;
     for (let x = 0; x < w; x++) {
-      const g = x > 0 && x < w - 1 ? Math.min(clip, Math.max(0, Math.abs(data[r + x + 1]! - data[r + x - 1]!) - noise)) : 0;
+      const g =
+        x > 0 && x < w - 1 ? Math.min(clip, Math.max(0, Math.abs(data[r + x + 1]! - data[r + x - 1]!) - noise)) : 0;
       row += g;
       ii[(y + 1) * W1 + x + 1] = ii[y * W1 + x + 1]! + row;
     }

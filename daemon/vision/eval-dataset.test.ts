@@ -44,9 +44,14 @@ describe('labelled plate crops (groundtruth.csv, as openalpr-us-crops)', () => {
     expect(isHeldOut('ak721.png')).toBe(false);
   });
 
-  it('scores a crop by the reader\'s first plate, and its state only against a labelled state', () => {
+  it("scores a crop by the reader's first plate, and its state only against a labelled state", () => {
     const crop = { name: 'a.png', file: 'a.png', box: null, plate: 'ABC123', state: 'CA' };
-    expect(scoreImage(crop, [plate('ABC123', 'CA')])).toMatchObject({ detected: true, top1: true, state: 'CA', stateCorrect: true });
+    expect(scoreImage(crop, [plate('ABC123', 'CA')])).toMatchObject({
+      detected: true,
+      top1: true,
+      state: 'CA',
+      stateCorrect: true,
+    });
     expect(scoreImage(crop, [plate('ABC123', null)])).toMatchObject({ top1: true, state: null, stateCorrect: false });
     expect(scoreImage(crop, [plate('ABC128', 'NV')])).toMatchObject({ top1: false, top5: false, stateCorrect: false });
     expect(scoreImage({ ...crop, state: undefined }, [plate('ABC123', 'CA')]).stateCorrect).toBeNull();

@@ -36,7 +36,12 @@ export async function loadDataset(dir: string): Promise<LabelledImage[]> {
       const nums = f.slice(1, 5).map(Number);
       if (f.length < 6 || nums.some((n) => !Number.isFinite(n)))
         throw new Error(`${join(dir, txt)}:${i + 1}: expected "NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE"`);
-      out.push({ name: f[0]!, file: join(dir, f[0]!), box: { x: nums[0]!, y: nums[1]!, w: nums[2]!, h: nums[3]! }, plate: normalisePlate(f[5]!) });
+      out.push({
+        name: f[0]!,
+        file: join(dir, f[0]!),
+        box: { x: nums[0]!, y: nums[1]!, w: nums[2]!, h: nums[3]! },
+        plate: normalisePlate(f[5]!),
+      });
     });
   }
   return out;
@@ -49,7 +54,13 @@ async function loadCrops(dir: string): Promise<LabelledImage[]> {
     if (!line.trim() || (i === 0 && /^file,/i.test(line))) return;
     const f = line.split(',');
     if (f.length !== 3 || !f[0]) throw new Error(`${file}:${i + 1}: expected "file,state,PLATE"`);
-    out.push({ name: f[0], file: join(dir, f[0]), box: null, plate: normalisePlate(f[2]!), state: f[1]!.trim().toUpperCase() || undefined });
+    out.push({
+      name: f[0],
+      file: join(dir, f[0]),
+      box: null,
+      plate: normalisePlate(f[2]!),
+      state: f[1]!.trim().toUpperCase() || undefined,
+    });
   });
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -70,8 +81,16 @@ export function normalisePlate(s: string): string {
 
 /** Decodes a photo to packed RGB, as a camera frame would arrive. */
 export async function loadRgb(file: string): Promise<RgbImage> {
-  const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  const { data, info } = await sharp(file)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }
 
 /** A predicted box "finds" the plate when it overlaps the truth box or holds its centre. */
@@ -79,7 +98,8 @@ export function overlapsTruth(pred: Box, truth: Box): boolean {
   const ix = Math.min(pred.x + pred.w, truth.x + truth.w) - Math.max(pred.x, truth.x);
   const iy = Math.min(pred.y + pred.h, truth.y + truth.h) - Math.max(pred.y, truth.y);
   if (ix > 0 && iy > 0) return true;
-  const cx = truth.x + truth.w / 2, cy = truth.y + truth.h / 2;
+  const cx = truth.x + truth.w / 2,
+    cy = truth.y + truth.h / 2;
   return cx >= pred.x && cx <= pred.x + pred.w && cy >= pred.y && cy <= pred.y + pred.h;
 }
 

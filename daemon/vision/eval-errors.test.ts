@@ -16,9 +16,30 @@ describe('eval error kinds', () => {
   ])('%s read as "%s" is: %s', (truth, read, detected, kind) => expect(errorKind(truth, read, detected)).toBe(kind));
 
   it('counts the wrong rows by kind, commonest first, with examples', () => {
-    const row = (image: string, truth: string, text: string): EvalRow =>
-      ({ image, truth, text, detected: true, top1: truth === text, top5: false, candidates: [], others: 0, reader: 'r', width: 1, height: 1, detectMs: 1, readMs: 1, truthState: '', state: null, stateCorrect: null });
-    const s = errorSummary([row('a.jpg', 'AB0', 'ABO'), row('b.jpg', 'CD0', 'CDO'), row('c.jpg', 'XY1', 'XY1'), row('d.jpg', 'EF12', 'F12')]);
+    const row = (image: string, truth: string, text: string): EvalRow => ({
+      image,
+      truth,
+      text,
+      detected: true,
+      top1: truth === text,
+      top5: false,
+      candidates: [],
+      others: 0,
+      reader: 'r',
+      width: 1,
+      height: 1,
+      detectMs: 1,
+      readMs: 1,
+      truthState: '',
+      state: null,
+      stateCorrect: null,
+    });
+    const s = errorSummary([
+      row('a.jpg', 'AB0', 'ABO'),
+      row('b.jpg', 'CD0', 'CDO'),
+      row('c.jpg', 'XY1', 'XY1'),
+      row('d.jpg', 'EF12', 'F12'),
+    ]);
     expect(s).toEqual([
       { kind: 'one look-alike (e.g. 0/O, 8/B)', count: 2, examples: ['a.jpg AB0→ABO', 'b.jpg CD0→CDO'] },
       { kind: 'leading character lost (cut box)', count: 1, examples: ['d.jpg EF12→F12'] },

@@ -43,11 +43,21 @@ export async function runEval(
   for (const [i, img] of images.entries()) {
     const rgb = await loadRgb(img.file);
     // A plate crop (no box in the labels) is its own detection: the reader alone is measured.
-    const det = img.box ? await detectPlates(detector, rgb) : { detections: [{ box: { x: 0, y: 0, w: rgb.width, h: rgb.height }, score: 1 }], ms: 0 };
+    const det = img.box
+      ? await detectPlates(detector, rgb)
+      : { detections: [{ box: { x: 0, y: 0, w: rgb.width, h: rgb.height }, score: 1 }], ms: 0 };
     // As analyzeFrame: a reader that reads nothing surely gets the detector's closer look (found once, for all such readers).
     let closer: Promise<{ detections: Detection[]; ms: number }> | undefined;
     for (const reader of readers) {
-      const read = await readDetections(reader, rgb, det, () => (closer ??= img.box ? detectCloser(detector, rgb, det.detections) : Promise.resolve({ detections: [], ms: 0 })));
+      const read = await readDetections(
+        reader,
+        rgb,
+        det,
+        () =>
+          (closer ??= img.box
+            ? detectCloser(detector, rgb, det.detections)
+            : Promise.resolve({ detections: [], ms: 0 })),
+      );
       const row: EvalRow = {
         image: img.name,
         reader: reader.name,
@@ -63,7 +73,15 @@ export async function runEval(
       onRow(row, i);
     }
   }
-  return { rows, summaries: readers.map((r) => summarise(r.name, rows.filter((row) => row.reader === r.name))) };
+  return {
+    rows,
+    summaries: readers.map((r) =>
+      summarise(
+        r.name,
+        rows.filter((row) => row.reader === r.name),
+      ),
+    ),
+  };
 }
 
 export function summarise(reader: string, rows: EvalRow[]): EvalSummary {
@@ -92,13 +110,45 @@ function stateShares(rows: EvalRow[]): { stateAccuracy: number; stateAnswered: n
   };
 }
 
-const CSV_COLUMNS = ['image', 'reader', 'truth', 'read', 'detected', 'top1', 'top5', 'candidates', 'other_plates', 'width', 'height', 'detect_ms', 'read_ms', 'truth_state', 'read_state'];
+const CSV_COLUMNS = [
+  'image',
+  'reader',
+  'truth',
+  'read',
+  'detected',
+  'top1',
+  'top5',
+  'candidates',
+  'other_plates',
+  'width',
+  'height',
+  'detect_ms',
+  'read_ms',
+  'truth_state',
+  'read_state',
+];
 
 export function csvHeader(): string {
   return CSV_COLUMNS.join(',');
 }
 
 export function csvLine(r: EvalRow): string {
-  const cells = [r.image, r.reader, r.truth, r.text, r.detected, r.top1, r.top5, r.candidates.join('|'), r.others, r.width, r.height, r.detectMs.toFixed(1), r.readMs.toFixed(1), r.truthState, r.state ?? ''];
+  const cells = [
+    r.image,
+    r.reader,
+    r.truth,
+    r.text,
+    r.detected,
+    r.top1,
+    r.top5,
+    r.candidates.join('|'),
+    r.others,
+    r.width,
+    r.height,
+    r.detectMs.toFixed(1),
+    r.readMs.toFixed(1),
+    r.truthState,
+    r.state ?? '',
+  ];
   return cells.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',');
 }

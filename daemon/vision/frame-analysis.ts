@@ -6,7 +6,11 @@ import { selectPlates } from './plate-selection.js';
 export type { FrameAnalysis, FrameTiming } from './ports.js';
 
 /** Detection on the whole frame or its region of interest, boxes in frame pixels. */
-export async function detectPlates(detector: PlateDetector, image: RgbImage, roi?: Box): Promise<{ detections: Detection[]; ms: number }> {
+export async function detectPlates(
+  detector: PlateDetector,
+  image: RgbImage,
+  roi?: Box,
+): Promise<{ detections: Detection[]; ms: number }> {
   return timed(() => inRegion(image, roi, [], (img) => detector.detect(img)));
 }
 
@@ -14,7 +18,12 @@ export async function detectPlates(detector: PlateDetector, image: RgbImage, roi
  * The detector's closer look (PlateDetector.lookCloser) on the same frame or region, for when
  * nothing it found first was read surely; no detections (and no time) from a detector without one.
  */
-export async function detectCloser(detector: PlateDetector, image: RgbImage, seen: Detection[], roi?: Box): Promise<{ detections: Detection[]; ms: number }> {
+export async function detectCloser(
+  detector: PlateDetector,
+  image: RgbImage,
+  seen: Detection[],
+  roi?: Box,
+): Promise<{ detections: Detection[]; ms: number }> {
   const closer = detector.lookCloser?.bind(detector);
   if (!closer) return { detections: [], ms: 0 };
   return timed(() => inRegion(image, roi, seen, closer));
@@ -27,15 +36,33 @@ async function timed(run: () => Promise<Detection[]>): Promise<{ detections: Det
 }
 
 /** Runs `find` on the region of interest (when given) with `seen` moved into it, and moves what it finds back to frame pixels. */
-async function inRegion(image: RgbImage, roi: Box | undefined, seen: Detection[], find: (image: RgbImage, seen: Detection[]) => Promise<Detection[]>): Promise<Detection[]> {
+async function inRegion(
+  image: RgbImage,
+  roi: Box | undefined,
+  seen: Detection[],
+  find: (image: RgbImage, seen: Detection[]) => Promise<Detection[]>,
+): Promise<Detection[]> {
   if (!roi) return find(image, seen);
   const r = cropRegion(image, roi);
-  const move = (d: Detection, dx: number, dy: number): Detection => ({ ...d, box: offsetBox(d.box, dx, dy), ...(d.alt ? { alt: offsetBox(d.alt, dx, dy) } : {}) });
-  return (await find(r.image, seen.map((d) => move(d, -r.x, -r.y)))).map((d) => move(d, r.x, r.y));
+  const move = (d: Detection, dx: number, dy: number): Detection => ({
+    ...d,
+    box: offsetBox(d.box, dx, dy),
+    ...(d.alt ? { alt: offsetBox(d.alt, dx, dy) } : {}),
+  });
+  return (
+    await find(
+      r.image,
+      seen.map((d) => move(d, -r.x, -r.y)),
+    )
+  ).map((d) => move(d, r.x, r.y));
 }
 
 /** Reads each detection (the plate-like reads; selectPlates chooses the plate lines among them). */
-async function readEach(reader: PlateReader, image: RgbImage, detections: Detection[]): Promise<{ reads: AnalyzedPlate[]; ms: number }> {
+async function readEach(
+  reader: PlateReader,
+  image: RgbImage,
+  detections: Detection[],
+): Promise<{ reads: AnalyzedPlate[]; ms: number }> {
   const t0 = performance.now();
   const reads: AnalyzedPlate[] = [];
   for (const d of detections) {
@@ -69,9 +96,21 @@ export function sureRead(minConfidence: number): SureRead {
 }
 
 /** The whole per-frame path, the same in a worker and in process (eval, bench). */
-export async function analyzeFrame(detector: PlateDetector, reader: PlateReader, image: RgbImage, roi?: Box, sure: SureRead = SURE_READ): Promise<FrameAnalysis> {
+export async function analyzeFrame(
+  detector: PlateDetector,
+  reader: PlateReader,
+  image: RgbImage,
+  roi?: Box,
+  sure: SureRead = SURE_READ,
+): Promise<FrameAnalysis> {
   const det = await detectPlates(detector, image, roi);
-  const { plates, timing } = await readDetections(reader, image, det, () => detectCloser(detector, image, det.detections, roi), sure);
+  const { plates, timing } = await readDetections(
+    reader,
+    image,
+    det,
+    () => detectCloser(detector, image, det.detections, roi),
+    sure,
+  );
   return { plates: plates.map((p) => ({ ...p, timing })), timing };
 }
 
@@ -90,7 +129,8 @@ export async function readDetections(
   const first = await readEach(reader, image, det.detections);
   const plates = selectPlates(first.reads);
   const timing = { detectMs: det.ms, readMs: first.ms };
-  if (plates.some((p) => p.confidence >= sure.confidence || p.detectionScore >= sure.detectionScore)) return { plates, timing };
+  if (plates.some((p) => p.confidence >= sure.confidence || p.detectionScore >= sure.detectionScore))
+    return { plates, timing };
   const again = await lookCloser();
   timing.detectMs += again.ms;
   if (again.detections.length === 0) return { plates, timing };

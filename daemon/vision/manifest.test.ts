@@ -60,7 +60,16 @@ describe('model manifest', () => {
     expect((err as Error).message).toContain(entry.sha256);
     expect((err as Error).message).toContain(actual);
     // And the daemon's factory refuses to build an analyzer on it.
-    const cfg = { detector: 'ppocr-v4-det', reader: 'ppocr-v4-rec', models_dir: dir, workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800, plate_syntax: 'none' };
+    const cfg = {
+      detector: 'ppocr-v4-det',
+      reader: 'ppocr-v4-rec',
+      models_dir: dir,
+      workers: 1,
+      detect_long_side: 960,
+      plate_long_side: 640,
+      plate_retry_long_side: 800,
+      plate_syntax: 'none',
+    };
     await expect(createInProcessAnalyzer(cfg, silentLogger())).rejects.toBeInstanceOf(ModelError);
   });
 

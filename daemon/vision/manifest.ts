@@ -23,17 +23,25 @@ const entrySchema = z
     kind: z.enum(['detector', 'reader', 'syntax']),
     file: z.string().min(1),
     sha256: sha256Schema,
-    source: z.object({ package: z.string().min(1), version: z.string().min(1), upstream: z.string().optional() }).strict(),
+    source: z
+      .object({ package: z.string().min(1), version: z.string().min(1), upstream: z.string().optional() })
+      .strict(),
     licence: z.string().min(1),
     input: tensorSchema.optional(),
     output: tensorSchema.optional(),
-    labels: z.object({ file: z.string().min(1), sha256: sha256Schema }).strict().optional(),
+    labels: z
+      .object({ file: z.string().min(1), sha256: sha256Schema })
+      .strict()
+      .optional(),
     // Models the project trains itself (issue 5) record their output alphabet and how they were made.
     alphabet: z.string().optional(),
     training: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
-  .refine((e) => e.kind === 'syntax' || e.input !== undefined, { message: 'a detector or reader must give its input tensor', path: ['input'] });
+  .refine((e) => e.kind === 'syntax' || e.input !== undefined, {
+    message: 'a detector or reader must give its input tensor',
+    path: ['input'],
+  });
 
 const manifestSchema = z
   .object({ version: z.literal(1), models: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), entrySchema) })
@@ -109,10 +117,14 @@ export async function verifyModel(entry: ModelEntry): Promise<void> {
     try {
       actual = await sha256File(f.file);
     } catch (err) {
-      throw new ModelError(`model "${entry.name}": ${f.what} file ${f.file} is missing or unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new ModelError(
+        `model "${entry.name}": ${f.what} file ${f.file} is missing or unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
     if (actual !== f.sha256)
-      throw new ModelError(`model "${entry.name}": ${f.what} file ${f.file} has SHA-256 ${actual}, expected ${f.sha256} (altered or wrong file; refusing to start)`);
+      throw new ModelError(
+        `model "${entry.name}": ${f.what} file ${f.file} has SHA-256 ${actual}, expected ${f.sha256} (altered or wrong file; refusing to start)`,
+      );
   }
 }
 

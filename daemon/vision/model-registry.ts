@@ -10,7 +10,12 @@ import { PpocrReader } from './ppocr-reader.js';
 import { createPlateRecReader } from './plate-rec-reader.js';
 import { createPlateDetDetector, defaultPlateDetOptions } from './plate-det-detector.js';
 import { loadPlateSyntax, type PlateSyntax } from './plate-syntax.js';
-import { PlateThenTextDetector, ZOOM_LONG_SIDE, defaultPlateThenTextOptions, zoomBelowFor } from './plate-text-detector.js';
+import {
+  PlateThenTextDetector,
+  ZOOM_LONG_SIDE,
+  defaultPlateThenTextOptions,
+  zoomBelowFor,
+} from './plate-text-detector.js';
 
 /** What a factory may use besides its manifest entry. */
 export interface ModelOptions {
@@ -27,12 +32,23 @@ export interface ModelOptions {
 }
 
 /** The factories' options from a vision config's sizes (and the manifest, for companions). */
-export function modelOptions(vision: Pick<VisionConfig, 'detect_long_side' | 'plate_long_side' | 'plate_retry_long_side'>, manifest?: Manifest, syntax?: PlateSyntax): ModelOptions {
-  return { detectLongSide: vision.detect_long_side, plateLongSide: vision.plate_long_side, plateRetryLongSide: vision.plate_retry_long_side, manifest, syntax };
+export function modelOptions(
+  vision: Pick<VisionConfig, 'detect_long_side' | 'plate_long_side' | 'plate_retry_long_side'>,
+  manifest?: Manifest,
+  syntax?: PlateSyntax,
+): ModelOptions {
+  return {
+    detectLongSide: vision.detect_long_side,
+    plateLongSide: vision.plate_long_side,
+    plateRetryLongSide: vision.plate_retry_long_side,
+    manifest,
+    syntax,
+  };
 }
 
 /** plate-det-v1's whole-frame pass at the configured size. */
-const plateDet = (entry: ModelEntry, opts: ModelOptions) => createPlateDetDetector(entry, { ...defaultPlateDetOptions, longSide: opts.plateLongSide });
+const plateDet = (entry: ModelEntry, opts: ModelOptions) =>
+  createPlateDetDetector(entry, { ...defaultPlateDetOptions, longSide: opts.plateLongSide });
 
 export type DetectorFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<PlateDetector>;
 export type ReaderFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<PlateReader>;
@@ -51,27 +67,48 @@ export type ReaderFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<P
  * their files.
  */
 export const detectorFactories: Record<string, DetectorFactory> = {
-  'ppocr-v4-det': async (entry, opts) => new PpocrDetector(entry.name, await openSession(entry.file, entry.name), PpocrDetector.defaults(opts.detectLongSide)),
+  'ppocr-v4-det': async (entry, opts) =>
+    new PpocrDetector(
+      entry.name,
+      await openSession(entry.file, entry.name),
+      PpocrDetector.defaults(opts.detectLongSide),
+    ),
   // The same network, run on the whole frame at 640 px plus full-resolution windows where the
   // edge pre-filter sees plate-like strokes (sets its own scales; detect_long_side is not used).
-  'ppocr-v4-det-windows': async (entry) => new CoarseFineDetector(entry.name, await openSession(entry.file, entry.name), CoarseFineDetector.defaults()),
+  'ppocr-v4-det-windows': async (entry) =>
+    new CoarseFineDetector(entry.name, await openSession(entry.file, entry.name), CoarseFineDetector.defaults()),
   'plate-det-v1': plateDet,
   // plate-det-v1 on the whole frame (and again at ZOOM_LONG_SIDE around small plates), then PP-OCR text
   // detection (ppocr-v4-det's file, at 192 px) only around each plate box, for the character line
   // the reader reads best; when nothing was read surely, plate-det-v1 again at plate_retry_long_side.
   'plate-det-v1-text': async (entry, opts) => {
     const [text] = companionsOf(opts.manifest, entry);
-    if (!text) throw new ModelError(`model "${entry.name}" also runs ppocr-v4-det: its manifest must be passed to the registry`);
+    if (!text)
+      throw new ModelError(`model "${entry.name}" also runs ppocr-v4-det: its manifest must be passed to the registry`);
     const plates = await plateDet(entry, opts);
     const lines = new PpocrDetector(text.name, await openSession(text.file, text.name), PpocrDetector.defaults(192));
-    const o = { ...defaultPlateThenTextOptions, zoomBelow: zoomBelowFor(opts.plateLongSide, defaultPlateThenTextOptions.zoomPad) };
-    const closer = opts.plateRetryLongSide > opts.plateLongSide ? plates.withOptions({ longSide: opts.plateRetryLongSide }) : undefined;
-    return new PlateThenTextDetector(entry.name, plates, lines, o, plates.withOptions({ longSide: ZOOM_LONG_SIDE }), closer);
+    const o = {
+      ...defaultPlateThenTextOptions,
+      zoomBelow: zoomBelowFor(opts.plateLongSide, defaultPlateThenTextOptions.zoomPad),
+    };
+    const closer =
+      opts.plateRetryLongSide > opts.plateLongSide
+        ? plates.withOptions({ longSide: opts.plateRetryLongSide })
+        : undefined;
+    return new PlateThenTextDetector(
+      entry.name,
+      plates,
+      lines,
+      o,
+      plates.withOptions({ longSide: ZOOM_LONG_SIDE }),
+      closer,
+    );
   },
 };
 
 export const readerFactories: Record<string, ReaderFactory> = {
-  'ppocr-v4-rec': async (entry) => new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
+  'ppocr-v4-rec': async (entry) =>
+    new PpocrReader(entry.name, await openSession(entry.file, entry.name), await readDictionary(entry)),
   'plate-rec-v1': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
   'plate-rec-v2': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
   'plate-rec-v3': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
@@ -80,9 +117,11 @@ export const readerFactories: Record<string, ReaderFactory> = {
   // plate-rec-v8 with its state head refitted alone on v8's frozen trunk (scripts/train/state_head.py): v8's characters, the state more often.
   'plate-rec-v10': (entry, opts) => createPlateRecReader(entry, undefined, [], opts.syntax),
   // plate-rec-v2 reads; plate-rec-v1 (its companion) reads the same crops too when v2 is unsure, and they vote.
-  'plate-rec-v2-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry), opts.syntax),
+  'plate-rec-v2-pair': (entry, opts) =>
+    createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry), opts.syntax),
   // plate-rec-v3 reads; plate-rec-v2 (its companion) reads the same crops too when v3 is unsure, and they vote.
-  'plate-rec-v3-pair': (entry, opts) => createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry), opts.syntax),
+  'plate-rec-v3-pair': (entry, opts) =>
+    createPlateRecReader(entry, undefined, companionsOf(opts.manifest, entry), opts.syntax),
 };
 
 /** The manifest entry for a configured name, or a ConfigError naming the key and the choices. */
@@ -91,7 +130,11 @@ export function resolveModel(manifest: Manifest, kind: 'detector' | 'reader', na
   const available = Object.keys(factories).filter((n) => manifest.models.get(n)?.kind === kind);
   const entry = manifest.models.get(name);
   if (!Object.hasOwn(factories, name) || !entry || entry.kind !== kind) {
-    const why = !entry ? `not in ${manifest.path}` : entry.kind !== kind ? `is a ${entry.kind}, not a ${kind}` : 'has no code in daemon/vision/model-registry.ts';
+    const why = !entry
+      ? `not in ${manifest.path}`
+      : entry.kind !== kind
+        ? `is a ${entry.kind}, not a ${kind}`
+        : 'has no code in daemon/vision/model-registry.ts';
     const msg = `vision.${kind}: unknown ${kind} "${name}" (${why}); available: ${available.join(', ') || '(none)'}`;
     throw new ConfigError(msg);
   }
@@ -105,10 +148,12 @@ export function resolveModel(manifest: Manifest, kind: 'detector' | 'reader', na
 export function resolveSyntax(manifest: Manifest, name: string): ModelEntry | null {
   if (name === 'none') return null;
   const entry = manifest.models.get(name);
-  if (!entry || entry.kind !== 'syntax') {
+  if (entry?.kind !== 'syntax') {
     const available = [...manifest.models.values()].filter((m) => m.kind === 'syntax').map((m) => m.name);
     const why = !entry ? `not in ${manifest.path}` : `is a ${entry.kind}, not a plate syntax`;
-    throw new ConfigError(`vision.plate_syntax: unknown plate syntax "${name}" (${why}); available: ${[...available, 'none'].join(', ')}`);
+    throw new ConfigError(
+      `vision.plate_syntax: unknown plate syntax "${name}" (${why}); available: ${[...available, 'none'].join(', ')}`,
+    );
   }
   return entry;
 }
@@ -128,7 +173,11 @@ export async function buildReader(entry: ModelEntry, opts: ModelOptions): Promis
 }
 
 /** Other manifest entries whose files a model's code runs too (checked like the configured ones). */
-const COMPANIONS: Record<string, string[]> = { 'plate-det-v1-text': ['ppocr-v4-det'], 'plate-rec-v2-pair': ['plate-rec-v1'], 'plate-rec-v3-pair': ['plate-rec-v2'] };
+const COMPANIONS: Record<string, string[]> = {
+  'plate-det-v1-text': ['ppocr-v4-det'],
+  'plate-rec-v2-pair': ['plate-rec-v1'],
+  'plate-rec-v3-pair': ['plate-rec-v2'],
+};
 
 /** The entries `entry` also runs; a ModelError when the manifest lacks one. Empty without a manifest. */
 export function companionsOf(manifest: Manifest | undefined, entry: ModelEntry): ModelEntry[] {
@@ -142,7 +191,8 @@ export function companionsOf(manifest: Manifest | undefined, entry: ModelEntry):
 
 /** PaddleOCR dictionary: one symbol a line, model classes = blank + lines + space. */
 async function readDictionary(entry: ModelEntry): Promise<string[]> {
-  if (!entry.labels) throw new ModelError(`model "${entry.name}": the manifest gives no labels file (the CTC dictionary)`);
+  if (!entry.labels)
+    throw new ModelError(`model "${entry.name}": the manifest gives no labels file (the CTC dictionary)`);
   const lines = (await readFile(entry.labels.file, 'utf8')).split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;

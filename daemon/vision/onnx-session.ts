@@ -27,8 +27,17 @@ export async function openSession(file: string, modelName: string): Promise<ort.
  * A ModelError naming what is missing when the session lacks any of these input or output names:
  * a different export fails at start instead of misreading plates.
  */
-export function requireNames(session: ort.InferenceSession, model: { name: string; file: string }, inputs: string[], outputs: string[]): void {
-  const missing = inputs.filter((n) => !session.inputNames.includes(n)).concat(outputs.filter((n) => !session.outputNames.includes(n)));
+export function requireNames(
+  session: ort.InferenceSession,
+  model: { name: string; file: string },
+  inputs: string[],
+  outputs: string[],
+): void {
+  const missing = inputs
+    .filter((n) => !session.inputNames.includes(n))
+    .concat(outputs.filter((n) => !session.outputNames.includes(n)));
   if (missing.length > 0)
-    throw new ModelError(`model "${model.name}": ${model.file} lacks ${missing.join(', ')} (inputs ${session.inputNames.join(',')}, outputs ${session.outputNames.join(',')})`);
+    throw new ModelError(
+      `model "${model.name}": ${model.file} lacks ${missing.join(', ')} (inputs ${session.inputNames.join(',')}, outputs ${session.outputNames.join(',')})`,
+    );
 }

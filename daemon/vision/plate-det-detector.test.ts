@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ModelError } from '../shared/errors.js';
 import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './manifest.js';
-import { PlateDetDetector, createPlateDetDetector, defaultPlateDetOptions, frameToInput, inputGeometry, mapToDetections, type PlateMap } from './plate-det-detector.js';
+import {
+  PlateDetDetector,
+  createPlateDetDetector,
+  defaultPlateDetOptions,
+  frameToInput,
+  inputGeometry,
+  mapToDetections,
+  type PlateMap,
+} from './plate-det-detector.js';
 import { sampleToTensor } from './tensor-prep.js';
 import type { InferenceSession } from './onnx-session.js';
 import type { RgbImage } from './image.js';
@@ -20,17 +28,24 @@ async function entry(name = MODEL_NAME): Promise<ModelEntry> {
 /** A w×h map of zeros with rectangles of cells set to p: [x, y, w, h, p]. */
 function mapWith(w: number, h: number, rects: [number, number, number, number, number][], cell = 4): PlateMap {
   const data = new Float32Array(w * h);
-  for (const [x0, y0, rw, rh, p] of rects) for (let y = y0; y < y0 + rh; y++) for (let x = x0; x < x0 + rw; x++) data[y * w + x] = p;
+  for (const [x0, y0, rw, rh, p] of rects)
+    for (let y = y0; y < y0 + rh; y++) for (let x = x0; x < x0 + rw; x++) data[y * w + x] = p;
   return { data, width: w, height: h, cellW: cell, cellH: cell, validW: w, validH: h };
 }
 
-function expectBox(got: { x: number; y: number; w: number; h: number }, want: { x: number; y: number; w: number; h: number }): void {
+function expectBox(
+  got: { x: number; y: number; w: number; h: number },
+  want: { x: number; y: number; w: number; h: number },
+): void {
   for (const k of ['x', 'y', 'w', 'h'] as const) expect(got[k]).toBeCloseTo(want[k], 4);
 }
 
 describe('plate-det map to boxes', () => {
   it('boxes each blob of plate cells in frame pixels, surest first', () => {
-    const m = mapWith(40, 30, [[2, 3, 8, 3, 0.75], [20, 10, 12, 4, 1]]);
+    const m = mapWith(40, 30, [
+      [2, 3, 8, 3, 0.75],
+      [20, 10, 12, 4, 1],
+    ]);
     const dets = mapToDetections(m, 160, 120);
     expect(dets.map((d) => d.score)).toEqual([1, 0.75]);
     expect(dets[0]!.box).toEqual({ x: 80, y: 40, w: 48, h: 16 });
@@ -40,12 +55,18 @@ describe('plate-det map to boxes', () => {
 
   it('places edges inside the edge cells by how much of them the plate covers', () => {
     // cells 3 and 10 half covered: the plate spans 3.5 .. 10.5 cells
-    const m = mapWith(20, 12, [[3, 4, 8, 2, 0.5], [4, 4, 6, 2, 1]]);
+    const m = mapWith(20, 12, [
+      [3, 4, 8, 2, 0.5],
+      [4, 4, 6, 2, 1],
+    ]);
     expectBox(mapToDetections(m, 80, 48)[0]!.box, { x: 14, y: 16, w: 28, h: 8 });
   });
 
   it('keeps a blob whose rim is faint as one box as long as its core is sure', () => {
-    const m = mapWith(20, 20, [[3, 3, 10, 5, 0.4], [5, 4, 6, 3, 0.9]]);
+    const m = mapWith(20, 20, [
+      [3, 3, 10, 5, 0.4],
+      [5, 4, 6, 3, 0.9],
+    ]);
     const dets = mapToDetections(m, 80, 80);
     expect(dets).toHaveLength(1);
     expect(dets[0]!.score).toBeCloseTo(0.9, 5);
@@ -53,7 +74,11 @@ describe('plate-det map to boxes', () => {
   });
 
   it('drops blobs that never get sure, single-cell specks and padding outside the frame', () => {
-    const m = mapWith(20, 20, [[1, 1, 6, 3, 0.45], [10, 10, 1, 1, 0.99], [2, 17, 8, 3, 0.99]]);
+    const m = mapWith(20, 20, [
+      [1, 1, 6, 3, 0.45],
+      [10, 10, 1, 1, 0.99],
+      [2, 17, 8, 3, 0.99],
+    ]);
     m.validH = 16; // rows 16.. are the padding below the frame
     expect(mapToDetections(m, 80, 64)).toEqual([]);
   });
@@ -65,7 +90,12 @@ describe('plate-det map to boxes', () => {
 
   it('hands on only the centred share of each box that `keep` asks for', () => {
     const m = mapWith(20, 10, [[2, 2, 8, 4, 1]]);
-    expectBox(mapToDetections(m, 80, 40, { ...defaultPlateDetOptions, keep: [0.5, 0.25] })[0]!.box, { x: 16, y: 14, w: 16, h: 4 });
+    expectBox(mapToDetections(m, 80, 40, { ...defaultPlateDetOptions, keep: [0.5, 0.25] })[0]!.box, {
+      x: 16,
+      y: 14,
+      w: 16,
+      h: 4,
+    });
   });
 
   it('hands at most maxDetections boxes to the reader', () => {
@@ -83,7 +113,11 @@ describe('plate-det map to boxes', () => {
 });
 
 describe('plate-det input', () => {
-  const noise = (w: number, h: number): RgbImage => ({ width: w, height: h, data: new Uint8Array(w * h * 3).map((_, i) => (i * 2654435761) >>> 24) });
+  const noise = (w: number, h: number): RgbImage => ({
+    width: w,
+    height: h,
+    data: new Uint8Array(w * h * 3).map((_, i) => (i * 2654435761) >>> 24),
+  });
 
   it('halves a frame to exactly the bilinear BGR 0..1 input, zero-padded below', () => {
     const img = noise(64, 36);
@@ -98,7 +132,9 @@ describe('plate-det input', () => {
 
   it('falls back to bilinear sampling when the scale is not a whole number', () => {
     const img = noise(50, 30);
-    expect(Array.from(frameToInput(img, 32, 19, 32, 32))).toEqual(Array.from(sampleToTensor(img, { x: 0, y: 0, w: 50, h: 30 }, 32, 32, 32, 19, [0, 0, 0], [1, 1, 1], 0)));
+    expect(Array.from(frameToInput(img, 32, 19, 32, 32))).toEqual(
+      Array.from(sampleToTensor(img, { x: 0, y: 0, w: 50, h: 30 }, 32, 32, 32, 19, [0, 0, 0], [1, 1, 1], 0)),
+    );
   });
 });
 
@@ -124,7 +160,12 @@ describe('plate-det detector on a stand-in network', () => {
 });
 
 /** The trained detector's module in a plain Node process (see test/helpers/model-files.ts). */
-const inDetectorProcess = (body: string) => inNode({ module: join(dirname(fileURLToPath(import.meta.url)), 'plate-det-detector.ts'), as: 'det' }, MODEL_NAME, body);
+const inDetectorProcess = (body: string) =>
+  inNode(
+    { module: join(dirname(fileURLToPath(import.meta.url)), 'plate-det-detector.ts'), as: 'det' },
+    MODEL_NAME,
+    body,
+  );
 
 describe('plate-det ONNX model', () => {
   it('is listed in the manifest as a detector with a matching checksum', async () => {
@@ -141,7 +182,10 @@ describe('plate-det ONNX model', () => {
       let lo = Infinity, hi = -Infinity;
       for (const v of m.data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       const boxes = await d.detect(frame);
-      console.log(JSON.stringify({ w: m.width, h: m.height, validH: m.validH, cellW: m.cellW, lo, hi, boxes: boxes.length }));`) as Record<string, number>;
+      console.log(JSON.stringify({ w: m.width, h: m.height, validH: m.validH, cellW: m.cellW, lo, hi, boxes: boxes.length }));`) as Record<
+      string,
+      number
+    >;
     expect(out).toMatchObject({ w: 160, h: 96, validH: 90, cellW: 8 });
     expect(out.lo).toBeGreaterThanOrEqual(0);
     expect(out.hi).toBeLessThanOrEqual(1);
@@ -151,11 +195,15 @@ describe('plate-det ONNX model', () => {
 
   it('runs its whole-frame pass at the configured vision.plate_long_side (960: a 240×136 map for 1280×720)', () => {
     const registry = join(dirname(fileURLToPath(import.meta.url)), 'model-registry.ts');
-    const out = inNode({ module: registry, as: 'reg' }, MODEL_NAME, `
+    const out = inNode(
+      { module: registry, as: 'reg' },
+      MODEL_NAME,
+      `
       const d = await reg.buildDetector(entry, { detectLongSide: 960, plateLongSide: 960 });
       const m = await d.plateMap({ width: 1280, height: 720, data: new Uint8Array(1280 * 720 * 3).fill(90) });
-      console.log(JSON.stringify({ w: m.width, h: m.height, cellW: m.cellW }));`) as Record<string, number>;
-    expect(out).toEqual({ w: 240, h: 136, cellW: 1280 / 960 * 4 });
+      console.log(JSON.stringify({ w: m.width, h: m.height, cellW: m.cellW }));`,
+    ) as Record<string, number>;
+    expect(out).toEqual({ w: 240, h: 136, cellW: (1280 / 960) * 4 });
   });
 
   it('refuses a model file whose bytes no longer match the manifest checksum', async () => {

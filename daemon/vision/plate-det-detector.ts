@@ -38,7 +38,14 @@ export interface PlateDetOptions {
   keep: [number, number];
 }
 
-export const defaultPlateDetOptions: PlateDetOptions = { longSide: 640, lowThreshold: 0.35, highThreshold: 0.5, minCells: 2, maxDetections: 6, keep: [1, 1] };
+export const defaultPlateDetOptions: PlateDetOptions = {
+  longSide: 640,
+  lowThreshold: 0.35,
+  highThreshold: 0.5,
+  minCells: 2,
+  maxDetections: 6,
+  keep: [1, 1],
+};
 
 /** A probability map and where its cells lie in the frame. */
 export interface PlateMap {
@@ -59,7 +66,12 @@ export interface PlateMap {
  * each boxed by its cells' extent in frame pixels (edges moved into the edge cells by their
  * coverage, then narrowed to `keep`), scored by its peak; best first (ties: taller).
  */
-export function mapToDetections(m: PlateMap, frameW: number, frameH: number, opts: PlateDetOptions = defaultPlateDetOptions): Detection[] {
+export function mapToDetections(
+  m: PlateMap,
+  frameW: number,
+  frameH: number,
+  opts: PlateDetOptions = defaultPlateDetOptions,
+): Detection[] {
   const { data, width } = m;
   const w = Math.min(m.validW, m.width);
   const h = Math.min(m.validH, m.height);
@@ -121,18 +133,34 @@ export function mapToDetections(m: PlateMap, frameW: number, frameH: number, opt
       const [kx, ky] = opts.keep;
       [x0, x1] = [x0 + ((x1 - x0) * (1 - kx)) / 2, x1 - ((x1 - x0) * (1 - kx)) / 2];
       [y0, y1] = [y0 + ((y1 - y0) * (1 - ky)) / 2, y1 - ((y1 - y0) * (1 - ky)) / 2];
-      return { box: clampBox({ x: x0 * m.cellW, y: y0 * m.cellH, w: (x1 - x0) * m.cellW, h: (y1 - y0) * m.cellH }, frameW, frameH), score: c.peak };
+      return {
+        box: clampBox(
+          { x: x0 * m.cellW, y: y0 * m.cellH, w: (x1 - x0) * m.cellW, h: (y1 - y0) * m.cellH },
+          frameW,
+          frameH,
+        ),
+        score: c.peak,
+      };
     })
     .sort((a, b) => b.score - a.score || b.box.h - a.box.h)
     .slice(0, opts.maxDetections);
 }
 
 /** The network's input size for a frame: the long side scaled to `longSide`, padded to a multiple of 32. */
-export function inputGeometry(width: number, height: number, longSide: number): { drawW: number; drawH: number; inW: number; inH: number } {
+export function inputGeometry(
+  width: number,
+  height: number,
+  longSide: number,
+): { drawW: number; drawH: number; inW: number; inH: number } {
   const scale = longSide / Math.max(width, height);
   const drawW = Math.max(1, Math.round(width * scale));
   const drawH = Math.max(1, Math.round(height * scale));
-  return { drawW, drawH, inW: Math.ceil(drawW / PLATE_DET.multiple) * PLATE_DET.multiple, inH: Math.ceil(drawH / PLATE_DET.multiple) * PLATE_DET.multiple };
+  return {
+    drawW,
+    drawH,
+    inW: Math.ceil(drawW / PLATE_DET.multiple) * PLATE_DET.multiple,
+    inH: Math.ceil(drawH / PLATE_DET.multiple) * PLATE_DET.multiple,
+  };
 }
 
 /**
@@ -141,10 +169,28 @@ export function inputGeometry(width: number, height: number, longSide: number): 
  * size (1280×720 → 640×360, 1920×1080 → 640×360), a k×k box average in integer sums — for k = 2
  * the same values as the bilinear sampleToTensor, at a fraction of its cost; otherwise bilinear.
  */
-export function frameToInput(image: RgbImage, drawW: number, drawH: number, inW: number, inH: number, into?: Float32Array): Float32Array {
+export function frameToInput(
+  image: RgbImage,
+  drawW: number,
+  drawH: number,
+  inW: number,
+  inH: number,
+  into?: Float32Array,
+): Float32Array {
   const k = image.width / drawW;
   if (!Number.isInteger(k) || k < 1 || image.height !== drawH * k) {
-    return sampleToTensor(image, { x: 0, y: 0, w: image.width, h: image.height }, inW, inH, drawW, drawH, [0, 0, 0], [1, 1, 1], 0, into);
+    return sampleToTensor(
+      image,
+      { x: 0, y: 0, w: image.width, h: image.height },
+      inW,
+      inH,
+      drawW,
+      drawH,
+      [0, 0, 0],
+      [1, 1, 1],
+      0,
+      into,
+    );
   }
   const plane = inW * inH;
   const out = into ?? new Float32Array(plane * 3);
@@ -157,7 +203,9 @@ export function frameToInput(image: RgbImage, drawW: number, drawH: number, inW:
   for (let y = 0; y < drawH; y++) {
     let o = y * inW;
     for (let x = 0, corner = y * k * row; x < drawW; x++, o++, corner += step) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let dy = 0, i = corner; dy < k; dy++, i += row) {
         for (let dx = 0, j = i; dx < k; dx++, j += 3) {
           r += data[j]!;
@@ -188,9 +236,11 @@ export class PlateDetDetector implements PlateDetector {
   async plateMap(image: RgbImage): Promise<PlateMap> {
     const g = inputGeometry(image.width, image.height, this.opts.longSide);
     const input = frameToInput(image, g.drawW, g.drawH, g.inW, g.inH, this.inputs.take(3 * g.inW * g.inH));
-    let out;
+    let out: InstanceType<typeof OrtTensor>;
     try {
-      out = (await this.session.run({ [PLATE_DET.input]: new OrtTensor('float32', input, [1, 3, g.inH, g.inW]) }))[PLATE_DET.output]!;
+      out = (await this.session.run({ [PLATE_DET.input]: new OrtTensor('float32', input, [1, 3, g.inH, g.inW]) }))[
+        PLATE_DET.output
+      ]!;
     } finally {
       this.inputs.give(input);
     }
@@ -225,17 +275,32 @@ export class PlateDetDetector implements PlateDetector {
  * Opens the model and checks it is the network this code was written for (names, and a map at
  * a quarter of the input size), so a different export fails at start with a ModelError.
  */
-export async function createPlateDetDetector(entry: ModelEntry, opts: PlateDetOptions = defaultPlateDetOptions): Promise<PlateDetDetector> {
+export async function createPlateDetDetector(
+  entry: ModelEntry,
+  opts: PlateDetOptions = defaultPlateDetOptions,
+): Promise<PlateDetDetector> {
   const session = await openSession(entry.file, entry.name);
   requireNames(session, entry, [PLATE_DET.input], [PLATE_DET.output]);
   let dims: readonly number[];
   try {
-    const out = await session.run({ [PLATE_DET.input]: new OrtTensor('float32', new Float32Array(3 * 64 * 128).fill(0.5), [1, 3, 64, 128]) });
+    const out = await session.run({
+      [PLATE_DET.input]: new OrtTensor('float32', new Float32Array(3 * 64 * 128).fill(0.5), [1, 3, 64, 128]),
+    });
     dims = out[PLATE_DET.output]!.dims;
   } catch (err) {
-    throw new ModelError(`model "${entry.name}": ${entry.file} does not take a [1, 3, H, W] image: ${(err as Error).message}`);
+    throw new ModelError(
+      `model "${entry.name}": ${entry.file} does not take a [1, 3, H, W] image: ${(err as Error).message}`,
+    );
   }
-  if (dims.length !== 4 || dims[0] !== 1 || dims[1] !== 1 || dims[2] !== 64 / PLATE_DET.stride || dims[3] !== 128 / PLATE_DET.stride)
-    throw new ModelError(`model "${entry.name}": ${entry.file} maps a 1×3×64×128 image to [${dims.join(', ')}]; expected [1, 1, ${64 / PLATE_DET.stride}, ${128 / PLATE_DET.stride}]`);
+  if (
+    dims.length !== 4 ||
+    dims[0] !== 1 ||
+    dims[1] !== 1 ||
+    dims[2] !== 64 / PLATE_DET.stride ||
+    dims[3] !== 128 / PLATE_DET.stride
+  )
+    throw new ModelError(
+      `model "${entry.name}": ${entry.file} maps a 1×3×64×128 image to [${dims.join(', ')}]; expected [1, 1, ${64 / PLATE_DET.stride}, ${128 / PLATE_DET.stride}]`,
+    );
   return new PlateDetDetector(entry.name, session, opts);
 }

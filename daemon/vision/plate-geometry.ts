@@ -17,9 +17,11 @@ export function mergeLineBoxes(dets: Detection[], maxGapRatio = 0.9): Detection[
         const a = sorted[i]!.box;
         const b = sorted[j]!.box;
         if (!sameLine(a, b, maxGapRatio)) continue;
-        const x = Math.min(a.x, b.x), y = Math.min(a.y, b.y);
+        const x = Math.min(a.x, b.x),
+          y = Math.min(a.y, b.y);
         const box = { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
-        const wa = a.w * a.h, wb = b.w * b.h;
+        const wa = a.w * a.h,
+          wb = b.w * b.h;
         sorted[i] = { box, score: (sorted[i]!.score * wa + sorted[j]!.score * wb) / (wa + wb) };
         sorted.splice(j, 1);
         merged = true;
@@ -32,7 +34,8 @@ export function mergeLineBoxes(dets: Detection[], maxGapRatio = 0.9): Detection[
 
 /** Two boxes of similar height on one line with at most `maxGapRatio` heights between them. */
 export function sameLine(a: Box, b: Box, maxGapRatio: number, minHeightRatio = 0.6): boolean {
-  const hMin = Math.min(a.h, b.h), hMax = Math.max(a.h, b.h);
+  const hMin = Math.min(a.h, b.h),
+    hMax = Math.max(a.h, b.h);
   if (hMin < minHeightRatio * hMax) return false;
   const vOverlap = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
   if (vOverlap < 0.6 * hMin) return false;

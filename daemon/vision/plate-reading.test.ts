@@ -4,13 +4,24 @@ import { overlapsTruth } from './eval-dataset.js';
 import type { FrameAnalysis, FrameAnalyzer } from './ports.js';
 import { renderPlateScene, type RenderedScene } from './test-support/render-plate.js';
 
-const vision = { detector: 'ppocr-v4-det', reader: 'ppocr-v4-rec', models_dir: '', workers: 1, detect_long_side: 960, plate_long_side: 640, plate_retry_long_side: 800, plate_syntax: 'plate-syntax-us' };
+const vision = {
+  detector: 'ppocr-v4-det',
+  reader: 'ppocr-v4-rec',
+  models_dir: '',
+  workers: 1,
+  detect_long_side: 960,
+  plate_long_side: 640,
+  plate_retry_long_side: 800,
+  plate_syntax: 'plate-syntax-us',
+};
 
 // The real models run in the real worker thread here: under jest, onnxruntime-node cannot run
 // in the test's own VM realm (its output Float32Array comes from the main realm and fails
 // onnxruntime-common's instanceof check), while a worker is a plain Node realm, as in the daemon.
 describe('reading a rendered plate with the real PP-OCRv4 models in a worker thread', () => {
-  let analyzer: FrameAnalyzer & { analyzeFrame(...a: Parameters<NonNullable<FrameAnalyzer['analyzeFrame']>>): Promise<FrameAnalysis> };
+  let analyzer: FrameAnalyzer & {
+    analyzeFrame(...a: Parameters<NonNullable<FrameAnalyzer['analyzeFrame']>>): Promise<FrameAnalysis>;
+  };
   let scene: RenderedScene;
   beforeAll(async () => {
     analyzer = (await createFrameAnalyzer(vision, silentLogger())) as typeof analyzer;

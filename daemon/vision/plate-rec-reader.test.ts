@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { ModelError } from '../shared/errors.js';
 import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from './manifest.js';
-import { PLATE_REC, PlateRecReader, createPlateRecReader, cropBox, decodeCtc, defaultPlateRecOptions, greyInput } from './plate-rec-reader.js';
+import {
+  PLATE_REC,
+  PlateRecReader,
+  createPlateRecReader,
+  cropBox,
+  decodeCtc,
+  defaultPlateRecOptions,
+  greyInput,
+} from './plate-rec-reader.js';
 import type { InferenceSession } from './onnx-session.js';
 import { PlateSyntax } from './plate-syntax.js';
 import type { RgbImage } from './image.js';
@@ -70,12 +78,13 @@ function fakeSession(texts: string[], p = 0.9, stateName = 'MO', calls = { n: 0 
       const chars = new Float32Array(batch * steps * CLASSES);
       for (let b = 0; b < batch; b++) {
         const seq = new Array(steps).fill(0);
-        [...texts[(given + b) % texts.length]!].forEach((ch, i) => (seq[2 * i + 1] = cls(ch)));
+        for (const [i, ch] of [...texts[(given + b) % texts.length]!].entries()) seq[2 * i + 1] = cls(ch);
         chars.set(probsFor(seq, p), b * steps * CLASSES);
       }
       given += batch;
       const state = new Float32Array(batch * PLATE_REC.states.length).fill(0.01);
-      for (let b = 0; b < batch; b++) state[b * PLATE_REC.states.length + PLATE_REC.states.indexOf(stateName as never)] = 0.9;
+      for (let b = 0; b < batch; b++)
+        state[b * PLATE_REC.states.length + PLATE_REC.states.indexOf(stateName as never)] = 0.9;
       return { chars: { data: chars }, state: { data: state } };
     },
   } as unknown as InferenceSession;
@@ -94,7 +103,7 @@ describe('plate-rec reader voting over crops', () => {
     expect(read?.box).toEqual(region.box);
   });
 
-  it('with two networks, the second reads every crop when the first one\'s crops disagree, and all the reads vote together', async () => {
+  it("with two networks, the second reads every crop when the first one's crops disagree, and all the reads vote together", async () => {
     // Alone, the first network's crops favour its misread 2:2; the second network tips it.
     const first = fakeSession(['ABC1284', 'ABC1284', 'ABC1234', 'ABC1234'], 0.95);
     const second = fakeSession(['ABC1234', 'ABC1234', 'ABC1234', 'ABC1284'], 0.9, 'KS');
@@ -121,7 +130,7 @@ describe('plate-rec reader voting over crops', () => {
     expect(calls.n).toBe(1);
   });
 
-  it('reads a detection\'s alt box too (the whole plate around a cut line), two crops of each, and they vote', async () => {
+  it("reads a detection's alt box too (the whole plate around a cut line), two crops of each, and they vote", async () => {
     // Left half dark, right half bright; this session reads dark crops short and bright crops whole.
     const split: RgbImage = { width: 200, height: 100, data: new Uint8Array(200 * 100 * 3) };
     for (let y = 0; y < 100; y++) split.data.fill(255, (y * 200 + 100) * 3, (y * 200 + 200) * 3);
@@ -132,11 +141,15 @@ describe('plate-rec reader voting over crops', () => {
       run: async (feeds: Record<string, { data: Float32Array; dims: readonly number[] }>) => {
         const { data, dims } = feeds.image!;
         const size = PLATE_REC.height * PLATE_REC.width;
-        const reads = Array.from({ length: dims[0]! }, (_, b) => data.subarray(b * size, (b + 1) * size).reduce((a, v) => a + v, 0) / size);
+        const reads = Array.from(
+          { length: dims[0]! },
+          (_, b) => data.subarray(b * size, (b + 1) * size).reduce((a, v) => a + v, 0) / size,
+        );
         means.push(...reads);
         const views = reads.map((m) => (m > 128 ? fakeSession(['ABC1234'], 0.95) : fakeSession(['BC1234'], 0.9)));
         const outs = await Promise.all(views.map((v) => v.run({ image: { dims: [1] } } as never)));
-        const cat = (k: 'chars' | 'state') => Float32Array.from(outs.flatMap((o) => Array.from((o[k] as { data: Float32Array }).data)));
+        const cat = (k: 'chars' | 'state') =>
+          Float32Array.from(outs.flatMap((o) => Array.from((o[k] as { data: Float32Array }).data)));
         return { chars: { data: cat('chars') }, state: { data: cat('state') } };
       },
     } as unknown as InferenceSession;
@@ -155,13 +168,17 @@ describe('plate-rec reader voting over crops', () => {
     const syntax = new PlateSyntax({ name: 't', shapes: { DDDLLL: 50, LLLDDD: 50 }, states: {} });
     // Two crops each way: the votes tie, and 1 for I makes the first read a shape no plate has.
     const tie = fakeSession(['I23ABC', '123ABC', 'I23ABC', '123ABC'], 0.9);
-    expect((await new PlateRecReader('t', tie, defaultPlateRecOptions, syntax).read(image, region))?.text).toBe('123ABC');
+    expect((await new PlateRecReader('t', tie, defaultPlateRecOptions, syntax).read(image, region))?.text).toBe(
+      '123ABC',
+    );
     // Every crop reads the odd shape: 123ABC is only a runner-up, never a crop's read, so it is not chosen.
     const clear = fakeSession(['I23ABC'], 0.6);
-    expect((await new PlateRecReader('t', clear, defaultPlateRecOptions, syntax).read(image, region))?.text).toBe('I23ABC');
+    expect((await new PlateRecReader('t', clear, defaultPlateRecOptions, syntax).read(image, region))?.text).toBe(
+      'I23ABC',
+    );
   });
 
-  it('does not read a detection too narrow to hold a plate\'s characters', async () => {
+  it("does not read a detection too narrow to hold a plate's characters", async () => {
     const reader = new PlateRecReader('t', fakeSession(['ABC1234']));
     expect(await reader.read(image, { box: { x: 50, y: 30, w: 15, h: 8 }, score: 0.9 })).toBeNull();
   });
@@ -174,19 +191,32 @@ describe('plate-rec reader voting over crops', () => {
     const batches: number[] = [];
     const counting = (texts: string[]): InferenceSession => {
       const s = fakeSession(texts);
-      return { ...s, run: (feeds: Record<string, { dims: readonly number[] }>) => (batches.push(feeds.image!.dims[0]!), s.run(feeds as never)) } as unknown as InferenceSession;
+      return {
+        ...s,
+        run: (feeds: Record<string, { dims: readonly number[] }>) => {
+          batches.push(feeds.image!.dims[0]!);
+          return s.run(feeds as never);
+        },
+      } as unknown as InferenceSession;
     };
-    expect(await new PlateRecReader('t', counting(['', 'ABC1234', 'ABC1234', 'ABC1234'])).read(image, region)).toBeNull();
+    expect(
+      await new PlateRecReader('t', counting(['', 'ABC1234', 'ABC1234', 'ABC1234'])).read(image, region),
+    ).toBeNull();
     expect(batches).toEqual([1]);
     batches.length = 0;
     // One character is no plate either (a bolt, a sticker's mark).
-    expect(await new PlateRecReader('t', counting(['7', 'ABC1234', 'ABC1234', 'ABC1234'])).read(image, region)).toBeNull();
+    expect(
+      await new PlateRecReader('t', counting(['7', 'ABC1234', 'ABC1234', 'ABC1234'])).read(image, region),
+    ).toBeNull();
     expect(batches).toEqual([1]);
     batches.length = 0;
     expect((await new PlateRecReader('t', counting(['ABC1234'])).read(image, region))?.text).toBe('ABC1234');
     expect(batches).toEqual([1, 3]);
     batches.length = 0;
-    const ungated = new PlateRecReader('t', counting(['', 'ABC1234', 'ABC1234', 'ABC1234']), { ...defaultPlateRecOptions, firstCropGate: false });
+    const ungated = new PlateRecReader('t', counting(['', 'ABC1234', 'ABC1234', 'ABC1234']), {
+      ...defaultPlateRecOptions,
+      firstCropGate: false,
+    });
     expect((await ungated.read(image, region))?.text).toBe('ABC1234');
     expect(batches).toEqual([4]);
   });
@@ -214,7 +244,12 @@ describe('plate-rec crop', () => {
 });
 
 /** The trained reader's module in a plain Node process (see test/helpers/model-files.ts). */
-const inReaderProcess = (body: string) => inNode({ module: join(dirname(fileURLToPath(import.meta.url)), 'plate-rec-reader.ts'), as: 'reader' }, MODEL_NAME, body);
+const inReaderProcess = (body: string) =>
+  inNode(
+    { module: join(dirname(fileURLToPath(import.meta.url)), 'plate-rec-reader.ts'), as: 'reader' },
+    MODEL_NAME,
+    body,
+  );
 
 describe('plate-rec ONNX model', () => {
   it('is listed in the manifest with a matching checksum', async () => {
@@ -228,7 +263,11 @@ describe('plate-rec ONNX model', () => {
       const r = await reader.createPlateRecReader(entry);
       const o = await r.infer(new Float32Array(32 * 128).fill(200));
       const rowSum = o.chars.slice(0, 37).reduce((s, v) => s + v, 0);
-      console.log(JSON.stringify({ chars: o.chars.length, state: o.state.length, rowSum }));`) as { chars: number; state: number; rowSum: number };
+      console.log(JSON.stringify({ chars: o.chars.length, state: o.state.length, rowSum }));`) as {
+      chars: number;
+      state: number;
+      rowSum: number;
+    };
     expect(out.chars).toBe(steps * CLASSES);
     expect(out.state).toBe(PLATE_REC.states.length);
     expect(out.rowSum).toBeCloseTo(1, 4);
@@ -262,7 +301,12 @@ describe('plate-rec ONNX model', () => {
       const img = { width: info.width, height: info.height, data: new Uint8Array(data) };
       const r = await reader.createPlateRecReader(entry);
       const read = await r.read(img, { box: { x: 0, y: 0, w: img.width, h: img.height }, score: 1 });
-      console.log(JSON.stringify(read));`) as { text: string; confidence: number; alternatives: { text: string; confidence: number }[]; chars: unknown[] };
+      console.log(JSON.stringify(read));`) as {
+      text: string;
+      confidence: number;
+      alternatives: { text: string; confidence: number }[];
+      chars: unknown[];
+    };
     expect(out.text).toBe('FUW999');
     expect(out.chars).toHaveLength(6);
     expect(out.confidence).toBeGreaterThan(0.3);

@@ -23,10 +23,57 @@ export const PLATE_REC = {
   marginX: 0.05,
   marginY: 0.08,
   states: [
-    'AK', 'AL', 'AR', 'AZ', 'CA', 'CO', 'CT', 'DC', 'DE', 'FL', 'GA', 'HI', 'IA', 'ID', 'IL',
-    'IN', 'KS', 'KY', 'LA', 'MA', 'MD', 'ME', 'MI', 'MN', 'MO', 'MS', 'MT', 'NC', 'ND', 'NE',
-    'NH', 'NJ', 'NM', 'NV', 'NY', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT',
-    'VA', 'VT', 'WA', 'WI', 'WV', 'WY',
+    'AK',
+    'AL',
+    'AR',
+    'AZ',
+    'CA',
+    'CO',
+    'CT',
+    'DC',
+    'DE',
+    'FL',
+    'GA',
+    'HI',
+    'IA',
+    'ID',
+    'IL',
+    'IN',
+    'KS',
+    'KY',
+    'LA',
+    'MA',
+    'MD',
+    'ME',
+    'MI',
+    'MN',
+    'MO',
+    'MS',
+    'MT',
+    'NC',
+    'ND',
+    'NE',
+    'NH',
+    'NJ',
+    'NM',
+    'NV',
+    'NY',
+    'OH',
+    'OK',
+    'OR',
+    'PA',
+    'RI',
+    'SC',
+    'SD',
+    'TN',
+    'TX',
+    'UT',
+    'VA',
+    'VT',
+    'WA',
+    'WI',
+    'WV',
+    'WY',
   ],
 } as const;
 
@@ -66,9 +113,20 @@ export const defaultPlateRecOptions: PlateRecOptions = {
   candidates: 5,
   maxAlts: 3,
   minStateP: 0.6,
-  views: [[1, 1], [0, 0], [2.5, 2], [1, 3.5]],
-  lineViews: [[1, 1], [0, 0]],
-  altViews: [[1, 1], [2.5, 2]],
+  views: [
+    [1, 1],
+    [0, 0],
+    [2.5, 2],
+    [1, 3.5],
+  ],
+  lineViews: [
+    [1, 1],
+    [0, 0],
+  ],
+  altViews: [
+    [1, 1],
+    [2.5, 2],
+  ],
   minWidth: 20,
   sureP: 0.9,
   firstCropGate: true,
@@ -83,7 +141,13 @@ export interface CtcRead {
  * Greedy CTC decode of a T×C probability matrix (row-major, class 0 blank). A character's p is
  * the best probability over the frames it spans; its runners-up come from that frame.
  */
-export function decodeCtc(probs: Float32Array, steps: number, classes: number, alphabet: string = PLATE_REC.alphabet, maxAlts = 3): CtcRead {
+export function decodeCtc(
+  probs: Float32Array,
+  steps: number,
+  classes: number,
+  alphabet: string = PLATE_REC.alphabet,
+  maxAlts = 3,
+): CtcRead {
   const chars: CharGuess[] = [];
   let prev = 0;
   for (let t = 0; t < steps; t++) {
@@ -92,15 +156,24 @@ export function decodeCtc(probs: Float32Array, steps: number, classes: number, a
     for (let c = 1; c < classes; c++) if (probs[row + c]! > probs[row + best]!) best = c;
     const p = probs[row + best]!;
     if (best !== 0 && best !== prev) chars.push(guessAt(probs, row, classes, best, alphabet, maxAlts));
-    else if (best !== 0 && best === prev && p > chars[chars.length - 1]!.p) chars[chars.length - 1] = guessAt(probs, row, classes, best, alphabet, maxAlts);
+    else if (best !== 0 && best === prev && p > chars[chars.length - 1]!.p)
+      chars[chars.length - 1] = guessAt(probs, row, classes, best, alphabet, maxAlts);
     prev = best;
   }
   return { text: chars.map((c) => c.char).join(''), chars };
 }
 
-function guessAt(probs: Float32Array, row: number, classes: number, best: number, alphabet: string, maxAlts: number): CharGuess {
+function guessAt(
+  probs: Float32Array,
+  row: number,
+  classes: number,
+  best: number,
+  alphabet: string,
+  maxAlts: number,
+): CharGuess {
   const alts: { char: string; p: number }[] = [];
-  for (let c = 1; c < classes; c++) if (c !== best && probs[row + c]! > 0.005) alts.push({ char: alphabet[c - 1]!, p: probs[row + c]! });
+  for (let c = 1; c < classes; c++)
+    if (c !== best && probs[row + c]! > 0.005) alts.push({ char: alphabet[c - 1]!, p: probs[row + c]! });
   alts.sort((a, b) => b.p - a.p);
   return { char: alphabet[best - 1]!, p: probs[row + best]!, alts: alts.slice(0, maxAlts) };
 }
@@ -124,7 +197,13 @@ export function secondOpinion(views: CtcRead[], sureP: number): boolean {
 }
 
 /** The region the reader looks at: the box widened by the training margins, clamped to the frame, in whole pixels. */
-export function cropBox(box: Box, width: number, height: number, mx: number = PLATE_REC.marginX, my: number = PLATE_REC.marginY): Box {
+export function cropBox(
+  box: Box,
+  width: number,
+  height: number,
+  mx: number = PLATE_REC.marginX,
+  my: number = PLATE_REC.marginY,
+): Box {
   const x0 = Math.max(0, Math.round(box.x - box.w * mx));
   const x1 = Math.min(width, Math.round(box.x + box.w * (1 + mx)));
   const y0 = Math.max(0, Math.round(box.y - box.h * my));
@@ -136,7 +215,12 @@ export function cropBox(box: Box, width: number, height: number, mx: number = PL
  * Grey 32×128 input (values 0..255) from a frame region, as cv2.resize(INTER_LINEAR) of the
  * BT.601 grey crop: half-pixel centres, edge pixels repeated.
  */
-export function greyInput(img: RgbImage, crop: Box, outW: number = PLATE_REC.width, outH: number = PLATE_REC.height): Float32Array {
+export function greyInput(
+  img: RgbImage,
+  crop: Box,
+  outW: number = PLATE_REC.width,
+  outH: number = PLATE_REC.height,
+): Float32Array {
   const out = new Float32Array(outW * outH);
   const { width, data } = img;
   const axis = (n: number, size: number, origin: number) => {
@@ -169,9 +253,13 @@ export function greyInput(img: RgbImage, crop: Box, outW: number = PLATE_REC.wid
     return Math.floor(0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]! + 0.5);
   };
   for (let y = 0; y < outH; y++) {
-    const y0 = ys.i0[y]!, y1 = ys.i1[y]!, fy = ys.f[y]!;
+    const y0 = ys.i0[y]!,
+      y1 = ys.i1[y]!,
+      fy = ys.f[y]!;
     for (let x = 0; x < outW; x++) {
-      const x0 = xs.i0[x]!, x1 = xs.i1[x]!, fx = xs.f[x]!;
+      const x0 = xs.i0[x]!,
+        x1 = xs.i1[x]!,
+        fx = xs.f[x]!;
       const top = grey(x0, y0) * (1 - fx) + grey(x1, y0) * fx;
       const bottom = grey(x0, y1) * (1 - fx) + grey(x1, y1) * fx;
       out[y * outW + x] = top * (1 - fy) + bottom * fy;
@@ -207,21 +295,37 @@ export class PlateRecReader implements PlateReader {
   async read(image: RgbImage, region: Detection): Promise<PlateText | null> {
     const size = PLATE_REC.height * PLATE_REC.width;
     if (region.box.w < this.opts.minWidth) return null;
-    const around = (box: Box, views: [number, number][]) => views.map(([fx, fy]) => cropBox(box, image.width, image.height, PLATE_REC.marginX * fx, PLATE_REC.marginY * fy));
-    const crops = (region.alt ? [...around(region.box, this.opts.lineViews), ...around(region.alt, this.opts.altViews)] : around(region.box, this.opts.views))
-      .filter((c) => c.w >= 4 && c.h >= 4);
+    const around = (box: Box, views: [number, number][]) =>
+      views.map(([fx, fy]) => cropBox(box, image.width, image.height, PLATE_REC.marginX * fx, PLATE_REC.marginY * fy));
+    const crops = (
+      region.alt
+        ? [...around(region.box, this.opts.lineViews), ...around(region.alt, this.opts.altViews)]
+        : around(region.box, this.opts.views)
+    ).filter((c) => c.w >= 4 && c.h >= 4);
     if (crops.length === 0) return null;
     const input = new Float32Array(size * crops.length);
-    crops.forEach((c, i) => input.set(greyInput(image, c), i * size));
+    for (const [i, c] of crops.entries()) input.set(greyInput(image, c), i * size);
     const classes = PLATE_REC.alphabet.length + 1;
     const states = PLATE_REC.states.length;
     const decodeViews = (out: { chars: Float32Array }) => {
       const steps = out.chars.length / crops.length / classes;
-      return crops.map((_, v) => decodeCtc(out.chars.subarray(v * steps * classes, (v + 1) * steps * classes), steps, classes, PLATE_REC.alphabet, this.opts.maxAlts));
+      return crops.map((_, v) =>
+        decodeCtc(
+          out.chars.subarray(v * steps * classes, (v + 1) * steps * classes),
+          steps,
+          classes,
+          PLATE_REC.alphabet,
+          this.opts.maxAlts,
+        ),
+      );
     };
     // The first network reads alone when it is sure; the others are asked only when its views
     // disagree or are unsure (see secondOpinion).
-    const first = await this.readFirst(input, crops.length, (chars) => decodeCtc(chars, chars.length / classes, classes).text.length < GATE_MIN_CHARS);
+    const first = await this.readFirst(
+      input,
+      crops.length,
+      (chars) => decodeCtc(chars, chars.length / classes, classes).text.length < GATE_MIN_CHARS,
+    );
     if (!first) return null;
     const outs = [{ ...first, decoded: decodeViews(first) }];
     if (this.sessions.length > 1 && secondOpinion(outs[0]!.decoded, this.opts.sureP)) {
@@ -264,7 +368,14 @@ export class PlateRecReader implements PlateReader {
       .sort((x, y) => y[1] - x[1])
       .slice(0, this.opts.candidates - 1)
       .map(([t, confidence]) => ({ text: t, confidence }));
-    return { text, confidence: votes.get(text) ?? chosen.confidence, chars: chosen.decoded.chars, alternatives, state, box: region.box };
+    return {
+      text,
+      confidence: votes.get(text) ?? chosen.confidence,
+      chars: chosen.decoded.chars,
+      alternatives,
+      state,
+      box: region.box,
+    };
   }
 
   /**
@@ -276,7 +387,11 @@ export class PlateRecReader implements PlateReader {
    * one-character reads left every read on us-dev, openalpr-eu, the held-out crops and the fixture
    * plates unchanged and cut the pair's reading p90 on busy us-dev frames from 41–43 to 35 ms.
    */
-  private async readFirst(input: Float32Array, batch: number, empty: (chars: Float32Array) => boolean): Promise<{ chars: Float32Array; state: Float32Array } | null> {
+  private async readFirst(
+    input: Float32Array,
+    batch: number,
+    empty: (chars: Float32Array) => boolean,
+  ): Promise<{ chars: Float32Array; state: Float32Array } | null> {
     if (!this.opts.firstCropGate || batch === 1) return this.infer(input, batch, 0);
     const size = PLATE_REC.height * PLATE_REC.width;
     const head = await this.infer(input.subarray(0, size), 1, 0);
@@ -303,15 +418,24 @@ export class PlateRecReader implements PlateReader {
  * Opens the model and checks it is the network this code was written for (names and shapes),
  * so a different export fails at start with a ModelError instead of misreading plates.
  */
-export async function createPlateRecReader(entry: ModelEntry, opts: PlateRecOptions = defaultPlateRecOptions, also: ModelEntry[] = [], syntax?: PlateSyntax): Promise<PlateRecReader> {
+export async function createPlateRecReader(
+  entry: ModelEntry,
+  opts: PlateRecOptions = defaultPlateRecOptions,
+  also: ModelEntry[] = [],
+  syntax?: PlateSyntax,
+): Promise<PlateRecReader> {
   const classes = PLATE_REC.alphabet.length + 1;
   const sessions: InferenceSession[] = [];
   for (const e of [entry, ...also]) {
     const session = await openSession(e.file, e.name);
     requireNames(session, e, ['image'], ['chars', 'state']);
-    const probe = await new PlateRecReader(e.name, session, opts).infer(new Float32Array(PLATE_REC.height * PLATE_REC.width).fill(128));
+    const probe = await new PlateRecReader(e.name, session, opts).infer(
+      new Float32Array(PLATE_REC.height * PLATE_REC.width).fill(128),
+    );
     if (probe.chars.length % classes !== 0 || probe.state.length !== PLATE_REC.states.length)
-      throw new ModelError(`model "${e.name}": ${e.file} outputs ${probe.chars.length} char and ${probe.state.length} state values; expected T×${classes} and ${PLATE_REC.states.length}`);
+      throw new ModelError(
+        `model "${e.name}": ${e.file} outputs ${probe.chars.length} char and ${probe.state.length} state values; expected T×${classes} and ${PLATE_REC.states.length}`,
+      );
     sessions.push(session);
   }
   return new PlateRecReader(entry.name, sessions, opts, syntax);

@@ -22,12 +22,13 @@ export function selectPlates<T extends PlateText & { detectionScore: number }>(i
 export function rank(r: PlateText & { detectionScore: number }): number {
   const digits = /\d/.test(r.text) ? 1 : 0.5;
   const lengthFit = r.text.length >= 5 && r.text.length <= 8 ? 1 : 0.6;
-  return Math.pow(Math.max(r.confidence, 1e-6), 1 / Math.max(1, r.text.length)) * digits * lengthFit * r.detectionScore;
+  return Math.max(r.confidence, 1e-6) ** (1 / Math.max(1, r.text.length)) * digits * lengthFit * r.detectionScore;
 }
 
 /** `big` is the plate line and `small` printing around it. */
 function dominates(big: PlateText, small: PlateText): boolean {
-  const a = big.box, b = small.box;
+  const a = big.box,
+    b = small.box;
   if (b.h >= 0.8 * a.h) return false;
   const hOverlap = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
   if (hOverlap < 0.3 * Math.min(a.w, b.w)) return false;
@@ -45,9 +46,12 @@ export function joinLineReads<T extends PlateText & { detectionScore: number }>(
   const out = [...reads].sort((a, b) => a.box.x - b.box.x);
   for (let i = 0; i < out.length; i++) {
     for (let j = i + 1; j < out.length; j++) {
-      const a = out[i]!, b = out[j]!;
-      if (a.text.length + b.text.length > 8 || !sameLine(a.box, b.box, 1.6, 0.8) || b.box.x < a.box.x + a.box.w * 0.8) continue;
-      const x = a.box.x, y = Math.min(a.box.y, b.box.y);
+      const a = out[i]!,
+        b = out[j]!;
+      if (a.text.length + b.text.length > 8 || !sameLine(a.box, b.box, 1.6, 0.8) || b.box.x < a.box.x + a.box.w * 0.8)
+        continue;
+      const x = a.box.x,
+        y = Math.min(a.box.y, b.box.y);
       const joined: T = {
         ...a,
         text: a.text + b.text,
@@ -59,7 +63,12 @@ export function joinLineReads<T extends PlateText & { detectionScore: number }>(
         ]
           .sort((p, q) => q.confidence - p.confidence)
           .slice(0, Math.max(a.alternatives.length, b.alternatives.length)),
-        box: { x, y, w: Math.max(a.box.x + a.box.w, b.box.x + b.box.w) - x, h: Math.max(a.box.y + a.box.h, b.box.y + b.box.h) - y },
+        box: {
+          x,
+          y,
+          w: Math.max(a.box.x + a.box.w, b.box.x + b.box.w) - x,
+          h: Math.max(a.box.y + a.box.h, b.box.y + b.box.h) - y,
+        },
         detectionScore: (a.detectionScore + b.detectionScore) / 2,
       };
       out[i] = joined;

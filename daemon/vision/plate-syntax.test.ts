@@ -24,12 +24,13 @@ describe('plate syntax prior', () => {
     expect(counts.probability('KCS1M')).toBeGreaterThan(0);
     let total = 0;
     for (let len = 1; len <= 14; len++)
-      for (let m = 0; m < 1 << len; m++) total += counts.probability([...Array(len)].map((_, i) => ((m >> i) & 1 ? 'A' : '1')).join(''));
+      for (let m = 0; m < 1 << len; m++)
+        total += counts.probability([...Array(len)].map((_, i) => ((m >> i) & 1 ? 'A' : '1')).join(''));
     expect(total).toBeGreaterThan(0.95);
     expect(total).toBeLessThanOrEqual(1.0001);
   });
 
-  it('leans on the state\'s own shapes when the state is known', () => {
+  it("leans on the state's own shapes when the state is known", () => {
     // Overall ABC1234 is three times as common as 1ABC234; in California it is the other way round.
     expect(counts.probability('ABC1234')).toBeGreaterThan(counts.probability('1ABC234'));
     expect(counts.probability('1ABC234', 'CA')).toBeGreaterThan(counts.probability('ABC1234', 'CA'));

@@ -58,7 +58,11 @@ export class PlateSyntax {
         this.ctx.set(c, (this.ctx.get(c) ?? 0) + n);
       }
     }
-    for (const [state, shapes] of Object.entries(file.states)) this.stateTotals.set(state, Object.values(shapes).reduce((a, b) => a + b, 0));
+    for (const [state, shapes] of Object.entries(file.states))
+      this.stateTotals.set(
+        state,
+        Object.values(shapes).reduce((a, b) => a + b, 0),
+      );
   }
 
   /** The letter/digit trigram's probability of a shape (add-half smoothing over D, L and the end). */
@@ -92,6 +96,9 @@ export function loadPlateSyntax(file: string, opts?: PlateSyntaxOptions): PlateS
     throw new ModelError(`plate syntax ${file}: ${(err as Error).message}`);
   }
   const f = syntaxFileSchema.safeParse(parsed);
-  if (!f.success) throw new ModelError(`plate syntax ${file}: ${f.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!f.success)
+    throw new ModelError(
+      `plate syntax ${file}: ${f.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   return new PlateSyntax(f.data, opts);
 }

@@ -41,7 +41,16 @@ export function zoomBelowFor(plateLongSide: number, zoomPad: number): number {
   return ZOOM_LONG_SIDE / (1 + 2 * zoomPad) / plateLongSide;
 }
 
-export const defaultPlateThenTextOptions: PlateThenTextOptions = { maxPlates: 6, padX: 0.15, padY: 0.3, minLineShare: 0.35, zoomBelow: zoomBelowFor(640, 1), zoomPad: 1, sameIou: 0.3, minWidth: 20 };
+export const defaultPlateThenTextOptions: PlateThenTextOptions = {
+  maxPlates: 6,
+  padX: 0.15,
+  padY: 0.3,
+  minLineShare: 0.35,
+  zoomBelow: zoomBelowFor(640, 1),
+  zoomPad: 1,
+  sameIou: 0.3,
+  minWidth: 20,
+};
 
 /**
  * Two networks, each where it is good: the trained plate detector finds plates in the whole
@@ -79,7 +88,10 @@ export class PlateThenTextDetector implements PlateDetector {
   async lookCloser(image: RgbImage, seen: Detection[]): Promise<Detection[]> {
     if (!this.closer) return [];
     const known = seen.map((d) => d.alt ?? d.box);
-    return this.refine(image, (await this.closer.detect(image)).filter((d) => known.every((b) => iou(d.box, b) < this.opts.sameIou)));
+    return this.refine(
+      image,
+      (await this.closer.detect(image)).filter((d) => known.every((b) => iou(d.box, b) < this.opts.sameIou)),
+    );
   }
 
   /** Each plate box wide enough (surest first, at most maxPlates): looked at again when small, then its character line found. */
@@ -98,8 +110,13 @@ export class PlateThenTextDetector implements PlateDetector {
   private async lookAgain(image: RgbImage, plate: Detection): Promise<Detection> {
     if (!this.zoom || plate.box.w >= this.opts.zoomBelow * Math.max(image.width, image.height)) return plate;
     const pad = this.opts.zoomPad;
-    const region = cropRegion(image, searchRegion(plate.box, image.width, image.height, { padX: pad, padY: pad * 1.5 }));
-    const again = (await this.zoom.detect(region.image)).map((d) => offsetBox(d.box, region.x, region.y)).find((b) => iou(b, plate.box) > 0);
+    const region = cropRegion(
+      image,
+      searchRegion(plate.box, image.width, image.height, { padX: pad, padY: pad * 1.5 }),
+    );
+    const again = (await this.zoom.detect(region.image))
+      .map((d) => offsetBox(d.box, region.x, region.y))
+      .find((b) => iou(b, plate.box) > 0);
     return again ? { box: again, score: plate.score } : plate;
   }
 }
@@ -110,8 +127,15 @@ export function plateLine(lines: Detection[], plateWidth: number, minLineShare: 
 }
 
 /** The plate box grown by the search margins, clamped to the frame. */
-export function searchRegion(b: Box, width: number, height: number, o: Pick<PlateThenTextOptions, 'padX' | 'padY'>): Box {
-  const x0 = Math.max(0, b.x - b.w * o.padX), y0 = Math.max(0, b.y - b.h * o.padY);
-  const x1 = Math.min(width, b.x + b.w * (1 + o.padX)), y1 = Math.min(height, b.y + b.h * (1 + o.padY));
+export function searchRegion(
+  b: Box,
+  width: number,
+  height: number,
+  o: Pick<PlateThenTextOptions, 'padX' | 'padY'>,
+): Box {
+  const x0 = Math.max(0, b.x - b.w * o.padX),
+    y0 = Math.max(0, b.y - b.h * o.padY);
+  const x1 = Math.min(width, b.x + b.w * (1 + o.padX)),
+    y1 = Math.min(height, b.y + b.h * (1 + o.padY));
   return { x: x0, y: y0, w: Math.max(1, x1 - x0), h: Math.max(1, y1 - y0) };
 }

@@ -36,17 +36,27 @@ describe('choosing the plate line in a frame', () => {
   });
 
   it('drops smaller printing stacked on the plate characters', () => {
-    const plates = selectPlates([read('GARDEN', { x: 120, y: 70, w: 80, h: 14 }), read('ABC1234', { x: 100, y: 90, w: 150, h: 32 }), read('DEALER', { x: 130, y: 128, w: 90, h: 12 })]);
+    const plates = selectPlates([
+      read('GARDEN', { x: 120, y: 70, w: 80, h: 14 }),
+      read('ABC1234', { x: 100, y: 90, w: 150, h: 32 }),
+      read('DEALER', { x: 130, y: 128, w: 90, h: 12 }),
+    ]);
     expect(plates.map((p) => p.text)).toEqual(['ABC1234']);
   });
 
   it('keeps two plates side by side in the frame, surest first', () => {
-    const plates = selectPlates([read('XYZ987', { x: 800, y: 300, w: 120, h: 30 }, 0.5), read('ABC1234', { x: 100, y: 300, w: 150, h: 32 }, 0.95)]);
+    const plates = selectPlates([
+      read('XYZ987', { x: 800, y: 300, w: 120, h: 30 }, 0.5),
+      read('ABC1234', { x: 100, y: 300, w: 150, h: 32 }, 0.95),
+    ]);
     expect(plates.map((p) => p.text)).toEqual(['ABC1234', 'XYZ987']);
   });
 
   it('joins the two groups of a plate read separately, with their alternatives', () => {
-    const left = { ...read('ABC', { x: 100, y: 100, w: 90, h: 40 }, 0.9), alternatives: [{ text: 'A8C', confidence: 0.05 }] };
+    const left = {
+      ...read('ABC', { x: 100, y: 100, w: 90, h: 40 }, 0.9),
+      alternatives: [{ text: 'A8C', confidence: 0.05 }],
+    };
     const plates = selectPlates([read('1234', { x: 230, y: 101, w: 120, h: 39 }, 0.8), left]);
     expect(plates).toHaveLength(1);
     expect(plates[0]!.text).toBe('ABC1234');
@@ -56,7 +66,14 @@ describe('choosing the plate line in a frame', () => {
   });
 
   it('does not join lines far apart or too long together', () => {
-    expect(selectPlates([read('ABC', { x: 100, y: 100, w: 90, h: 40 }), read('1234', { x: 400, y: 100, w: 120, h: 40 })])).toHaveLength(2);
-    expect(selectPlates([read('ABCDE', { x: 100, y: 100, w: 150, h: 40 }), read('12345', { x: 260, y: 100, w: 150, h: 40 })])).toHaveLength(2);
+    expect(
+      selectPlates([read('ABC', { x: 100, y: 100, w: 90, h: 40 }), read('1234', { x: 400, y: 100, w: 120, h: 40 })]),
+    ).toHaveLength(2);
+    expect(
+      selectPlates([
+        read('ABCDE', { x: 100, y: 100, w: 150, h: 40 }),
+        read('12345', { x: 260, y: 100, w: 150, h: 40 }),
+      ]),
+    ).toHaveLength(2);
   });
 });

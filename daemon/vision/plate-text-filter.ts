@@ -11,9 +11,10 @@ export function rejectReason(text: string, raw: string): string | null {
   // Camera overlays: "12:34", "12:34:56", "2024-05-01", "05/01/24". A colon alone is not
   // enough: round stickers between a Czech plate's groups read as one ("1B2:5790").
   if (/(^|\D)\d{1,2}\s?[:：]\s?\d{2}(?!\d)/.test(r)) return 'clock overlay';
-  if (/\d{1,4}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}/.test(r)) return 'date overlay';
+  if (/\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}/.test(r)) return 'date overlay';
   // Phone numbers: "555-1234", "(555) 123-4567", "555.123.4567" (digits only, with separators).
-  if (/(^|[^0-9A-Za-z])\(?\d{3}\)?[\s.\-]\d{3,4}([\s.\-]\d{4})?($|[^0-9A-Za-z])/.test(` ${r} `) && !/[A-Za-z]/.test(r)) return 'phone number';
+  if (/(^|[^0-9A-Za-z])\(?\d{3}\)?[\s.-]\d{3,4}([\s.-]\d{4})?($|[^0-9A-Za-z])/.test(` ${r} `) && !/[A-Za-z]/.test(r))
+    return 'phone number';
   if (/^[A-Z]+$/.test(text) && NOT_PLATES.has(text)) return 'state name or plate word';
   return null;
 }
@@ -23,9 +24,54 @@ export function rejectReason(text: string, raw: string): string | null {
  * spelling one of them exactly is rarer than the word itself being read instead of the plate.
  */
 const NOT_PLATES = new Set([
-  'ALABAMA', 'ALASKA', 'ARIZONA', 'ARKANSAS', 'COLORADO', 'DELAWARE', 'FLORIDA', 'GEORGIA', 'HAWAII', 'IDAHO',
-  'ILLINOIS', 'INDIANA', 'IOWA', 'KANSAS', 'KENTUCKY', 'MAINE', 'MARYLAND', 'MICHIGAN', 'MISSOURI', 'MONTANA',
-  'NEBRASKA', 'NEVADA', 'NEWYORK', 'OHIO', 'OKLAHOMA', 'OREGON', 'TEXAS', 'UTAH', 'VERMONT', 'VIRGINIA',
-  'WYOMING', 'WISCONSN', 'USA', 'AMERICA', 'DEALER', 'EXPIRES', 'COUNTY', 'STATE', 'SUNSHINE', 'TEMP',
-  'TEMPTAG', 'LONESTAR', 'ALOHA', 'GARDEN', 'FIRST', 'FOREVER', 'PURE', 'MICHIGAN', 'VOLUNTER', 'TRUCK',
+  'ALABAMA',
+  'ALASKA',
+  'ARIZONA',
+  'ARKANSAS',
+  'COLORADO',
+  'DELAWARE',
+  'FLORIDA',
+  'GEORGIA',
+  'HAWAII',
+  'IDAHO',
+  'ILLINOIS',
+  'INDIANA',
+  'IOWA',
+  'KANSAS',
+  'KENTUCKY',
+  'MAINE',
+  'MARYLAND',
+  'MICHIGAN',
+  'MISSOURI',
+  'MONTANA',
+  'NEBRASKA',
+  'NEVADA',
+  'NEWYORK',
+  'OHIO',
+  'OKLAHOMA',
+  'OREGON',
+  'TEXAS',
+  'UTAH',
+  'VERMONT',
+  'VIRGINIA',
+  'WYOMING',
+  'WISCONSN',
+  'USA',
+  'AMERICA',
+  'DEALER',
+  'EXPIRES',
+  'COUNTY',
+  'STATE',
+  'SUNSHINE',
+  'TEMP',
+  'TEMPTAG',
+  'LONESTAR',
+  'ALOHA',
+  'GARDEN',
+  'FIRST',
+  'FOREVER',
+  'PURE',
+  'MICHIGAN',
+  'VOLUNTER',
+  'TRUCK',
 ]);

@@ -18,7 +18,6 @@ export interface PpocrDetectorOptions {
   maxCandidates: number;
 }
 
-
 /**
  * PP-OCRv4 text detection used as a plate detector: DB text boxes, words on one line merged,
  * then only plate-shaped lines kept. It finds all text (state names, slogans, signs); the
@@ -51,7 +50,10 @@ export class PpocrDetector implements PlateDetector {
     const boxes = extractBoxes(map, mw!, mh!, this.opts.db, Math.min(mw!, drawW), Math.min(mh!, drawH));
     const fx = image.width / drawW;
     const fy = image.height / drawH;
-    const dets: Detection[] = boxes.map((b) => ({ box: { x: b.x * fx, y: b.y * fy, w: b.w * fx, h: b.h * fy }, score: b.score }));
+    const dets: Detection[] = boxes.map((b) => ({
+      box: { x: b.x * fx, y: b.y * fy, w: b.w * fx, h: b.h * fy },
+      score: b.score,
+    }));
     return mergeLineBoxes(dets)
       .filter((d) => plateShaped(d.box))
       .sort((a, b) => b.box.h - a.box.h)

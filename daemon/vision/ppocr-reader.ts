@@ -53,7 +53,9 @@ export class PpocrReader implements PlateReader {
       text: decoded.text,
       confidence,
       chars: decoded.chars,
-      alternatives: all.filter((c) => c.text !== decoded.text && !rejectReason(c.text, c.text)).slice(0, this.opts.candidates - 1),
+      alternatives: all
+        .filter((c) => c.text !== decoded.text && !rejectReason(c.text, c.text))
+        .slice(0, this.opts.candidates - 1),
       state: null,
       box: tighten(box, decoded, image.width),
     };

@@ -51,8 +51,14 @@ export function sampleToTensor(
     const o = y * outW;
     for (let x = 0; x < drawW; x++) {
       const wx = fxs[x]!;
-      const i00 = r0 + x0s[x]! * 3, i01 = r0 + x1s[x]! * 3, i10 = r1 + x0s[x]! * 3, i11 = r1 + x1s[x]! * 3;
-      const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
+      const i00 = r0 + x0s[x]! * 3,
+        i01 = r0 + x1s[x]! * 3,
+        i10 = r1 + x0s[x]! * 3,
+        i11 = r1 + x1s[x]! * 3;
+      const w00 = (1 - wx) * (1 - wy),
+        w01 = wx * (1 - wy),
+        w10 = (1 - wx) * wy,
+        w11 = wx * wy;
       for (let c = 0; c < 3; c++) {
         // Output channel c is BGR: source channel 2 - c.
         const s = 2 - c;

@@ -61,9 +61,19 @@ export class WorkerPoolAnalyzer implements FrameAnalyzer {
     if (this.closed) return Promise.reject(new Error('frame analyzer is closed'));
     // `new Uint8Array(view)` copies; `slice()` would not on a Node Buffer (the camera's frames are
     // Buffers, whose slice() is a view), and transferring it would detach the caller's pixels.
-    const data = this.opts.transferOwnership && isWholeBuffer(image.data) ? (image.data.buffer as ArrayBuffer) : new Uint8Array(image.data).buffer;
+    const data =
+      this.opts.transferOwnership && isWholeBuffer(image.data)
+        ? (image.data.buffer as ArrayBuffer)
+        : new Uint8Array(image.data).buffer;
     const id = this.nextId++;
-    const request: WorkerRequest = { type: 'frame', id, width: image.width, height: image.height, data, ...(roi ? { roi } : {}) };
+    const request: WorkerRequest = {
+      type: 'frame',
+      id,
+      width: image.width,
+      height: image.height,
+      data,
+      ...(roi ? { roi } : {}),
+    };
     return new Promise((resolve, reject) => {
       this.queue.push({ id, request, resolve, reject });
       this.dispatch();
@@ -108,7 +118,11 @@ export class WorkerPoolAnalyzer implements FrameAnalyzer {
           this.dispatch();
         } else if (m.type === 'init-error') {
           void worker.terminate();
-          reject(m.name === 'ConfigError' || m.name === 'ModelError' ? Object.assign(new ModelError(m.message), { name: m.name }) : new Error(`vision worker failed to start: ${m.message}`));
+          reject(
+            m.name === 'ConfigError' || m.name === 'ModelError'
+              ? Object.assign(new ModelError(m.message), { name: m.name })
+              : new Error(`vision worker failed to start: ${m.message}`),
+          );
         } else {
           const job = slot.job;
           slot.job = undefined;
@@ -131,7 +145,9 @@ export class WorkerPoolAnalyzer implements FrameAnalyzer {
         if (!ready) reject(new Error(`vision worker exited before it was ready (code ${code})`));
         else if (!this.closed) {
           this.log.warn({ code }, 'vision worker exited; starting a new one');
-          this.spawn().catch((err: Error) => this.log.error({ err: err.message }, 'vision worker could not be restarted'));
+          this.spawn().catch((err: Error) =>
+            this.log.error({ err: err.message }, 'vision worker could not be restarted'),
+          );
         }
       });
       worker.postMessage({ type: 'init', ...this.opts.init } satisfies WorkerInit);

@@ -22,12 +22,19 @@ import { defaultPlateThenTextOptions, plateLine } from '../../daemon/vision/plat
 import type { Box, RgbImage } from '../../daemon/vision/image.js';
 
 const here = import.meta.dirname;
-const datasets = process.env['ALPR_DATASETS'] ?? resolve(here, '../../../shared/datasets');
+const datasets = process.env.ALPR_DATASETS ?? resolve(here, '../../../shared/datasets');
 const out = process.argv[2] ?? join(here, 'work/det_boxes.json');
 const manifest = await loadManifest(resolve(here, '../../models'));
-const detector = await buildDetector(resolveModel(manifest, 'detector', 'plate-det-v1-text'), modelOptions(visionConfigSchema.parse(undefined), manifest));
+const detector = await buildDetector(
+  resolveModel(manifest, 'detector', 'plate-det-v1-text'),
+  modelOptions(visionConfigSchema.parse(undefined), manifest),
+);
 const textEntry = resolveModel(manifest, 'detector', 'ppocr-v4-det');
-const text = new PpocrDetector(textEntry.name, await openSession(textEntry.file, textEntry.name), PpocrDetector.defaults(192));
+const text = new PpocrDetector(
+  textEntry.name,
+  await openSession(textEntry.file, textEntry.name),
+  PpocrDetector.defaults(192),
+);
 const asArray = (b: Box) => [b.x, b.y, b.w, b.h].map((v) => Math.round(v * 10) / 10);
 
 const eu: Record<string, number[][]> = {};
@@ -39,10 +46,23 @@ for (const img of await loadDataset(join(datasets, 'openalpr-eu'))) {
 /** The crop inside a region grown by the refine step's margins, its edges repeated outwards. */
 async function padded(file: string): Promise<{ image: RgbImage; left: number; top: number }> {
   const meta = await sharp(file).metadata();
-  const left = Math.round(meta.width! * defaultPlateThenTextOptions.padX), top = Math.round(meta.height! * defaultPlateThenTextOptions.padY);
-  const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb')
-    .extend({ left, right: left, top, bottom: top, extendWith: 'copy' }).raw().toBuffer({ resolveWithObject: true });
-  return { image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }, left, top };
+  const left = Math.round(meta.width! * defaultPlateThenTextOptions.padX),
+    top = Math.round(meta.height! * defaultPlateThenTextOptions.padY);
+  const { data, info } = await sharp(file)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .extend({ left, right: left, top, bottom: top, extendWith: 'copy' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    image: {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    },
+    left,
+    top,
+  };
 }
 
 const crops: Record<string, number[] | null> = {};
@@ -56,4 +76,6 @@ for (const img of await loadDataset(join(datasets, 'openalpr-us-crops'))) {
 }
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify({ detector: 'plate-det-v1-text', eu, usCrops: crops }));
-console.log(`${out}: ${Object.keys(eu).length} eu photos, ${found}/${Object.keys(crops).length} us-crops with a text line`);
+console.log(
+  `${out}: ${Object.keys(eu).length} eu photos, ${found}/${Object.keys(crops).length} us-crops with a text line`,
+);

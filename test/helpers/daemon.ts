@@ -38,7 +38,10 @@ export class DaemonProcess {
       }
     });
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+    this.exited = once(child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
   }
 
   /** Writes `configYaml` (with `$STATE` replaced by a fresh temp folder) and starts the daemon on it. */

@@ -37,7 +37,10 @@ export function inNode(imp: { module: string; as: string }, modelName: string, b
     const manifest = await import(${JSON.stringify(manifestModule)});
     const entry = (await manifest.loadManifest()).models.get(${JSON.stringify(modelName)});
     ${body}`;
-  const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20000 });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    encoding: 'utf8',
+    timeout: 20000,
+  });
   if (res.status !== 0) throw new Error(`child failed (${res.status}): ${res.stderr}`);
   return JSON.parse(res.stdout.trim().split('\n').pop()!);
 }

@@ -23,16 +23,25 @@ let availability: { ok: boolean; reason: string } | null = null;
 /** Whether GStreamer's RTSP server can run here; tests skip with `reason` printed when not. */
 export function rtspServerAvailability(): { ok: boolean; reason: string } {
   if (availability) return availability;
-  if (!existsSync(SYSTEM_PYTHON)) return (availability = { ok: false, reason: `${SYSTEM_PYTHON} not found` });
+  if (!existsSync(SYSTEM_PYTHON)) {
+    availability = { ok: false, reason: `${SYSTEM_PYTHON} not found` };
+    return availability;
+  }
   const r = spawnSync(
     SYSTEM_PYTHON,
-    ['-c', "import gi; gi.require_version('Gst','1.0'); gi.require_version('GstRtspServer','1.0'); from gi.repository import GstRtspServer"],
+    [
+      '-c',
+      "import gi; gi.require_version('Gst','1.0'); gi.require_version('GstRtspServer','1.0'); from gi.repository import GstRtspServer",
+    ],
     { encoding: 'utf8', timeout: 10_000 },
   );
   availability =
     r.status === 0
       ? { ok: true, reason: '' }
-      : { ok: false, reason: `GStreamer RTSP server not usable (apt install gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-good gstreamer1.0-plugins-bad): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` };
+      : {
+          ok: false,
+          reason: `GStreamer RTSP server not usable (apt install gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-good gstreamer1.0-plugins-bad): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`,
+        };
   return availability;
 }
 
@@ -93,14 +102,25 @@ export class RtspTestServer {
   }
 
   private async spawnOnce(): Promise<void> {
-    const args = [RTSP_SERVER_SCRIPT, this.opts.file, '--port', String(this.boundPort), '--name', this.opts.name, '--watch-stdin'];
+    const args = [
+      RTSP_SERVER_SCRIPT,
+      this.opts.file,
+      '--port',
+      String(this.boundPort),
+      '--name',
+      this.opts.name,
+      '--watch-stdin',
+    ];
     const child = spawn(SYSTEM_PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d: string) => this.stderr.push(...d.split('\n').filter(Boolean)));
     child.stdout.setEncoding('utf8');
     const port = await new Promise<number>((resolvePort, reject) => {
       let buf = '';
-      const timer = setTimeout(() => fail(new Error(`rtsp-server did not start within ${this.opts.startTimeoutMs} ms\n${this.log}`)), this.opts.startTimeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`rtsp-server did not start within ${this.opts.startTimeoutMs} ms\n${this.log}`)),
+        this.opts.startTimeoutMs,
+      );
       const onData = (d: string): void => {
         buf += d;
         const nl = buf.indexOf('\n');

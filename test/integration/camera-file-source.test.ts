@@ -20,7 +20,10 @@ describe('FfmpegFrameSource with real ffmpeg on files, HTTP and dead cameras', (
   test('decodes the whole drive-by clip once into frames of the configured size, then ends', async () => {
     // Not a stall test: on a CI machine busy with the model tests, ffmpeg's first frame has taken
     // over the helpers' 5-s stall timeout, and a stall restart would fail `restarts: 0` below.
-    const src = new FfmpegFrameSource(testCamera({ id: 'file', url: DRIVE_BY_CLIP, fps: 5, width: 640, height: 360, stall_timeout_s: 30 }), { log: silentLogger() });
+    const src = new FfmpegFrameSource(
+      testCamera({ id: 'file', url: DRIVE_BY_CLIP, fps: 5, width: 640, height: 360, stall_timeout_s: 30 }),
+      { log: silentLogger() },
+    );
     const frames: Frame[] = [];
     await src.start(async (f) => void frames.push(f), new AbortController().signal);
     await src.ended;
@@ -38,7 +41,10 @@ describe('FfmpegFrameSource with real ffmpeg on files, HTTP and dead cameras', (
   });
 
   test('a slow consumer sees frames dropped and counted, never a queue', async () => {
-    const src = new FfmpegFrameSource(testCamera({ id: 'slow', url: DRIVE_BY_CLIP, fps: 12, width: 320, height: 180 }), { log: silentLogger() });
+    const src = new FfmpegFrameSource(
+      testCamera({ id: 'slow', url: DRIVE_BY_CLIP, fps: 12, width: 320, height: 180 }),
+      { log: silentLogger() },
+    );
     let handled = 0;
     await src.start(async () => {
       handled++;
@@ -54,13 +60,28 @@ describe('FfmpegFrameSource with real ffmpeg on files, HTTP and dead cameras', (
 
   test('a camera that never answers keeps retrying and does not disturb a camera that reads', async () => {
     const port = await closedPort();
-    const dead = new FfmpegFrameSource(testCamera({ id: 'dead', url: `rtsp://user:pw@127.0.0.1:${port}/nothing`, backoff_initial_s: 0.2, backoff_max_s: 0.4 }), { log: silentLogger() });
-    const live = new FfmpegFrameSource(testCamera({ id: 'live', url: DRIVE_BY_CLIP, realtime: true, loop: true, fps: 5 }), { log: silentLogger() });
+    const dead = new FfmpegFrameSource(
+      testCamera({
+        id: 'dead',
+        url: `rtsp://user:pw@127.0.0.1:${port}/nothing`,
+        backoff_initial_s: 0.2,
+        backoff_max_s: 0.4,
+      }),
+      { log: silentLogger() },
+    );
+    const live = new FfmpegFrameSource(
+      testCamera({ id: 'live', url: DRIVE_BY_CLIP, realtime: true, loop: true, fps: 5 }),
+      { log: silentLogger() },
+    );
     const ac = new AbortController();
     let liveFrames = 0;
     await dead.start(async () => {}, ac.signal);
     await live.start(async () => void liveFrames++, ac.signal);
-    await waitFor(() => dead.stats().restarts >= 3 && liveFrames >= 10, 12_000, 'dead camera retries and live camera frames');
+    await waitFor(
+      () => dead.stats().restarts >= 3 && liveFrames >= 10,
+      12_000,
+      'dead camera retries and live camera frames',
+    );
     ac.abort();
     await Promise.all([dead.stop(), live.stop()]);
     expect(dead.stats()).toMatchObject({ framesIn: 0, connected: false });
@@ -77,7 +98,9 @@ describe('FfmpegFrameSource with real ffmpeg on files, HTTP and dead cameras', (
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const port = (http.address() as { port: number }).port;
-    const src = new FfmpegFrameSource(testCamera({ id: 'http', url: `http://127.0.0.1:${port}/clip.mp4`, fps: 2 }), { log: silentLogger() });
+    const src = new FfmpegFrameSource(testCamera({ id: 'http', url: `http://127.0.0.1:${port}/clip.mp4`, fps: 2 }), {
+      log: silentLogger(),
+    });
     let frames = 0;
     await src.start(async () => void frames++, new AbortController().signal);
     await waitFor(() => frames >= 5, 10_000, 'frames over HTTP');
@@ -91,10 +114,13 @@ describe('FfmpegFrameSource with real ffmpeg on files, HTTP and dead cameras', (
     const blackhole = createServer((s) => void sockets.push(s));
     await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
     const port = (blackhole.address() as { port: number }).port;
-    const src = new FfmpegFrameSource(testCamera({ id: 'mute', url: `rtsp://127.0.0.1:${port}/x`, stall_timeout_s: 2, backoff_initial_s: 0.2 }), {
-      log: silentLogger(),
-      stopGraceMs: 1000,
-    });
+    const src = new FfmpegFrameSource(
+      testCamera({ id: 'mute', url: `rtsp://127.0.0.1:${port}/x`, stall_timeout_s: 2, backoff_initial_s: 0.2 }),
+      {
+        log: silentLogger(),
+        stopGraceMs: 1000,
+      },
+    );
     await src.start(async () => {}, new AbortController().signal);
     await waitFor(() => src.stats().restarts >= 1 && sockets.length >= 2, 8_000, 'a reconnect after the stall timeout');
     await src.stop();

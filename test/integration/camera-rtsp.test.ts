@@ -22,7 +22,10 @@ maybe('FfmpegFrameSource against a real RTSP server (gst-rtsp-server)', () => {
   test('decodes the looping clip over RTSP/TCP into 1280x720 frames at the configured rate', async () => {
     server = await RtspTestServer.start();
     // Not a stall test (see camera-file-source.test.ts): a busy CI machine must not turn a slow start into a restart.
-    src = new FfmpegFrameSource(testCamera({ id: 'rtsp', url: server.url, fps: 5, width: 1280, height: 720, stall_timeout_s: 30 }), { log: silentLogger() });
+    src = new FfmpegFrameSource(
+      testCamera({ id: 'rtsp', url: server.url, fps: 5, width: 1280, height: 720, stall_timeout_s: 30 }),
+      { log: silentLogger() },
+    );
     const frames: Frame[] = [];
     await src.start(async (f) => void frames.push(f), new AbortController().signal);
     await waitFor(() => frames.length >= 15, 12_000, '15 frames over RTSP');
@@ -36,7 +39,10 @@ maybe('FfmpegFrameSource against a real RTSP server (gst-rtsp-server)', () => {
 
   test('when the server is cut for a while, the supervisor reconnects with backoff and frames resume', async () => {
     server = await RtspTestServer.start();
-    src = new FfmpegFrameSource(testCamera({ id: 'cut', url: server.url, stall_timeout_s: 4, backoff_initial_s: 0.25, backoff_max_s: 1 }), { log: silentLogger() });
+    src = new FfmpegFrameSource(
+      testCamera({ id: 'cut', url: server.url, stall_timeout_s: 4, backoff_initial_s: 0.25, backoff_max_s: 1 }),
+      { log: silentLogger() },
+    );
     let frames = 0;
     await src.start(async () => void frames++, new AbortController().signal);
     await waitFor(() => frames >= 3, 10_000, 'first frames');

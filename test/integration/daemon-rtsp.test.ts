@@ -14,7 +14,11 @@ const truth = JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'drive-by.json
 };
 const plates = truth.vehicles.map((v) => v.plate);
 const rtsp = rtspServerAvailability();
-const reason = !rtsp.ok ? rtsp.reason : !haveMosquitto() ? '/usr/sbin/mosquitto is not installed (apt install mosquitto)' : '';
+const reason = !rtsp.ok
+  ? rtsp.reason
+  : !haveMosquitto()
+    ? '/usr/sbin/mosquitto is not installed (apt install mosquitto)'
+    : '';
 if (reason) announceSkip('daemon RTSP end-to-end', reason);
 const maybe = reason ? describe.skip : describe;
 /** The clip's second car is on the test hotlist as stolen. */
@@ -56,7 +60,10 @@ maybe('the daemon against a real RTSP camera', () => {
   it('stores one read per vehicle of the clip, alerts dispatch of the hotlisted one, reconnects after the server is cut, and stops cleanly on SIGTERM', async () => {
     const dead = await closedPort();
     const hotlist = join(broker.dir, 'hotlist.csv');
-    writeFileSync(hotlist, `plate,state,category,reason,source,nic,entered,expires,priority,notes\n${HOT},,stolen_vehicle,Stolen 2021 Subaru,CBI,V000000042,2026-01-01,,1,\n`);
+    writeFileSync(
+      hotlist,
+      `plate,state,category,reason,source,nic,entered,expires,priority,notes\n${HOT},,stolen_vehicle,Stolen 2021 Subaru,CBI,V000000042,2026-01-01,,1,\n`,
+    );
     const hits: { plate: string; category: string; verification: unknown; id: string }[] = [];
     subscriber = mqtt.connect(broker.url);
     subscriber.on('message', (_t, payload) => hits.push(JSON.parse(payload.toString())));

@@ -25,17 +25,48 @@ export interface EdgeParts {
 
 export const UNIT = 'unit7';
 const HOT: HotlistEntry = {
-  key: 'cbi:1', plate: 'HOT1234', state: 'CO', category: 'stolen_vehicle', reason: 'Stolen 2019 Civic', source: 'CBI',
-  nic: 'V123456789', ori: null, caseNumber: null, entered: null, expires: null, priority: 1, notes: '',
+  key: 'cbi:1',
+  plate: 'HOT1234',
+  state: 'CO',
+  category: 'stolen_vehicle',
+  reason: 'Stolen 2019 Civic',
+  source: 'CBI',
+  nic: 'V123456789',
+  ori: null,
+  caseNumber: null,
+  entered: null,
+  expires: null,
+  priority: 1,
+  notes: '',
 };
 
-export function edgeParts(dbFile: string, brokerUrl: string, log: Logger = silentLogger(), clock: Clock = systemClock): EdgeParts {
+export function edgeParts(
+  dbFile: string,
+  brokerUrl: string,
+  log: Logger = silentLogger(),
+  clock: Clock = systemClock,
+): EdgeParts {
   const db = openDatabase(dbFile);
   const outbox = new Outbox(db);
   const topics = topicsFor('alpr', UNIT);
-  const lists: ActiveList[] = [{ sourceId: 'cbi', versionId: 'cbi@test', asOf: clock.now(), matcher: new Matcher([HOT], { lenientCategories: [] }) }];
+  const lists: ActiveList[] = [
+    {
+      sourceId: 'cbi',
+      versionId: 'cbi@test',
+      asOf: clock.now(),
+      matcher: new Matcher([HOT], { lenientCategories: [] }),
+    },
+  ];
   const recorder = new HitRecorder({
-    db, lists: { activeLists: () => lists }, outbox, topics, unitId: UNIT, clock, log, staleAfterMs: 86_400_000, includeCrop: true,
+    db,
+    lists: { activeLists: () => lists },
+    outbox,
+    topics,
+    unitId: UNIT,
+    clock,
+    log,
+    staleAfterMs: 86_400_000,
+    includeCrop: true,
   });
   const reads = new ReadStore(db);
   return {
@@ -46,18 +77,35 @@ export function edgeParts(dbFile: string, brokerUrl: string, log: Logger = silen
     publisher: (overrides = {}) =>
       new MqttPublisher({
         config: { ...mqttConfigSchema.parse({}), enabled: true, url: brokerUrl, reconnect_s: 0.3, ...overrides },
-        unitId: UNIT, topics, outbox, clock, log,
+        unitId: UNIT,
+        topics,
+        outbox,
+        clock,
+        log,
         listStatus: () => [{ source: 'cbi', version: 'cbi@test', entries: 1, age_s: 0, stale: false }],
       }),
     readHotPlate(n) {
       const now = clock.now();
       const read = {
-        id: randomUUID(), cameraId: 'front', text: 'HOT1234', confidence: 0.9 + n / 1e6, alternatives: [], state: 'CO',
-        firstSeen: now - 300, lastSeen: now, frames: 4, cropJpeg: new Uint8Array([0xff, 0xd8, n & 0xff, 0xff, 0xd9]),
-        box: { x: 0, y: 0, w: 90, h: 30 }, frameWidth: 1280, frameHeight: 720,
+        id: randomUUID(),
+        cameraId: 'front',
+        text: 'HOT1234',
+        confidence: 0.9 + n / 1e6,
+        alternatives: [],
+        state: 'CO',
+        firstSeen: now - 300,
+        lastSeen: now,
+        frames: 4,
+        cropJpeg: new Uint8Array([0xff, 0xd8, n & 0xff, 0xff, 0xd9]),
+        box: { x: 0, y: 0, w: 90, h: 30 },
+        frameWidth: 1280,
+        frameHeight: 720,
       };
       reads.insert(read, { text: 'US-6 MP 262' }, now);
-      const hits = recorder.onRead({ ...read, plate: read.text, locationText: 'US-6 MP 262' }, { id: 'front', name: 'Front' });
+      const hits = recorder.onRead(
+        { ...read, plate: read.text, locationText: 'US-6 MP 262' },
+        { id: 'front', name: 'Front' },
+      );
       if (hits.length !== 1) throw new Error(`expected one hit, got ${hits.length}`);
       return hits[0]!;
     },

@@ -35,11 +35,21 @@ export class TestBroker {
   async start(): Promise<void> {
     if (!this.port) this.port = await freePort();
     const conf = join(this.dir, 'mosquitto.conf');
-    const lines = [`listener ${this.port} 127.0.0.1`, 'persistence true', `persistence_location ${this.dir}/`, 'log_dest none'];
+    const lines = [
+      `listener ${this.port} 127.0.0.1`,
+      'persistence true',
+      `persistence_location ${this.dir}/`,
+      'log_dest none',
+    ];
     // Run as root, Mosquitto drops to user "mosquitto", which cannot write our 0700 temp folder.
     if (process.getuid?.() === 0) lines.push('user root');
     if (this.tls) {
-      lines.push(`cafile ${this.tls.cafile}`, `certfile ${this.tls.certfile}`, `keyfile ${this.tls.keyfile}`, 'require_certificate true');
+      lines.push(
+        `cafile ${this.tls.cafile}`,
+        `certfile ${this.tls.certfile}`,
+        `keyfile ${this.tls.keyfile}`,
+        'require_certificate true',
+      );
     }
     if (this.tls?.passwordFile) lines.push(`password_file ${this.tls.passwordFile}`, 'allow_anonymous false');
     else lines.push('allow_anonymous true');
@@ -81,7 +91,10 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   while (Date.now() < until) {
     const ok = await new Promise<boolean>((resolve) => {
       const c = createConnection({ port, host: '127.0.0.1' });
-      c.once('connect', () => (c.destroy(), resolve(true)));
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
       c.once('error', () => resolve(false));
     });
     if (ok) return;

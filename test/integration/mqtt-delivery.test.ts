@@ -18,10 +18,19 @@ interface Received {
 }
 
 /** A dispatch-side subscriber with a persistent session, so the broker queues for it while it reconnects. */
-async function subscriber(url: string, id: string): Promise<{ client: MqttClient; got: Received[]; waitFor: (f: (r: Received[]) => boolean, ms?: number) => Promise<void> }> {
+async function subscriber(
+  url: string,
+  id: string,
+): Promise<{
+  client: MqttClient;
+  got: Received[];
+  waitFor: (f: (r: Received[]) => boolean, ms?: number) => Promise<void>;
+}> {
   const got: Received[] = [];
   const client = mqtt.connect(url, { clientId: id, clean: false, reconnectPeriod: 100 });
-  client.on('message', (topic, payload, packet) => got.push({ topic, body: JSON.parse(payload.toString()), retain: packet.retain }));
+  client.on('message', (topic, payload, packet) =>
+    got.push({ topic, body: JSON.parse(payload.toString()), retain: packet.retain }),
+  );
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);
@@ -43,7 +52,9 @@ async function subscriber(url: string, id: string): Promise<{ client: MqttClient
  */
 const children: ReturnType<typeof spawn>[] = [];
 function spawnUnit(fixture: string, ...args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   return child;
 }
@@ -73,12 +84,23 @@ run('MQTT delivery through the durable outbox (real Mosquitto)', () => {
     await sub.waitFor((r) => r.some((m) => m.topic.endsWith('/hits')));
     const msg = sub.got.find((m) => m.topic === `alpr/${UNIT}/hits`)!;
     expect(msg.body).toMatchObject({
-      v: 1, type: 'hit', id: hit.hitId, plate: 'HOT1234', state: 'CO', category: 'stolen_vehicle', nic: 'V123456789',
-      match_kind: 'exact', verification: { status: 'unverified', notice: VERIFICATION_NOTICE }, list: { source: 'cbi', version: 'cbi@test' },
+      v: 1,
+      type: 'hit',
+      id: hit.hitId,
+      plate: 'HOT1234',
+      state: 'CO',
+      category: 'stolen_vehicle',
+      nic: 'V123456789',
+      match_kind: 'exact',
+      verification: { status: 'unverified', notice: VERIFICATION_NOTICE },
+      list: { source: 'cbi', version: 'cbi@test' },
     });
     expect(Buffer.from(msg.body.crop_jpeg_base64 as string, 'base64')[0]).toBe(0xff);
     await sub.waitFor((r) => r.some((m) => m.topic.endsWith('/status')));
-    expect(sub.got.find((m) => m.topic.endsWith('/status'))!.body).toMatchObject({ state: 'online', hotlists: [{ source: 'cbi', version: 'cbi@test' }] });
+    expect(sub.got.find((m) => m.topic.endsWith('/status'))!.body).toMatchObject({
+      state: 'online',
+      hotlists: [{ source: 'cbi', version: 'cbi@test' }],
+    });
     await sub.waitFor(() => parts.outbox.depth() === 0);
     await publisher.stop();
     // A clean stop leaves `offline` retained for anyone who subscribes later.
@@ -103,7 +125,10 @@ run('MQTT delivery through the durable outbox (real Mosquitto)', () => {
     expect(parts.outbox.depth()).toBe(25);
 
     await broker.start();
-    await sub.waitFor((r) => new Set(r.filter((m) => m.topic.endsWith('/hits')).map((m) => m.body.id)).size === ids.length, 20_000);
+    await sub.waitFor(
+      (r) => new Set(r.filter((m) => m.topic.endsWith('/hits')).map((m) => m.body.id)).size === ids.length,
+      20_000,
+    );
     const arrived = sub.got.filter((m) => m.topic.endsWith('/hits')).map((m) => m.body.id as string);
     // At-least-once: drop repeats by id (as a receiver must), then the order is the order of the reads.
     expect(arrived.filter((id, i) => arrived.indexOf(id) === i)).toEqual(ids);
@@ -150,7 +175,12 @@ run('MQTT delivery through the durable outbox (real Mosquitto)', () => {
     await sub.waitFor((r) => r.some((m) => m.topic.endsWith('/status') && m.body.state === 'online'));
     unit.kill('SIGKILL');
     await sub.waitFor((r) => r.some((m) => m.topic.endsWith('/status') && m.body.state === 'offline'));
-    expect(sub.got.filter((m) => m.topic.endsWith('/status')).at(-1)!.body).toMatchObject({ type: 'status', unit: UNIT, state: 'offline', hotlists: [{ source: 'cbi' }] });
+    expect(sub.got.filter((m) => m.topic.endsWith('/status')).at(-1)!.body).toMatchObject({
+      type: 'status',
+      unit: UNIT,
+      state: 'offline',
+      hotlists: [{ source: 'cbi' }],
+    });
     await sub.client.endAsync();
   });
 });

@@ -13,7 +13,24 @@ const maybe = avail.ok ? describe : describe.skip;
 async function grabFrames(url: string, n: number): Promise<number> {
   const { stdout } = await run(
     resolveFfmpegPath(),
-    ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', String(n), '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', '160x90', 'pipe:1'],
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-rtsp_transport',
+      'tcp',
+      '-i',
+      url,
+      '-frames:v',
+      String(n),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      '-s',
+      '160x90',
+      'pipe:1',
+    ],
     { encoding: 'buffer', timeout: 15_000, maxBuffer: 1 << 24 },
   );
   return stdout.length / (160 * 90);

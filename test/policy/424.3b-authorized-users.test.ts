@@ -25,8 +25,12 @@ describe('424.3(b) authorized users', () => {
 
   it('refuses a wrong password and an unknown user alike, and audits both', async () => {
     await addUser(t.db, 'deputy', 'operator');
-    await expect(authenticateCliUser(fakeIo(['nope nope nope']), t.db, { user: 'deputy', now: () => NOW })).rejects.toThrow('wrong user name or password');
-    await expect(authenticateCliUser(fakeIo([PASSWORD]), t.db, { user: 'ghost', now: () => NOW })).rejects.toThrow('wrong user name or password');
+    await expect(
+      authenticateCliUser(fakeIo(['nope nope nope']), t.db, { user: 'deputy', now: () => NOW }),
+    ).rejects.toThrow('wrong user name or password');
+    await expect(authenticateCliUser(fakeIo([PASSWORD]), t.db, { user: 'ghost', now: () => NOW })).rejects.toThrow(
+      'wrong user name or password',
+    );
     expect(new AuditLog(t.db).between(0, NOW + 1).map((e) => [e.username, e.action, e.outcome])).toEqual([
       ['deputy', 'login', 'refused'],
       ['ghost', 'login', 'refused'],
@@ -36,7 +40,8 @@ describe('424.3(b) authorized users', () => {
   it('locks an account after repeated failures, even against the right password, until the lock ends', async () => {
     await addUser(t.db, 'deputy', 'operator');
     const auth = new Authenticator(t.db, { ...defaultAccessConfig, lockout_after_failures: 3, lockout_minutes: 10 });
-    for (let i = 0; i < 2; i++) await expect(auth.login('deputy', 'wrong wrong wrong', NOW)).rejects.toThrow('wrong user name');
+    for (let i = 0; i < 2; i++)
+      await expect(auth.login('deputy', 'wrong wrong wrong', NOW)).rejects.toThrow('wrong user name');
     await expect(auth.login('deputy', 'wrong wrong wrong', NOW)).rejects.toThrow(/locked until/);
     await expect(auth.login('deputy', PASSWORD, NOW + 60_000)).rejects.toThrow(/is locked/);
     await expect(auth.login('deputy', PASSWORD, NOW + 11 * 60_000)).resolves.toMatchObject({ username: 'deputy' });
@@ -58,7 +63,9 @@ describe('424.3(b) authorized users', () => {
   it('refuses a disabled user', async () => {
     const u = await addUser(t.db, 'deputy', 'operator');
     new UserStore(t.db).disable(u.id, NOW);
-    await expect(new Authenticator(t.db, defaultAccessConfig).login('deputy', PASSWORD, NOW)).rejects.toThrow(/disabled/);
+    await expect(new Authenticator(t.db, defaultAccessConfig).login('deputy', PASSWORD, NOW)).rejects.toThrow(
+      /disabled/,
+    );
   });
 
   it('gives each role only its own actions: a technician sees no read data, an auditor cannot search', async () => {
@@ -83,7 +90,9 @@ describe('424.3(b) authorized users', () => {
 
   it('creates the first administrator only from the one-time secret, once, with no default password', async () => {
     const boot = new Bootstrap(t.db, t.dir);
-    expect(await new Authenticator(t.db, defaultAccessConfig).login('admin', 'admin', NOW).catch((e: Error) => e.message)).toMatch(/wrong/);
+    expect(
+      await new Authenticator(t.db, defaultAccessConfig).login('admin', 'admin', NOW).catch((e: Error) => e.message),
+    ).toMatch(/wrong/);
     const file = boot.ensureSecret(NOW)!;
     expect(file).toContain('bootstrap-secret');
     const secret = boot.readSecret()!;
@@ -92,7 +101,9 @@ describe('424.3(b) authorized users', () => {
     const admin = await boot.createFirstAdministrator({ ...base, secret }, NOW);
     expect(admin.role).toBe('administrator');
     expect(boot.readSecret()).toBeUndefined();
-    await expect(boot.createFirstAdministrator({ ...base, username: 'second', secret }, NOW)).rejects.toThrow(/already has users/);
+    await expect(boot.createFirstAdministrator({ ...base, username: 'second', secret }, NOW)).rejects.toThrow(
+      /already has users/,
+    );
     expect(boot.ensureSecret(NOW)).toBeUndefined();
   });
 });

@@ -27,7 +27,11 @@ describe('424.3(d) partial plates and canvass', () => {
 
   it('finds reads by a partial plate with ? for one character and * for any run, within the window', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
-    const plates = (plate: string, from = NOW - 24 * H): string[] => access.searchReads(op, purpose, { plate, from, to: NOW }).reads.map((r) => r.plate).sort();
+    const plates = (plate: string, from = NOW - 24 * H): string[] =>
+      access
+        .searchReads(op, purpose, { plate, from, to: NOW })
+        .reads.map((r) => r.plate)
+        .sort();
     expect(plates('AB?123')).toEqual(['ABX123']);
     expect(plates('AB?123*')).toEqual(['ABX123', 'ABY1234']);
     expect(plates('*123*')).toEqual(['ABX123', 'ABY1234']);
@@ -40,15 +44,28 @@ describe('424.3(d) partial plates and canvass', () => {
     const op = await addUser(t.db, 'deputy', 'operator');
     const r = access.searchReads(op, purpose, { plate: 'AB*', from: 0, to: NOW, cameras: ['rear'] });
     expect(r.reads.map((x) => x.plate)).toEqual(['ABY1234']);
-    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ resultCount: 1, query: { plate: 'AB*', cameras: ['rear'] } });
+    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({
+      resultCount: 1,
+      query: { plate: 'AB*', cameras: ['rear'] },
+    });
   });
 
   it('canvasses every read within a radius of an incident during a window, nearest first', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
-    const r = access.canvass(op, purpose, { lat: 39.7425, lon: -105.5136, radiusM: 1000, from: NOW - 1.5 * H, to: NOW });
+    const r = access.canvass(op, purpose, {
+      lat: 39.7425,
+      lon: -105.5136,
+      radiusM: 1000,
+      from: NOW - 1.5 * H,
+      to: NOW,
+    });
     expect(r.reads.map((x) => x.plate)).toEqual(['NEAR01', 'NEAR02']);
     expect(r.reads[1]!.distanceM).toBeGreaterThan(250);
-    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ action: 'search', query: { kind: 'canvass', radius_m: 1000 }, resultCount: 2 });
+    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({
+      action: 'search',
+      query: { kind: 'canvass', radius_m: 1000 },
+      resultCount: 2,
+    });
     expect(Math.round(haversineM(39.7425, -105.5136, 39.7875, -105.5136) / 100)).toBe(50);
   });
 

@@ -26,7 +26,9 @@ describe('424.3(e) training before data access', () => {
     const op = await addUser(t.db, 'rookie', 'operator', { trained: false });
     const admin = await addUser(t.db, 'chief', 'administrator', { trained: false });
     for (const u of [op, admin]) {
-      expect(() => access.searchReads(u, purpose, { plate: 'ABC123', from: 0, to: NOW })).toThrow(/no ALPR training on record.*424\.3\(e\)/);
+      expect(() => access.searchReads(u, purpose, { plate: 'ABC123', from: 0, to: NOW })).toThrow(
+        /no ALPR training on record.*424\.3\(e\)/,
+      );
     }
     const entries = new AuditLog(t.db).between(0, NOW + 1);
     expect(entries.map((e) => [e.username, e.action, e.outcome, e.resultCount])).toEqual([

@@ -27,7 +27,10 @@ describe('424.4 evidence export', () => {
     addRead(t.db, { plate: 'SUSP02', at: NOW - 2 * DAY });
     addRead(t.db, { plate: 'OTHER1', at: NOW - 2 * DAY });
     const op = await addUser(t.db, 'deputy', 'operator');
-    access.createHold(op, purpose, { reason: 'shooting suspect', scope: { kind: 'range', platePattern: 'SUSP*', from: NOW - 3 * DAY, to: NOW } });
+    access.createHold(op, purpose, {
+      reason: 'shooting suspect',
+      scope: { kind: 'range', platePattern: 'SUSP*', from: NOW - 3 * DAY, to: NOW },
+    });
   });
   afterEach(() => t.close());
 
@@ -36,16 +39,39 @@ describe('424.4 evidence export', () => {
     const r = exportEvidence(deps, op, purpose, target);
     expect(r).toMatchObject({ reads: 2, hits: 1, crops: 2 });
     const files = readdirSync(r.dir).sort();
-    expect(files).toEqual(['audit.json', 'crops', 'hits.csv', 'hits.json', 'holds.json', 'manifest.json', 'manifest.sha256', 'reads.csv', 'reads.json', 'releases.json']);
+    expect(files).toEqual([
+      'audit.json',
+      'crops',
+      'hits.csv',
+      'hits.json',
+      'holds.json',
+      'manifest.json',
+      'manifest.sha256',
+      'reads.csv',
+      'reads.json',
+      'releases.json',
+    ]);
     expect(readdirSync(join(r.dir, 'crops'))).toHaveLength(2);
     expect(readFileSync(join(r.dir, 'reads.csv'), 'utf8').split('\r\n')[0]).toMatch(/^id,camera_id,plate/);
     const manifest = JSON.parse(readFileSync(join(r.dir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ case_number: 'CR26-0099', exported_by: { username: 'exporter', role: 'operator' }, purpose: { category: 'criminal_investigation', case_number: 'CR26-0099' }, exported_at: new Date(NOW).toISOString() });
-    expect(manifest.files.map((f: { path: string }) => f.path)).toContain('crops/' + readdirSync(join(r.dir, 'crops'))[0]);
+    expect(manifest).toMatchObject({
+      case_number: 'CR26-0099',
+      exported_by: { username: 'exporter', role: 'operator' },
+      purpose: { category: 'criminal_investigation', case_number: 'CR26-0099' },
+      exported_at: new Date(NOW).toISOString(),
+    });
+    expect(manifest.files.map((f: { path: string }) => f.path)).toContain(
+      `crops/${readdirSync(join(r.dir, 'crops'))[0]}`,
+    );
     const audit = JSON.parse(readFileSync(join(r.dir, 'audit.json'), 'utf8')) as { action: string }[];
     expect(audit.map((e) => e.action)).toEqual(['hold_create', 'export']);
     expect(verifyPackage(r.dir)).toMatchObject({ ok: true, problems: [] });
-    expect(new AuditLog(t.db).between(0, NOW + 1).map((e) => e.action).slice(-2)).toEqual(['export', 'export_written']);
+    expect(
+      new AuditLog(t.db)
+        .between(0, NOW + 1)
+        .map((e) => e.action)
+        .slice(-2),
+    ).toEqual(['export', 'export_written']);
   });
 
   it('detects a changed, a removed and an added file, and an edited manifest', async () => {
@@ -57,22 +83,40 @@ describe('424.4 evidence export', () => {
     writeFileSync(join(dir, 'crops', crop), Buffer.from([1]));
     const v = verifyPackage(dir);
     expect(v.ok).toBe(false);
-    expect(v.problems).toEqual(expect.arrayContaining(['reads.csv: changed (SHA-256 does not match the manifest)', 'extra.txt: not in the manifest (added after export)', `crops/${crop}: changed (SHA-256 does not match the manifest)`]));
-    writeFileSync(join(dir, 'manifest.json'), readFileSync(join(dir, 'manifest.json'), 'utf8').replace('exporter', 'someone'));
+    expect(v.problems).toEqual(
+      expect.arrayContaining([
+        'reads.csv: changed (SHA-256 does not match the manifest)',
+        'extra.txt: not in the manifest (added after export)',
+        `crops/${crop}: changed (SHA-256 does not match the manifest)`,
+      ]),
+    );
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      readFileSync(join(dir, 'manifest.json'), 'utf8').replace('exporter', 'someone'),
+    );
     expect(verifyPackage(dir).problems[0]).toMatch(/manifest.json: changed since export/);
   });
 
   it('refuses a missing target, a read-only one and one too small, leaving nothing behind, and audits it', async () => {
     const op = await addUser(t.db, 'exporter', 'operator');
-    expect(() => exportEvidence(deps, op, purpose, join(t.dir, 'nope'))).toThrow(/does not exist: mount the evidence drive/);
-    expect(() => exportEvidence({ ...deps, freeSpace: () => 1000 }, op, purpose, target)).toThrow(/too small: the package needs about/);
+    expect(() => exportEvidence(deps, op, purpose, join(t.dir, 'nope'))).toThrow(
+      /does not exist: mount the evidence drive/,
+    );
+    expect(() => exportEvidence({ ...deps, freeSpace: () => 1000 }, op, purpose, target)).toThrow(
+      /too small: the package needs about/,
+    );
     if (process.getuid?.() !== 0) {
       chmodSync(target, 0o555);
       expect(() => exportEvidence(deps, op, purpose, target)).toThrow(/read-only/);
       chmodSync(target, 0o755);
     }
     expect(readdirSync(target)).toEqual([]);
-    expect(new AuditLog(t.db).between(0, NOW + 1).filter((e) => e.action === 'export').map((e) => e.outcome)).toContain('failed');
+    expect(
+      new AuditLog(t.db)
+        .between(0, NOW + 1)
+        .filter((e) => e.action === 'export')
+        .map((e) => e.outcome),
+    ).toContain('failed');
   });
 
   it('never leaves a half-written package that looks complete', async () => {
@@ -88,7 +132,9 @@ describe('424.4 evidence export', () => {
 
   it('refuses an export for a case with no hold and for a technician', async () => {
     const op = await addUser(t.db, 'exporter', 'operator');
-    expect(() => exportEvidence(deps, op, { ...purpose, caseNumber: 'CR26-0000' }, target)).toThrow(/no active evidence hold of case CR26-0000/);
+    expect(() => exportEvidence(deps, op, { ...purpose, caseNumber: 'CR26-0000' }, target)).toThrow(
+      /no active evidence hold of case CR26-0000/,
+    );
     const tech = await addUser(t.db, 'tech', 'technician');
     expect(() => exportEvidence(deps, tech, purpose, target)).toThrow(/technician role may not export/);
   });

@@ -5,7 +5,13 @@ import { ManualClock } from '../../daemon/shared/clock.js';
 import { addUser, tempDb, NOW } from './fixture.js';
 
 const crim = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0100' };
-const base = { agency: 'U.S. Postal Inspection Service', agencyLevel: 'federal' as const, requestingOfficer: 'Insp. Rivera', legalBasis: 'C.R.S. 24-72-305.5', what: 'evidence package of case CR26-0100 (3 reads)' };
+const base = {
+  agency: 'U.S. Postal Inspection Service',
+  agencyLevel: 'federal' as const,
+  requestingOfficer: 'Insp. Rivera',
+  legalBasis: 'C.R.S. 24-72-305.5',
+  what: 'evidence package of case CR26-0100 (3 reads)',
+};
 
 // Policy 424.4 and 424.5(d): releases are recorded; a federal release only for a criminal investigation and after notifying the County Attorney.
 describe('424.4 releases and the federal rule', () => {
@@ -21,25 +27,71 @@ describe('424.4 releases and the federal rule', () => {
     const op = await addUser(t.db, 'deputy', 'operator');
     expect(() => access.recordRelease(op, crim, base)).toThrow(/County Attorney notified first/);
     expect(new ReleaseStore(t.db).between(0, NOW + 1)).toEqual([]);
-    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ action: 'release', outcome: 'refused', caseNumber: 'CR26-0100' });
+    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({
+      action: 'release',
+      outcome: 'refused',
+      caseNumber: 'CR26-0100',
+    });
   });
 
   it('refuses a federal release that is not for a criminal investigation, even with the notification', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
-    expect(() => access.recordRelease(op, { category: 'civil_action', caseNumber: 'CV26-1' }, { ...base, attorneyNotifiedBy: 'Sgt. Lee', attorneyNotifiedAt: NOW - 1000 })).toThrow(/only for a criminal investigation/);
+    expect(() =>
+      access.recordRelease(
+        op,
+        { category: 'civil_action', caseNumber: 'CV26-1' },
+        { ...base, attorneyNotifiedBy: 'Sgt. Lee', attorneyNotifiedAt: NOW - 1000 },
+      ),
+    ).toThrow(/only for a criminal investigation/);
   });
 
   it('records a federal release for a criminal investigation after the notification: who, when, what, basis', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
-    const rel = access.recordRelease(op, crim, { ...base, attorneyNotifiedBy: 'Sgt. Lee', attorneyNotifiedAt: NOW - 3_600_000 });
-    expect(rel).toMatchObject({ recordedBy: 'deputy', at: NOW, agencyLevel: 'federal', caseNumber: 'CR26-0100', attorneyNotifiedBy: 'Sgt. Lee' });
-    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ action: 'release', outcome: 'allowed', resultCount: 1 });
+    const rel = access.recordRelease(op, crim, {
+      ...base,
+      attorneyNotifiedBy: 'Sgt. Lee',
+      attorneyNotifiedAt: NOW - 3_600_000,
+    });
+    expect(rel).toMatchObject({
+      recordedBy: 'deputy',
+      at: NOW,
+      agencyLevel: 'federal',
+      caseNumber: 'CR26-0100',
+      attorneyNotifiedBy: 'Sgt. Lee',
+    });
+    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({
+      action: 'release',
+      outcome: 'allowed',
+      resultCount: 1,
+    });
   });
 
   it('records a state or local release without the federal conditions, but never without agency, officer, basis and what', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
-    expect(access.recordRelease(op, { category: 'patrol_operation', caseNumber: 'INC-9' }, { ...base, agency: 'Colorado State Patrol', agencyLevel: 'state' }).id).toBeGreaterThan(0);
-    expect(releaseProblem({ ...base, agencyLevel: 'local', caseNumber: 'x', purposeCategory: 'patrol_operation', legalBasis: '' }, NOW)).toMatch(/--legal-basis/);
-    expect(releaseProblem({ ...base, caseNumber: 'x', purposeCategory: 'criminal_investigation', attorneyNotifiedBy: 'x', attorneyNotifiedAt: NOW + 60_000 }, NOW)).toMatch(/in the future/);
+    expect(
+      access.recordRelease(
+        op,
+        { category: 'patrol_operation', caseNumber: 'INC-9' },
+        { ...base, agency: 'Colorado State Patrol', agencyLevel: 'state' },
+      ).id,
+    ).toBeGreaterThan(0);
+    expect(
+      releaseProblem(
+        { ...base, agencyLevel: 'local', caseNumber: 'x', purposeCategory: 'patrol_operation', legalBasis: '' },
+        NOW,
+      ),
+    ).toMatch(/--legal-basis/);
+    expect(
+      releaseProblem(
+        {
+          ...base,
+          caseNumber: 'x',
+          purposeCategory: 'criminal_investigation',
+          attorneyNotifiedBy: 'x',
+          attorneyNotifiedAt: NOW + 60_000,
+        },
+        NOW,
+      ),
+    ).toMatch(/in the future/);
   });
 });

@@ -18,7 +18,10 @@ describe('424.4 governance service in the daemon', () => {
     addRead(t.db, { plate: 'OLD001', at: NOW - 22 * DAY });
     const runs: (PurgeRecord | Error)[] = [];
     const svc = new GovernanceService({
-      db: t.db, clock: new ManualClock(NOW), log: silentLogger(), onPurge: (r) => runs.push(r),
+      db: t.db,
+      clock: new ManualClock(NOW),
+      log: silentLogger(),
+      onPurge: (r) => runs.push(r),
       config: { access: defaultAccessConfig, retention: defaultRetentionConfig, storage: { path: t.dir } },
     });
     svc.start();

@@ -18,7 +18,13 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
 }
 
 const none = { heldIds: new Set<string>(), ranges: [] };
-const read = (over: Partial<{ id: string; plate: string; cameraId: string; lastSeen: number }> = {}) => ({ id: 'r', plate: 'ABC123', cameraId: 'front', lastSeen: NOW - 22 * DAY, ...over });
+const read = (over: Partial<{ id: string; plate: string; cameraId: string; lastSeen: number }> = {}) => ({
+  id: 'r',
+  plate: 'ABC123',
+  cameraId: 'front',
+  lastSeen: NOW - 22 * DAY,
+  ...over,
+});
 
 // Policy 424.4: all ALPR data is purged after 21 days unless it is, or may become, evidence.
 describe('424.4 retention policy (pure)', () => {
@@ -56,7 +62,13 @@ describe('424.4 retention policy (pure)', () => {
 describe('424.4 retention job', () => {
   let t: ReturnType<typeof tempDb>;
   const job = (batch = 10) =>
-    new RetentionJob({ db: t.db, clock: new ManualClock(NOW), config: { days: 21, batch_size: batch, pause_ms: 0, interval_minutes: 60 }, auditRetentionDays: 1095, log: silentLogger() });
+    new RetentionJob({
+      db: t.db,
+      clock: new ManualClock(NOW),
+      config: { days: 21, batch_size: batch, pause_ms: 0, interval_minutes: 60 },
+      auditRetentionDays: 1095,
+      log: silentLogger(),
+    });
   beforeEach(() => (t = tempDb()));
   afterEach(() => t.close());
 
@@ -66,16 +78,31 @@ describe('424.4 retention job', () => {
     const held = addRead(t.db, { plate: 'HELD01', at: NOW - 23 * DAY });
     addHit(t.db, held);
     const recent = addRead(t.db, { plate: 'NEW001', at: NOW - 20 * DAY });
-    new HoldStore(t.db).create({ caseNumber: 'CR26-1', reason: 'homicide', createdBy: 'x', scope: { kind: 'reads', readIds: [held] } }, NOW - 23 * DAY);
+    new HoldStore(t.db).create(
+      { caseNumber: 'CR26-1', reason: 'homicide', createdBy: 'x', scope: { kind: 'reads', readIds: [held] } },
+      NOW - 23 * DAY,
+    );
 
     const rec = await job().runOnce(NOW);
-    expect(rec).toMatchObject({ windowDays: 21, readsDeleted: 1, cropsDeleted: 1, hitsDeleted: 1, keptUnderHold: 1, oldestRemaining: NOW - 23 * DAY, outcome: 'complete' });
+    expect(rec).toMatchObject({
+      windowDays: 21,
+      readsDeleted: 1,
+      cropsDeleted: 1,
+      hitsDeleted: 1,
+      keptUnderHold: 1,
+      oldestRemaining: NOW - 23 * DAY,
+      outcome: 'complete',
+    });
     const ids = (t.db.prepare('SELECT id FROM reads ORDER BY id').all() as { id: string }[]).map((r) => r.id).sort();
     expect(ids).toEqual([held, recent].sort());
     expect(t.db.prepare('SELECT count(*) AS n FROM read_crops WHERE read_id = ?').get(old)).toEqual({ n: 0 });
     expect(t.db.prepare('SELECT count(*) AS n FROM hits').get()).toEqual({ n: 1 });
     expect(new PurgeRecordStore(t.db).between(0, NOW + 1)).toHaveLength(1);
-    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ username: 'system', action: 'purge', resultCount: 1 });
+    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({
+      username: 'system',
+      action: 'purge',
+      resultCount: 1,
+    });
     expect(statSync(`${t.file}-wal`).size).toBe(0); // checkpointed and truncated
   });
 
@@ -83,16 +110,28 @@ describe('424.4 retention job', () => {
     const old = addRead(t.db, { plate: 'OLD001', at: NOW - 22 * DAY });
     const oldHit = addHit(t.db, old);
     const recent = addRead(t.db, { plate: 'NEW001', at: NOW - DAY });
-    const add = t.db.prepare("INSERT INTO outbox (kind, ref_id, topic, payload, created_at) VALUES ('hit', ?, 't', '{}', 0)");
+    const add = t.db.prepare(
+      "INSERT INTO outbox (kind, ref_id, topic, payload, created_at) VALUES ('hit', ?, 't', '{}', 0)",
+    );
     for (const id of [old, oldHit, recent]) add.run(id);
     await job().runOnce(NOW);
-    expect((t.db.prepare('SELECT ref_id FROM outbox').all() as { ref_id: string }[]).map((r) => r.ref_id)).toEqual([recent]);
+    expect((t.db.prepare('SELECT ref_id FROM outbox').all() as { ref_id: string }[]).map((r) => r.ref_id)).toEqual([
+      recent,
+    ]);
   });
 
   it('purges a read once its hold is released', async () => {
     const held = addRead(t.db, { plate: 'HELD01', at: NOW - 23 * DAY });
     const holds = new HoldStore(t.db);
-    const h = holds.create({ caseNumber: 'CR26-1', reason: 'x', createdBy: 'x', scope: { kind: 'range', platePattern: 'HELD*', from: 0, to: NOW } }, NOW - 23 * DAY);
+    const h = holds.create(
+      {
+        caseNumber: 'CR26-1',
+        reason: 'x',
+        createdBy: 'x',
+        scope: { kind: 'range', platePattern: 'HELD*', from: 0, to: NOW },
+      },
+      NOW - 23 * DAY,
+    );
     expect((await job().runOnce(NOW)).keptUnderHold).toBe(1);
     holds.release(h.id, 'x', 'case closed', NOW);
     expect((await job().runOnce(NOW + 1)).readsDeleted).toBe(1);
@@ -102,7 +141,10 @@ describe('424.4 retention job', () => {
   it('deletes in small batches past held reads, and leaves the audit log alone', async () => {
     for (let i = 0; i < 35; i++) addRead(t.db, { plate: `OLD${i}`, at: NOW - 25 * DAY + i });
     const keep = addRead(t.db, { plate: 'HELD', at: NOW - 25 * DAY - 1 });
-    new HoldStore(t.db).create({ caseNumber: 'CR26-1', reason: 'x', createdBy: 'x', scope: { kind: 'reads', readIds: [keep] } }, NOW);
+    new HoldStore(t.db).create(
+      { caseNumber: 'CR26-1', reason: 'x', createdBy: 'x', scope: { kind: 'reads', readIds: [keep] } },
+      NOW,
+    );
     const before = new AuditLog(t.db).between(0, NOW + 1).length;
     const rec = await job(10).runOnce(NOW);
     expect(rec.readsDeleted).toBe(35);
@@ -114,7 +156,14 @@ describe('424.4 retention job', () => {
   it('runs at start and again every interval until stopped', async () => {
     const clock = new ManualClock(NOW);
     let finished = 0;
-    const j = new RetentionJob({ db: t.db, clock, config: { days: 21, batch_size: 10, pause_ms: 0, interval_minutes: 60 }, auditRetentionDays: 1095, log: silentLogger(), onRunFinished: () => finished++ });
+    const j = new RetentionJob({
+      db: t.db,
+      clock,
+      config: { days: 21, batch_size: 10, pause_ms: 0, interval_minutes: 60 },
+      auditRetentionDays: 1095,
+      log: silentLogger(),
+      onRunFinished: () => finished++,
+    });
     const runs = (): number => finished;
     j.start();
     await waitFor(() => runs() === 1);

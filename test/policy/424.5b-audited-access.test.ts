@@ -30,7 +30,17 @@ describe('424.5(b) audited access and a tamper-evident log', () => {
   it('documents every access by name, time, action, purpose, query and result count', () => {
     const e = audit.between(0, NOW + 1);
     expect(e).toHaveLength(5);
-    expect(e[0]).toMatchObject({ seq: 1, username: 'deputy', role: 'operator', at: NOW, action: 'search', purposeCategory: 'criminal_investigation', caseNumber: 'CR26-0200', query: { plate: 'ABC*' }, resultCount: 1 });
+    expect(e[0]).toMatchObject({
+      seq: 1,
+      username: 'deputy',
+      role: 'operator',
+      at: NOW,
+      action: 'search',
+      purposeCategory: 'criminal_investigation',
+      caseNumber: 'CR26-0200',
+      query: { plate: 'ABC*' },
+      resultCount: 1,
+    });
     expect(audit.verify()).toEqual({ ok: true, entries: 5, firstSeq: 1, lastSeq: 5 });
   });
 
@@ -40,7 +50,7 @@ describe('424.5(b) audited access and a tamper-evident log', () => {
   });
 
   it('detects an edited entry', () => {
-    tamper(t.db, "UPDATE audit_log SET query = '{\"plate\":\"XYZ*\"}' WHERE seq = 3");
+    tamper(t.db, 'UPDATE audit_log SET query = \'{"plate":"XYZ*"}\' WHERE seq = 3');
     expect(audit.verify()).toMatchObject({ ok: false, problem: 'edited', seq: 3 });
   });
 
@@ -55,30 +65,75 @@ describe('424.5(b) audited access and a tamper-evident log', () => {
     const rows = t.db.prepare('SELECT * FROM audit_log ORDER BY seq DESC').all() as Record<string, unknown>[];
     tamper(t.db, 'DELETE FROM audit_log WHERE seq >= 3');
     for (const r of rows.filter((x) => (x.seq as number) >= 3).reverse()) {
-      t.db.prepare('INSERT INTO audit_log (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash) VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)')
+      t.db
+        .prepare(
+          'INSERT INTO audit_log (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash) VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)',
+        )
         .run({ ...r, seq: (r.seq as number) + 1 });
     }
     const prev = t.db.prepare('SELECT hash FROM audit_log WHERE seq = 2').get() as { hash: string };
-    const fake = { seq: 3, at: NOW, username: 'ghost', role: 'operator', action: 'search', outcome: 'allowed', purpose_category: null, case_number: null, query: '{}', result_count: 0, detail: '{}', prev_hash: prev.hash };
-    t.db.prepare('INSERT INTO audit_log (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash) VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)')
+    const fake = {
+      seq: 3,
+      at: NOW,
+      username: 'ghost',
+      role: 'operator',
+      action: 'search',
+      outcome: 'allowed',
+      purpose_category: null,
+      case_number: null,
+      query: '{}',
+      result_count: 0,
+      detail: '{}',
+      prev_hash: prev.hash,
+    };
+    t.db
+      .prepare(
+        'INSERT INTO audit_log (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash) VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)',
+      )
       .run({ ...fake, hash: hashRow(fake as Parameters<typeof hashRow>[0]) });
     expect(audit.verify()).toMatchObject({ ok: false, problem: 'inserted', seq: 3 });
   });
 
   it('detects a row appended directly to the table', () => {
-    const head = t.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
-    const fake = { seq: head.seq + 1, at: NOW, username: 'ghost', role: 'operator', action: 'search', outcome: 'allowed', purpose_category: null, case_number: null, query: '{}', result_count: 0, detail: '{}', prev_hash: head.hash };
-    t.db.prepare('INSERT INTO audit_log (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash) VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)')
+    const head = t.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as {
+      seq: number;
+      hash: string;
+    };
+    const fake = {
+      seq: head.seq + 1,
+      at: NOW,
+      username: 'ghost',
+      role: 'operator',
+      action: 'search',
+      outcome: 'allowed',
+      purpose_category: null,
+      case_number: null,
+      query: '{}',
+      result_count: 0,
+      detail: '{}',
+      prev_hash: head.hash,
+    };
+    t.db
+      .prepare(
+        'INSERT INTO audit_log (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash) VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)',
+      )
       .run({ ...fake, hash: hashRow(fake as Parameters<typeof hashRow>[0]) });
     expect(audit.verify()).toMatchObject({ ok: false, problem: 'inserted', seq: 6 });
   });
 
   it('writes no entry and returns nothing when the audit entry cannot be written: data and record commit together', async () => {
     const op = await addUser(t.db, 'other', 'operator');
-    t.db.exec("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log WHEN NEW.username = 'other' AND NEW.outcome = 'allowed' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;");
+    t.db.exec(
+      "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log WHEN NEW.username = 'other' AND NEW.outcome = 'allowed' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
+    );
     expect(() => access.searchReads(op, purpose, { plate: 'ABC*', from: 0, to: NOW })).toThrow(/disk trouble/);
     t.db.exec('DROP TRIGGER fail_audit');
-    expect(audit.between(0, NOW + 1).filter((e) => e.username === 'other').map((e) => e.outcome)).toEqual(['failed']);
+    expect(
+      audit
+        .between(0, NOW + 1)
+        .filter((e) => e.username === 'other')
+        .map((e) => e.outcome),
+    ).toEqual(['failed']);
   });
 });
 

@@ -23,38 +23,161 @@ describe('424.5(b) the alpr-edge governance commands', () => {
     const first = await cli(['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy']);
     expect(first.out).toMatch(/one-time bootstrap secret was written to .*bootstrap-secret/);
     const secret = new Bootstrap(t.db, t.dir).readSecret()!;
-    expect((await cli(['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy'], [secret, ADMIN_PW, ADMIN_PW])).code).toBe(0);
-    expect((await cli(['users', 'add', 'deputy', '--role', 'operator', '--full-name', 'D. Puty', '--user', 'chief'], [ADMIN_PW, OP_PW, OP_PW])).code).toBe(0);
+    expect(
+      (
+        await cli(
+          ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy'],
+          [secret, ADMIN_PW, ADMIN_PW],
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await cli(
+          ['users', 'add', 'deputy', '--role', 'operator', '--full-name', 'D. Puty', '--user', 'chief'],
+          [ADMIN_PW, OP_PW, OP_PW],
+        )
+      ).code,
+    ).toBe(0);
 
-    const refused = await cli(['search', '--plate', 'AB*', '--from', '-1d', '--to', 'now', '--purpose', 'patrol_operation', '--case', 'INC-1', '--user', 'deputy'], [OP_PW]);
+    const refused = await cli(
+      [
+        'search',
+        '--plate',
+        'AB*',
+        '--from',
+        '-1d',
+        '--to',
+        'now',
+        '--purpose',
+        'patrol_operation',
+        '--case',
+        'INC-1',
+        '--user',
+        'deputy',
+      ],
+      [OP_PW],
+    );
     expect(refused).toMatchObject({ code: 77 });
     expect(refused.err).toMatch(/no ALPR training on record/);
 
     for (const u of ['chief', 'deputy']) {
-      expect((await cli(['users', 'training', u, '--completed-on', '2026-01-10', '--expires-on', '2099-01-10', '--user', 'chief'], [ADMIN_PW])).code).toBe(0);
+      expect(
+        (
+          await cli(
+            ['users', 'training', u, '--completed-on', '2026-01-10', '--expires-on', '2099-01-10', '--user', 'chief'],
+            [ADMIN_PW],
+          )
+        ).code,
+      ).toBe(0);
     }
     const readId = addRead(t.db, { plate: 'ABC123', at: Date.now() - 3_600_000 });
     const hitId = addHit(t.db, readId);
-    const found = await cli(['search', '--plate', 'AB?1*', '--from', '-1d', '--to', 'now', '--purpose', 'patrol_operation', '--case', 'INC-1', '--user', 'deputy'], [OP_PW]);
+    const found = await cli(
+      [
+        'search',
+        '--plate',
+        'AB?1*',
+        '--from',
+        '-1d',
+        '--to',
+        'now',
+        '--purpose',
+        'patrol_operation',
+        '--case',
+        'INC-1',
+        '--user',
+        'deputy',
+      ],
+      [OP_PW],
+    );
     expect(found.out).toContain('ABC123');
     expect(found.out).toContain('1 read(s)');
-    expect((await cli(['search', '--plate', 'AB*', '--from', '-1d', '--to', 'now', '--user', 'deputy'], [OP_PW])).err).toMatch(/purpose is required/);
+    expect(
+      (await cli(['search', '--plate', 'AB*', '--from', '-1d', '--to', 'now', '--user', 'deputy'], [OP_PW])).err,
+    ).toMatch(/purpose is required/);
 
-    expect((await cli(['hits', 'list', '--from', '-1d', '--to', 'now', '--purpose', 'hit_verification', '--case', 'INC-1', '--user', 'deputy'], [OP_PW])).out).toContain('UNVERIFIED');
-    expect((await cli(['hits', 'verify', hitId, '--outcome', 'confirmed', '--ref', 'CBI-42', '--case', 'INC-1', '--user', 'deputy'], [OP_PW])).out).toMatch(/confirmed by deputy/);
-    expect((await cli(['holds', 'add', '--case', 'CR26-7', '--reason', 'stolen vehicle', '--read', readId, '--user', 'deputy'], [OP_PW])).out).toMatch(/hold 1 on case CR26-7/);
+    expect(
+      (
+        await cli(
+          [
+            'hits',
+            'list',
+            '--from',
+            '-1d',
+            '--to',
+            'now',
+            '--purpose',
+            'hit_verification',
+            '--case',
+            'INC-1',
+            '--user',
+            'deputy',
+          ],
+          [OP_PW],
+        )
+      ).out,
+    ).toContain('UNVERIFIED');
+    expect(
+      (
+        await cli(
+          ['hits', 'verify', hitId, '--outcome', 'confirmed', '--ref', 'CBI-42', '--case', 'INC-1', '--user', 'deputy'],
+          [OP_PW],
+        )
+      ).out,
+    ).toMatch(/confirmed by deputy/);
+    expect(
+      (
+        await cli(
+          ['holds', 'add', '--case', 'CR26-7', '--reason', 'stolen vehicle', '--read', readId, '--user', 'deputy'],
+          [OP_PW],
+        )
+      ).out,
+    ).toMatch(/hold 1 on case CR26-7/);
     const usb = join(t.dir, 'usb');
     mkdirSync(usb);
     const exp = await cli(['evidence', 'export', '--case', 'CR26-7', '--to', usb, '--user', 'deputy'], [OP_PW]);
     expect(exp.code).toBe(0);
     const dir = exp.out.split('\n')[1]!.trim();
     expect((await cli(['evidence', 'verify', dir])).out).toMatch(/intact/);
-    expect((await cli(['releases', 'add', '--agency', 'USPIS', '--level', 'federal', '--officer', 'Insp. R', '--legal-basis', 'subpoena', '--what', 'package', '--case', 'CR26-7', '--purpose', 'criminal_investigation', '--user', 'deputy'], [OP_PW])).err).toMatch(/County Attorney/);
-    expect((await cli(['records', 'add', '--requester', 'J. Public', '--description', 'reads', '--user', 'deputy'], [OP_PW])).out).toMatch(/referred to the Records Manager/);
+    expect(
+      (
+        await cli(
+          [
+            'releases',
+            'add',
+            '--agency',
+            'USPIS',
+            '--level',
+            'federal',
+            '--officer',
+            'Insp. R',
+            '--legal-basis',
+            'subpoena',
+            '--what',
+            'package',
+            '--case',
+            'CR26-7',
+            '--purpose',
+            'criminal_investigation',
+            '--user',
+            'deputy',
+          ],
+          [OP_PW],
+        )
+      ).err,
+    ).toMatch(/County Attorney/);
+    expect(
+      (await cli(['records', 'add', '--requester', 'J. Public', '--description', 'reads', '--user', 'deputy'], [OP_PW]))
+        .out,
+    ).toMatch(/referred to the Records Manager/);
 
     const html = join(t.dir, 'report.html');
     const json = join(t.dir, 'report.json');
-    const rep = await cli(['audit', 'report', '--from', '-1d', '--to', 'now', '--html', html, '--json', json, '--user', 'chief'], [ADMIN_PW]);
+    const rep = await cli(
+      ['audit', 'report', '--from', '-1d', '--to', 'now', '--html', html, '--json', json, '--user', 'chief'],
+      [ADMIN_PW],
+    );
     expect(rep.code).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('ALPR audit report');
     expect(JSON.parse(readFileSync(json, 'utf8')).hits.confirmed).toBe(1);

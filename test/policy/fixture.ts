@@ -19,20 +19,50 @@ export function tempDb(): { db: Db; dir: string; file: string; close(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'alpr-gov-'));
   const file = join(dir, 'edge.db');
   const db = openDatabase(file);
-  return { db, dir, file, close: () => { db.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    db,
+    dir,
+    file,
+    close: () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 // Cheap scrypt parameters so tests stay fast; verifyPassword reads them from the stored hash.
 let cheapHash: Promise<string> | undefined;
+/** One scrypt hash at test strength, computed once for every fixture user. */
+function cheapPasswordHash(): Promise<string> {
+  cheapHash ??= hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 });
+  return cheapHash;
+}
 
 /** Adds a user (password PASSWORD) with training current unless `trained: false` or an explicit expiry. */
-export async function addUser(db: Db, username: string, role: Role, opts: { trained?: boolean; expiresOn?: string } = {}): Promise<AuthenticatedUser> {
+export async function addUser(
+  db: Db,
+  username: string,
+  role: Role,
+  opts: { trained?: boolean; expiresOn?: string } = {},
+): Promise<AuthenticatedUser> {
   const users = new UserStore(db);
-  const u = users.create({ username, fullName: username.toUpperCase(), role, passwordHash: await (cheapHash ??= hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 })), createdBy: 'test' }, NOW - 100 * DAY);
+  const u = users.create(
+    {
+      username,
+      fullName: username.toUpperCase(),
+      role,
+      passwordHash: await cheapPasswordHash(),
+      createdBy: 'test',
+    },
+    NOW - 100 * DAY,
+  );
   let expiresOn: string | null = null;
   if (opts.trained !== false || opts.expiresOn) {
     expiresOn = opts.expiresOn ?? isoDay(NOW + 300 * DAY);
-    users.addTraining({ userId: u.id, course: 'ALPR 101', completedOn: isoDay(NOW - 400 * DAY), expiresOn, recordedBy: 'test' }, NOW - 99 * DAY);
+    users.addTraining(
+      { userId: u.id, course: 'ALPR 101', completedOn: isoDay(NOW - 400 * DAY), expiresOn, recordedBy: 'test' },
+      NOW - 99 * DAY,
+    );
   }
   return { id: u.id, username: u.username, fullName: u.fullName, role, trainingExpiresOn: expiresOn };
 }
@@ -43,7 +73,10 @@ export function fakeIo(secrets: string[] = []): CliIo & { lines: string[]; error
   const errors: string[] = [];
   const prompts: string[] = [];
   return {
-    lines, errors, prompts, isTty: false,
+    lines,
+    errors,
+    prompts,
+    isTty: false,
     out: (l) => lines.push(l),
     err: (l) => errors.push(l),
     promptSecret: async (q) => {
@@ -57,12 +90,26 @@ export function fakeIo(secrets: string[] = []): CliIo & { lines: string[]; error
 
 let counter = 0;
 /** Stores a read (with a 4-byte crop) and returns its id. */
-export function addRead(db: Db, r: { plate: string; at: number; camera?: string; lat?: number; lon?: number; id?: string }): string {
+export function addRead(
+  db: Db,
+  r: { plate: string; at: number; camera?: string; lat?: number; lon?: number; id?: string },
+): string {
   const id = r.id ?? `read-${++counter}-${r.plate}`;
   new ReadStore(db).insert(
     {
-      id, cameraId: r.camera ?? 'front', text: r.plate, confidence: 0.93, alternatives: [], state: 'CO', firstSeen: r.at - 500, lastSeen: r.at,
-      frames: 3, cropJpeg: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), box: { x: 1, y: 2, w: 3, h: 4 }, frameWidth: 1280, frameHeight: 720,
+      id,
+      cameraId: r.camera ?? 'front',
+      text: r.plate,
+      confidence: 0.93,
+      alternatives: [],
+      state: 'CO',
+      firstSeen: r.at - 500,
+      lastSeen: r.at,
+      frames: 3,
+      cropJpeg: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+      box: { x: 1, y: 2, w: 3, h: 4 },
+      frameWidth: 1280,
+      frameHeight: 720,
     },
     { text: 'US-6 MM 250', lat: r.lat ?? 39.74, lon: r.lon ?? -105.51 },
     r.at,
@@ -72,8 +119,18 @@ export function addRead(db: Db, r: { plate: string; at: number; camera?: string;
 
 /** Stores a hit on a read, as the hotlist room does. */
 export function addHit(db: Db, readId: string, id = `hit-${readId}`): string {
-  const read = db.prepare('SELECT plate, camera_id, last_seen FROM reads WHERE id = ?').get(readId) as { plate: string; camera_id: string; last_seen: number };
+  const read = db.prepare('SELECT plate, camera_id, last_seen FROM reads WHERE id = ?').get(readId) as {
+    plate: string;
+    camera_id: string;
+    last_seen: number;
+  };
   db.prepare(`INSERT INTO hits (id, read_id, created_at, camera_id, plate, state, category, reason, entry_json, match_kind)
-    VALUES (?, ?, ?, ?, ?, 'CO', 'stolen_vehicle', 'NCIC stolen', '{}', 'exact')`).run(id, readId, read.last_seen, read.camera_id, read.plate);
+    VALUES (?, ?, ?, ?, ?, 'CO', 'stolen_vehicle', 'NCIC stolen', '{}', 'exact')`).run(
+    id,
+    readId,
+    read.last_seen,
+    read.camera_id,
+    read.plate,
+  );
   return id;
 }

@@ -26,5 +26,12 @@ export async function renderPlateScene(text = 'ABC 1234'): Promise<RenderedScene
   <text x="1150" y="40" font-family="DejaVu Sans Mono" font-size="26" fill="#fff" text-anchor="middle">12:34:56</text>
 </svg>`;
   const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }, plate };
+  return {
+    image: {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    },
+    plate,
+  };
 }

@@ -32,5 +32,7 @@ for (const name of names) {
     await det.detect(f);
     ms.push(performance.now() - t);
   }
-  console.log(`${name}: ${median(ms).toFixed(1)} ms median of 50 detect() on ${frames.length} 1280×720 frames (min ${Math.min(...ms).toFixed(1)})`);
+  console.log(
+    `${name}: ${median(ms).toFixed(1)} ms median of 50 detect() on ${frames.length} 1280×720 frames (min ${Math.min(...ms).toFixed(1)})`,
+  );
 }

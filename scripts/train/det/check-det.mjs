@@ -6,7 +6,12 @@
 import ort from 'onnxruntime-node';
 
 const file = process.argv[2] ?? 'models/plate-det-v1.onnx';
-const s = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+const s = await ort.InferenceSession.create(file, {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+});
 if (s.inputNames[0] !== 'image' || s.outputNames[0] !== 'plate') {
   console.error(`${file}: unexpected names ${s.inputNames} -> ${s.outputNames}`);
   process.exit(1);
@@ -30,7 +35,11 @@ let frame = { width: 1280, height: 720, data: new Uint8Array(1280 * 720 * 3) };
 for (let i = 0; i < frame.data.length; i++) frame.data[i] = (i * 2654435761) >>> 24;
 if (process.argv[3]) {
   const sharp = (await import('sharp')).default;
-  const { data, info } = await sharp(process.argv[3]).removeAlpha().resize(1280, 720, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(process.argv[3])
+    .removeAlpha()
+    .resize(1280, 720, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   frame = { width: info.width, height: info.height, data: new Uint8Array(data) };
 }
 const full = [];
@@ -40,4 +49,6 @@ for (let i = 0; i < 50; i++) {
   found = await d.detect(frame);
   full.push(performance.now() - t);
 }
-console.log(`${file}: map [${r.plate.dims}]; 1280×720 frame on one thread: session ${median(times).toFixed(1)} ms, detect() ${median(full).toFixed(1)} ms (median of 50); ${found.length} boxes`);
+console.log(
+  `${file}: map [${r.plate.dims}]; 1280×720 frame on one thread: session ${median(times).toFixed(1)} ms, detect() ${median(full).toFixed(1)} ms (median of 50); ${found.length} boxes`,
+);

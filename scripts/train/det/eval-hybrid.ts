@@ -11,7 +11,11 @@ import { defaultModelsDir, loadManifest, verifyModel } from '../../../daemon/vis
 import { buildDetector, buildReader, resolveModel } from '../../../daemon/vision/model-registry.js';
 import { loadDataset } from '../../../daemon/vision/eval-dataset.js';
 import { runEval, type EvalSummary } from '../../../daemon/vision/eval-run.js';
-import { PlateDetDetector, createPlateDetDetector, defaultPlateDetOptions } from '../../../daemon/vision/plate-det-detector.js';
+import {
+  PlateDetDetector,
+  createPlateDetDetector,
+  defaultPlateDetOptions,
+} from '../../../daemon/vision/plate-det-detector.js';
 import { openSession } from '../../../daemon/vision/onnx-session.js';
 import type { Detection, PlateDetector } from '../../../daemon/vision/ports.js';
 import type { RgbImage } from '../../../daemon/vision/image.js';
@@ -21,7 +25,12 @@ import { PpocrDetector } from '../../../daemon/vision/ppocr-detector.js';
 /** Plate boxes from `first`; PP-OCR text lines looked for only around each of the best `n`. */
 class Refine implements PlateDetector {
   fallbacks = 0;
-  constructor(readonly name: string, private readonly first: PlateDetector, private readonly text: PpocrDetector, private readonly n = 3) {}
+  constructor(
+    readonly name: string,
+    private readonly first: PlateDetector,
+    private readonly text: PpocrDetector,
+    private readonly n = 3,
+  ) {}
   async detect(image: RgbImage): Promise<Detection[]> {
     const out: Detection[] = [];
     for (const d of (await this.first.detect(image)).slice(0, this.n)) {
@@ -45,7 +54,11 @@ function formatSummary(s: EvalSummary): string {
 
 class Fallback implements PlateDetector {
   fallbacks = 0;
-  constructor(readonly name: string, private readonly first: PlateDetector, private readonly second: PlateDetector | null) {}
+  constructor(
+    readonly name: string,
+    private readonly first: PlateDetector,
+    private readonly second: PlateDetector | null,
+  ) {}
   async detect(image: RgbImage): Promise<Detection[]> {
     const d = await this.first.detect(image);
     if (d.length > 0 || !this.second) return d;
@@ -69,14 +82,28 @@ for (const e of [det, pp, rec]) await verifyModel(e);
 const reader = await buildReader(rec, opts);
 const images = await loadDataset(dir);
 const own = await createPlateDetDetector(det);
-const band = new PlateDetDetector(det.name, await openSession(det.file, det.name), { ...defaultPlateDetOptions, keep: [0.92, 0.6] });
+const band = new PlateDetDetector(det.name, await openSession(det.file, det.name), {
+  ...defaultPlateDetOptions,
+  keep: [0.92, 0.6],
+});
 const variants: Fallback[] = [
   new Fallback('plate-det-v1, middle band 92 % x 60 % of each box', band, null),
   new Fallback('plate-det-v1, else ppocr-v4-det-windows', own, await buildDetector(pp, opts)),
-  new Fallback('plate-det-v1 at 640, else at 960', own, new PlateDetDetector(det.name, await openSession(det.file, det.name), { ...defaultPlateDetOptions, longSide: 960 })),
+  new Fallback(
+    'plate-det-v1 at 640, else at 960',
+    own,
+    new PlateDetDetector(det.name, await openSession(det.file, det.name), { ...defaultPlateDetOptions, longSide: 960 }),
+  ),
 ];
 const ppSession = await openSession(pp.file, pp.name);
-const refines = [320, 192].map((side) => new Refine(`plate-det-v1 boxes refined by ppocr-v4-det text lines (crops at ${side} px)`, own, new PpocrDetector('ppocr-v4-det', ppSession, PpocrDetector.defaults(side))));
+const refines = [320, 192].map(
+  (side) =>
+    new Refine(
+      `plate-det-v1 boxes refined by ppocr-v4-det text lines (crops at ${side} px)`,
+      own,
+      new PpocrDetector('ppocr-v4-det', ppSession, PpocrDetector.defaults(side)),
+    ),
+);
 for (const v of [...variants, ...refines].filter((x) => x.name.includes(only))) {
   const { summaries } = await runEval(images, v, [reader]);
   console.log(`${v.name} (fallback on ${v.fallbacks} of ${images.length} images):`);
