@@ -14,7 +14,7 @@ import { silentLogger } from '../daemon/shared/logger.js';
 import type { AuthenticatedUser } from '../daemon/access/authorize.js';
 
 /**
- * Governance figures for `npm run bench` (issue 4):
+ * Governance figures for `npm run bench`:
  *  - a partial-plate search over 1,000,000 stored reads, through the audited path (target <= 100 ms);
  *  - the longest ingest stall while the retention job purges 1,000,000 expired reads, measured by
  *    a worker thread inserting reads on its own connection and timing each insert (target <= 50 ms).

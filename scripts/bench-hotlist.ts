@@ -1,5 +1,5 @@
 /**
- * Hotlist and MQTT figures (issue 3). `npx tsx scripts/bench-hotlist.ts`, or from scripts/bench.ts:
+ * Hotlist and MQTT figures. `npx tsx scripts/bench-hotlist.ts`, or from scripts/bench.ts:
  * `await runHotlistBench(console.log)`. Starts its own Mosquitto on a free loopback port.
  */
 import { pathToFileURL } from 'node:url';

@@ -1,7 +1,7 @@
 // `npm run bench [-- --only reading|hotlist|governance]`: prints figures, asserts nothing.
 // Reading path: per-frame CPU ms (detect, read, total) at 1280×720 and 1920×1080 on frames of the
 // bundled drive-by clip, the frame rate one camera sustains, and peak RSS. Then the hotlist/MQTT
-// (issue 3) and governance (issue 4) figures. Medians and p90s: this machine is shared and noisy.
+// and governance figures. Medians and p90s: this machine is shared and noisy.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -23,7 +23,7 @@ export interface HitDeliveryDeps {
   probe?: SystemProbe;
 }
 
-/** Everything issue 3 adds to a unit, as main.ts uses it. */
+/** Hotlists, hit recording, the outbox, MQTT delivery and health, as main.ts uses them. */
 export interface HitDelivery {
   readonly hotlists: HotlistService;
   readonly recorder: HitRecorder;

@@ -1,6 +1,6 @@
 /**
  * Which ffmpeg to run. The system one (Debian's, current and patched) wins; the static 4.x binary
- * shipped in @ffmpeg-installer/ffmpeg is only a fallback so the demo runs without root (issue 2).
+ * shipped in @ffmpeg-installer/ffmpeg is only a fallback so the demo runs without root.
  */
 import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';

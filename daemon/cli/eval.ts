@@ -32,9 +32,8 @@ openalpr-us-crops) measures the readers alone, and their US state accuracy.
   --detector NAME     detector from models/manifest.yaml (default: the daemon's, plate-det-v1-text)
   --reader A[,B...]   reader(s); several run side by side on the same detections
                       (default ppocr-v4-rec,plate-rec-v8,plate-rec-v10: the PP-OCR
-                      baseline beside the previous default, plate-rec-v2's and -v3's
-                      weights' mean, and the default, that network with its state
-                      head refitted: the same characters, the state more often)
+                      baseline, plate-rec-v8, and the default reader plate-rec-v10,
+                      which reads v8's characters with a better state head)
   --long-side PX      PP-OCR detection long side (default 960, vision.detect_long_side)
   --plate-long-side PX  the trained plate detector's whole-frame long side (default 640,
                       vision.plate_long_side)

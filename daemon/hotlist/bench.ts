@@ -19,7 +19,7 @@ import { parseList } from './parse.js';
 import { READS_PER_PAGE, runScanYielding, scanStoredReads } from './retro.js';
 
 /**
- * Hotlist and delivery figures for `npm run bench` (issue 3 targets: matching ≤ 50 µs per read
+ * Hotlist and delivery figures for `npm run bench` (targets: matching ≤ 50 µs per read
  * with 1,000,000 entries + 10,000 wildcards, loading a 1,000,000-row list ≤ 5 s, read → PUBACK
  * p95 ≤ 50 ms on loopback). Each function prints its lines through `print` and returns the figure.
  */

@@ -59,7 +59,7 @@ export interface HitRecorderDeps {
 
 /**
  * Matches each read against the active lists and records every hit with its outbox message in
- * ONE transaction (issue 3: a hit is never stored without its message, nor sent without being
+ * ONE transaction (a hit is never stored without its message, nor sent without being
  * stored). The no-hit path is only the match, a few microseconds, so the pipeline can call
  * `onRead` inline right after it stores the read.
  */

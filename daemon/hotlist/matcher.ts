@@ -8,7 +8,7 @@ export const ENTRIES_PER_TURN = 10_000;
 
 /**
  * How a read met an entry. `lenient` (OCR-confusable characters, e.g. 0/O) is never reported as
- * `exact`: a deputy weighs it differently (issue 3).
+ * `exact`: a deputy weighs it differently.
  */
 export type MatchKind = 'exact' | 'wildcard' | 'lenient';
 

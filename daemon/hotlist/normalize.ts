@@ -1,6 +1,6 @@
 /**
  * Plate text rules shared by the list parsers, the matcher and the CLI. A plate is compared in
- * one canonical form: uppercase A-Z and 0-9, no spaces, dashes or dots (issue 3, "Matching").
+ * one canonical form: uppercase A-Z and 0-9, no spaces, dashes or dots.
  */
 export function normalizePlate(raw: string): string {
   // Fast path: list rows and reader output are almost always clean already.
@@ -30,7 +30,7 @@ export function plateProblem(plate: string): string | null {
 }
 
 /**
- * OCR-confusable classes (issue 3): 0/O/D/Q, 1/I/L/T, 2/Z, 5/S, 8/B, 6/G. Each character maps to
+ * OCR-confusable classes: 0/O/D/Q, 1/I/L/T, 2/Z, 5/S, 8/B, 6/G. Each character maps to
  * its class representative, so two plates that differ only by confusables share one key.
  */
 const CONFUSABLE: Record<string, string> = {

@@ -25,7 +25,7 @@ interface RetroRow {
 export const READS_PER_PAGE = 1000;
 
 /**
- * Retrospective hits (issue 3): new entries, indexed alone in `list.matcher`, are matched against
+ * Retrospective hits: new entries, indexed alone in `list.matcher`, are matched against
  * the reads stored from `from` to `now`, and each match is recorded as a hit marked retrospective.
  * The scan reads only the columns it needs and pulls a crop only for a hit. It goes page by page in
  * (last_seen, rowid) order on the time index, and yields after each page: no iterator stays open

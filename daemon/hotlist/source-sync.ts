@@ -35,7 +35,7 @@ export interface SourceSyncDeps {
 /**
  * Fetches, parses and records one source. A version is only offered for use after it parsed and
  * passed the rejected-rows check; anything else leaves the caller's current version in place
- * (issue 3: "a list that fails to download keeps the previous version"). The good copy is cached
+ * ("a list that fails to download keeps the previous version"). The good copy is cached
  * under its SHA-256, so a restart loads exactly the version its record names.
  */
 export class SourceSync {

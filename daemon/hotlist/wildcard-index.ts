@@ -3,7 +3,7 @@
  * testing every pattern. Each pattern is filed under one literal anchor: its literal prefix, else
  * its literal suffix, else its longest inner literal run. A lookup lists the plate's prefixes,
  * suffixes and (for the few unanchored patterns) substrings, so with 10,000 patterns a read tests
- * a handful of candidates rather than 10,000 regular expressions (issue 3, "must stay fast").
+ * a handful of candidates rather than 10,000 regular expressions.
  */
 export class WildcardIndex<T> {
   private readonly byPrefix = new Map<string, Compiled<T>[]>();

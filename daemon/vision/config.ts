@@ -6,13 +6,13 @@ export const visionConfigSchema = z
       .string()
       .default('plate-det-v1-text')
       .describe(
-        "Plate detector model name from models/manifest.yaml: plate-det-v1-text (the default: the project's trained plate detector on the whole frame, then PP-OCR text lines looked for only around each plate; about a third of the CPU of ppocr-v4-det), plate-det-v1 (the trained detector alone: cheapest, but its whole-plate boxes read worse), ppocr-v4-det (PP-OCR text detection on the whole frame at detect_long_side: the earlier default, slightly higher recall with ppocr-v4-rec) or ppocr-v4-det-windows (640 px whole frame plus full-scale windows where plate-like edges are); see models/manifest.yaml.",
+        'Plate detector, by name from models/manifest.yaml. plate-det-v1-text (default) finds plates, then their text line; see docs/models.md for the others.',
       ),
     reader: z
       .string()
       .default('plate-rec-v10')
       .describe(
-        "Plate reader model name from models/manifest.yaml: plate-rec-v10 (the default: the project's trained plate reader, the mean of plate-rec-v2's and plate-rec-v3's weights with a US-state head refitted on it; one network, so the CPU of plate-rec-v3 alone; gives the US state when sure), plate-rec-v8 (the previous default: the same characters, the state a little less often), plate-rec-v3-pair (the default before plate-rec-v8: plate-rec-v3, with plate-rec-v2 asked for a second opinion when v3 is unsure; about a fifth more CPU), plate-rec-v3 (v2 tuned on the crops the default detector gives), plate-rec-v2 (v3 before that tuning), plate-rec-v1 (the first trained reader: drops characters of wide fonts such as the clip's), plate-rec-v2-pair (v2 and v1 voting together) or ppocr-v4-rec (general OCR, the earlier default); see models/manifest.yaml.",
+        'Plate reader, by name from models/manifest.yaml. plate-rec-v10 (default) reads the characters and, when sure, the US state; see docs/models.md for the others.',
       ),
     models_dir: z.string().default('').describe('Folder holding manifest.yaml; empty means the bundled models/.'),
     workers: z.number().int().min(1).max(8).default(1).describe('Inference worker threads (one ONNX thread each).'),
@@ -32,7 +32,7 @@ export const visionConfigSchema = z
       .max(2048)
       .default(640)
       .describe(
-        'For plate-det-v1 and plate-det-v1-text: frames are scaled so their long side is this many pixels for the whole-frame plate pass. 640 fits a 2-core unit (35–60 ms of CPU per busy 1280x720 frame with plate-rec-v10 or plate-rec-v3, by machine; about a fifth more with plate-rec-v3-pair); 960 also finds plates about a third smaller (farther away), for about 30 ms more CPU per frame.',
+        'For plate-det-v1 and plate-det-v1-text: the long side, in pixels, the whole frame is scaled to for finding plates. 640 fits a 2-core unit; 960 also finds plates about a third smaller (farther away) for about 30 ms more CPU a frame.',
       ),
     plate_retry_long_side: z
       .number()
@@ -41,13 +41,13 @@ export const visionConfigSchema = z
       .max(2048)
       .default(800)
       .describe(
-        'For plate-det-v1-text: when no plate in a frame was read surely at plate_long_side (none at confidence 0.5 or from a detection the detector is sure of), the plate detector looks again at this long side for plates the first pass missed (small, far ones), and those are read too; 0 never looks again. Costs nothing on frames where a plate is read surely; on frames where none is (a car without a readable plate), about 25 ms more CPU at 800 and 50 ms at 960. A value not larger than plate_long_side also means never.',
+        'For plate-det-v1-text: when nothing in a frame was read surely (pipeline.min_confidence), look again at this long side for small, far plates. Costs about 25 ms of CPU at 800 on such frames only; 0 (or a value not above plate_long_side) never looks again.',
       ),
     plate_syntax: z
       .string()
       .default('plate-syntax-us')
       .describe(
-        'For the trained readers (plate-rec-*): how often real plates take each shape of letters and digits, from models/manifest.yaml (plate-syntax-us, the default: trained on real US plates, overall and per state), or none. Where the reader finds two strings about equally likely, such as 002HHM and O02HHM, it chooses the shape real plates have. Set none for a unit reading mostly non-US plates.',
+        'For the plate-rec-* readers: a prior over plate shapes (letters and digits) from models/manifest.yaml, so that between two equally likely strings such as 002HHM and O02HHM the reader picks the shape real plates have. plate-syntax-us (default) is counted from real US plates; none turns it off (units reading mostly non-US plates).',
       ),
   })
   .strict()

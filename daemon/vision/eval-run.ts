@@ -31,7 +31,7 @@ export interface EvalSummary {
 
 /**
  * Runs the per-frame path over a labelled set: detection once per image, then every reader on
- * the same detections, so readers compare side by side on equal boxes (issue 5: `--reader a,b`).
+ * the same detections, so readers compare side by side on equal boxes (`--reader a,b`).
  */
 export async function runEval(
   images: LabelledImage[],

@@ -33,7 +33,7 @@ const entrySchema = z
       .object({ file: z.string().min(1), sha256: sha256Schema })
       .strict()
       .optional(),
-    // Models the project trains itself (issue 5) record their output alphabet and how they were made.
+    // Models the project trains itself record their output alphabet and how they were made.
     alphabet: z.string().optional(),
     training: z.record(z.string(), z.unknown()).optional(),
   })

@@ -57,7 +57,7 @@ export type ReaderFactory = (entry: ModelEntry, opts: ModelOptions) => Promise<P
  * Model name (a key of models/manifest.yaml) → code that builds it. Explicit on purpose: no
  * scanning, no magic names; config `vision.detector` / `vision.reader` pick an entry here.
  *
- * To add a model (e.g. the trained plate reader, issue 5):
+ * To add a model (e.g. a trained plate reader):
  *   1. add its entry (file, sha256, source, licence, input shape, labels) to models/manifest.yaml;
  *   2. add ONE line below, e.g.
  *        'plate-reader-v1': (entry, opts) => createPlateReaderV1(entry, opts),

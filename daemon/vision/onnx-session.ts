@@ -6,8 +6,8 @@ export const OrtTensor = ort.Tensor;
 
 /**
  * One ONNX session on one CPU thread. Measured on a 2-core unit: two intra-op threads get
- * *slower* as soon as anything else uses the CPU, so we parallelise across workers instead
- * (issue 2, "Facts"). Spinning is off so an idle session does not burn a core.
+ * *slower* as soon as anything else uses the CPU, so we parallelise across workers
+ * instead. Spinning is off so an idle session does not burn a core.
  */
 export async function openSession(file: string, modelName: string): Promise<ort.InferenceSession> {
   try {

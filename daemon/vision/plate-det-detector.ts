@@ -8,7 +8,7 @@ import { clampBox, sampleToTensor } from './tensor-prep.js';
 import { Float32Pool } from './buffer-pool.js';
 
 /**
- * The project's own plate detector (issue 5, item 4; trained by scripts/train/det/). Must match
+ * The project's own plate detector (trained by scripts/train/det/). Must match
  * scripts/train/det/det_model.py and export.py: input `image` [1, 3, H, W], BGR scaled to 0..1 (the
  * network normalises itself), H and W multiples of 32; output `plate` [1, 1, H/4, W/4], the
  * probability that a cell lies on a plate (the whole plate rectangle, as training drew it).

@@ -9,7 +9,7 @@ import { rejectReason } from './plate-text-filter.js';
 import type { PlateSyntax } from './plate-syntax.js';
 
 /**
- * The project's own plate recogniser (issue 5, trained by scripts/train/). Everything here must
+ * The project's own plate recogniser (trained by scripts/train/). Everything here must
  * match scripts/train/common.py: the crop margins, BT.601 grey, OpenCV-style bilinear resize to
  * 32×128, and the alphabet order. The network normalises each image itself, so it takes plain
  * grey 0..255; it outputs T×37 column probabilities (T = 32 or 64, read from the output size).
@@ -380,8 +380,8 @@ export class PlateRecReader implements PlateReader {
 
   /**
    * The first network on every crop; with `firstCropGate`, on the first crop alone first, and
-   * null when that one reads no plate (`empty`: nothing, session 7; fewer than GATE_MIN_CHARS
-   * characters, session 8). A quarter of the detections read on openalpr-us-dev read nothing, and
+   * null when that one reads no plate (`empty`: nothing, or fewer than GATE_MIN_CHARS
+   * characters). A quarter of the detections read on openalpr-us-dev read nothing, and
    * none of their other crops read plate-like text there (on openalpr-eu one of 177 did, in a photo
    * whose plate was read right anyway), so three quarters of their reading is saved. Widening it to
    * one-character reads left every read on us-dev, openalpr-eu, the held-out crops and the fixture

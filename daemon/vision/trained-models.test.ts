@@ -49,7 +49,7 @@ describe('the trained models chosen by name in the config (vision.detector / vis
   });
 
   it.each(['plate-rec-v10', 'plate-rec-v8', 'plate-rec-v3-pair', 'plate-rec-v3', 'plate-rec-v2', 'plate-rec-v2-pair'])(
-    '%s (the default reader, the previous default, the default before it, its first network, the one that was tuned from, and v2 with v1 voting) reads a rendered plate in a wide font',
+    '%s reads a rendered plate in a wide font',
     async (reader) => {
       expect((await readScene('plate-det-v1-text', reader, 'WYK 3380')).onPlate?.text).toBe('WYK3380');
     },

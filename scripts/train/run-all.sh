@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the training data, trains the plate recogniser, exports ONNX, evaluates it and
-# updates models/manifest.yaml: one command for issue 5's trained reader.
+# updates models/manifest.yaml: one command for the trained reader.
 #
 #   scripts/train/run-all.sh                 # full run (see README for the time on a 2-core CPU)
 #   STEPS=2000 SHARDS=2 scripts/train/run-all.sh   # a quick smoke run

@@ -117,7 +117,7 @@ def main():
         "    source:",
         "      package: alpr-edge",
         f"      version: {q(commit[:12] + (' (+local changes)' if dirty else ''))}",
-        "      upstream: counted in this project by scripts/train/syntax.py (issue 5)",
+        "      upstream: counted in this project by scripts/train/syntax.py",
         "    licence: project's own (shape counts only; no plate strings or images)",
         "    training:",
         f"      code_commit: {q(commit)}",

@@ -47,9 +47,9 @@ def main():
         "    source:",
         "      package: alpr-edge",
         f"      version: {q(commit[:12] + (' (+local changes)' if dirty else ''))}",
-        "      upstream: " + (f"{a.state_head_of}'s trunk with its state head refitted in this project by scripts/train/state_head.py (issue 5)"
-                           if a.state_head_of else "averaged in this project by scripts/train/average.py from models it trained (issue 5)"
-                           if a.averaged_from else "trained in this project by scripts/train/run-all.sh (issue 5)"),
+        "      upstream: " + (f"{a.state_head_of}'s trunk with its state head refitted in this project by scripts/train/state_head.py"
+                           if a.state_head_of else "averaged in this project by scripts/train/average.py from models it trained"
+                           if a.averaged_from else "trained in this project by scripts/train/run-all.sh"),
         "    licence: project's own (trained by alpr-edge; no third-party weights)",
         "    input:",
         "      name: image",

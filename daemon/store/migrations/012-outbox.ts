@@ -3,7 +3,7 @@ import type { Migration } from './types.js';
 /**
  * The durable MQTT outbox. A hit and its message commit in one transaction; the publisher sends
  * rows in `seq` order and deletes one only after the broker's PUBACK, so neither a lost uplink nor
- * a SIGKILL loses a hit (issue 3, "Durable outbox"). `ref_id` is the hit or read id, so a purge or
+ * a SIGKILL loses a hit. `ref_id` is the hit or read id, so a purge or
  * an audit can find the message for a row.
  */
 export const outboxMigration: Migration = {

@@ -1,4 +1,4 @@
-"""Training scenes for the plate detector (issue 5, item 4), rendered to npz shards.
+"""Training scenes for the plate detector, rendered to npz shards.
 
 A scene is a SIZE x SIZE BGR crop at the detector's input scale (a frame whose long side is
 640 px, i.e. a 1280x720 camera frame halved), plus a stride-4 soft map of "plate pixels"

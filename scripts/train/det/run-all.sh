@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds the plate detector (issue 5, item 4) from nothing: scenes, training, ONNX export,
+# Rebuilds the plate detector from nothing: scenes, training, ONNX export,
 # shape/timing check. On the 2-core unit with a reader job beside it: scenes ~8 min, training
 # as long as --minutes says (42 for plate-det-v1), export and check < 1 min.
 # Then measure and record (see scripts/train/det/README.md):

@@ -40,7 +40,7 @@ def main():
         "    source:",
         "      package: alpr-edge",
         f"      version: {q(commit[:12] + (' (+local changes)' if dirty else ''))}",
-        "      upstream: trained in this project by scripts/train/det/ (issue 5, item 4)",
+        "      upstream: trained in this project by scripts/train/det/",
         "    licence: project's own (trained by alpr-edge; no third-party weights)",
         "    input:",
         "      name: image",
