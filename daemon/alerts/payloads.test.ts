@@ -3,36 +3,36 @@ import { buildHealthPayload, buildHitPayload, buildStatusPayload, VERIFICATION_N
 import { HIT_SCHEMA_FILE, hitPayloadJsonSchema, hitPayloadSchema } from './hit-schema.js';
 import { topicsFor } from './topics.js';
 
-const hit = () =>
-  buildHitPayload({
-    hitId: '7b0f1f8e-3c1d-4f5e-9a2b-1c2d3e4f5a6b',
-    readId: 'r1',
-    unitId: 'unit7',
-    readAt: Date.UTC(2026, 10, 28, 14),
-    createdAt: Date.UTC(2026, 10, 28, 14, 0, 1),
-    camera: { id: 'front', name: 'Front' },
-    location: { text: 'US-6 MP 262', lat: 39.7, lon: -105.6 },
-    plate: 'ABC1234',
-    state: null,
-    stateConfirmed: false,
-    confidence: 0.93456,
-    matchKind: 'lenient',
-    retrospective: false,
-    entry: {
-      plate: 'A8C1234',
-      state: 'CO',
-      category: 'amber_alert',
-      reason: 'AMBER',
-      source: 'CBI',
-      nic: 'A1',
-      case_number: null,
-      expires: Date.UTC(2026, 11, 1),
-      priority: 1,
-      notes: '',
-    },
-    list: { source: 'cbi', version: 'cbi@x', ageS: 3600, stale: false },
-    cropJpeg: new Uint8Array([0xff, 0xd8]),
-  });
+const hitInput = (): Parameters<typeof buildHitPayload>[0] => ({
+  hitId: '7b0f1f8e-3c1d-4f5e-9a2b-1c2d3e4f5a6b',
+  readId: 'r1',
+  unitId: 'unit7',
+  readAt: Date.UTC(2026, 10, 28, 14),
+  createdAt: Date.UTC(2026, 10, 28, 14, 0, 1),
+  camera: { id: 'front', name: 'Front' },
+  location: { text: 'US-6 MP 262', lat: 39.7, lon: -105.6 },
+  plate: 'ABC1234',
+  state: null,
+  stateConfirmed: false,
+  confidence: 0.93456,
+  matchKind: 'lenient',
+  retrospective: false,
+  entry: {
+    plate: 'A8C1234',
+    state: 'CO',
+    category: 'amber_alert',
+    reason: 'AMBER',
+    source: 'CBI',
+    nic: 'A1',
+    case_number: null,
+    expires: Date.UTC(2026, 11, 1),
+    priority: 1,
+    notes: '',
+  },
+  list: { source: 'cbi', version: 'cbi@x', ageS: 3600, stale: false },
+  cropJpeg: new Uint8Array([0xff, 0xd8]),
+});
+const hit = () => buildHitPayload(hitInput());
 
 describe('MQTT payloads', () => {
   it('builds a hit message that satisfies the published schema and carries the verification notice', () => {
@@ -86,5 +86,12 @@ describe('MQTT payloads', () => {
       reads: 'ccso/alpr/unit7/reads',
     });
     expect(() => topicsFor('alpr/#', 'u')).toThrow(/wildcards/);
+  });
+
+  it('names the camera by id and name only, never its stream URL (which may carry a password)', () => {
+    const camera = { id: 'front', name: 'Front', url: 'rtsp://alpr:s3cret@192.0.2.10/stream', fps: 5 };
+    const p = buildHitPayload({ ...hitInput(), camera });
+    expect(p.camera).toEqual({ id: 'front', name: 'Front' });
+    expect(JSON.stringify(p)).not.toContain('s3cret');
   });
 });
