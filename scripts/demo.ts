@@ -7,26 +7,18 @@
  * The daemon is stopped with SIGTERM as systemd would once the clip has played.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { DAEMON_NODE_FLAGS } from '../daemon/shared/node-flags.js';
-
-interface Truth {
-  file: string;
-  width: number;
-  height: number;
-  duration_s: number;
-  vehicles: { plate: string; state: string }[];
-}
+import { demoState, demoTruth, writeDemoConfig } from './demo-config.js';
 
 const root = join(import.meta.dirname, '..');
-const truth = JSON.parse(readFileSync(join(root, 'test-fixtures', 'drive-by.json'), 'utf8')) as Truth;
+const truth = demoTruth();
 const wanted = truth.vehicles[1] ?? truth.vehicles[0]!;
-const state = join(root, 'var', 'demo');
+const state = demoState;
 const argMqtt = process.argv.indexOf('--mqtt');
 const externalBroker = argMqtt > 0 ? process.argv[argMqtt + 1] : process.env.ALPR_DEMO_MQTT;
 
@@ -42,52 +34,6 @@ async function startEmbeddedBroker(): Promise<{ url: string; close(): Promise<vo
         server.close(() => broker.close(() => resolve()));
       }),
   };
-}
-
-function writeDemoFiles(brokerUrl: string): string {
-  rmSync(state, { recursive: true, force: true });
-  mkdirSync(state, { recursive: true, mode: 0o700 });
-  const hotlist = join(state, 'demo-hotlist.csv');
-  writeFileSync(
-    hotlist,
-    'plate,state,category,reason,source,nic,entered,expires,priority,notes\n' +
-      `${wanted.plate},${wanted.state},stolen_vehicle,Stolen vehicle (demo entry),DEMO,V000000001,2026-01-01,,1,Demo list written by scripts/demo.ts\n`,
-  );
-  const configFile = join(state, 'config.yaml');
-  writeFileSync(
-    configFile,
-    `# Written by scripts/demo.ts: the bundled clip as a camera, a one-entry demo hotlist, and an MQTT
-# broker; everything else at its defaults (config/alpr-edge.example.yaml documents every key).
-unit:
-  id: demo
-  name: Demo unit (synthetic drive-by clip)
-storage:
-  path: ${JSON.stringify(state)}
-logging:
-  level: info
-  log_plates: true
-cameras:
-  - id: demo-cam
-    name: Synthetic drive-by
-    url: ${JSON.stringify(join(root, 'test-fixtures', truth.file))}
-    fps: 6
-    width: ${truth.width}
-    height: ${truth.height}
-    realtime: true
-    loop: false
-    location: { text: "Demo road, eastbound", lat: 39.7422, lon: -105.5136 }
-hotlists:
-  sources:
-    - id: demo
-      format: csv
-      file: ${JSON.stringify(hotlist)}
-mqtt:
-  enabled: true
-  url: ${JSON.stringify(brokerUrl)}
-  topic_prefix: alpr
-`,
-  );
-  return configFile;
 }
 
 /** A hit as dispatch sees it, with the base64 crop shortened so the terminal stays readable. */
@@ -110,7 +56,7 @@ function showMessage(topic: string, payload: Buffer): void {
 
 const broker = externalBroker ? undefined : await startEmbeddedBroker();
 const brokerUrl = externalBroker ?? broker!.url;
-const configFile = writeDemoFiles(brokerUrl);
+const configFile = writeDemoConfig({ brokerUrl, hotlistPlate: wanted });
 console.log(
   `alpr-edge demo: ${truth.vehicles.length} vehicles in a ${truth.duration_s} s clip (${truth.vehicles.map((v) => v.plate).join(', ')});`,
 );
@@ -134,6 +80,7 @@ const daemon = spawn(
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const seen: string[] = [];
+let clipEnded = false;
 createInterface({ input: daemon.stdout }).on('line', (line) => {
   let rec: Record<string, unknown>;
   try {
@@ -142,9 +89,15 @@ createInterface({ input: daemon.stdout }).on('line', (line) => {
     console.log(line);
     return;
   }
-  if (rec.msg === 'file source finished') setTimeout(() => daemon.kill('SIGTERM'), 2000);
+  // Once the clip has played, stop as systemd would: when every plate has been read (the last
+  // vehicle's read comes once it has left the picture), or after a few seconds at most.
+  if (rec.msg === 'file source finished') {
+    clipEnded = true;
+    setTimeout(() => daemon.kill('SIGTERM'), 10_000);
+  }
   if (rec.msg === 'plate read') {
     seen.push(String(rec.plate));
+    if (clipEnded && truth.vehicles.every((v) => seen.includes(v.plate))) setTimeout(() => daemon.kill('SIGTERM'), 500);
     console.log(
       `READ  ${String(rec.plate).padEnd(9)} state=${rec.state ?? '??'}  confidence=${rec.confidence}  frames=${rec.frames}  camera=${rec.camera}`,
     );
@@ -156,7 +109,7 @@ createInterface({ input: daemon.stdout }).on('line', (line) => {
 
 // The clip plays once; stop the daemon as systemd would when the file ends (or at the latest
 // after the clip's length plus a margin).
-const timer = setTimeout(() => daemon.kill('SIGTERM'), (truth.duration_s + 8) * 1000);
+const timer = setTimeout(() => daemon.kill('SIGTERM'), (truth.duration_s + 20) * 1000);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => daemon.kill('SIGTERM'));
 const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
   daemon.on('exit', (c, s) => resolve([c, s])),
