@@ -28,7 +28,9 @@ export const pipelineConfigSchema = z
       .min(0.2)
       .max(30)
       .default(1.5)
-      .describe('A plate not seen for this long has left; its read is finalised.'),
+      .describe(
+        'A plate absent from the frames analysed for this long (by their capture times) has left and its read is finalised; so are all plates in view when no frame has come for this long.',
+      ),
     max_track_s: z
       .number()
       .min(1)
