@@ -8,6 +8,7 @@ import type { PipelineConfig } from './config.js';
 import { cropJpeg } from './crop.js';
 import { MotionGate } from './motion-gate.js';
 import type { PlateRead } from './plate-read.js';
+import { judgeRead, readRule, type ReadRule } from './read-rule.js';
 import { Tracker, type Track } from './tracker.js';
 import { vote } from './vote.js';
 
@@ -22,6 +23,10 @@ export interface PipelineStats {
   framesSkippedNoMotion: number;
   reads: number;
   readsBelowConfidence: number;
+  /** Passes whose text could not be a plate (read-rule.ts). */
+  readsNotPlateShaped: number;
+  /** Passes seen in one frame only and read less surely than pipeline.single_frame_confidence. */
+  readsUnconfirmed: number;
   lastDetectMs: number;
   lastReadMs: number;
   errors: number;
@@ -35,6 +40,7 @@ export interface PipelineStats {
 export class CameraPipeline {
   private readonly gate: MotionGate;
   private readonly tracker: Tracker;
+  private readonly rule: ReadRule;
   /** No frame for this long (wall clock, none in analysis) means the stream stalled or ended. */
   private readonly stallMs: number;
   private ticker: NodeJS.Timeout | null = null;
@@ -48,6 +54,8 @@ export class CameraPipeline {
     framesSkippedNoMotion: 0,
     reads: 0,
     readsBelowConfidence: 0,
+    readsNotPlateShaped: 0,
+    readsUnconfirmed: 0,
     lastDetectMs: 0,
     lastReadMs: 0,
     errors: 0,
@@ -60,6 +68,8 @@ export class CameraPipeline {
     private readonly sink: ReadSink,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** The stored-read rule; by default without a plate-shape prior (main.ts passes the configured one). */
+    rule?: ReadRule,
   ) {
     this.gate = new MotionGate(config.motion_threshold);
     this.tracker = new Tracker({
@@ -67,6 +77,7 @@ export class CameraPipeline {
       timeoutMs: config.track_timeout_s * 1000,
       maxTrackMs: config.max_track_s * 1000,
     });
+    this.rule = rule ?? readRule(config.single_frame_confidence);
     // A camera slower than the timeout is not stalled between two of its frames.
     this.stallMs = Math.max(config.track_timeout_s * 1000, 3000 / camera.fps);
   }
@@ -164,6 +175,16 @@ export class CameraPipeline {
     if (result.confidence < this.config.min_confidence) {
       this.stats.readsBelowConfidence++;
       this.log.debug({ plate: result.text, confidence: result.confidence }, 'read below confidence threshold dropped');
+      return;
+    }
+    const verdict = judgeRead({ ...result, frames: track.sightings.length }, this.rule);
+    if (!verdict.keep) {
+      if (verdict.reason === 'not_plate_shaped') this.stats.readsNotPlateShaped++;
+      else this.stats.readsUnconfirmed++;
+      this.log.debug(
+        { plate: result.text, confidence: result.confidence, frames: track.sightings.length, reason: verdict.reason },
+        'read dropped',
+      );
       return;
     }
     const best = track.best;
