@@ -1,0 +1,123 @@
+/**
+ * Reads and hits per vehicle pass on the bundled drive-by clip, served over RTSP in a loop to the
+ * real daemon, optionally beside busy loops that keep the CPU saturated:
+ *
+ *   npx tsx scripts/bench-passes.ts [--seconds 90] [--busy 2] [--fps 5]
+ *
+ * Every plate of the clip is on the hotlist, so each pass should give one read and one hit.
+ * A pass is a plate's reads less than half a lap apart. Prints, per plate and overall, the passes,
+ * the reads and hits per pass, the extra reads and hits (beyond one per pass), and the reads whose
+ * text is none of the clip's plates.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DaemonProcess, ROOT } from '../test/helpers/daemon.js';
+import { RtspTestServer, rtspServerAvailability } from '../test/helpers/rtsp-server.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '90' },
+    busy: { type: 'string', default: '0' },
+    fps: { type: 'string', default: '5' },
+  },
+});
+const seconds = Number(values.seconds);
+const busy = Number(values.busy);
+const truth = JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'drive-by.json'), 'utf8')) as {
+  vehicles: { plate: string }[];
+  duration_s: number;
+};
+const plates = truth.vehicles.map((v) => v.plate);
+const lapMs = truth.duration_s * 1000;
+
+const rtsp = rtspServerAvailability();
+if (!rtsp.ok) {
+  console.log(`bench-passes: skipped, ${rtsp.reason}`);
+  process.exit(0);
+}
+
+const loops: ChildProcess[] = [];
+for (let i = 0; i < busy; i++) loops.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+const server = await RtspTestServer.start();
+const listDir = mkdtempSync(join(tmpdir(), 'alpr-passes-'));
+const hotlist = join(listDir, 'hotlist.csv');
+writeFileSync(
+  hotlist,
+  `plate,state,category,reason,source,nic,entered,expires,priority,notes\n${plates
+    .map((p) => `${p},,stolen_vehicle,Bench,CBI,V1,2026-01-01,,1,`)
+    .join('\n')}\n`,
+);
+let daemon: DaemonProcess | undefined;
+try {
+  daemon = DaemonProcess.start(`
+unit: { id: passes }
+storage: { path: $STATE }
+logging: { level: info, log_plates: true }
+hotlists:
+  sources: [{ id: clip, format: csv, file: ${hotlist} }]
+mqtt: { enabled: false }
+cameras:
+  - id: road
+    name: Road (RTSP)
+    url: ${server.url}
+    fps: ${Number(values.fps)}
+    stall_timeout_s: 5
+`);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await daemon.stop('SIGTERM');
+  const reads = daemon.query<{ plate: string; first_seen: number; frames: number; confidence: number }>(
+    'SELECT plate, first_seen, frames, confidence FROM reads ORDER BY first_seen',
+  );
+  const hits = daemon.query<{ plate: string; read_id: string }>('SELECT plate, read_id FROM hits');
+  const hitsByRead = new Map<string, number>();
+  for (const h of hits) hitsByRead.set(h.read_id, (hitsByRead.get(h.read_id) ?? 0) + 1);
+  const readIds = daemon.query<{ id: string; plate: string; first_seen: number }>(
+    'SELECT id, plate, first_seen FROM reads ORDER BY first_seen',
+  );
+
+  let passes = 0;
+  let truthReads = 0;
+  let truthHits = 0;
+  const lines: string[] = [];
+  for (const p of plates) {
+    const mine = readIds.filter((r) => r.plate === p);
+    const groups: (typeof mine)[] = [];
+    for (const r of mine) {
+      const last = groups[groups.length - 1];
+      if (last && r.first_seen - last[last.length - 1]!.first_seen < lapMs / 2) last.push(r);
+      else groups.push([r]);
+    }
+    const h = mine.reduce((s, r) => s + (hitsByRead.get(r.id) ?? 0), 0);
+    passes += groups.length;
+    truthReads += mine.length;
+    truthHits += h;
+    lines.push(
+      `  ${p}: ${groups.length} passes, ${mine.length} reads (${groups.map((g) => g.length).join('+')}), ${h} hits`,
+    );
+  }
+  const other = reads.filter((r) => !plates.includes(r.plate));
+  console.log(
+    `bench-passes: ${seconds} s of the clip over RTSP at ${values.fps} fps, ${busy} busy loop(s) beside the daemon`,
+  );
+  for (const l of lines) console.log(l);
+  console.log(
+    `passes ${passes}; reads of the clip's plates ${truthReads} (${(truthReads / Math.max(1, passes)).toFixed(2)} per pass, ${truthReads - passes} extra); hits ${truthHits} (${truthHits - passes} extra)`,
+  );
+  console.log(
+    `other reads ${other.length}${other.length ? `: ${other.map((r) => `${r.plate} (${r.frames} f, ${r.confidence.toFixed(2)})`).join(', ')}` : ''}`,
+  );
+  console.log(
+    `frames per read of the clip's plates: ${reads
+      .filter((r) => plates.includes(r.plate))
+      .map((r) => r.frames)
+      .join(' ')}`,
+  );
+} finally {
+  for (const l of loops) l.kill('SIGKILL');
+  daemon?.cleanup();
+  rmSync(listDir, { recursive: true, force: true });
+  await server.stop();
+}
