@@ -59,7 +59,7 @@ try {
   daemon = DaemonProcess.start(`
 unit: { id: passes }
 storage: { path: $STATE }
-logging: { level: info, log_plates: true }
+logging: { level: debug, log_plates: true }
 hotlists:
   sources: [{ id: clip, format: csv, file: ${hotlist} }]${values['repeat-window'] === 'none' ? '' : `\n  repeat_window_s: ${Number(values['repeat-window'])}`}
 mqtt: { enabled: false }
@@ -72,34 +72,40 @@ cameras:
 `);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   await daemon.stop('SIGTERM');
-  const reads = daemon.query<{ plate: string; first_seen: number; frames: number; confidence: number }>(
-    'SELECT plate, first_seen, frames, confidence FROM reads ORDER BY first_seen',
+  const reads = daemon.query<{ id: string; plate: string; first_seen: number; frames: number; confidence: number }>(
+    'SELECT id, plate, first_seen, frames, confidence FROM reads ORDER BY first_seen',
   );
   const hits = daemon.query<{ plate: string; read_id: string }>('SELECT plate, read_id FROM hits');
   const hitsByRead = new Map<string, number>();
   for (const h of hits) hitsByRead.set(h.read_id, (hitsByRead.get(h.read_id) ?? 0) + 1);
-  const readIds = daemon.query<{ id: string; plate: string; first_seen: number }>(
-    'SELECT id, plate, first_seen FROM reads ORDER BY first_seen',
-  );
 
+  // A pass the pipeline dropped still counts as a pass (one with no read), found by its log line.
+  const dropped = daemon.logs.filter((l) => /dropped$/.test(l.msg) && l.component === 'pipeline');
   let passes = 0;
+  let lost = 0;
   let truthReads = 0;
   let truthHits = 0;
   const lines: string[] = [];
   for (const p of plates) {
-    const mine = readIds.filter((r) => r.plate === p);
-    const groups: (typeof mine)[] = [];
-    for (const r of mine) {
+    const events = [
+      ...reads.filter((r) => r.plate === p).map((r) => ({ t: r.first_seen, id: r.id as string | null })),
+      ...dropped.filter((l) => l.plate === p).map((l) => ({ t: Number(l.time), id: null })),
+    ].sort((a, b) => a.t - b.t);
+    const groups: (typeof events)[] = [];
+    for (const e of events) {
       const last = groups[groups.length - 1];
-      if (last && r.first_seen - last[last.length - 1]!.first_seen < lapMs / 2) last.push(r);
-      else groups.push([r]);
+      if (last && e.t - last[last.length - 1]!.t < lapMs / 2) last.push(e);
+      else groups.push([e]);
     }
-    const h = mine.reduce((s, r) => s + (hitsByRead.get(r.id) ?? 0), 0);
+    const stored = (g: typeof events) => g.filter((e) => e.id !== null).length;
+    const h = events.reduce((s, e) => s + (e.id ? (hitsByRead.get(e.id) ?? 0) : 0), 0);
+    const noRead = groups.filter((g) => stored(g) === 0).length;
     passes += groups.length;
-    truthReads += mine.length;
+    lost += noRead;
+    truthReads += events.filter((e) => e.id !== null).length;
     truthHits += h;
     lines.push(
-      `  ${p}: ${groups.length} passes, ${mine.length} reads (${groups.map((g) => g.length).join('+')}), ${h} hits`,
+      `  ${p}: ${groups.length} passes, ${groups.reduce((s, g) => s + stored(g), 0)} reads (${groups.map(stored).join('+')}), ${h} hits${noRead ? `, ${noRead} passes without a read` : ''}`,
     );
   }
   const other = reads.filter((r) => !plates.includes(r.plate));
@@ -108,10 +114,13 @@ cameras:
   );
   for (const l of lines) console.log(l);
   console.log(
-    `passes ${passes}; reads of the clip's plates ${truthReads} (${(truthReads / Math.max(1, passes)).toFixed(2)} per pass, ${truthReads - passes} extra); hits ${truthHits} (${truthHits - passes} extra)`,
+    `passes ${passes} (${lost} without a read); reads of the clip's plates ${truthReads} (${(truthReads / Math.max(1, passes)).toFixed(2)} per pass, ${truthReads - (passes - lost)} extra); hits ${truthHits} (${truthHits - (passes - lost)} extra)`,
   );
   console.log(
     `other reads ${other.length}${other.length ? `: ${other.map((r) => `${r.plate} (${r.frames} f, ${r.confidence.toFixed(2)})`).join(', ')}` : ''}`,
+  );
+  console.log(
+    `passes dropped by the pipeline ${dropped.length}${dropped.length ? `: ${dropped.map((l) => `${l.plate} (${l.reason ?? 'below min_confidence'}, ${l.frames ?? '?'} f, ${Number(l.confidence).toFixed(2)})`).join(', ')}` : ''}`,
   );
   console.log(
     `frames per read of the clip's plates: ${reads
