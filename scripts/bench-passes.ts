@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DaemonProcess, ROOT } from '../test/helpers/daemon.js';
+import { DaemonProcess, type LogLine, ROOT } from '../test/helpers/daemon.js';
 import { RtspTestServer, rtspServerAvailability } from '../test/helpers/rtsp-server.js';
 
 const { values } = parseArgs({
@@ -74,11 +74,13 @@ cameras:
   const stopAt = Date.now();
   await daemon.stop('SIGTERM');
   // The server starts the clip for its first client, so the laps count from the first frame.
+  const at = (l: LogLine) => Date.parse(String(l.time)); // pino writes ISO times
   const firstFrame = daemon.logs.find((l) => l.msg === 'camera connected: first frame');
+  const connectedAt = firstFrame ? at(firstFrame) : Number.NaN;
   let expected = 0;
-  if (firstFrame)
+  if (Number.isFinite(connectedAt))
     for (let lap = 0; ; lap++) {
-      const start = Number(firstFrame.time) + lap * lapMs;
+      const start = connectedAt + lap * lapMs;
       if (start >= stopAt) break;
       expected += truth.vehicles.filter((v) => start + v.readable_to_s * 1000 <= stopAt).length;
     }
@@ -99,7 +101,7 @@ cameras:
   for (const p of plates) {
     const events = [
       ...reads.filter((r) => r.plate === p).map((r) => ({ t: r.first_seen, id: r.id as string | null })),
-      ...dropped.filter((l) => l.plate === p).map((l) => ({ t: Number(l.time), id: null })),
+      ...dropped.filter((l) => l.plate === p).map((l) => ({ t: at(l), id: null })),
     ].sort((a, b) => a.t - b.t);
     const groups: (typeof events)[] = [];
     for (const e of events) {
@@ -123,7 +125,7 @@ cameras:
     `bench-passes: ${seconds} s of the clip over RTSP at ${values.fps} fps, ${busy} busy loop(s) beside the daemon, repeat window ${values['repeat-window']} s`,
   );
   console.log(
-    `  the camera's first frame came ${firstFrame ? `${((Number(firstFrame.time) - stopAt) / 1000 + seconds).toFixed(1)} s after the start: about ${expected} passes were readable` : 'never'}`,
+    `  the camera's first frame came ${Number.isFinite(connectedAt) ? `${((connectedAt - stopAt) / 1000 + seconds).toFixed(1)} s after the start: about ${expected} passes were readable` : 'never'}`,
   );
   for (const l of lines) console.log(l);
   console.log(
