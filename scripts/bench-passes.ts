@@ -137,6 +137,10 @@ cameras:
   console.log(
     `passes dropped by the pipeline ${dropped.length}${dropped.length ? `: ${dropped.map((l) => `${l.plate} (${l.reason ?? 'below min_confidence'}, ${l.frames ?? '?'} f, ${Number(l.confidence).toFixed(2)})`).join(', ')}` : ''}`,
   );
+  if (reads.length === 0)
+    console.log(
+      `no reads; the daemon's last words: ${JSON.stringify(daemon.logs.slice(-8))} ${daemon.stderr.slice(-2000)}`,
+    );
   console.log(
     `frames per read of the clip's plates: ${reads
       .filter((r) => plates.includes(r.plate))
