@@ -12,9 +12,12 @@ import { openDatabase, type Db } from './store/database.js';
 import { ReadStore } from './store/reads.js';
 import { CameraPipeline } from './pipeline/camera-pipeline.js';
 import { StoringReadSink } from './pipeline/store-sink.js';
+import { readRule } from './pipeline/read-rule.js';
 import { FfmpegFrameSource } from './camera/ffmpeg-frame-source.js';
 import type { FrameSource } from './camera/frame-source.js';
 import { createFrameAnalyzer } from './vision/analyzer-factory.js';
+import { defaultModelsDir, loadManifest } from './vision/manifest.js';
+import { loadSyntax } from './vision/model-registry.js';
 import type { FrameAnalyzer } from './vision/ports.js';
 import { createHitDelivery, type HitDelivery } from './alerts/hit-delivery.js';
 import { RateMeter } from './health/rate-meter.js';
@@ -46,6 +49,12 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   const analyzer =
     deps.analyzer ??
     (await createFrameAnalyzer(config.vision, log.child({ component: 'vision' }), config.pipeline.min_confidence));
+  // The reader's plate-shape prior also says which all-digit reads could be plates.
+  const syntax = loadSyntax(
+    await loadManifest(config.vision.models_dir || defaultModelsDir()),
+    config.vision.plate_syntax,
+  );
+  const rule = readRule(config.pipeline.single_frame_confidence, syntax ?? null);
   const db = openDatabase(join(config.storage.path, 'alpr-edge.db'));
   const reads = new ReadStore(db);
   const pipelines = new Map<string, CameraPipeline>();
@@ -83,6 +92,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       sink,
       clock,
       clog.child({ component: 'pipeline' }),
+      rule,
     );
     const source = new FfmpegFrameSource(camera, { log, clock });
     pipelines.set(camera.id, pipeline);

@@ -72,6 +72,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
     includeCrop: config.mqtt.include_crop,
     publishReads: config.mqtt.enabled && config.mqtt.publish_reads,
     cameraName: (id) => names.get(id) ?? id,
+    repeatWindowMs: config.hotlists.repeat_window_s * 1000,
   });
   hotlists.useRecorder(recorder);
   const publisher = config.mqtt.enabled

@@ -86,6 +86,14 @@ export const hotlistConfigSchema = z
       .describe(
         'A new version with more bad rows than this fraction is refused as a whole and the previous version kept.',
       ),
+    repeat_window_s: z
+      .number()
+      .min(0)
+      .max(3600)
+      .default(30)
+      .describe(
+        'A read of a plate that matches the entry it hit at the same camera less than this long after that hit was last seen updates that hit (its last sighting) instead of raising a second hit and alert; 0 raises a hit for every read.',
+      ),
     retro_hits: z
       .boolean()
       .default(true)
@@ -109,6 +117,7 @@ export const hotlistConfigSchema = z
     stale_after_h: 24,
     lenient_categories: ['amber_alert', 'missing_person', 'felony_vehicle'],
     max_rejected_fraction: 0.5,
+    repeat_window_s: 30,
     retro_hits: true,
     retro_window_days: 21,
     cache_dir: '',

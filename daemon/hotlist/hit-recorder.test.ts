@@ -174,4 +174,68 @@ describe('hit recorder', () => {
     expect(turns).toBeGreaterThanOrEqual(3); // 7 reads in pages of 2: the loop ran between them
     expect(new HitStore(t.db).count()).toBe(4);
   });
+
+  describe('one alert per vehicle pass (hotlists.repeat_window_s)', () => {
+    let repeats: HitRecorder;
+    beforeEach(() => {
+      repeats = new HitRecorder({
+        db: t.db,
+        lists: { activeLists: () => lists },
+        outbox,
+        topics: topicsFor('alpr', 'unit1'),
+        unitId: 'unit1',
+        clock,
+        log: silentLogger(),
+        staleAfterMs: 24 * 3600_000,
+        includeCrop: false,
+        repeatWindowMs: 30_000,
+      });
+    });
+    const seen = (id: string, at: number, cameraId = 'front') => {
+      storeRead(t.db, id, 'ABC1234', 'CO', at, cameraId);
+      return repeats.onRead({ id, cameraId, plate: 'ABC1234', state: 'CO', confidence: 0.9, lastSeen: at });
+    };
+    const hitMessages = () => outbox.peek(100).filter((m) => m.topic === 'alpr/unit1/hits').length;
+
+    it('updates the first hit when the plate is read again within the window, and queues no second message', () => {
+      const [first] = seen('pass-a', NOW);
+      expect(seen('pass-b', NOW + 8_000)).toEqual([]);
+      const hits = new HitStore(t.db);
+      expect(hits.count()).toBe(1);
+      expect(hitMessages()).toBe(1);
+      expect(hits.get(first!.hitId)).toMatchObject({ readId: 'pass-a', lastSeenAt: NOW + 8_000, repeats: 1 });
+    });
+
+    it('keeps extending the window while the plate stays in view, then raises a new hit after it', () => {
+      seen('a', NOW);
+      seen('b', NOW + 25_000);
+      expect(seen('c', NOW + 50_000)).toEqual([]);
+      expect(new HitStore(t.db).count()).toBe(1);
+      const later = seen('d', NOW + 50_000 + 30_001);
+      expect(later).toHaveLength(1);
+      expect(new HitStore(t.db).count()).toBe(2);
+      expect(hitMessages()).toBe(2);
+    });
+
+    it('raises a hit per camera: the same car passing a second camera is news to dispatch', () => {
+      seen('front-1', NOW);
+      expect(seen('rear-1', NOW + 2_000, 'rear')).toHaveLength(1);
+      expect(hitMessages()).toBe(2);
+    });
+
+    it('raises a new hit when the same read matches another entry', () => {
+      seen('a', NOW);
+      lists.push({
+        sourceId: 'ncic',
+        versionId: 'ncic@v1',
+        asOf: NOW,
+        matcher: new Matcher([entry('ABC1234', 'CO', { key: 'ncic:ABC1234', source: 'NCIC' })], {
+          lenientCategories: [],
+        }),
+      });
+      const again = seen('b', NOW + 3_000);
+      expect(again.map((h) => h.list.sourceId)).toEqual(['ncic']);
+      expect(hitMessages()).toBe(2);
+    });
+  });
 });

@@ -55,6 +55,8 @@ export interface HitRecorderDeps {
   publishReads?: boolean;
   /** Camera names for retrospective hits, which know only the camera id. */
   cameraName?: (cameraId: string) => string;
+  /** hotlists.repeat_window_s in ms; absent or 0: every matching read is a new hit. */
+  repeatWindowMs?: number;
 }
 
 /**
@@ -86,7 +88,34 @@ export class HitRecorder {
     }
     if (this.deps.publishReads) this.queueRead(read, camera, now);
     if (found.length === 0) return [];
-    return this.record(read, camera, found, false, now);
+    const fresh = this.foldRepeats(read, found);
+    if (fresh.length === 0) return [];
+    return this.record(read, camera, fresh, false, now);
+  }
+
+  /**
+   * One vehicle pass, one alert: a match whose plate hit the same entry at the same camera within
+   * the repeat window (a pass the tracker split, a car waiting in view) updates that hit's last
+   * sighting instead of raising another. Returns the matches that are new hits.
+   */
+  private foldRepeats(
+    read: ReadForMatching,
+    found: { match: Match; list: ActiveList }[],
+  ): { match: Match; list: ActiveList }[] {
+    const window = this.deps.repeatWindowMs ?? 0;
+    if (window <= 0) return found;
+    const fresh: { match: Match; list: ActiveList }[] = [];
+    for (const f of found) {
+      const identity = entryIdentity(f.match.entry);
+      const hitId = this.hits.findRepeat(read.plate, read.cameraId, identity, read.lastSeen - window);
+      if (!hitId) {
+        fresh.push(f);
+        continue;
+      }
+      this.hits.touch(hitId, read.lastSeen);
+      this.deps.log.info({ hit: hitId, read: read.id, camera: read.cameraId }, 'hotlist hit seen again');
+    }
+    return fresh;
   }
 
   /**

@@ -7,6 +7,8 @@ import type { AnalyzedPlate, FrameAnalyzer } from '../vision/ports.js';
 import type { Box, RgbImage } from '../vision/image.js';
 import type { PlateRead } from './plate-read.js';
 import { plate } from './test-helpers.js';
+import { readRule } from './read-rule.js';
+import { PlateSyntax } from '../vision/plate-syntax.js';
 
 const W = 320;
 const H = 180;
@@ -73,6 +75,52 @@ describe('camera pipeline', () => {
     await p.stop();
     expect(sink.reads).toHaveLength(0);
     expect(p.stats.readsBelowConfidence).toBe(1);
+  });
+
+  describe('stores only plate-shaped passes seen twice or read surely', () => {
+    /** Real plates of six digits were counted; of no other all-digit length. */
+    const prior = new PlateSyntax({ name: 'test', shapes: { DDDDDD: 3, LLLDDDD: 9 }, states: {} });
+    async function pass(text: string, p: number, frames: number) {
+      const analyzer = new ScriptedAnalyzer((i) =>
+        i < frames ? [plate(text, p, { x: 40, y: 80, w: 80, h: 26 })] : [],
+      );
+      const sink = collect();
+      const pipeline = new CameraPipeline(
+        camera,
+        config,
+        analyzer,
+        sink,
+        new ManualClock(),
+        silentLogger(),
+        readRule(config.single_frame_confidence, prior),
+      );
+      for (let i = 0; i < frames + 10; i++) await pipeline.onFrame(frame(i, 1000 + i * 200));
+      await pipeline.stop();
+      return { texts: sink.reads.map((r) => r.text), stats: pipeline.stats };
+    }
+
+    it('drops a pass read in one frame below single_frame_confidence', async () => {
+      // One read of seven characters at 0.9 each votes to about 0.69.
+      const r = await pass('V5K2231', 0.9, 1);
+      expect(r.texts).toEqual([]);
+      expect(r.stats.readsUnconfirmed).toBe(1);
+    });
+
+    it('keeps a pass read surely in one frame (a fast car)', async () => {
+      expect((await pass('ABC1234', 0.97, 1)).texts).toEqual(['ABC1234']);
+    });
+
+    it('keeps a pass read in two frames at a modest confidence', async () => {
+      expect((await pass('JKL4567', 0.85, 2)).texts).toEqual(['JKL4567']);
+    });
+
+    it('drops text no plate has, however often and surely it was read', async () => {
+      const stamp = await pass('28073306', 0.99, 8);
+      expect(stamp.texts).toEqual([]);
+      expect(stamp.stats.readsNotPlateShaped).toBe(1);
+      expect((await pass('99', 0.99, 8)).texts).toEqual([]);
+      expect((await pass('014051', 0.99, 8)).texts).toEqual(['014051']);
+    });
   });
 
   it("restricts detection to the camera's region of interest and keeps the frame-pixel box", async () => {

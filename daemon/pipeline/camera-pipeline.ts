@@ -8,6 +8,7 @@ import type { PipelineConfig } from './config.js';
 import { cropJpeg } from './crop.js';
 import { MotionGate } from './motion-gate.js';
 import type { PlateRead } from './plate-read.js';
+import { judgeRead, readRule, type ReadRule } from './read-rule.js';
 import { Tracker, type Track } from './tracker.js';
 import { vote } from './vote.js';
 
@@ -22,6 +23,10 @@ export interface PipelineStats {
   framesSkippedNoMotion: number;
   reads: number;
   readsBelowConfidence: number;
+  /** Passes whose text could not be a plate (read-rule.ts). */
+  readsNotPlateShaped: number;
+  /** Passes seen in one frame only and read less surely than pipeline.single_frame_confidence. */
+  readsUnconfirmed: number;
   lastDetectMs: number;
   lastReadMs: number;
   errors: number;
@@ -35,14 +40,22 @@ export interface PipelineStats {
 export class CameraPipeline {
   private readonly gate: MotionGate;
   private readonly tracker: Tracker;
+  private readonly rule: ReadRule;
+  /** No frame for this long (wall clock, none in analysis) means the stream stalled or ended. */
+  private readonly stallMs: number;
   private ticker: NodeJS.Timeout | null = null;
   private pending: Promise<void> = Promise.resolve();
+  private analysing = false;
+  /** When the last frame was handled (clock time); frames still coming keep the tracks open. */
+  private lastFrameAt = 0;
   readonly stats: PipelineStats = {
     framesSeen: 0,
     framesAnalyzed: 0,
     framesSkippedNoMotion: 0,
     reads: 0,
     readsBelowConfidence: 0,
+    readsNotPlateShaped: 0,
+    readsUnconfirmed: 0,
     lastDetectMs: 0,
     lastReadMs: 0,
     errors: 0,
@@ -55,6 +68,8 @@ export class CameraPipeline {
     private readonly sink: ReadSink,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** The stored-read rule; by default without a plate-shape prior (main.ts passes the configured one). */
+    rule?: ReadRule,
   ) {
     this.gate = new MotionGate(config.motion_threshold);
     this.tracker = new Tracker({
@@ -62,15 +77,19 @@ export class CameraPipeline {
       timeoutMs: config.track_timeout_s * 1000,
       maxTrackMs: config.max_track_s * 1000,
     });
+    this.rule = rule ?? readRule(config.single_frame_confidence);
+    // A camera slower than the timeout is not stalled between two of its frames.
+    this.stallMs = Math.max(config.track_timeout_s * 1000, 3000 / camera.fps);
   }
 
-  /** Starts the timer that finalises vehicles when frames stop coming (a stalled or ended stream). */
+  /**
+   * Starts the timer that finalises vehicles when frames stop coming (a stalled or ended stream).
+   * It never ends a track while a frame is in analysis: on a busy CPU the frame in hand may be
+   * the one that continues it, and tracks are timed by the frames analysed (Tracker.update).
+   */
   start(): void {
-    const every = Math.max(100, (this.config.track_timeout_s * 1000) / 3);
-    this.ticker = setInterval(() => {
-      const ended = this.tracker.expire(this.clock.now());
-      if (ended.length) this.finish(ended);
-    }, every);
+    this.lastFrameAt = this.clock.now();
+    this.ticker = setInterval(() => this.finishIfStalled(), Math.max(100, this.stallMs / 3));
     this.ticker.unref();
   }
 
@@ -83,6 +102,23 @@ export class CameraPipeline {
   }
 
   readonly onFrame = async (frame: Frame): Promise<void> => {
+    this.analysing = true;
+    try {
+      await this.handle(frame);
+    } finally {
+      this.analysing = false;
+      this.lastFrameAt = this.clock.now();
+    }
+  };
+
+  private finishIfStalled(): void {
+    if (this.analysing || this.tracker.active === 0) return;
+    if (this.clock.now() - this.lastFrameAt < this.stallMs) return;
+    this.log.debug({ idle_ms: this.clock.now() - this.lastFrameAt }, 'no frames; finalising the vehicles in view');
+    this.finish(this.tracker.flush());
+  }
+
+  private async handle(frame: Frame): Promise<void> {
     this.stats.framesSeen++;
     const image = { width: frame.width, height: frame.height, data: frame.data };
     // While a plate is in view every frame counts, motion or not (a car waiting at a light).
@@ -101,6 +137,9 @@ export class CameraPipeline {
     } catch (err) {
       this.stats.errors++;
       this.log.error({ err: (err as Error).message }, 'frame analysis failed');
+      // A frame that cannot be analysed counts as one without plates, or a failing analyser
+      // would keep every track open.
+      this.finish(this.tracker.expire(frame.ts));
       return;
     }
     this.stats.framesAnalyzed++;
@@ -113,7 +152,7 @@ export class CameraPipeline {
       plates.map((plate) => ({ ts: frame.ts, plate, frame: image })),
     );
     if (ended.length) this.finish(ended);
-  };
+  }
 
   private finish(tracks: Track[]): void {
     for (const t of tracks) {
@@ -136,6 +175,16 @@ export class CameraPipeline {
     if (result.confidence < this.config.min_confidence) {
       this.stats.readsBelowConfidence++;
       this.log.debug({ plate: result.text, confidence: result.confidence }, 'read below confidence threshold dropped');
+      return;
+    }
+    const verdict = judgeRead({ ...result, frames: track.sightings.length }, this.rule);
+    if (!verdict.keep) {
+      if (verdict.reason === 'not_plate_shaped') this.stats.readsNotPlateShaped++;
+      else this.stats.readsUnconfirmed++;
+      this.log.debug(
+        { plate: result.text, confidence: result.confidence, frames: track.sightings.length, reason: verdict.reason },
+        'read dropped',
+      );
       return;
     }
     const best = track.best;

@@ -23,12 +23,22 @@ export const pipelineConfigSchema = z
       .max(30)
       .default(1)
       .describe('A vehicle must be read in at least this many frames to be stored.'),
+    single_frame_confidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.7)
+      .describe(
+        'A pass read in one frame only is stored only at this confidence or above; two frames or more need only min_confidence. Every stored read must also be plate-shaped: 2-8 letters and digits, with a letter or a number of digits real plates have (vision.plate_syntax).',
+      ),
     track_timeout_s: z
       .number()
       .min(0.2)
       .max(30)
       .default(1.5)
-      .describe('A plate not seen for this long has left; its read is finalised.'),
+      .describe(
+        'A plate absent from the frames analysed for this long (by their capture times) has left and its read is finalised; so is every plate in view when no frame has come for this long (at least three frame intervals).',
+      ),
     max_track_s: z
       .number()
       .min(1)
@@ -54,6 +64,7 @@ export const pipelineConfigSchema = z
     motion_threshold: 0.002,
     min_confidence: 0.5,
     min_frames: 1,
+    single_frame_confidence: 0.7,
     track_timeout_s: 1.5,
     max_track_s: 30,
     iou_match: 0.1,

@@ -35,11 +35,28 @@ describe('tracker', () => {
     expect(t.flush()).toHaveLength(1);
   });
 
-  it('ends a track when the plate is gone for the timeout, and starts a new one for the next car', () => {
+  it('ends a track when the frames analysed miss the plate for the timeout, and starts a new one for the next car', () => {
     const t = new Tracker(opts);
     t.update(0, [s(0, 'ABC1234', 100)]);
-    const ended = t.update(1500, [s(1500, 'ABC1234', 100)]);
-    expect(ended).toHaveLength(1);
+    for (let ts = 200; ts < 1000; ts += 200) expect(t.update(ts, [])).toEqual([]);
+    expect(t.update(1000, [])).toHaveLength(1);
+    t.update(1200, [s(1200, 'ABC1234', 100)]);
+    expect(t.active).toBe(1);
+  });
+
+  it('follows a plate into the next frame analysed even when analysis took longer than the timeout', () => {
+    const t = new Tracker(opts);
+    t.update(0, [s(0, 'ABC1234', 100)]);
+    expect(t.update(1500, [s(1500, 'ABC1Z34', 130)])).toEqual([]);
+    expect(t.update(3000, [])).toHaveLength(1);
+    expect(t.active).toBe(0);
+  });
+
+  it('after a gap longer than the timeout, lets another text at the same place start its own track', () => {
+    const t = new Tracker(opts);
+    t.update(0, [s(0, 'ABC1234', 100)]);
+    const ended = t.update(1500, [s(1500, 'XYZ987', 100)]);
+    expect(ended.map((e) => e.sightings[0]!.plate.text)).toEqual(['ABC1234']);
     expect(t.active).toBe(1);
   });
 

@@ -27,8 +27,12 @@ export interface TrackerOptions {
 /**
  * Follows plates across frames so one vehicle pass becomes one read. A sighting joins the track
  * whose last box overlaps it most (IoU ≥ iouMatch), preferring the same text; at low frame rates
- * a fast car moves further than its own width, so a near box with nearly the same text also joins. Tracks end when unseen
- * for timeoutMs, or after maxTrackMs (a parked car yields a read per window rather than none).
+ * a fast car moves further than its own width, so a near box with nearly the same text also joins.
+ *
+ * Time is the frames' own capture time, and a track ends only in a frame analysed without it:
+ * when that frame is timeoutMs or more after its last sighting, or after maxTrackMs (a parked car
+ * yields a read per window rather than none). On a busy CPU analysed frames can be further apart
+ * than the timeout; a plate is then still followed into the next one, but only by the same text.
  */
 export class Tracker {
   private tracks: Track[] = [];
@@ -38,14 +42,15 @@ export class Tracker {
 
   /** Adds one frame's plates; returns the tracks that ended as of `ts`. */
   update(ts: number, found: Sighting[]): Track[] {
-    // A plate gone longer than the timeout has left, even if another one now shows at its place.
-    const gone = this.expire(ts);
     const sightings = suppressOverlaps(found);
     const free = new Set(this.tracks);
     const pairs: { track: Track; s: Sighting; score: number }[] = [];
     for (const s of sightings) {
       for (const track of this.tracks) {
-        const score = matchScore(track, s, this.options.iouMatch);
+        // Not looked at for longer than the timeout: only its own text may continue it, since
+        // another car may since have come to where it was.
+        const overdue = ts - track.lastSeen >= this.options.timeoutMs;
+        const score = matchScore(track, s, this.options.iouMatch, overdue);
         if (score > 0) pairs.push({ track, s, score });
       }
     }
@@ -68,10 +73,11 @@ export class Tracker {
         best: s,
       });
     }
-    return [...gone, ...this.expire(ts)];
+    // Every track this frame did not continue has now been looked for and missed.
+    return this.expire(ts);
   }
 
-  /** Ends tracks that timed out by `now` (call on a timer when frames stop arriving). */
+  /** Ends the tracks that timed out by `now` as if a frame at `now` had been analysed without them. */
   expire(now: number): Track[] {
     const done = this.tracks.filter(
       (t) => now - t.lastSeen >= this.options.timeoutMs || t.lastSeen - t.firstSeen >= this.options.maxTrackMs,
@@ -135,10 +141,11 @@ function quality(s: Sighting): number {
  * more than the plate's own next box does (it moves down the frame as the car comes closer),
  * so an overlapping box with different text scores below a nearby box with the same text.
  */
-function matchScore(track: Track, s: Sighting, iouMatch: number): number {
+function matchScore(track: Track, s: Sighting, iouMatch: number, sameTextOnly = false): number {
   const lastText = track.sightings[track.sightings.length - 1]!.plate.text;
   const longer = Math.max(lastText.length, s.plate.text.length);
   const sameText = editDistance(lastText, s.plate.text) <= Math.max(1, Math.floor(longer / 3));
+  if (sameTextOnly && !sameText) return 0;
   const overlap = iou(track.lastBox, s.plate.box);
   if (overlap >= iouMatch) return (1 + overlap) * (sameText ? 2 : 0.25);
   // At low frame rates a fast car moves further than its own width: a near box with the same text.

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, migrate } from './database.js';
+import { HitStore } from './hits.js';
+import { migrations } from './migrations/index.js';
 import { ReadStore } from './reads.js';
 
 describe('database', () => {
@@ -51,5 +53,40 @@ describe('database', () => {
     const db = openDatabase(':memory:', []);
     const m = { id: 5, name: 'x', up: () => {} };
     expect(() => migrate(db, [m, { ...m, name: 'y' }])).toThrow(/share id 5/);
+  });
+
+  it("gives the hits of a unit upgraded in place their read's last sighting", () => {
+    const file = join(dir, 'edge.db');
+    const before = openDatabase(
+      file,
+      migrations.filter((m) => m.id < 14),
+    );
+    new ReadStore(before).insert(
+      {
+        id: 'r1',
+        cameraId: 'front',
+        text: 'ABC1234',
+        confidence: 0.9,
+        alternatives: [],
+        state: 'CO',
+        firstSeen: 1000,
+        lastSeen: 2000,
+        frames: 4,
+        cropJpeg: new Uint8Array([0xff, 0xd8]),
+        box: { x: 10, y: 20, w: 100, h: 30 },
+        frameWidth: 1280,
+        frameHeight: 720,
+      },
+      { text: 'US-6' },
+      3000,
+    );
+    before
+      .prepare(`INSERT INTO hits (id, read_id, created_at, camera_id, plate, category, entry_json, match_kind)
+        VALUES ('h1', 'r1', 3000, 'front', 'ABC1234', 'stolen_vehicle', '{}', 'exact')`)
+      .run();
+    before.close();
+    const after = openDatabase(file);
+    expect(new HitStore(after).get('h1')).toMatchObject({ lastSeenAt: 2000, repeats: 0, status: 'unverified' });
+    after.close();
   });
 });

@@ -19,9 +19,14 @@ export interface NewHit {
   retrospective: boolean;
   listVersion: string;
   listAgeS: number | null;
+  /** The plate's last sighting; by default its read's (migration 014). */
+  lastSeenAt?: number;
 }
 
 export interface StoredHit extends NewHit {
+  lastSeenAt: number;
+  /** Later reads of the same plate matching the same entry at the same camera, folded into this hit. */
+  repeats: number;
   status: HitStatus;
   verifiedBy: string | null;
   verifiedAt: number | null;
@@ -42,6 +47,8 @@ interface HitRow {
   retrospective: number;
   list_version: string;
   list_age_s: number | null;
+  last_seen_at: number | null;
+  repeats: number;
   status: HitStatus;
   verified_by: string | null;
   verified_at: number | null;
@@ -52,14 +59,25 @@ export class HitStore {
   private readonly insertStmt;
   private readonly byId;
   private readonly byRead;
+  private readonly repeatStmt;
+  private readonly touchStmt;
 
   /** @param db an open database (see openDatabase). */
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(`INSERT INTO hits
       (id, read_id, created_at, camera_id, plate, state, category, reason, entry_json, match_kind,
-       state_confirmed, retrospective, list_version, list_age_s, status)
+       state_confirmed, retrospective, list_version, list_age_s, last_seen_at, status)
       VALUES (@id, @read_id, @created_at, @camera_id, @plate, @state, @category, @reason, @entry_json, @match_kind,
-       @state_confirmed, @retrospective, @list_version, @list_age_s, 'unverified')`);
+       @state_confirmed, @retrospective, @list_version, @list_age_s,
+       COALESCE(@last_seen_at, (SELECT last_seen FROM reads WHERE id = @read_id), @created_at), 'unverified')`);
+    // Retrospective hits are about old reads: they never absorb a live one.
+    this.repeatStmt = db.prepare(`SELECT id FROM hits
+      WHERE plate = ? AND camera_id = ? AND last_seen_at >= ? AND retrospective = 0
+        AND json_extract(entry_json, '$.identity') = ?
+      ORDER BY last_seen_at DESC LIMIT 1`);
+    this.touchStmt = db.prepare(
+      'UPDATE hits SET last_seen_at = max(last_seen_at, ?), repeats = repeats + 1 WHERE id = ?',
+    );
     this.byId = db.prepare('SELECT * FROM hits WHERE id = ?');
     this.byRead = db.prepare('SELECT * FROM hits WHERE read_id = ? ORDER BY created_at');
   }
@@ -81,7 +99,21 @@ export class HitStore {
       retrospective: h.retrospective ? 1 : 0,
       list_version: h.listVersion,
       list_age_s: h.listAgeS,
+      last_seen_at: h.lastSeenAt ?? null,
     });
+  }
+
+  /**
+   * The live hit of `plate` on entry `identity` at `cameraId` last seen at `since` or later, if
+   * any: a new read of it is a repeat of that hit, not a new one.
+   */
+  findRepeat(plate: string, cameraId: string, identity: string, since: number): string | undefined {
+    return (this.repeatStmt.get(plate, cameraId, since, identity) as { id: string } | undefined)?.id;
+  }
+
+  /** Folds a repeat into hit `id`: its plate was seen again at `at`. */
+  touch(id: string, at: number): void {
+    this.touchStmt.run(at, id);
   }
 
   get(id: string): StoredHit | undefined {
@@ -114,6 +146,8 @@ function toHit(r: HitRow): StoredHit {
     retrospective: r.retrospective === 1,
     listVersion: r.list_version,
     listAgeS: r.list_age_s,
+    lastSeenAt: r.last_seen_at ?? r.created_at,
+    repeats: r.repeats,
     status: r.status,
     verifiedBy: r.verified_by,
     verifiedAt: r.verified_at,

@@ -3,6 +3,7 @@ import { hitsMigration } from './010-hits.js';
 import { hotlistsMigration } from './011-hotlists.js';
 import { outboxMigration } from './012-outbox.js';
 import { outboxPurgeMigration } from './013-outbox-purge.js';
+import { hitsLastSeenMigration } from './014-hits-last-seen.js';
 import { usersMigration } from './020-users.js';
 import { auditLogMigration } from './021-audit-log.js';
 import { holdsMigration } from './022-holds.js';
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   hotlistsMigration,
   outboxMigration,
   outboxPurgeMigration,
+  hitsLastSeenMigration,
   usersMigration,
   auditLogMigration,
   holdsMigration,
