@@ -43,3 +43,13 @@ export function migrate(db: Db, list: readonly Migration[]): number[] {
   }
   return applied;
 }
+
+/**
+ * SQLite result codes that say the disk, not the data, is at fault (full, I/O, read-only, locked
+ * out): the same write may succeed later, so a read that failed with one is kept and retried.
+ */
+const STORAGE_CODES = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM|PROTOCOL)/;
+
+export function isStorageError(err: unknown): boolean {
+  return err instanceof Database.SqliteError && STORAGE_CODES.test(err.code);
+}
