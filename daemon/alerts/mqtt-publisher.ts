@@ -57,6 +57,8 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   private offAppend: (() => void) | undefined;
   private stopping = false;
+  /** Acknowledged rows whose delete failed (disk full): not sent again, deleted later. */
+  private readonly acked = new Set<number>();
   private readonly delivered = new Set<(m: OutboxMessage) => void>();
 
   /** Stores its dependencies; connects in start(). */
@@ -70,7 +72,10 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
   async start(signal: AbortSignal): Promise<void> {
     const c = this.deps.config;
     this.stopCtl = new AbortController();
-    const stop = AbortSignal.any([signal, this.stopCtl.signal]);
+    // The pump runs until stop(), not until the daemon's stop signal: the daemon signals stop
+    // first, then stops the cameras, whose last reads' hits stop() must still send.
+    const stop = this.stopCtl.signal;
+    if (signal.aborted) return;
     const log = this.deps.log;
     const client = mqtt.connect(c.url, this.clientOptions());
     this.client = client;
@@ -152,8 +157,14 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
   private async runPump(stop: AbortSignal): Promise<void> {
     const c = this.deps.config;
     while (!stop.aborted) {
+      for (const seq of [...this.acked]) this.removeSent(seq);
       const client = this.client;
-      const batch = client?.connected ? this.deps.outbox.peek(c.max_in_flight) : [];
+      const batch = client?.connected
+        ? this.deps.outbox
+            .peek(c.max_in_flight + this.acked.size)
+            .filter((m) => !this.acked.has(m.seq))
+            .slice(0, c.max_in_flight)
+        : [];
       if (!client || batch.length === 0) {
         await this.waitForKick(stop, POLL_MS);
         continue;
@@ -200,12 +211,30 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
         client.publish(m.topic, m.payload, { qos: m.qos }, (err) => {
           if (err) return finish(err);
           // A late PUBACK after a reconnect still means the broker has it: delete in any case.
-          this.deps.outbox.remove(m.seq);
+          this.removeSent(m.seq);
           for (const f of this.delivered) f(m);
           if (--left === 0) finish();
         });
       }
     });
+  }
+
+  /**
+   * Deletes an acknowledged row. On a full disk even a delete can fail (it needs WAL space): the
+   * row is then remembered as sent, not sent again, and deleted once the disk allows.
+   */
+  private removeSent(seq: number): void {
+    try {
+      this.deps.outbox.remove(seq);
+      this.acked.delete(seq);
+    } catch (err) {
+      if (this.acked.size === 0)
+        this.deps.log.warn(
+          { err: (err as Error).message },
+          'cannot delete sent messages from the outbox; they are not sent again and go once the disk allows',
+        );
+      this.acked.add(seq);
+    }
   }
 
   private waitForKick(stop: AbortSignal, ms: number): Promise<void> {
@@ -231,14 +260,15 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
   private async drain(ms: number): Promise<void> {
     const client = this.client;
     if (!client?.connected || !this.pump || ms <= 0) return;
-    const before = this.deps.outbox.depth();
+    const waiting = (): number => this.deps.outbox.depth() - this.acked.size;
+    const before = waiting();
     if (before === 0) return;
     const t0 = performance.now();
     this.wakePump();
     let left = before;
     while (left > 0 && client.connected && performance.now() - t0 < ms) {
       await new Promise((r) => setTimeout(r, 10));
-      left = this.deps.outbox.depth();
+      left = waiting();
     }
     const fields = { sent: before - left, left, ms: Math.round(performance.now() - t0) };
     if (left === 0) this.deps.log.info(fields, 'outbox sent before stop');
