@@ -65,6 +65,8 @@ const MESSAGES: Record<StorageState, string> = {
  */
 export class StorageGuard {
   private current: StorageState = 'ok';
+  /** The state free space alone calls for (`current` is `full` over it while writes fail). */
+  private lowState: StorageState = 'ok';
   private writesFailing = false;
   private free: number | null = null;
   private floor: number | null = null;
@@ -103,9 +105,12 @@ export class StorageGuard {
     return this.current;
   }
 
-  /** Whether a new read may be stored with its crop. */
+  /**
+   * Whether a new read may be stored with its crop: by free space alone, so a read written again
+   * once space is back keeps its crop even before the state has left `full`.
+   */
   cropsAllowed(): boolean {
-    return cropsAllowed(this.current);
+    return cropsAllowed(this.lowState);
   }
 
   status(): StorageStatus {
@@ -143,33 +148,35 @@ export class StorageGuard {
     const crops = new CropStore(this.deps.db);
     const space = this.measure(crops);
     if (!space) return;
-    let { available } = space;
+    let available = space.available;
     const floor = floorBytes(space.total, this.deps.config);
     this.floor = floor;
     this.free = available;
-    let state = nextState(this.current, {
+    const facts = (sheddable: boolean, writesFailing = false) => ({
       availableBytes: available,
       floorBytes: floor,
-      sheddable: true,
-      writesFailing: this.writesFailing,
+      sheddable,
+      writesFailing,
     });
-    if (state === 'shedding_crops' && this.current !== 'shedding_crops') this.shedAtEpisodeStart = this.shed;
-    while (state === 'shedding_crops') {
+    // Shedding goes on while writes fail too: the room it makes is what lets them succeed again.
+    let low = nextState(this.lowState, facts(true));
+    while (low === 'shedding_crops') {
       const freed = this.shedStep(crops, resumeBytes(floor) - available);
+      if (freed === null) {
+        low = nextState(low, facts(false));
+        break;
+      }
+      if (freed > 0 && !this.writesFailing) this.setState('shedding_crops', {});
       const now = this.measure(crops);
       if (now) available = now.available;
       this.free = available;
-      state = nextState(state, {
-        availableBytes: available,
-        floorBytes: floor,
-        sheddable: freed !== null,
-        writesFailing: this.writesFailing,
-      });
+      low = nextState(low, facts(true));
       // Let ingest, MQTT and the API run between batches.
       await new Promise((r) => setImmediate(r));
     }
-    if (state === 'ok') this.cursor = CROP_CURSOR_START;
-    this.setState(state, {});
+    this.lowState = low;
+    if (low === 'ok') this.cursor = CROP_CURSOR_START;
+    this.setState(nextState(low, facts(low !== 'crops_refused', this.writesFailing)), {});
   }
 
   /**
@@ -238,6 +245,7 @@ export class StorageGuard {
     const previous = this.current;
     if (state === previous) return;
     this.current = state;
+    if (state === 'shedding_crops') this.shedAtEpisodeStart = this.shed;
     const fields = {
       storage: state,
       previous,

@@ -29,7 +29,7 @@ export function floorBytes(totalBytes: number, c: FloorConfig): number {
  * floor does not flip between states (and log lines) on every check.
  */
 export function resumeBytes(floor: number): number {
-  return Math.ceil(floor * 1.1);
+  return floor + Math.ceil(floor / 10);
 }
 
 export interface SpaceFacts {
