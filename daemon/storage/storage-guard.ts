@@ -5,6 +5,7 @@ import { AuditLog } from '../store/audit-log.js';
 import { CROP_CURSOR_START, CropStore, type CropCursor } from '../store/crops.js';
 import type { Db } from '../store/database.js';
 import { HoldStore } from '../store/holds.js';
+import { checkpointerFor, type Checkpointer } from '../retention/wal-checkpointer.js';
 import type { StorageConfig } from './config.js';
 import {
   cropsAllowed,
@@ -160,19 +161,30 @@ export class StorageGuard {
     });
     // Shedding goes on while writes fail too: the room it makes is what lets them succeed again.
     let low = nextState(this.lowState, facts(true));
-    while (low === 'shedding_crops') {
-      const freed = this.shedStep(crops, resumeBytes(floor) - available);
-      if (freed === null) {
-        low = nextState(low, facts(false));
-        break;
+    let checkpointer: Checkpointer | undefined;
+    try {
+      while (low === 'shedding_crops') {
+        const freed = this.shedStep(crops, resumeBytes(floor) - available);
+        if (freed === null) {
+          low = nextState(low, facts(false));
+          break;
+        }
+        if (freed > 0) {
+          if (!this.writesFailing) this.setState('shedding_crops', {});
+          // The delete went to the WAL, which grew on disk by about what the crops held; copy it
+          // back and empty it (off the event loop), or the room made is not room on the disk.
+          checkpointer ??= checkpointerFor(this.deps.db);
+          await checkpointer.checkpoint('TRUNCATE');
+        }
+        const now = this.measure(crops);
+        if (now) available = now.available;
+        this.free = available;
+        low = nextState(low, facts(true));
+        // Let ingest, MQTT and the API run between batches.
+        await new Promise((r) => setImmediate(r));
       }
-      if (freed > 0 && !this.writesFailing) this.setState('shedding_crops', {});
-      const now = this.measure(crops);
-      if (now) available = now.available;
-      this.free = available;
-      low = nextState(low, facts(true));
-      // Let ingest, MQTT and the API run between batches.
-      await new Promise((r) => setImmediate(r));
+    } finally {
+      await checkpointer?.close();
     }
     this.lowState = low;
     if (low === 'ok') this.cursor = CROP_CURSOR_START;

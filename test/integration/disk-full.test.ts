@@ -6,16 +6,28 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statfsSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { parseConfigText } from '../../daemon/config/load.js';
 import { Lifecycle } from '../../daemon/lifecycle/lifecycle.js';
-import { buildDaemon, type Daemon } from '../../daemon/main.js';
+import { buildDaemon } from '../../daemon/main.js';
 import { plate } from '../../daemon/pipeline/test-helpers.js';
 import { systemClock } from '../../daemon/shared/clock.js';
 import { createLogger } from '../../daemon/shared/logger.js';
+import { CropStore } from '../../daemon/store/crops.js';
+import { HoldStore } from '../../daemon/store/holds.js';
 import type { AnalyzedPlate, FrameAnalyzer } from '../../daemon/vision/ports.js';
 import { announceSkip } from '../helpers/skip.js';
 import { haveMosquitto, TestBroker } from './mosquitto.js';
@@ -64,90 +76,36 @@ function fillUp(file: string): number {
   return total;
 }
 
-async function until<T>(f: () => T | undefined | false, ms: number, what: string): Promise<T> {
+async function until<T>(f: () => T | undefined | false, ms: number, what: string | (() => string)): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = f();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-maybe('a full disk (real tmpfs, real Mosquitto)', () => {
-  const broker = new TestBroker();
-  const work = mkdtempSync(join(tmpdir(), 'alpr-diskfull-'));
-  const state = join(work, 'state');
-  let mounted = false;
-  let daemon: Daemon | undefined;
-  let sub: mqtt.MqttClient | undefined;
-  const lifecycle = new Lifecycle(createLogger('silent'));
-
-  beforeAll(async () => {
-    await broker.start();
-    rmSync(state, { recursive: true, force: true });
-    spawnSync('mkdir', ['-p', state]);
-    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_MB}m`, 'tmpfs', state], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`mount failed: ${r.stderr}`);
-    mounted = true;
-  });
-  afterAll(async () => {
-    await sub?.endAsync();
-    await lifecycle.stop();
-    if (mounted) spawnSync('umount', ['-l', state]);
-    rmSync(work, { recursive: true, force: true });
-    await broker.dispose();
-  });
-
-  it('publishes the hits of reads finished while the disk is full, and stores read and hit once space is back', async () => {
-    const hot = ['HOT1001', 'HOT1002', 'HOT1003', 'HOT1004'];
-    const list = join(work, 'hotlist.csv');
-    writeFileSync(
-      list,
-      `plate,state,category,reason,source,nic,entered,expires,priority,notes\n${hot
-        .map((p) => `${p},,stolen_vehicle,Stolen,CBI,V1,2026-01-01,,1,`)
-        .join('\n')}\n`,
-    );
-    const config = parseConfigText(
-      [
-        'unit: { id: full1 }',
-        // The floor is off here: this is the last line of defence, when the disk is full regardless.
-        `storage: { path: ${state}, min_free_mb: 0, min_free_percent: 0, check_interval_s: 0.5 }`,
-        'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none", location: { text: US-6 MP 262 } }]',
-        'pipeline: { motion_threshold: 0 }',
-        `hotlists: { sources: [{ id: cbi, format: csv, file: ${list} }] }`,
-        `mqtt: { enabled: true, url: "${broker.url}", reconnect_s: 0.3 }`,
-        '',
-      ].join('\n'),
-      'unit.yaml',
-      { get: () => undefined },
-    );
-    type Msg = { topic: string; body: Record<string, unknown>; at: number };
-    const got: Msg[] = [];
-    // A persistent session: the broker keeps what comes for dispatch while it reconnects.
-    sub = mqtt.connect(broker.url, { clientId: 'dispatch-full', clean: false, reconnectPeriod: 100 });
-    sub.on('message', (topic, payload) => got.push({ topic, body: JSON.parse(payload.toString()), at: Date.now() }));
-    await new Promise<void>((r) => sub!.once('connect', () => r()));
-    await sub.subscribeAsync('alpr/full1/#', { qos: 1 });
-    const hitsFor = (p: string) => got.filter((m) => m.topic.endsWith('/hits') && m.body.plate === p);
-
-    let scene: AnalyzedPlate[] = [];
-    const analyzer: FrameAnalyzer = { analyze: async () => scene, close: async () => {} };
-    const lines: Line[] = [];
-    const log = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Line) });
-    daemon = await buildDaemon(config, { log, clock: systemClock, analyzer });
-    // Everything but the camera's ffmpeg: the test hands the pipeline its frames.
-    await lifecycle.start(
-      daemon.services.filter((s) => !s.name.startsWith('camera ')),
-      new AbortController().signal,
-    );
-    await daemon.delivery.syncNow();
-    const publisher = daemon.delivery.publisher!;
-    await until(() => publisher.connected, 10_000, 'the unit to connect');
-    const pipeline = daemon.pipelines.get('front')!;
-    let seq = 0;
+/** A unit built as main.ts builds it, with every service but the camera's ffmpeg: the test hands the pipeline its frames. */
+async function startUnit(configText: string, lifecycle: Lifecycle) {
+  const config = parseConfigText(configText, 'unit.yaml', { get: () => undefined });
+  let scene: AnalyzedPlate[] = [];
+  const analyzer: FrameAnalyzer = { analyze: async () => scene, close: async () => {} };
+  const lines: Line[] = [];
+  const log = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Line) });
+  const daemon = await buildDaemon(config, { log, clock: systemClock, analyzer });
+  await lifecycle.start(
+    daemon.services.filter((s) => !s.name.startsWith('camera ')),
+    new AbortController().signal,
+  );
+  await daemon.delivery.syncNow();
+  const pipeline = daemon.pipelines.get('front')!;
+  let seq = 0;
+  return {
+    daemon,
+    lines,
     /** One vehicle pass: three frames with the plate; then the pipeline finalises it and waits for its read. */
-    const pass = async (text: string): Promise<void> => {
+    pass: async (text: string): Promise<void> => {
       scene = [plate(text, 0.98, { x: 100, y: 80, w: 120, h: 40 })];
       for (let i = 0; i < 3; i++) {
         await pipeline.onFrame({
@@ -162,10 +120,71 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
       }
       scene = [];
       await pipeline.stop();
-    };
-    const readsOf = (p: string) =>
-      daemon!.db.prepare('SELECT id FROM reads WHERE plate = ?').all(p) as { id: string }[];
-    const outboxDepth = () => (daemon!.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    },
+    readsOf: (p: string) => daemon.db.prepare('SELECT id FROM reads WHERE plate = ?').all(p) as { id: string }[],
+  };
+}
+
+maybe('a full disk (real tmpfs, real Mosquitto)', () => {
+  const broker = new TestBroker();
+  let work: string;
+  let state: string;
+  let mounted = false;
+  let sub: mqtt.MqttClient | undefined;
+  let lifecycle: Lifecycle;
+
+  beforeAll(() => broker.start());
+  afterAll(() => broker.dispose());
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'alpr-diskfull-'));
+    state = join(work, 'state');
+    mkdirSync(state);
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_MB}m`, 'tmpfs', state], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`mount failed: ${r.stderr}`);
+    mounted = true;
+    lifecycle = new Lifecycle(createLogger('silent'));
+  });
+  afterEach(async () => {
+    await sub?.endAsync();
+    sub = undefined;
+    await lifecycle.stop();
+    if (mounted) spawnSync('umount', ['-l', state]);
+    mounted = false;
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('publishes the hits of reads finished while the disk is full, and stores read and hit once space is back', async () => {
+    const hot = ['HOT1001', 'HOT1002', 'HOT1003', 'HOT1004'];
+    const list = join(work, 'hotlist.csv');
+    writeFileSync(
+      list,
+      `plate,state,category,reason,source,nic,entered,expires,priority,notes\n${hot
+        .map((p) => `${p},,stolen_vehicle,Stolen,CBI,V1,2026-01-01,,1,`)
+        .join('\n')}\n`,
+    );
+    const configText = [
+      'unit: { id: full1 }',
+      // The floor is off here: this is the last line of defence, when the disk is full regardless.
+      `storage: { path: ${state}, min_free_mb: 0, min_free_percent: 0, check_interval_s: 0.5 }`,
+      'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none", location: { text: US-6 MP 262 } }]',
+      'pipeline: { motion_threshold: 0 }',
+      `hotlists: { sources: [{ id: cbi, format: csv, file: ${list} }] }`,
+      `mqtt: { enabled: true, url: "${broker.url}", reconnect_s: 0.3 }`,
+      '',
+    ].join('\n');
+    type Msg = { topic: string; body: Record<string, unknown>; at: number };
+    const got: Msg[] = [];
+    // A persistent session: the broker keeps what comes for dispatch while it reconnects.
+    sub = mqtt.connect(broker.url, { clientId: 'dispatch-full', clean: false, reconnectPeriod: 100 });
+    sub.on('message', (topic, payload) => got.push({ topic, body: JSON.parse(payload.toString()), at: Date.now() }));
+    await new Promise<void>((r) => sub!.once('connect', () => r()));
+    await sub.subscribeAsync('alpr/full1/#', { qos: 1 });
+    const hitsFor = (p: string) => got.filter((m) => m.topic.endsWith('/hits') && m.body.plate === p);
+
+    const { daemon, lines, pass, readsOf } = await startUnit(configText, lifecycle);
+    const publisher = daemon.delivery.publisher!;
+    await until(() => publisher.connected, 10_000, 'the unit to connect');
+    const outboxDepth = () => (daemon.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
 
     // Room to spare: stored and sent through the outbox as always.
     await pass('HOT1001');
@@ -239,6 +258,90 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
         `1 hit in the outbox; all 3 hits at the broker ${sentMs} ms after it came back; ` +
         `reads and hits stored ${storedMs} ms after the filler went; ` +
         `${got.filter((m) => m.topic.endsWith('/hits')).length} hit messages for ${hot.length} hits\n`,
+    );
+  }, 60_000);
+
+  it('sheds the oldest crops not under a hold before the disk fills, then stores reads without crops, and stores crops again once space is back', async () => {
+    const configText = [
+      'unit: { id: low1 }',
+      `storage: { path: ${state}, min_free_mb: 1, min_free_percent: 0, check_interval_s: 0.2 }`,
+      'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none" }]',
+      'pipeline: { motion_threshold: 0 }',
+      '',
+    ].join('\n');
+    const { daemon, lines, pass, readsOf } = await startUnit(configText, lifecycle);
+    const plates = Array.from({ length: 30 }, (_, i) => `LOW${String(i).padStart(3, '0')}`);
+    for (const p of plates) await pass(p);
+    const first = readsOf(plates[0]!)[0]!.id;
+    new HoldStore(daemon.db).create(
+      { caseNumber: 'CR-26-0042', reason: 'evidence', createdBy: 'sgt', scope: { kind: 'reads', readIds: [first] } },
+      Date.now(),
+    );
+    const cropped = () =>
+      new Set(
+        (
+          daemon.db.prepare('SELECT r.plate FROM read_crops c JOIN reads r ON r.id = c.read_id').all() as {
+            plate: string;
+          }[]
+        ).map((r) => r.plate),
+      );
+    const cropBytes = (daemon.db.prepare('SELECT sum(length(jpeg)) AS n FROM read_crops').get() as { n: number }).n;
+    const stateLines = () => lines.filter((l) => l.storage !== undefined).map((l) => l.storage);
+    daemon.db.pragma('wal_checkpoint(TRUNCATE)');
+    const floor = 1024 * 1024;
+    // As the guard counts it: free on the file system plus free pages inside the database.
+    const free = () => statfsSync(state).bavail * statfsSync(state).bsize + new CropStore(daemon.db).freeBytes();
+
+    // Just below the floor: the oldest unheld crops go until free space is a tenth above it
+    // (about half of them here).
+    const fillerA = join(state, 'filler-a');
+    writeFileSync(fillerA, Buffer.alloc(free() - (floor - 20_000)));
+    await until(
+      () => stateLines().includes('ok'),
+      10_000,
+      () => `the guard to shed crops (states: ${stateLines()}; ${cropBytes} crop bytes, ${free()} free)`,
+    );
+    expect(stateLines()).toEqual(['shedding_crops', 'ok']);
+    const afterA = cropped();
+    const shedA = plates.filter((p) => !afterA.has(p));
+    expect(afterA.has(plates[0]!)).toBe(true); // under an evidence hold
+    expect(shedA.length).toBeGreaterThan(0);
+    expect(shedA).toEqual(plates.slice(1, 1 + shedA.length)); // oldest first
+    for (const p of plates) expect(readsOf(p)).toHaveLength(1); // every read row kept
+
+    // Far below the floor: every crop not held goes, then new reads are stored without theirs.
+    const fillerB = join(state, 'filler-b');
+    writeFileSync(fillerB, Buffer.alloc(Math.max(0, statfsSync(state).bavail * statfsSync(state).bsize - 100_000)));
+    await until(
+      () => stateLines().at(-1) === 'crops_refused',
+      10_000,
+      () => `crops refused (states: ${stateLines()})`,
+    );
+    expect([...cropped()]).toEqual([plates[0]]);
+    await pass('NEW0001');
+    expect(readsOf('NEW0001')).toHaveLength(1);
+    expect(cropped().has('NEW0001')).toBe(false);
+    expect(lines.find((l) => l.msg === 'plate read' && l.crop === 'refused')).toBeDefined();
+
+    // Space is back: crops are stored again.
+    unlinkSync(fillerA);
+    unlinkSync(fillerB);
+    await until(
+      () => stateLines().at(-1) === 'ok',
+      10_000,
+      () => `storage ok (states: ${stateLines()})`,
+    );
+    await pass('NEW0002');
+    expect(cropped().has('NEW0002')).toBe(true);
+    // One line per change of state, however many checks ran (every 0.2 s).
+    expect(stateLines().filter((s) => s === 'crops_refused')).toHaveLength(1);
+    const audited = daemon.db
+      .prepare("SELECT sum(result_count) AS n FROM audit_log WHERE action = 'shed_crops'")
+      .get() as { n: number };
+    expect(audited.n).toBe(plates.length - 1);
+    process.stdout.write(
+      `low space on a ${TMPFS_MB} MB tmpfs, floor 1 MB: ${plates.length} crops of ${Math.round(cropBytes / plates.length)} bytes; ` +
+        `${shedA.length} oldest shed to get a tenth above the floor; states ${stateLines().join(' > ')}\n`,
     );
   }, 60_000);
 });
