@@ -37,7 +37,7 @@ export class CropStore {
         r.last_seen AS last_seen, length(rc.jpeg) AS bytes,
         EXISTS (SELECT 1 FROM hits h WHERE h.read_id = r.id) AS has_hit
       FROM reads r INDEXED BY reads_by_time CROSS JOIN read_crops rc ON rc.read_id = r.id
-      WHERE r.last_seen > ? OR (r.last_seen = ? AND r.rowid > ?)
+      WHERE (r.last_seen, r.rowid) > (?, ?)
       ORDER BY r.last_seen, r.rowid LIMIT ?`);
     this.freePages = db.prepare('PRAGMA freelist_count').pluck();
     this.pageSize = db.prepare('PRAGMA page_size').pluck();
@@ -45,7 +45,7 @@ export class CropStore {
 
   /** Up to `limit` crops after `cursor`, oldest read first. */
   oldestAfter(cursor: CropCursor, limit: number): CropRow[] {
-    const rows = this.oldest.all(cursor.lastSeen, cursor.lastSeen, cursor.rowid, limit) as {
+    const rows = this.oldest.all(cursor.lastSeen, cursor.rowid, limit) as {
       rowid: number;
       read_id: string;
       plate: string;
