@@ -1,7 +1,7 @@
 /**
- * Soak run (not in CI): the real daemon reads the bundled drive-by clip, looped over the real
- * RTSP server helper, with every plate of the clip on its hotlist, and publishes to a real
- * Mosquitto on a free port; a subscriber counts the hits. At seeded random moments the broker is
+ * Soak run (not in CI): the real daemon reads the bundled drive-by clip, looped by the real RTSP
+ * test server (test/helpers/rtsp-server.ts), with every plate of the clip on its hotlist, and
+ * publishes to a real Mosquitto on a free port; a subscriber counts the hits. At seeded random moments the broker is
  * restarted (away for a few seconds) or the daemon is killed with SIGKILL and started again on
  * the same state. At the end the daemon drains and stops cleanly, and the run prints reads
  * stored, hits expected and received, duplicates, out-of-order arrivals and the daemon's RSS.
@@ -41,7 +41,7 @@ if (!(MINUTES > 0) || !Number.isFinite(SEED) || !(GAP_MIN > 0) || !(GAP_MAX >= G
 }
 const rtspOk = rtspServerAvailability();
 if (!rtspOk.ok || !haveMosquitto()) {
-  console.error(`soak needs the RTSP server helper and Mosquitto: ${rtspOk.reason || '/usr/sbin/mosquitto missing'}`);
+  console.error(`soak needs the GStreamer RTSP test server and Mosquitto: ${rtspOk.reason || '/usr/sbin/mosquitto missing'}`);
   process.exit(2);
 }
 

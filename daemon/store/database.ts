@@ -51,5 +51,14 @@ export function migrate(db: Db, list: readonly Migration[]): number[] {
 const STORAGE_CODES = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM|PROTOCOL)/;
 
 export function isStorageError(err: unknown): boolean {
-  return err instanceof Database.SqliteError && STORAGE_CODES.test(err.code);
+  // By shape, not instanceof: the native addon keeps the SqliteError class of the first module
+  // instance that loaded it, so in a process with several module registries (jest) instanceof fails.
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    e.name === 'SqliteError' &&
+    typeof e.code === 'string' &&
+    STORAGE_CODES.test(e.code)
+  );
 }

@@ -197,7 +197,11 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
     await until(() => outboxDepth() === 1, 5_000, 'the hit to wait in the outbox');
 
     // Fill the file system to the last byte (the WAL emptied first, so no slack is left in it).
-    daemon.db.pragma('wal_checkpoint(TRUNCATE)');
+    await until(
+      () => (daemon.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]!.busy === 0,
+      5_000,
+      'an emptied WAL',
+    );
     const filler = join(state, 'filler');
     const filled = fillUp(filler);
     // Full disk and no broker: the read and its hit can only wait in memory.
@@ -215,7 +219,17 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
     await until(
       () => ['HOT1002', 'HOT1003', 'HOT1004'].every((p) => hitsFor(p).length > 0),
       10_000,
-      'hits while the disk is full',
+      () =>
+        `hits while the disk is full (received: ${got.map((m) => `${m.topic.split('/').pop()}:${m.body.plate ?? m.body.storage ?? ''}`).join(' ')}; ` +
+        `unit connected ${publisher.connected}, dispatch connected ${sub?.connected}, waiting in memory ${daemon.unstored.size}; ` +
+        `log: ${lines
+          .filter((l) => l.msg !== 'plate read')
+          .slice(-25)
+          .map(
+            (l) =>
+              `${l.msg} ${JSON.stringify({ ...l, msg: undefined, time: undefined, service: undefined, level: undefined })}`,
+          )
+          .join('\n')})`,
     );
     const sentMs = Math.max(...['HOT1002', 'HOT1003', 'HOT1004'].map((p) => hitsFor(p)[0]!.at - backAt));
     for (const p of whileFull) expect(readsOf(p)).toHaveLength(0);
