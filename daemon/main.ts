@@ -21,6 +21,8 @@ import { loadSyntax } from './vision/model-registry.js';
 import type { FrameAnalyzer } from './vision/ports.js';
 import { createHitDelivery, type HitDelivery } from './alerts/hit-delivery.js';
 import { RateMeter } from './health/rate-meter.js';
+import { StorageGuard } from './storage/storage-guard.js';
+import { UnstoredReads } from './storage/unstored-reads.js';
 import { GovernanceService } from './access/governance-service.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
@@ -32,6 +34,10 @@ export interface Daemon {
   pipelines: Map<string, CameraPipeline>;
   sources: Map<string, FrameSource>;
   delivery: HitDelivery;
+  /** The low-space guard (state for status and health; crops refused when low). */
+  storage: StorageGuard;
+  /** Reads that could not be stored, waiting in memory (their hits sent straight to MQTT). */
+  unstored: UnstoredReads;
   /** SIGHUP: refresh hotlists. */
   reload(): void;
 }
@@ -57,6 +63,8 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   const rule = readRule(config.pipeline.single_frame_confidence, syntax ?? null);
   const db = openDatabase(join(config.storage.path, 'alpr-edge.db'));
   const reads = new ReadStore(db);
+  const storage = new StorageGuard({ db, config: config.storage, clock, log: log.child({ component: 'storage' }) });
+  let unstoredCount = (): number => 0;
   const pipelines = new Map<string, CameraPipeline>();
   const sources = new Map<string, FrameSource>();
   const fps = new RateMeter();
@@ -75,11 +83,34 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
           connected: src?.connected ?? false,
         };
       }),
+    storage: () => ({ ...storage.status(), unstored_reads: unstoredCount() }),
   });
-  // Each read is matched against the hotlists inside its own transaction (hit + outbox row too).
-  const sink = new StoringReadSink(db, reads, clock, log.child({ component: 'reads' }), {
+  const readLog = log.child({ component: 'reads' });
+  const unstored = new UnstoredReads({
+    db,
+    reads,
+    recorder: delivery.recorder,
+    notifyOutbox: () => delivery.outbox.notify(),
+    publisher: delivery.publisher,
+    guard: storage,
+    clock,
+    log: readLog,
+    maxReads: config.storage.unstored_max_reads,
+    retryMs: config.storage.check_interval_s * 1000,
+    stopWaitMs: config.mqtt.stop_drain_s * 1000,
+  });
+  unstoredCount = () => unstored.size;
+  storage.onChange(() => delivery.publisher?.refreshStatus());
+  // Each read is matched against the hotlists inside its own transaction (hit + outbox row too);
+  // a read that cannot be stored goes to memory, its hits straight to the broker.
+  const sink = new StoringReadSink(db, reads, clock, readLog, {
     logPlates: config.logging.log_plates,
-    onStored: (read, camera) => void delivery.onRead(read, camera),
+    hits: {
+      onStored: (read, camera) => delivery.onRead(read, camera),
+      onCommitted: (hits, camera) => delivery.announce(hits, camera.id),
+    },
+    unstored,
+    storage,
   });
   const governance = new GovernanceService({ db, clock, config, log });
   const services: Service[] = [];
@@ -112,7 +143,9 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   }
 
   return {
-    // The database closes last: every other service may still write while it stops.
+    // Stopped in reverse: the cameras first (the vehicle in view is finalised, its read and hit
+    // stored), then reads waiting in memory get a last write, then MQTT sends what the outbox
+    // holds; the database closes last, as every other service may still write while it stops.
     services: [
       {
         name: 'database',
@@ -124,18 +157,34 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       { name: 'vision', start: () => {}, stop: () => analyzer.close() },
       { name: 'governance', start: (signal) => governance.start(signal), stop: () => governance.stop() },
       { name: 'hotlists+mqtt', start: (signal) => delivery.start(signal), stop: () => delivery.stop() },
+      {
+        name: 'storage',
+        start: async (signal) => {
+          await storage.start(signal);
+          unstored.start(signal);
+        },
+        stop: async () => {
+          await unstored.stop();
+          await storage.stop();
+        },
+      },
       ...services,
     ],
     db,
     pipelines,
     sources,
     delivery,
+    storage,
+    unstored,
     reload: () => void delivery.syncNow(),
   };
 }
 
-/** `alpr-edge [run] [--config FILE]`: the service's main. */
-export async function runDaemon(args: string[]): Promise<void> {
+/**
+ * `alpr-edge [run] [--config FILE]`: the service's main. `deps.analyzer` lets a test process run
+ * the whole daemon, signals included, with a fake analyzer.
+ */
+export async function runDaemon(args: string[], deps: Pick<DaemonDeps, 'analyzer'> = {}): Promise<void> {
   const file = configPathFrom(args);
   let config: EdgeConfig;
   try {
@@ -169,7 +218,7 @@ export async function runDaemon(args: string[]): Promise<void> {
   installSignalHandlers({ log, deadlineMs: 20_000, stop, onReload: () => daemon?.reload() });
 
   try {
-    daemon = await buildDaemon(config, { log, clock });
+    daemon = await buildDaemon(config, { log, clock, ...deps });
     await lifecycle.start(daemon.services, abort.signal);
   } catch (err) {
     const e = err as Error;

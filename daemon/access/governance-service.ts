@@ -9,7 +9,7 @@ import { Bootstrap } from './bootstrap.js';
 export interface GovernanceDeps {
   db: Db;
   clock: Clock;
-  config: Pick<EdgeConfig, 'access' | 'retention' | 'storage'>;
+  config: Pick<EdgeConfig, 'access' | 'retention'> & { storage: Pick<EdgeConfig['storage'], 'path'> };
   log: Logger;
   /** Optional: each purge run's record (or error), e.g. for health metrics. */
   onPurge?: (result: PurgeRecord | Error) => void;

@@ -47,6 +47,14 @@ export const mqttConfigSchema = z
       .max(600)
       .default(30)
       .describe('Reconnect when a PUBACK does not come back within this long.'),
+    stop_drain_s: z
+      .number()
+      .min(0)
+      .max(20)
+      .default(5)
+      .describe(
+        'On a clean stop, keep sending the outbox (waiting for PUBACKs) this long while connected, so the hit of the vehicle in view goes before exit; well inside systemd TimeoutStopSec (30 s).',
+      ),
     publish_reads: z
       .boolean()
       .default(false)
@@ -69,6 +77,7 @@ export const mqttConfigSchema = z
     reconnect_s: 2,
     max_in_flight: 16,
     ack_timeout_s: 30,
+    stop_drain_s: 5,
     publish_reads: false,
     include_crop: true,
   })

@@ -1,5 +1,5 @@
 import type { EdgeConfig } from '../config/schema.js';
-import type { Db } from '../store/database.js';
+import { isStorageError, type Db } from '../store/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { HealthReporter } from '../health/health-reporter.js';
@@ -9,6 +9,7 @@ import { HotlistService, type HotlistStatus } from '../hotlist/hotlist-service.j
 import type { ListFetcher } from '../hotlist/fetch.js';
 import { MqttPublisher } from './mqtt-publisher.js';
 import { Outbox } from './outbox.js';
+import type { StorageHealth } from './payloads.js';
 import { topicsFor } from './topics.js';
 
 export interface HitDeliveryDeps {
@@ -18,6 +19,8 @@ export interface HitDeliveryDeps {
   log: Logger;
   /** Per-camera fps and dropped frames for the health topic (from the pipeline). */
   cameraStats: CameraStatsSource;
+  /** The low-space guard and the reads waiting in memory, for the status and health messages. */
+  storage?: () => StorageHealth;
   /** Tests only. */
   fetchers?: Record<string, ListFetcher>;
   probe?: SystemProbe;
@@ -35,8 +38,13 @@ export interface HitDelivery {
   start(signal: AbortSignal): Promise<void>;
   /** Reverse order; each failure is logged and the rest still stop. */
   stop(): Promise<void>;
-  /** The pipeline calls this right after it stores a read; fast (µs) when nothing matches. */
+  /**
+   * The pipeline calls this inside the read's transaction; fast (µs) when nothing matches. A
+   * storage error is thrown on, so the read and its hits go to the in-memory path together.
+   */
   onRead(read: ReadForMatching, camera?: CameraInfo): RecordedHit[];
+  /** After the read's transaction committed: logs its hits. */
+  announce(hits: RecordedHit[], cameraId: string): void;
   /** SIGHUP. */
   syncNow(): Promise<void>;
   status(): HotlistStatus;
@@ -84,6 +92,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         clock,
         log: log.child({ component: 'mqtt' }),
         listStatus: () => hotlists.listStatus(),
+        ...(deps.storage ? { storageState: () => deps.storage!().state } : {}),
       })
     : undefined;
   const health = publisher
@@ -95,6 +104,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         publisher,
         cameraStats: deps.cameraStats,
         outboxDepth: () => outbox.depth(),
+        ...(deps.storage ? { storage: deps.storage } : {}),
         clock,
         log: log.child({ component: 'health' }),
         ...(deps.probe ? { probe: deps.probe } : {}),
@@ -134,6 +144,8 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
       try {
         return recorder.onRead(read, camera);
       } catch (err) {
+        // The disk, not the data: the read cannot be stored either, and both go the in-memory way.
+        if (isStorageError(err)) throw err;
         // Called inside the pipeline's read transaction: a throw would roll the read back too.
         // Keeping the read (evidence, retention, later retro-matching) matters more; say so loudly.
         log.error(
@@ -143,6 +155,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         return [];
       }
     },
+    announce: (hits, cameraId) => recorder.announce(hits, cameraId),
     syncNow: () => hotlists.syncNow(),
     status: () => hotlists.status(),
   };

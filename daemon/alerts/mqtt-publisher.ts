@@ -7,11 +7,23 @@ import type { MqttConfig } from './config.js';
 import type { Outbox, OutboxMessage } from './outbox.js';
 import { buildStatusPayload, type ListStatus } from './payloads.js';
 import type { Topics } from './topics.js';
+import { BrokerLinkLog } from './broker-link-log.js';
 
 /** What the health reporter (and anything else with fire-and-forget telemetry) needs. */
 export interface VolatilePublisher {
   /** Publishes now if connected; returns false (message dropped) when not. Telemetry is not queued. */
   publishVolatile(topic: string, payload: string, qos?: 0 | 1): boolean;
+}
+
+/** Sending past the outbox, for hits that cannot be stored (disk full). */
+export interface DirectPublisher {
+  readonly connected: boolean;
+  /**
+   * Publishes with QoS 1 now, without the outbox. Resolves true once the broker acknowledged it,
+   * false when not connected, on an error, or without PUBACK within mqtt.ack_timeout_s (the
+   * message may still arrive: receivers drop repeats by id).
+   */
+  publishNow(topic: string, payload: string): Promise<boolean>;
 }
 
 export interface MqttPublisherDeps {
@@ -23,6 +35,8 @@ export interface MqttPublisherDeps {
   log: Logger;
   /** Hotlist versions and ages for the status message (HotlistService.listStatus). */
   listStatus?: () => ListStatus[];
+  /** The low-space guard's state for the status message (StorageGuard.state). */
+  storageState?: () => string;
 }
 
 /** How often the outbox is re-read when nothing in this process announced a row (CLI retro-hits). */
@@ -35,13 +49,16 @@ const STATUS_REFRESH_MS = 10 * 60_000;
  * after a restart the same rows are sent again, so delivery is at-least-once and receivers drop
  * duplicates by `id`. Also owns the retained `status` topic and its last will.
  */
-export class MqttPublisher implements VolatilePublisher {
+export class MqttPublisher implements VolatilePublisher, DirectPublisher {
   private client: MqttClient | undefined;
   private pump: Promise<void> | undefined;
   private stopCtl: AbortController | undefined;
   private kick: (() => void) | undefined;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   private offAppend: (() => void) | undefined;
+  private stopping = false;
+  /** Acknowledged rows whose delete failed (disk full): not sent again, deleted later. */
+  private readonly acked = new Set<number>();
   private readonly delivered = new Set<(m: OutboxMessage) => void>();
 
   /** Stores its dependencies; connects in start(). */
@@ -55,24 +72,27 @@ export class MqttPublisher implements VolatilePublisher {
   async start(signal: AbortSignal): Promise<void> {
     const c = this.deps.config;
     this.stopCtl = new AbortController();
-    const stop = AbortSignal.any([signal, this.stopCtl.signal]);
+    // The pump runs until stop(), not until the daemon's stop signal: the daemon signals stop
+    // first, then stops the cameras, whose last reads' hits stop() must still send.
+    const stop = this.stopCtl.signal;
+    if (signal.aborted) return;
     const log = this.deps.log;
     const client = mqtt.connect(c.url, this.clientOptions());
     this.client = client;
+    const link = new BrokerLinkLog(log, this.deps.clock, stripCredentials(c.url));
     client.on('connect', () => {
       // Nagle + delayed ACK holds a hit split over TCP segments ~40 ms; a hit must go at once.
       (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-      log.info({ broker: stripCredentials(c.url) }, 'mqtt connected');
+      link.connected();
       this.publishStatus('online');
       this.wakePump();
     });
-    client.on('close', () => this.wakePump());
-    client.on('offline', () =>
-      log.warn({ broker: stripCredentials(c.url) }, 'mqtt broker unreachable; hits wait in the outbox'),
-    );
-    client.on('error', (err) =>
-      log.warn({ broker: stripCredentials(c.url), err: stripCredentials(err.message) }, 'mqtt error'),
-    );
+    client.on('close', () => {
+      if (!this.stopping) link.closed();
+      this.wakePump();
+    });
+    client.on('error', (err) => link.failed(stripCredentials(err.message)));
+    client.on('reconnect', () => link.reconnecting());
     this.offAppend = this.deps.outbox.onAppend(() => this.wakePump());
     // The retained status carries list ages; refresh it so a late subscriber does not read hours-old ages.
     this.statusTimer = setInterval(() => this.refreshStatus(), STATUS_REFRESH_MS);
@@ -80,10 +100,16 @@ export class MqttPublisher implements VolatilePublisher {
     this.pump = this.runPump(stop);
   }
 
-  /** Publishes `offline` (retained) when it can, stops the pump and disconnects. Unsent rows stay in the outbox. */
+  /**
+   * Sends what the outbox holds while connected (up to mqtt.stop_drain_s, waiting for PUBACKs), so
+   * the hit of a vehicle finalised during the stop goes before exit; then publishes `offline`
+   * (retained), stops the pump and disconnects. Rows still unsent stay in the outbox.
+   */
   async stop(): Promise<void> {
-    this.stopCtl?.abort(new Error('mqtt publisher stopping'));
     clearInterval(this.statusTimer);
+    this.stopping = true;
+    await this.drain(this.deps.config.stop_drain_s * 1000);
+    this.stopCtl?.abort(new Error('mqtt publisher stopping'));
     this.wakePump();
     await this.pump;
     this.offAppend?.();
@@ -97,6 +123,15 @@ export class MqttPublisher implements VolatilePublisher {
     }
     await withTimeout(client.endAsync(), 3_000).catch(() => client.end(true));
     this.client = undefined;
+  }
+
+  publishNow(topic: string, payload: string): Promise<boolean> {
+    const client = this.client;
+    if (!client?.connected) return Promise.resolve(false);
+    return withTimeout(client.publishAsync(topic, payload, { qos: 1 }), this.deps.config.ack_timeout_s * 1000).then(
+      () => true,
+      () => false,
+    );
   }
 
   publishVolatile(topic: string, payload: string, qos: 0 | 1 = 0): boolean {
@@ -122,8 +157,14 @@ export class MqttPublisher implements VolatilePublisher {
   private async runPump(stop: AbortSignal): Promise<void> {
     const c = this.deps.config;
     while (!stop.aborted) {
+      for (const seq of [...this.acked]) this.removeSent(seq);
       const client = this.client;
-      const batch = client?.connected ? this.deps.outbox.peek(c.max_in_flight) : [];
+      const batch = client?.connected
+        ? this.deps.outbox
+            .peek(c.max_in_flight + this.acked.size)
+            .filter((m) => !this.acked.has(m.seq))
+            .slice(0, c.max_in_flight)
+        : [];
       if (!client || batch.length === 0) {
         await this.waitForKick(stop, POLL_MS);
         continue;
@@ -170,12 +211,30 @@ export class MqttPublisher implements VolatilePublisher {
         client.publish(m.topic, m.payload, { qos: m.qos }, (err) => {
           if (err) return finish(err);
           // A late PUBACK after a reconnect still means the broker has it: delete in any case.
-          this.deps.outbox.remove(m.seq);
+          this.removeSent(m.seq);
           for (const f of this.delivered) f(m);
           if (--left === 0) finish();
         });
       }
     });
+  }
+
+  /**
+   * Deletes an acknowledged row. On a full disk even a delete can fail (it needs WAL space): the
+   * row is then remembered as sent, not sent again, and deleted once the disk allows.
+   */
+  private removeSent(seq: number): void {
+    try {
+      this.deps.outbox.remove(seq);
+      this.acked.delete(seq);
+    } catch (err) {
+      if (this.acked.size === 0)
+        this.deps.log.warn(
+          { err: (err as Error).message },
+          'cannot delete sent messages from the outbox; they are not sent again and go once the disk allows',
+        );
+      this.acked.add(seq);
+    }
   }
 
   private waitForKick(stop: AbortSignal, ms: number): Promise<void> {
@@ -197,6 +256,25 @@ export class MqttPublisher implements VolatilePublisher {
     this.kick?.();
   }
 
+  /** Lets the pump run until the outbox is empty, the link drops, or `ms` pass. */
+  private async drain(ms: number): Promise<void> {
+    const client = this.client;
+    if (!client?.connected || !this.pump || ms <= 0) return;
+    const waiting = (): number => this.deps.outbox.depth() - this.acked.size;
+    const before = waiting();
+    if (before === 0) return;
+    const t0 = performance.now();
+    this.wakePump();
+    let left = before;
+    while (left > 0 && client.connected && performance.now() - t0 < ms) {
+      await new Promise((r) => setTimeout(r, 10));
+      left = waiting();
+    }
+    const fields = { sent: before - left, left, ms: Math.round(performance.now() - t0) };
+    if (left === 0) this.deps.log.info(fields, 'outbox sent before stop');
+    else this.deps.log.warn(fields, 'stopping with messages in the outbox; they are sent after the next start');
+  }
+
   private publishStatus(state: 'online' | 'offline'): void {
     this.client?.publish(this.deps.topics.status, this.statusPayload(state), { qos: 1, retain: true }, (err) => {
       if (err) this.deps.log.warn({ err: err.message }, 'status publish failed');
@@ -205,7 +283,13 @@ export class MqttPublisher implements VolatilePublisher {
 
   private statusPayload(state: 'online' | 'offline'): string {
     return JSON.stringify(
-      buildStatusPayload(this.deps.unitId, state, this.deps.clock.now(), this.deps.listStatus?.() ?? []),
+      buildStatusPayload(
+        this.deps.unitId,
+        state,
+        this.deps.clock.now(),
+        this.deps.listStatus?.() ?? [],
+        this.deps.storageState?.(),
+      ),
     );
   }
 

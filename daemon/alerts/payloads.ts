@@ -117,12 +117,16 @@ export interface ListStatus {
   stale: boolean;
 }
 
-/** Retained on `status`. The last will carries the same shape with `state: offline`. */
+/**
+ * Retained on `status`. The last will carries the same shape with `state: offline`. `storage` is
+ * the low-space guard's state: ok, shedding_crops, crops_refused or full.
+ */
 export function buildStatusPayload(
   unitId: string,
   state: 'online' | 'offline',
   now: number,
   lists: ListStatus[],
+  storage = 'ok',
 ): {
   v: number;
   type: 'status';
@@ -131,6 +135,7 @@ export function buildStatusPayload(
   ts: string;
   hotlists: ListStatus[];
   hotlists_stale: boolean;
+  storage: string;
 } {
   return {
     v: 1,
@@ -140,6 +145,7 @@ export function buildStatusPayload(
     ts: new Date(now).toISOString(),
     hotlists: lists,
     hotlists_stale: lists.some((l) => l.stale),
+    storage,
   };
 }
 
@@ -163,6 +169,17 @@ export interface HealthPayloadInput {
   diskTotalBytes: number | null;
   cameras: CameraHealth[];
   outboxDepth: number | null;
+  /** The low-space guard and the reads waiting in memory; absent where no guard runs. */
+  storage?: StorageHealth | undefined;
+}
+
+export interface StorageHealth {
+  state: string;
+  free_bytes: number | null;
+  floor_bytes: number | null;
+  crops_shed: number;
+  /** Reads (with their hits) that could not be stored yet and wait in memory. */
+  unstored_reads: number;
 }
 
 export function buildHealthPayload(h: HealthPayloadInput): Record<string, unknown> {
@@ -177,6 +194,7 @@ export function buildHealthPayload(h: HealthPayloadInput): Record<string, unknow
     disk: { path: h.diskPath, free_bytes: h.diskFreeBytes, total_bytes: h.diskTotalBytes },
     cameras: h.cameras.map((c) => ({ ...c, fps: round1(c.fps) })),
     outbox_depth: h.outboxDepth,
+    ...(h.storage ? { storage: h.storage } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { mqttConfigSchema } from '../alerts/config.js';
 import { accessConfigSchema } from '../access/config.js';
 import { retentionConfigSchema } from '../retention/config.js';
 import { healthConfigSchema } from '../health/config.js';
+import { storageConfigSchema } from '../storage/config.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
 export const CONFIG_VERSION = 1;
@@ -28,12 +29,7 @@ export const configSchema = z
         agency: z.string().default("Clear Creek County Sheriff's Office").describe('Agency that owns the data.'),
       })
       .strict(),
-    storage: z
-      .object({
-        path: z.string().min(1).default('/var/lib/alpr-edge').describe('Folder for the SQLite database and its WAL.'),
-      })
-      .strict()
-      .default({ path: '/var/lib/alpr-edge' }),
+    storage: storageConfigSchema,
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('Log level.'),

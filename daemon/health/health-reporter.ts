@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { VolatilePublisher } from '../alerts/mqtt-publisher.js';
-import { buildHealthPayload } from '../alerts/payloads.js';
+import { buildHealthPayload, type StorageHealth } from '../alerts/payloads.js';
 import type { HealthConfig } from './config.js';
 import { healthInput, systemProbe, type CameraStatsSource, type SystemProbe } from './telemetry.js';
 
@@ -16,6 +16,8 @@ export interface HealthReporterDeps {
   cameraStats: CameraStatsSource;
   /** Outbox.depth; null-returning when there is no outbox. */
   outboxDepth: () => number | null;
+  /** The low-space guard's state and the reads waiting in memory. */
+  storage?: () => StorageHealth;
   clock: Clock;
   log: Logger;
   probe?: SystemProbe;
@@ -62,8 +64,17 @@ export class HealthReporter {
     } catch {
       depth = null;
     }
+    let storage: StorageHealth | undefined;
+    try {
+      storage = d.storage?.();
+    } catch {
+      storage = undefined;
+    }
     return JSON.stringify(
-      buildHealthPayload(healthInput(d.unitId, now, (now - this.startedAt) / 1000, sys, d.diskPath, cameras, depth)),
+      buildHealthPayload({
+        ...healthInput(d.unitId, now, (now - this.startedAt) / 1000, sys, d.diskPath, cameras, depth),
+        storage,
+      }),
     );
   }
 

@@ -39,6 +39,20 @@ export interface RecordedHit {
   retrospective: boolean;
 }
 
+/** One active list's match for a read. */
+export interface FoundMatch {
+  match: Match;
+  list: ActiveList;
+}
+
+/** A hit built but not yet written: its row, its message, and what the caller is told. */
+export interface PreparedHit {
+  hit: NewHit;
+  topic: string;
+  payload: string;
+  recorded: RecordedHit;
+}
+
 export interface HitRecorderDeps {
   db: Db;
   lists: ActiveListProvider;
@@ -80,12 +94,7 @@ export class HitRecorder {
   /** Called by the pipeline after the read is stored. Returns the hits it recorded (usually none). */
   onRead(read: ReadForMatching, camera?: CameraInfo): RecordedHit[] {
     const now = this.deps.clock.now();
-    const plate = normalizePlate(read.plate);
-    const state = read.state ? read.state.toUpperCase() : null;
-    const found: { match: Match; list: ActiveList }[] = [];
-    for (const list of this.deps.lists.activeLists()) {
-      for (const match of list.matcher.match(plate, state, now)) found.push({ match, list });
-    }
+    const found = this.match(read, now);
     if (this.deps.publishReads) this.queueRead(read, camera, now);
     if (found.length === 0) return [];
     const fresh = this.foldRepeats(read, found);
@@ -118,11 +127,22 @@ export class HitRecorder {
     return fresh;
   }
 
+  /** The active lists' matches for a read: memory only, so it works when the disk does not. */
+  match(read: Pick<ReadForMatching, 'plate' | 'state'>, now = this.deps.clock.now()): FoundMatch[] {
+    const plate = normalizePlate(read.plate);
+    const state = read.state ? read.state.toUpperCase() : null;
+    const found: FoundMatch[] = [];
+    for (const list of this.deps.lists.activeLists()) {
+      for (const match of list.matcher.match(plate, state, now)) found.push({ match, list });
+    }
+    return found;
+  }
+
   /**
    * Records retrospective hits of a read against matches found by the retro matcher; skips an
    * entry the read already hit (a restart or a republished list must not repeat hits).
    */
-  recordRetrospective(read: ReadForMatching, found: { match: Match; list: ActiveList }[]): RecordedHit[] {
+  recordRetrospective(read: ReadForMatching, found: FoundMatch[]): RecordedHit[] {
     const had = new Set(
       (this.existingForRead.all(read.id) as { entry_json: string }[]).map(
         (r) => (JSON.parse(r.entry_json) as { identity?: string }).identity,
@@ -136,17 +156,40 @@ export class HitRecorder {
   private record(
     read: ReadForMatching,
     camera: CameraInfo | undefined,
-    found: { match: Match; list: ActiveList }[],
+    found: FoundMatch[],
     retrospective: boolean,
     now: number,
   ): RecordedHit[] {
-    const cam = camera ?? { id: read.cameraId, name: this.deps.cameraName?.(read.cameraId) ?? read.cameraId };
     const crop = this.deps.includeCrop
-      ? (read.cropJpeg ?? (this.cropStmt.get(read.id) as { jpeg: Buffer } | undefined)?.jpeg ?? null)
-      : null;
-    const recorded: RecordedHit[] = [];
-    const rows: { hit: NewHit; payload: string }[] = [];
-    for (const { match, list } of found) {
+      ? (read.cropJpeg ?? (this.cropStmt.get(read.id) as { jpeg: Buffer } | undefined)?.jpeg ?? undefined)
+      : undefined;
+    const prepared = this.prepareHits({ ...read, cropJpeg: crop }, camera, found, retrospective, now);
+    // Nested in the pipeline's read transaction this is a savepoint; either way the hit and its
+    // message commit together. notify() is safe even before the outer commit: the publisher only
+    // runs on a later tick, after this synchronous transaction has finished.
+    this.store(prepared, now);
+    this.deps.outbox.notify();
+    const recorded = prepared.map((p) => p.recorded);
+    // Inside the caller's transaction the hit is durable only once that commits: the caller
+    // announces it then (a journal must not show a hit that was never stored nor sent).
+    if (!this.deps.db.inTransaction) this.announce(recorded, read.cameraId);
+    return recorded;
+  }
+
+  /**
+   * Builds each hit's id, row and message without touching SQLite: the crop comes from the read
+   * only. The full-disk path publishes these straight to the broker and stores them later.
+   */
+  prepareHits(
+    read: ReadForMatching,
+    camera: CameraInfo | undefined,
+    found: FoundMatch[],
+    retrospective: boolean,
+    now: number,
+  ): PreparedHit[] {
+    const cam = camera ?? { id: read.cameraId, name: this.deps.cameraName?.(read.cameraId) ?? read.cameraId };
+    const crop = this.deps.includeCrop ? (read.cropJpeg ?? null) : null;
+    return found.map(({ match, list }) => {
       const e = match.entry;
       const ageS = Math.max(0, Math.round((now - list.asOf) / 1000));
       const stale = now - list.asOf > this.deps.staleAfterMs;
@@ -180,7 +223,8 @@ export class HitRecorder {
         list: { source: list.sourceId, version: list.versionId, ageS, stale },
         cropJpeg: crop,
       });
-      rows.push({
+      return {
+        topic: this.deps.topics.hits,
         payload: JSON.stringify(payload),
         hit: {
           id: hitId,
@@ -198,45 +242,50 @@ export class HitRecorder {
           listVersion: list.versionId,
           listAgeS: ageS,
         },
-      });
-      recorded.push({
-        hitId,
-        readId: read.id,
-        match,
-        list: { sourceId: list.sourceId, versionId: list.versionId, ageS, stale },
-        retrospective,
-      });
-    }
-    // Nested in the pipeline's read transaction this is a savepoint; either way the hit and its
-    // message commit together. notify() is safe even before the outer commit: the publisher only
-    // runs on a later tick, after this synchronous transaction has finished.
+        recorded: {
+          hitId,
+          readId: read.id,
+          match,
+          list: { sourceId: list.sourceId, versionId: list.versionId, ageS, stale },
+          retrospective,
+        },
+      };
+    });
+  }
+
+  /**
+   * Writes prepared hits with the outbox rows of those not in `sent` (already acknowledged by the
+   * broker), in one transaction: a savepoint inside the caller's. Call `outbox.notify()` after.
+   */
+  store(prepared: readonly PreparedHit[], now: number, sent: ReadonlySet<string> = new Set()): void {
     this.deps.db.transaction(() => {
-      for (const r of rows) {
-        this.hits.insert(r.hit);
-        this.deps.outbox.append(
-          { kind: 'hit', refId: r.hit.id, topic: this.deps.topics.hits, payload: r.payload, qos: 1 },
-          now,
-        );
+      for (const p of prepared) {
+        this.hits.insert(p.hit);
+        if (sent.has(p.hit.id)) continue;
+        this.deps.outbox.append({ kind: 'hit', refId: p.hit.id, topic: p.topic, payload: p.payload, qos: 1 }, now);
       }
     })();
-    this.deps.outbox.notify();
-    for (const h of recorded) {
+  }
+
+  /** Logs each hit, once it is durable (stored) or in the broker's hands (sent). */
+  announce(hits: readonly RecordedHit[], cameraId: string, extra: Record<string, unknown> = {}): void {
+    for (const h of hits) {
       this.deps.log.info(
         {
           hit: h.hitId,
           read: h.readId,
-          camera: read.cameraId,
+          camera: cameraId,
           category: h.match.entry.category,
           match_kind: h.match.kind,
           state_confirmed: h.match.stateConfirmed,
-          retrospective,
+          retrospective: h.retrospective,
           list: h.list.sourceId,
           list_age_s: h.list.ageS,
+          ...extra,
         },
         'hotlist hit',
       );
     }
-    return recorded;
   }
 
   private queueRead(read: ReadForMatching, camera: CameraInfo | undefined, now: number): void {

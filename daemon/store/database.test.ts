@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, migrate } from './database.js';
+import { isStorageError, openDatabase, migrate } from './database.js';
 import { HitStore } from './hits.js';
 import { migrations } from './migrations/index.js';
 import { ReadStore } from './reads.js';
@@ -88,5 +88,21 @@ describe('database', () => {
     const after = openDatabase(file);
     expect(new HitStore(after).get('h1')).toMatchObject({ lastSeenAt: 2000, repeats: 0, status: 'unverified' });
     after.close();
+  });
+
+  it('tells a full or failing disk from a fault in the data, by the SQLite code', () => {
+    const db = openDatabase(join(dir, 'edge.db'));
+    let constraint: unknown;
+    try {
+      db.prepare("INSERT INTO reads (id) VALUES ('x')").run();
+    } catch (err) {
+      constraint = err;
+    }
+    db.close();
+    expect(isStorageError(constraint)).toBe(false);
+    // A native error whose class is another copy of the module's (instanceof fails there) still counts.
+    for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_READONLY', 'SQLITE_BUSY'])
+      expect(isStorageError(Object.assign(Object.create(null), { name: 'SqliteError', code }))).toBe(true);
+    expect(isStorageError(new Error('database or disk is full'))).toBe(false);
   });
 });

@@ -43,3 +43,22 @@ export function migrate(db: Db, list: readonly Migration[]): number[] {
   }
   return applied;
 }
+
+/**
+ * SQLite result codes that say the disk, not the data, is at fault (full, I/O, read-only, locked
+ * out): the same write may succeed later, so a read that failed with one is kept and retried.
+ */
+const STORAGE_CODES = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM|PROTOCOL)/;
+
+export function isStorageError(err: unknown): boolean {
+  // By shape, not instanceof: the native addon keeps the SqliteError class of the first module
+  // instance that loaded it, so in a process with several module registries (jest) instanceof fails.
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    e.name === 'SqliteError' &&
+    typeof e.code === 'string' &&
+    STORAGE_CODES.test(e.code)
+  );
+}

@@ -65,8 +65,11 @@ export class ReadStore {
     this.cropById = db.prepare('SELECT jpeg FROM read_crops WHERE read_id = ?');
   }
 
-  /** Stores a read and its crop in one transaction. Call inside a wider transaction to add hits atomically. */
-  insert(read: PlateRead, location: ReadLocation, now: number): void {
+  /**
+   * Stores a read and its crop in one transaction. Call inside a wider transaction to add hits
+   * atomically. `withCrop: false` (the disk is low) stores the read row alone.
+   */
+  insert(read: PlateRead, location: ReadLocation, now: number, opts: { withCrop?: boolean } = {}): void {
     this.db.transaction(() => {
       this.insertRead.run({
         id: read.id,
@@ -89,8 +92,12 @@ export class ReadStore {
         lon: location.lon ?? null,
         created_at: now,
       });
-      this.insertCrop.run(read.id, Buffer.from(read.cropJpeg));
+      if (opts.withCrop !== false) this.insertCrop.run(read.id, Buffer.from(read.cropJpeg));
     })();
+  }
+
+  has(id: string): boolean {
+    return this.byId.get(id) !== undefined;
   }
 
   get(id: string): StoredRead | undefined {

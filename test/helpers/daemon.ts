@@ -44,12 +44,17 @@ export class DaemonProcess {
     }));
   }
 
-  /** Writes `configYaml` (with `$STATE` replaced by a fresh temp folder) and starts the daemon on it. */
-  static start(configYaml: string, env: NodeJS.ProcessEnv = {}): DaemonProcess {
+  /**
+   * Writes `configYaml` (with `$STATE` replaced by a fresh temp folder) and starts the daemon on it.
+   * `entry` swaps bin/alpr-edge.js for a TypeScript fixture that runs the daemon its own way
+   * (test/fixtures/fake-analyzer-daemon.ts).
+   */
+  static start(configYaml: string, env: NodeJS.ProcessEnv = {}, entry?: string): DaemonProcess {
     const dir = mkdtempSync(join(tmpdir(), 'alpr-daemon-'));
     const file = join(dir, 'config.yaml');
     writeFileSync(file, configYaml.replaceAll('$STATE', dir));
-    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'run', '--config', file], {
+    const main = entry ? ['--import', 'tsx', entry] : [BIN];
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...main, 'run', '--config', file], {
       cwd: ROOT,
       env: { ...process.env, ...env, NOTIFY_SOCKET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
