@@ -200,7 +200,7 @@ export async function runDaemon(args: string[], deps: Pick<DaemonDeps, 'analyzer
     throw err;
   }
 
-  const log = createLogger(config.logging.level);
+  const log = createLogger(config.logging.level, undefined, { logPlates: config.logging.log_plates });
   const clock = systemClock;
   const sd = new SdNotify(log.child({ component: 'systemd' }));
   const lifecycle = new Lifecycle(log.child({ component: 'lifecycle' }));

@@ -41,7 +41,9 @@ if (!(MINUTES > 0) || !Number.isFinite(SEED) || !(GAP_MIN > 0) || !(GAP_MAX >= G
 }
 const rtspOk = rtspServerAvailability();
 if (!rtspOk.ok || !haveMosquitto()) {
-  console.error(`soak needs the GStreamer RTSP test server and Mosquitto: ${rtspOk.reason || '/usr/sbin/mosquitto missing'}`);
+  console.error(
+    `soak needs the GStreamer RTSP test server and Mosquitto: ${rtspOk.reason || '/usr/sbin/mosquitto missing'}`,
+  );
   process.exit(2);
 }
 

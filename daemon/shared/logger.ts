@@ -4,10 +4,17 @@ export type { Logger };
 
 /**
  * JSON lines to stdout (journald keeps them), one child per component: `log.child({component:
- * 'camera', camera: 'front'})`. Data goes in fields, not in the message. Secret-looking fields are
- * redacted; URLs must already have passed through `stripCredentials`.
+ * 'camera', camera: 'front'})`. Data goes in fields, not in the message. Secret-looking fields, and plate
+ * text unless `logPlates`, are redacted; URLs must already have passed through `stripCredentials`.
  */
-export function createLogger(level = 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  level = 'info',
+  destination?: DestinationStream,
+  opts: { logPlates?: boolean } = {},
+): Logger {
+  // Plate text in the journal is ALPR data outside the audited access path (policy 424.5(b)):
+  // unless the unit is set to log plates, any `plate` field is removed from every line.
+  const plates = opts.logPlates ? [] : ['plate', '*.plate'];
   return pino(
     {
       level,
@@ -15,7 +22,7 @@ export function createLogger(level = 'info', destination?: DestinationStream): L
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {
-        paths: ['password', '*.password', 'secret', '*.secret', 'token', '*.token', 'jpeg', '*.jpeg'],
+        paths: ['password', '*.password', 'secret', '*.secret', 'token', '*.token', 'jpeg', '*.jpeg', ...plates],
         censor: '[redacted]',
       },
     },
