@@ -19,6 +19,8 @@ import type { FrameAnalyzer } from './vision/ports.js';
 import { createHitDelivery, type HitDelivery } from './alerts/hit-delivery.js';
 import { RateMeter } from './health/rate-meter.js';
 import { GovernanceService } from './access/governance-service.js';
+import { GpsPosition } from './position/gps-position.js';
+import { cameraLocated, PositionStampingSink } from './position/position-sink.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
@@ -51,11 +53,17 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   const pipelines = new Map<string, CameraPipeline>();
   const sources = new Map<string, FrameSource>();
   const fps = new RateMeter();
+  // A patrol car locates each read by gpsd; a fixed unit by its camera's configured coordinates.
+  const gps =
+    config.unit.mobile && config.gps
+      ? new GpsPosition({ config: config.gps, clock, log: log.child({ component: 'gps' }) })
+      : undefined;
   const delivery = createHitDelivery({
     config,
     db,
     clock,
     log,
+    gps,
     cameraStats: () =>
       [...pipelines].map(([id, p]) => {
         const src = sources.get(id)?.stats();
@@ -68,10 +76,11 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       }),
   });
   // Each read is matched against the hotlists inside its own transaction (hit + outbox row too).
-  const sink = new StoringReadSink(db, reads, clock, log.child({ component: 'reads' }), {
+  const store = new StoringReadSink(db, reads, clock, log.child({ component: 'reads' }), {
     logPlates: config.logging.log_plates,
     onStored: (read, camera) => void delivery.onRead(read, camera),
   });
+  const sink = new PositionStampingSink(store, gps ? (t) => gps.locate(t) : (_t, camera) => cameraLocated(camera));
   const governance = new GovernanceService({ db, clock, config, log });
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
@@ -114,6 +123,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       { name: 'vision', start: () => {}, stop: () => analyzer.close() },
       { name: 'governance', start: (signal) => governance.start(signal), stop: () => governance.stop() },
       { name: 'hotlists+mqtt', start: (signal) => delivery.start(signal), stop: () => delivery.stop() },
+      ...(gps ? [{ name: 'gps', start: (signal: AbortSignal) => gps.start(signal), stop: () => gps.stop() }] : []),
       ...services,
     ],
     db,
