@@ -10,6 +10,7 @@ import type { ListFetcher } from '../hotlist/fetch.js';
 import { MqttPublisher } from './mqtt-publisher.js';
 import { Outbox } from './outbox.js';
 import { topicsFor } from './topics.js';
+import type { GpsPosition } from '../position/gps-position.js';
 
 export interface HitDeliveryDeps {
   config: EdgeConfig;
@@ -18,6 +19,8 @@ export interface HitDeliveryDeps {
   log: Logger;
   /** Per-camera fps and dropped frames for the health topic (from the pipeline). */
   cameraStats: CameraStatsSource;
+  /** A patrol car's GPS: its fix state rides on the status message and its figures on health. */
+  gps?: Pick<GpsPosition, 'status' | 'health' | 'onChange'> | undefined;
   /** Tests only. */
   fetchers?: Record<string, ListFetcher>;
   probe?: SystemProbe;
@@ -83,6 +86,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         clock,
         log: log.child({ component: 'mqtt' }),
         listStatus: () => hotlists.listStatus(),
+        ...(deps.gps ? { gpsStatus: () => deps.gps!.status() } : {}),
       })
     : undefined;
   const health = publisher
@@ -97,9 +101,11 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         clock,
         log: log.child({ component: 'health' }),
         ...(deps.probe ? { probe: deps.probe } : {}),
+        ...(deps.gps ? { gps: () => deps.gps!.health() } : {}),
       })
     : undefined;
   let offChange: (() => void) | undefined;
+  let offGps: (() => void) | undefined;
   const parts: { name: string; stop(): Promise<void> }[] = [];
 
   return {
@@ -113,6 +119,8 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
       parts.push({ name: 'hotlists', stop: () => hotlists.stop() });
       if (signal.aborted || !publisher) return;
       offChange = hotlists.onChange(() => publisher.refreshStatus());
+      // The retained status changes once when the GPS fix is lost and once when it returns.
+      offGps = deps.gps?.onChange(() => publisher.refreshStatus());
       await publisher.start(signal);
       parts.push({ name: 'mqtt', stop: () => publisher.stop() });
       if (signal.aborted || !health) return;
@@ -121,6 +129,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
     },
     async stop() {
       offChange?.();
+      offGps?.();
       for (const p of parts.splice(0).reverse()) {
         try {
           await p.stop();

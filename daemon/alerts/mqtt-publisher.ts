@@ -6,6 +6,7 @@ import { stripCredentials } from '../shared/redact.js';
 import type { MqttConfig } from './config.js';
 import type { Outbox, OutboxMessage } from './outbox.js';
 import { buildStatusPayload, type ListStatus } from './payloads.js';
+import type { GpsStatus } from '../position/gps-position.js';
 import type { Topics } from './topics.js';
 
 /** What the health reporter (and anything else with fire-and-forget telemetry) needs. */
@@ -23,6 +24,8 @@ export interface MqttPublisherDeps {
   log: Logger;
   /** Hotlist versions and ages for the status message (HotlistService.listStatus). */
   listStatus?: () => ListStatus[];
+  /** A patrol car's GPS fix state for the status message (GpsPosition.status). */
+  gpsStatus?: () => GpsStatus;
 }
 
 /** How often the outbox is re-read when nothing in this process announced a row (CLI retro-hits). */
@@ -205,7 +208,13 @@ export class MqttPublisher implements VolatilePublisher {
 
   private statusPayload(state: 'online' | 'offline'): string {
     return JSON.stringify(
-      buildStatusPayload(this.deps.unitId, state, this.deps.clock.now(), this.deps.listStatus?.() ?? []),
+      buildStatusPayload(
+        this.deps.unitId,
+        state,
+        this.deps.clock.now(),
+        this.deps.listStatus?.() ?? [],
+        this.deps.gpsStatus?.(),
+      ),
     );
   }
 
