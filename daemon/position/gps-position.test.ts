@@ -68,6 +68,22 @@ describe('the GPS position service', () => {
     await gps.stop();
   });
 
+  it('does not report the fix lost when its reports were only held up by a busy moment', async () => {
+    const { gps, feed, clock, changes, drive, msgs } = setup();
+    await drive(3);
+    // Six seconds pass without the event loop reading the socket; the timer runs first...
+    clock.advance(6000);
+    await Promise.resolve();
+    await Promise.resolve();
+    // ...then the six fixes waiting in the socket are read.
+    for (let s = 5; s >= 0; s--) feed.fix(clock.now() - s * 1000 - 300, clock.now());
+    await drive(3);
+    expect(changes).toEqual(['ok']);
+    expect(msgs(/^GPS fix lost/)).toHaveLength(0);
+    expect(gps.status().fix).toBe('ok');
+    await gps.stop();
+  });
+
   it('gives reads no position from the moment gpsd goes away, and logs an unreachable gpsd once', async () => {
     const { gps, feed, clock, drive, msgs } = setup();
     await drive(5);

@@ -56,6 +56,7 @@ export class GpsPosition {
   private fixSince: number;
   private clockWarning = false;
   private unreachableLogged = false;
+  private staleSince: number | undefined;
   private loop: Promise<void> | undefined;
   private stopCtl: AbortController | undefined;
 
@@ -132,7 +133,7 @@ export class GpsPosition {
       // gpsd says the receiver has no fix (mode 0 means it has not decided yet).
       this.track.markNoFix(receivedAt);
     }
-    this.evaluate();
+    this.evaluate(r.mode === 1);
   }
 
   private onConnected(): void {
@@ -150,7 +151,7 @@ export class GpsPosition {
         'cannot reach gpsd; reads are stored without a position until it answers',
       );
     this.unreachableLogged = true;
-    this.evaluate();
+    this.evaluate(true);
   }
 
   /** Re-checks the fix every second, so a receiver that falls silent is noticed without a report. */
@@ -161,11 +162,23 @@ export class GpsPosition {
     }
   }
 
-  private evaluate(): void {
+  /**
+   * Updates the fix state. gpsd going away or reporting no fix (`definite`) loses the fix at once;
+   * a fix merely growing old must still be old at a check a second later. After the event loop
+   * has been busy for a few seconds (a slow health probe), a timer can run before the fixes
+   * waiting in the socket are read, and the fix would otherwise be "lost" for a moment.
+   */
+  private evaluate(definite = false): void {
     const now = this.deps.clock.now();
     const located = this.locate(now);
     const state = located.status === 'ok' ? 'ok' : 'lost';
+    if (state === 'ok') this.staleSince = undefined;
     if (state === this.fixState) return;
+    if (state === 'lost' && !definite) {
+      this.staleSince ??= now;
+      if (now - this.staleSince < 1000) return;
+    }
+    this.staleSince = undefined;
     this.fixState = state;
     this.fixSince = now;
     const latest = this.track.latest();
