@@ -11,8 +11,9 @@ const HELP = `usage: alpr-edge search [plates] --from TIME --to TIME [--plate P]
 
 Searches stored reads (policy 424.3(c),(d)). --plate takes an exact plate or a partial one:
 "*" stands for any run of characters, "?" for exactly one (AB?12*). "canvass" lists every read
-taken within a radius of a place during a window, nearest first. "read" shows one read and its
-hits, and can save its plate crop.
+taken within a radius of a place during a window, nearest first: where each read was made (a
+fixed camera's place, or a patrol car's GPS position at the moment), and LOCATED says which.
+"read" shows one read, its position and its hits, and can save its plate crop.
 
 PURPOSE (required, policy 424.5(c)): --purpose CATEGORY --case NUMBER
   categories: ${PURPOSE_CATEGORIES.join(', ')}
