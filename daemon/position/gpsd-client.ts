@@ -66,7 +66,7 @@ export class GpsdClient implements GpsdFeed {
     const max = this.options.backoffMaxMs ?? 5000;
     let delay = initial;
     while (!signal.aborted) {
-      const gotReports = await this.session(handlers, signal);
+      const gotReports = await this.connectOnce(handlers, signal);
       if (signal.aborted) break;
       // A connection that delivered reports was healthy: start the backoff over.
       if (gotReports) delay = initial;
@@ -76,7 +76,7 @@ export class GpsdClient implements GpsdFeed {
   }
 
   /** One connection, from connect to close; resolves whether any report arrived. */
-  private session(handlers: GpsdHandlers, signal: AbortSignal): Promise<boolean> {
+  private connectOnce(handlers: GpsdHandlers, signal: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
       const socket = connect({ host: this.options.host, port: this.options.port });
       this.socket = socket;
