@@ -24,6 +24,8 @@ import { RateMeter } from './health/rate-meter.js';
 import { StorageGuard } from './storage/storage-guard.js';
 import { UnstoredReads } from './storage/unstored-reads.js';
 import { GovernanceService } from './access/governance-service.js';
+import { GpsPosition } from './position/gps-position.js';
+import { cameraLocated, PositionStampingSink } from './position/position-sink.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
@@ -68,11 +70,17 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   const pipelines = new Map<string, CameraPipeline>();
   const sources = new Map<string, FrameSource>();
   const fps = new RateMeter();
+  // A patrol car locates each read by gpsd; a fixed unit by its camera's configured coordinates.
+  const gps =
+    config.unit.mobile && config.gps
+      ? new GpsPosition({ config: config.gps, clock, log: log.child({ component: 'gps' }) })
+      : undefined;
   const delivery = createHitDelivery({
     config,
     db,
     clock,
     log,
+    gps,
     cameraStats: () =>
       [...pipelines].map(([id, p]) => {
         const src = sources.get(id)?.stats();
@@ -103,7 +111,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   storage.onChange(() => delivery.publisher?.refreshStatus());
   // Each read is matched against the hotlists inside its own transaction (hit + outbox row too);
   // a read that cannot be stored goes to memory, its hits straight to the broker.
-  const sink = new StoringReadSink(db, reads, clock, readLog, {
+  const store = new StoringReadSink(db, reads, clock, readLog, {
     logPlates: config.logging.log_plates,
     hits: {
       onStored: (read, camera) => delivery.onRead(read, camera),
@@ -112,6 +120,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     unstored,
     storage,
   });
+  const sink = new PositionStampingSink(store, gps ? (t) => gps.locate(t) : (_t, camera) => cameraLocated(camera));
   const governance = new GovernanceService({ db, clock, config, log });
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
@@ -168,6 +177,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
           await storage.stop();
         },
       },
+      ...(gps ? [{ name: 'gps', start: (signal: AbortSignal) => gps.start(signal), stop: () => gps.stop() }] : []),
       ...services,
     ],
     db,

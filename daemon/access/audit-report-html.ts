@@ -51,8 +51,8 @@ export function renderAuditReportHtml(r: AuditReport): string {
       'Hits and verification (policy 424.3(f))',
       `<p>${r.hits.total} hits: ${r.hits.confirmed} confirmed, ${r.hits.rejected} rejected, <strong>${r.hits.unverified} unverified</strong>.</p>` +
         table(
-          ['Time', 'Verified by', 'Hit', 'Outcome', 'Bureau reference'],
-          r.hits.verifications.map((v) => [v.at, v.username, v.hit_id, v.outcome, v.reference]),
+          ['Time', 'Verified by', 'Hit', 'Outcome', 'Bureau reference', 'Read at'],
+          r.hits.verifications.map((v) => [v.at, v.username, v.hit_id, v.outcome, v.reference, v.read_position]),
           'No verifications recorded.',
         ),
     ],

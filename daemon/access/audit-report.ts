@@ -5,6 +5,8 @@ import { PurgeRecordStore, type PurgeRecord } from '../store/purge-records.js';
 import { ReleaseStore, type Release } from '../store/releases.js';
 import { RecordsRequestStore, type RecordsRequest } from '../store/records-requests.js';
 import { UserStore, isoDay, trainingCurrent } from './users.js';
+import { toStoredRead, type ReadRow } from '../store/reads.js';
+import { describeLocated } from '../position/fix.js';
 
 /** The regular audit of policy 424.5(e), as data; audit-report-html.ts renders it for people. */
 export interface AuditReport {
@@ -29,7 +31,15 @@ export interface AuditReport {
     unverified: number;
     confirmed: number;
     rejected: number;
-    verifications: { at: string; username: string; hit_id: string; outcome: string; reference: string }[];
+    verifications: {
+      at: string;
+      username: string;
+      hit_id: string;
+      outcome: string;
+      reference: string;
+      /** Where the hit's read was made and how that is known (fixed camera, GPS fix), or why not. */
+      read_position: string;
+    }[];
   };
   holds: Hold[];
   purges: PurgeRecord[];
@@ -96,6 +106,15 @@ export function buildAuditReport(
     logins.set(e.username, l);
   }
 
+  const readOfHit = db.prepare('SELECT r.* FROM hits h JOIN reads r ON r.id = h.read_id WHERE h.id = ?');
+  const hitReadPosition = (hitId: string): string => {
+    const row = readOfHit.get(hitId) as ReadRow | undefined;
+    if (!row) return 'read purged';
+    const r = toStoredRead(row);
+    const how = describeLocated(r.position, r.positionStatus);
+    return r.position ? `${r.position.lat.toFixed(5)},${r.position.lon.toFixed(5)} (${how})` : how;
+  };
+
   const users = new UserStore(db);
   const warnUntil = isoDay(o.now + o.trainingWarningDays * 86_400_000);
   const training_lapsed: AuditReport['training_lapsed'] = [];
@@ -131,6 +150,7 @@ export function buildAuditReport(
           hit_id: String(e.query.hit_id),
           outcome: String(e.query.outcome),
           reference: String(e.query.reference),
+          read_position: hitReadPosition(String(e.query.hit_id)),
         })),
     },
     holds: new HoldStore(db).changedBetween(o.from, o.to),

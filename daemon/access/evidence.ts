@@ -55,6 +55,14 @@ const READ_COLUMNS = [
   'location_text',
   'lat',
   'lon',
+  'position_source',
+  'position_status',
+  'best_seen',
+  'accuracy_m',
+  'speed_mps',
+  'heading_deg',
+  'fix_mode',
+  'fix_age_s',
   'crop_file',
 ];
 const HIT_COLUMNS = [
@@ -197,6 +205,15 @@ function packageFiles(db: Db, data: CaseData, caseNumber: string): PackageFile[]
     location_text: r.locationText,
     lat: r.lat,
     lon: r.lon,
+    // Where the read was made: a fixed camera's coordinates, or the patrol car's GPS at best_seen.
+    position_source: r.position?.source ?? null,
+    position_status: r.positionStatus,
+    best_seen: r.bestSeen === null ? null : new Date(r.bestSeen).toISOString(),
+    accuracy_m: r.position?.accuracyM ?? null,
+    speed_mps: r.position?.speedMps ?? null,
+    heading_deg: r.position?.headingDeg ?? null,
+    fix_mode: r.position?.fixMode ?? null,
+    fix_age_s: r.position?.fixAgeS ?? null,
     crop_file: data.crops.some((c) => c.readId === r.id) ? `crops/${safe(r.id)}.jpg` : null,
   }));
   const hitRows = data.hits.map((h) => ({

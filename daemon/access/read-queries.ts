@@ -1,5 +1,6 @@
 import type { Db } from '../store/database.js';
 import { toStoredRead, type ReadRow, type StoredRead } from '../store/reads.js';
+import { describeLocated } from '../position/fix.js';
 
 /**
  * The SQL behind searches (policy 424.3(c),(d)). Unaudited on purpose: only AuditedAccess calls
@@ -87,11 +88,16 @@ export function searchReads(db: Db, q: ReadQuery): { reads: StoredRead[]; trunca
   return { reads: rows.slice(0, limit).map(toStoredRead), truncated: rows.length > limit };
 }
 
-/** Reads taken within `radiusM` of a point during a window (a canvass around an incident, 424.3(d)), nearest first. */
+/**
+ * Reads taken within `radiusM` of a point during a window (a canvass around an incident, 424.3(d)),
+ * nearest first. It searches where each read was made: a fixed camera's coordinates, or a patrol
+ * car's GPS position at the moment of the read; `located` says which. Reads without a position (a
+ * patrol car without a GPS fix) cannot be placed and are not found.
+ */
 export function canvassReads(
   db: Db,
   q: CanvassQuery,
-): { reads: (StoredRead & { distanceM: number })[]; truncated: boolean } {
+): { reads: (StoredRead & { distanceM: number; located: string })[]; truncated: boolean } {
   checkWindow(q.from, q.to);
   if (!(Math.abs(q.lat) <= 90 && Math.abs(q.lon) <= 180))
     throw new Error(`${q.lat},${q.lon} is not a latitude,longitude`);
@@ -112,7 +118,14 @@ export function canvassReads(
     )
     .all(...params) as ReadRow[];
   const within = rows
-    .map((r) => ({ ...toStoredRead(r), distanceM: Math.round(haversineM(q.lat, q.lon, r.lat!, r.lon!)) }))
+    .map((r) => {
+      const read = toStoredRead(r);
+      return {
+        ...read,
+        distanceM: Math.round(haversineM(q.lat, q.lon, r.lat!, r.lon!)),
+        located: describeLocated(read.position, read.positionStatus),
+      };
+    })
     .filter((r) => r.distanceM <= q.radiusM)
     .sort((a, b) => a.distanceM - b.distanceM || b.lastSeen - a.lastSeen);
   return { reads: within.slice(0, limit), truncated: within.length > limit };

@@ -11,6 +11,7 @@ import { MqttPublisher } from './mqtt-publisher.js';
 import { Outbox } from './outbox.js';
 import type { StorageHealth } from './payloads.js';
 import { topicsFor } from './topics.js';
+import type { GpsPosition } from '../position/gps-position.js';
 
 export interface HitDeliveryDeps {
   config: EdgeConfig;
@@ -21,6 +22,8 @@ export interface HitDeliveryDeps {
   cameraStats: CameraStatsSource;
   /** The low-space guard and the reads waiting in memory, for the status and health messages. */
   storage?: () => StorageHealth;
+  /** A patrol car's GPS: its fix state rides on the status message and its figures on health. */
+  gps?: Pick<GpsPosition, 'status' | 'health' | 'onChange'> | undefined;
   /** Tests only. */
   fetchers?: Record<string, ListFetcher>;
   probe?: SystemProbe;
@@ -93,6 +96,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         log: log.child({ component: 'mqtt' }),
         listStatus: () => hotlists.listStatus(),
         ...(deps.storage ? { storageState: () => deps.storage!().state } : {}),
+        ...(deps.gps ? { gpsStatus: () => deps.gps!.status() } : {}),
       })
     : undefined;
   const health = publisher
@@ -108,9 +112,11 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         clock,
         log: log.child({ component: 'health' }),
         ...(deps.probe ? { probe: deps.probe } : {}),
+        ...(deps.gps ? { gps: () => deps.gps!.health() } : {}),
       })
     : undefined;
   let offChange: (() => void) | undefined;
+  let offGps: (() => void) | undefined;
   const parts: { name: string; stop(): Promise<void> }[] = [];
 
   return {
@@ -124,6 +130,8 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
       parts.push({ name: 'hotlists', stop: () => hotlists.stop() });
       if (signal.aborted || !publisher) return;
       offChange = hotlists.onChange(() => publisher.refreshStatus());
+      // The retained status changes once when the GPS fix is lost and once when it returns.
+      offGps = deps.gps?.onChange(() => publisher.refreshStatus());
       await publisher.start(signal);
       parts.push({ name: 'mqtt', stop: () => publisher.stop() });
       if (signal.aborted || !health) return;
@@ -132,6 +140,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
     },
     async stop() {
       offChange?.();
+      offGps?.();
       for (const p of parts.splice(0).reverse()) {
         try {
           await p.stop();

@@ -25,7 +25,44 @@ export const hitPayloadSchema = z
     location: z
       .object({ text: z.string(), lat: z.number().nullable(), lon: z.number().nullable() })
       .strict()
-      .describe('Where the camera is (WGS84 degrees), from the unit config.'),
+      .describe(
+        "The camera's description from the unit config, with the read's coordinates (WGS84 degrees; the same as position.lat/lon, null when position is null).",
+      ),
+    position: z
+      .object({
+        lat: z.number().min(-90).max(90).describe('Latitude, WGS84 degrees.'),
+        lon: z.number().min(-180).max(180).describe('Longitude, WGS84 degrees.'),
+        accuracy_m: z
+          .number()
+          .nullable()
+          .describe('GPS horizontal error estimate in metres (about 95 %); null for a fixed camera.'),
+        speed_mps: z.number().nullable().describe("The patrol car's speed, m/s; null for a fixed camera."),
+        heading_deg: z
+          .number()
+          .nullable()
+          .describe("The patrol car's course, degrees from true north; null for a fixed camera."),
+        fix_mode: z.enum(['2d', '3d']).nullable().describe('GPS fix: 3d (best) or 2d; null for a fixed camera.'),
+        fix_age_s: z
+          .number()
+          .min(0)
+          .nullable()
+          .describe(
+            'Seconds between the read and the nearest GPS fix its position comes from; null for a fixed camera.',
+          ),
+        source: z
+          .enum(['camera', 'gps'])
+          .describe(
+            "camera: a fixed camera's configured coordinates; gps: the patrol car's GPS at the moment of the read.",
+          ),
+      })
+      .strict()
+      .nullable()
+      .describe('Where the plate was read; null when a patrol car had no usable GPS fix (see position_status).'),
+    position_status: z
+      .enum(['ok', 'no_fix', 'stale'])
+      .describe(
+        'ok: position is set. no_fix: the GPS had no fix (or gpsd was unreachable) at the time of the read. stale: the newest fix was older than gps.max_fix_age_s.',
+      ),
     plate: z.string().describe('The plate as read.'),
     state: z.string().nullable().describe('State as read; null when the reader could not tell.'),
     state_confirmed: z

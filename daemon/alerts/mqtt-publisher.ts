@@ -6,6 +6,7 @@ import { stripCredentials } from '../shared/redact.js';
 import type { MqttConfig } from './config.js';
 import type { Outbox, OutboxMessage } from './outbox.js';
 import { buildStatusPayload, type ListStatus } from './payloads.js';
+import type { GpsStatus } from '../position/gps-position.js';
 import type { Topics } from './topics.js';
 import { BrokerLinkLog } from './broker-link-log.js';
 
@@ -37,6 +38,8 @@ export interface MqttPublisherDeps {
   listStatus?: () => ListStatus[];
   /** The low-space guard's state for the status message (StorageGuard.state). */
   storageState?: () => string;
+  /** A patrol car's GPS fix state for the status message (GpsPosition.status). */
+  gpsStatus?: () => GpsStatus;
 }
 
 /** How often the outbox is re-read when nothing in this process announced a row (CLI retro-hits). */
@@ -289,6 +292,7 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
         this.deps.clock.now(),
         this.deps.listStatus?.() ?? [],
         this.deps.storageState?.(),
+        this.deps.gpsStatus?.(),
       ),
     );
   }

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { buildHealthPayload, buildHitPayload, buildStatusPayload, VERIFICATION_NOTICE } from './payloads.js';
+import {
+  buildHealthPayload,
+  buildHitPayload,
+  buildReadPayload,
+  buildStatusPayload,
+  VERIFICATION_NOTICE,
+} from './payloads.js';
 import { HIT_SCHEMA_FILE, hitPayloadJsonSchema, hitPayloadSchema } from './hit-schema.js';
 import { topicsFor } from './topics.js';
 
@@ -93,5 +99,58 @@ describe('MQTT payloads', () => {
     const p = buildHitPayload({ ...hitInput(), camera });
     expect(p.camera).toEqual({ id: 'front', name: 'Front' });
     expect(JSON.stringify(p)).not.toContain('s3cret');
+  });
+
+  it('tells dispatch where a patrol car read the plate, and says so when the GPS had no fix', () => {
+    const gps = {
+      lat: 39.7391234,
+      lon: -105.5401234,
+      accuracyM: 4.2,
+      speedMps: 21.3,
+      headingDeg: 251.5,
+      fixMode: '3d' as const,
+      fixAgeS: 0.3,
+      source: 'gps' as const,
+    };
+    const located = buildHitPayload({
+      ...hitInput(),
+      location: { text: 'Car 7', lat: gps.lat, lon: gps.lon },
+      position: gps,
+      positionStatus: 'ok',
+    });
+    expect(hitPayloadSchema.parse(located)).toEqual(located);
+    expect(located).toMatchObject({
+      position: {
+        lat: 39.7391234,
+        accuracy_m: 4.2,
+        speed_mps: 21.3,
+        heading_deg: 251.5,
+        fix_mode: '3d',
+        source: 'gps',
+      },
+      position_status: 'ok',
+    });
+    const lost = buildHitPayload({
+      ...hitInput(),
+      location: { text: 'Car 7', lat: null, lon: null },
+      position: null,
+      positionStatus: 'no_fix',
+    });
+    expect(hitPayloadSchema.parse(lost)).toMatchObject({ position: null, position_status: 'no_fix' });
+    // A fixed camera's hit is located by the camera.
+    expect(hit()).toMatchObject({ position: { lat: 39.7, lon: -105.6, source: 'camera', fix_mode: null } });
+    const read = buildReadPayload({
+      readId: 'r1',
+      unitId: 'car7',
+      readAt: 0,
+      camera: { id: 'front', name: 'Front' },
+      location: { text: 'Car 7', lat: null, lon: null },
+      position: null,
+      positionStatus: 'stale',
+      plate: 'ABC1234',
+      state: null,
+      confidence: 0.9,
+    });
+    expect(read).toMatchObject({ position: null, position_status: 'stale' });
   });
 });

@@ -1,3 +1,7 @@
+import type { PositionStatus, ReadPosition } from '../position/fix.js';
+import type { GpsHealth, GpsStatus } from '../position/gps-position.js';
+import { positionFields, type PositionPayload } from './position-payload.js';
+
 /**
  * Builders for every MQTT payload. Keys are snake_case; every payload has `v` (format version),
  * `type`, and, for events, a unique `id` so receivers can drop duplicates of an at-least-once
@@ -19,6 +23,9 @@ export interface HitPayloadInput {
   createdAt: number;
   camera: { id: string; name: string };
   location: { text: string; lat: number | null; lon: number | null };
+  /** Where the read was made (camera coordinates or GPS); when absent, location's coordinates stand in. */
+  position?: ReadPosition | null | undefined;
+  positionStatus?: PositionStatus | null | undefined;
   plate: string;
   state: string | null;
   stateConfirmed: boolean;
@@ -51,6 +58,8 @@ export interface HitPayload {
   created_at: string;
   camera: { id: string; name: string };
   location: { text: string; lat: number | null; lon: number | null };
+  position: PositionPayload | null;
+  position_status: PositionStatus;
   plate: string;
   state: string | null;
   state_confirmed: boolean;
@@ -85,6 +94,7 @@ export function buildHitPayload(h: HitPayloadInput): HitPayload {
     created_at: new Date(h.createdAt).toISOString(),
     camera: { id: h.camera.id, name: h.camera.name },
     location: h.location,
+    ...positionFields(h.position, h.positionStatus, h.location),
     plate: h.plate,
     state: h.state,
     state_confirmed: h.stateConfirmed,
@@ -127,6 +137,8 @@ export function buildStatusPayload(
   now: number,
   lists: ListStatus[],
   storage = 'ok',
+  /** A patrol car's GPS fix state (GpsPosition.status); absent on a fixed unit. */
+  gps?: GpsStatus,
 ): {
   v: number;
   type: 'status';
@@ -136,6 +148,7 @@ export function buildStatusPayload(
   hotlists: ListStatus[];
   hotlists_stale: boolean;
   storage: string;
+  gps?: GpsStatus;
 } {
   return {
     v: 1,
@@ -146,6 +159,7 @@ export function buildStatusPayload(
     hotlists: lists,
     hotlists_stale: lists.some((l) => l.stale),
     storage,
+    ...(gps ? { gps } : {}),
   };
 }
 
@@ -171,6 +185,8 @@ export interface HealthPayloadInput {
   outboxDepth: number | null;
   /** The low-space guard and the reads waiting in memory; absent where no guard runs. */
   storage?: StorageHealth | undefined;
+  /** A patrol car's GPS (GpsPosition.health); absent on a fixed unit. */
+  gps?: GpsHealth | undefined;
 }
 
 export interface StorageHealth {
@@ -195,6 +211,7 @@ export function buildHealthPayload(h: HealthPayloadInput): Record<string, unknow
     cameras: h.cameras.map((c) => ({ ...c, fps: round1(c.fps) })),
     outbox_depth: h.outboxDepth,
     ...(h.storage ? { storage: h.storage } : {}),
+    ...(h.gps ? { gps: h.gps } : {}),
   };
 }
 
@@ -204,6 +221,8 @@ export interface ReadPayloadInput {
   readAt: number;
   camera: { id: string; name: string };
   location: { text: string; lat: number | null; lon: number | null };
+  position?: ReadPosition | null | undefined;
+  positionStatus?: PositionStatus | null | undefined;
   plate: string;
   state: string | null;
   confidence: number;
@@ -219,6 +238,7 @@ export function buildReadPayload(r: ReadPayloadInput): Record<string, unknown> {
     ts: new Date(r.readAt).toISOString(),
     camera: { id: r.camera.id, name: r.camera.name },
     location: r.location,
+    ...positionFields(r.position, r.positionStatus, r.location),
     plate: r.plate,
     state: r.state,
     confidence: Math.round(r.confidence * 1000) / 1000,

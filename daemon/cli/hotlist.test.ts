@@ -85,7 +85,7 @@ describe('alpr-edge hotlist', () => {
       [
         'unit: { id: u1 }',
         `storage: { path: ${t.dir} }`,
-        'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1/x" }]',
+        'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1/x", location: { lat: 39.74, lon: -105.51 } }]',
         `hotlists: { sources: [{ id: cbi, format: csv, file: ${list} }] }`,
         '',
       ].join('\n'),

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { COMMON_HELP, governed, iso, parseTime, printTable, purposeFrom } from '../access/cli-support.js';
 import { PURPOSE_CATEGORIES } from '../access/purpose.js';
 import type { StoredRead } from '../store/reads.js';
+import { describeLocated } from '../position/fix.js';
 import type { CliCommand, CliIo } from './command.js';
 
 const HELP = `usage: alpr-edge search [plates] --from TIME --to TIME [--plate P] [--camera A,B] [--limit N] PURPOSE
@@ -10,8 +11,9 @@ const HELP = `usage: alpr-edge search [plates] --from TIME --to TIME [--plate P]
 
 Searches stored reads (policy 424.3(c),(d)). --plate takes an exact plate or a partial one:
 "*" stands for any run of characters, "?" for exactly one (AB?12*). "canvass" lists every read
-taken within a radius of a place during a window, nearest first. "read" shows one read and its
-hits, and can save its plate crop.
+taken within a radius of a place during a window, nearest first: where each read was made (a
+fixed camera's place, or a patrol car's GPS position at the moment), and LOCATED says which.
+"read" shows one read, its position and its hits, and can save its plate crop.
 
 PURPOSE (required, policy 424.5(c)): --purpose CATEGORY --case NUMBER
   categories: ${PURPOSE_CATEGORIES.join(', ')}
@@ -51,6 +53,7 @@ export const searchCommand: CliCommand = {
         if (switches.has('json')) io.out(JSON.stringify({ read: r.read, hits: r.hits }, null, 2));
         else {
           printReads(io, [r.read]);
+          io.out(`position: ${positionLine(r.read)}`);
           for (const h of r.hits)
             io.out(
               `hit ${h.id}: ${h.category} (${h.reason}) — ${h.status.toUpperCase()}${h.verifiedBy ? ` by ${h.verifiedBy} ${iso(h.verifiedAt)} ref ${h.verificationRef}` : ''}`,
@@ -71,7 +74,7 @@ export const searchCommand: CliCommand = {
         else {
           printTable(
             io,
-            ['DISTANCE_M', 'TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'],
+            ['DISTANCE_M', 'TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATED', 'LOCATION', 'ID'],
             r.reads.map((x) => [
               x.distanceM,
               iso(x.lastSeen),
@@ -79,6 +82,7 @@ export const searchCommand: CliCommand = {
               x.state,
               x.confidence.toFixed(2),
               x.cameraId,
+              x.located,
               x.locationText,
               x.id,
             ]),
@@ -106,4 +110,18 @@ function printReads(io: CliIo, reads: StoredRead[]): void {
     ['TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'],
     reads.map((x) => [iso(x.lastSeen), x.plate, x.state, x.confidence.toFixed(2), x.cameraId, x.locationText, x.id]),
   );
+}
+
+/** "39.7422000,-105.5136000 (GPS 3D fix; ±4 m; 22.3 m/s; course 271°)", or why there is no position. */
+function positionLine(r: StoredRead): string {
+  const p = r.position;
+  const how = describeLocated(p, r.positionStatus);
+  if (!p) return how;
+  const extra = [
+    how,
+    p.accuracyM !== null ? `±${Math.round(p.accuracyM)} m` : '',
+    p.speedMps !== null ? `${p.speedMps.toFixed(1)} m/s` : '',
+    p.headingDeg !== null ? `course ${Math.round(p.headingDeg)}°` : '',
+  ].filter(Boolean);
+  return `${p.lat.toFixed(7)},${p.lon.toFixed(7)} (${extra.join('; ')})`;
 }

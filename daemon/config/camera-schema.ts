@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MOUNTS } from '../position/config.js';
 
 const box = z
   .object({
@@ -54,7 +55,13 @@ export const cameraSchema = z
       })
       .strict()
       .default({ text: '' })
-      .describe('Where the camera is; rides on every read and hit.'),
+      .describe(
+        'Where the camera is; rides on every read and hit. On a fixed unit lat and lon are required; on a patrol car (unit.mobile) give only text: the position comes from GPS.',
+      ),
+    mount: z
+      .enum(MOUNTS)
+      .optional()
+      .describe('Patrol-car units only (unit.mobile): which way the camera looks from the car. Required there.'),
     stall_timeout_s: z
       .number()
       .min(2)

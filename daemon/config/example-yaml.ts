@@ -20,10 +20,17 @@ type JsonSchema = {
  * optional and have no example are shown commented out, so the file documents every key and still
  * loads. config/alpr-edge.example.yaml is written by this (npm run schema).
  */
-export function renderExampleYaml(schema: JsonSchema, examples: Record<string, unknown>, header: string): string {
+export function renderExampleYaml(
+  schema: JsonSchema,
+  examples: Record<string, unknown>,
+  header: string,
+  footer = '',
+): string {
   const lines = header.split('\n').map((l) => (l ? `# ${l}` : '#'));
   lines.push('');
   renderObject(schema, examples, 0, lines, false);
+  // A footer is commented out whole: another way to write parts of the file, shown but not loaded.
+  if (footer) lines.push('', ...footer.split('\n').map((l) => (l ? `# ${l}` : '#')));
   return `${lines.join('\n')}\n`;
 }
 
@@ -88,6 +95,7 @@ function describe(s: JsonSchema): string {
 }
 
 function placeholder(s: JsonSchema): string {
+  if (s.enum?.length) return String(s.enum[0]);
   if (s.type === 'array') return '[]';
   if (s.type === 'string') return '""';
   if (s.type === 'boolean') return 'false';

@@ -17,6 +17,7 @@ cameras:
     name: East
     url: rtsp://alpr:\${CAM_PASS}@10.0.0.5/stream
     fps: 5
+    location: { lat: 39.74, lon: -105.51 }
 `;
 
 function problems(text: string, s: SecretSource = secrets({ CAM_PASS: 'pw' })): string[] {
@@ -72,9 +73,9 @@ describe('config loading', () => {
   });
 
   it('rejects a duplicate camera id, pointing at the second one', () => {
-    const twice = `${good}  - id: east\n    name: Again\n    url: rtsp://10.0.0.6/s\n`;
+    const twice = `${good}  - id: east\n    name: Again\n    url: rtsp://10.0.0.6/s\n    location: { lat: 39.7, lon: -105.5 }\n`;
     expect(problems(twice)).toEqual([
-      'unit.yaml:9 cameras[1].id: duplicate camera id "east" (also cameras[0]) (got "east")',
+      'unit.yaml:10 cameras[1].id: duplicate camera id "east" (also cameras[0]) (got "east")',
     ]);
   });
 

@@ -8,6 +8,8 @@ import { accessConfigSchema } from '../access/config.js';
 import { retentionConfigSchema } from '../retention/config.js';
 import { healthConfigSchema } from '../health/config.js';
 import { storageConfigSchema } from '../storage/config.js';
+import { gpsConfigSchema } from '../position/config.js';
+import { checkUnitKind } from './unit-kind.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
 export const CONFIG_VERSION = 1;
@@ -27,6 +29,12 @@ export const configSchema = z
           .describe("This unit's id; the MQTT topic segment and the origin stamped on every read."),
         name: z.string().default('').describe('Human name of the unit.'),
         agency: z.string().default("Clear Creek County Sheriff's Office").describe('Agency that owns the data.'),
+        mobile: z
+          .boolean()
+          .default(false)
+          .describe(
+            "true for a unit on a patrol car: each read is located by the car's GPS (see gps) and cameras give a mount instead of coordinates. false for a pole or trailer: each camera gives its coordinates.",
+          ),
       })
       .strict(),
     storage: storageConfigSchema,
@@ -66,8 +74,10 @@ export const configSchema = z
     access: accessConfigSchema,
     retention: retentionConfigSchema,
     health: healthConfigSchema,
+    gps: gpsConfigSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkUnitKind);
 
 export type EdgeConfig = z.infer<typeof configSchema>;
 export type { CameraConfig } from './camera-schema.js';

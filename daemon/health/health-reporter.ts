@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import type { VolatilePublisher } from '../alerts/mqtt-publisher.js';
 import { buildHealthPayload, type StorageHealth } from '../alerts/payloads.js';
 import type { HealthConfig } from './config.js';
+import type { GpsHealth } from '../position/gps-position.js';
 import { healthInput, systemProbe, type CameraStatsSource, type SystemProbe } from './telemetry.js';
 
 export interface HealthReporterDeps {
@@ -21,6 +22,8 @@ export interface HealthReporterDeps {
   clock: Clock;
   log: Logger;
   probe?: SystemProbe;
+  /** A patrol car's GPS figures (GpsPosition.health); absent on a fixed unit. */
+  gps?: () => GpsHealth;
 }
 
 /**
@@ -74,6 +77,7 @@ export class HealthReporter {
       buildHealthPayload({
         ...healthInput(d.unitId, now, (now - this.startedAt) / 1000, sys, d.diskPath, cameras, depth),
         storage,
+        gps: d.gps?.(),
       }),
     );
   }

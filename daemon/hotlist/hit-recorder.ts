@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { HitStore, type NewHit } from '../store/hits.js';
+import { ReadStore } from '../store/reads.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Outbox } from '../alerts/outbox.js';
@@ -10,6 +11,7 @@ import type { ActiveList, ActiveListProvider } from './active-list.js';
 import { entryIdentity } from './entry.js';
 import type { Match } from './matcher.js';
 import { normalizePlate } from './normalize.js';
+import type { PositionStatus, ReadPosition } from '../position/fix.js';
 
 /** The part of a stored read the recorder needs (StoredRead has all of it; cropJpeg is optional). */
 export interface ReadForMatching {
@@ -22,6 +24,9 @@ export interface ReadForMatching {
   locationText?: string | undefined;
   lat?: number | null | undefined;
   lon?: number | null | undefined;
+  /** Where the read was made (StoredRead.position); when absent, lat/lon stand in. */
+  position?: ReadPosition | null | undefined;
+  positionStatus?: PositionStatus | null | undefined;
   /** The plate crop; when absent the recorder loads it from `read_crops` (only for a hit). */
   cropJpeg?: Uint8Array | undefined;
 }
@@ -83,12 +88,14 @@ export class HitRecorder {
   private readonly hits: HitStore;
   private readonly cropStmt;
   private readonly existingForRead;
+  private readonly reads: ReadStore;
 
   /** Stores its dependencies; no I/O. */
   constructor(private readonly deps: HitRecorderDeps) {
     this.hits = new HitStore(deps.db);
     this.cropStmt = deps.db.prepare('SELECT jpeg FROM read_crops WHERE read_id = ?');
     this.existingForRead = deps.db.prepare('SELECT entry_json FROM hits WHERE read_id = ?');
+    this.reads = new ReadStore(deps.db);
   }
 
   /** Called by the pipeline after the read is stored. Returns the hits it recorded (usually none). */
@@ -163,7 +170,13 @@ export class HitRecorder {
     const crop = this.deps.includeCrop
       ? (read.cropJpeg ?? (this.cropStmt.get(read.id) as { jpeg: Buffer } | undefined)?.jpeg ?? undefined)
       : undefined;
-    const prepared = this.prepareHits({ ...read, cropJpeg: crop }, camera, found, retrospective, now);
+    const prepared = this.prepareHits(
+      { ...read, ...this.positionOf(read), cropJpeg: crop },
+      camera,
+      found,
+      retrospective,
+      now,
+    );
     // Nested in the pipeline's read transaction this is a savepoint; either way the hit and its
     // message commit together. notify() is safe even before the outer commit: the publisher only
     // runs on a later tick, after this synchronous transaction has finished.
@@ -202,6 +215,8 @@ export class HitRecorder {
         createdAt: now,
         camera: cam,
         location: { text: read.locationText ?? '', lat: read.lat ?? null, lon: read.lon ?? null },
+        position: read.position,
+        positionStatus: read.positionStatus,
         plate: read.plate,
         state: read.state,
         stateConfirmed: match.stateConfirmed,
@@ -288,6 +303,13 @@ export class HitRecorder {
     }
   }
 
+  /** The read's position; loaded from the store for a read that comes without one (a retrospective hit). */
+  private positionOf(read: ReadForMatching): Pick<ReadForMatching, 'position' | 'positionStatus'> {
+    if (read.position !== undefined) return { position: read.position, positionStatus: read.positionStatus };
+    const stored = this.reads.get(read.id);
+    return stored ? { position: stored.position, positionStatus: stored.positionStatus } : {};
+  }
+
   private queueRead(read: ReadForMatching, camera: CameraInfo | undefined, now: number): void {
     const payload = buildReadPayload({
       readId: read.id,
@@ -295,6 +317,8 @@ export class HitRecorder {
       readAt: read.lastSeen,
       camera: camera ?? { id: read.cameraId, name: this.deps.cameraName?.(read.cameraId) ?? read.cameraId },
       location: { text: read.locationText ?? '', lat: read.lat ?? null, lon: read.lon ?? null },
+      position: read.position,
+      positionStatus: read.positionStatus,
       plate: read.plate,
       state: read.state,
       confidence: read.confidence,

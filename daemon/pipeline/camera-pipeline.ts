@@ -198,6 +198,7 @@ export class CameraPipeline {
       state: result.state,
       firstSeen: track.firstSeen,
       lastSeen: track.lastSeen,
+      bestSeen: best.ts,
       frames: track.sightings.length,
       cropJpeg: jpeg,
       box: best.plate.box,

@@ -1,3 +1,4 @@
+import type { PositionStatus, ReadPosition } from '../position/fix.js';
 import type { Box } from '../vision/image.js';
 
 /** One vehicle pass past one camera: the product of the reading path. */
@@ -20,4 +21,9 @@ export interface PlateRead {
   box: Box;
   frameWidth: number;
   frameHeight: number;
+  /** Time of the best frame (the crop's frame), epoch ms; the read's position is taken at this moment. */
+  bestSeen?: number;
+  /** Where the read was made (set by PositionStampingSink); null with a status saying why. */
+  position?: ReadPosition | null;
+  positionStatus?: PositionStatus;
 }

@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import type { PlateRead } from '../pipeline/plate-read.js';
+import type { FixMode, PositionStatus, ReadPosition } from '../position/fix.js';
 
 export interface StoredRead {
   id: string;
@@ -17,6 +18,12 @@ export interface StoredRead {
   locationText: string;
   lat: number | null;
   lon: number | null;
+  /** Time of the best frame, where the position was taken; null for reads stored before positions were. */
+  bestSeen: number | null;
+  /** Where the read was made and how that is known; null when it is not known (see positionStatus). */
+  position: ReadPosition | null;
+  /** null only for old reads of a camera without coordinates. */
+  positionStatus: PositionStatus | null;
 }
 
 export interface ReadLocation {
@@ -44,6 +51,14 @@ interface ReadRow {
   location_text: string;
   lat: number | null;
   lon: number | null;
+  best_seen: number | null;
+  accuracy_m: number | null;
+  speed_mps: number | null;
+  heading_deg: number | null;
+  fix_mode: FixMode | null;
+  fix_age_s: number | null;
+  position_status: PositionStatus | null;
+  position_source: ReadPosition['source'] | null;
 }
 
 /** The reads table, for the pipeline (insert) and the audited access path (queries). */
@@ -57,9 +72,11 @@ export class ReadStore {
   constructor(private readonly db: Db) {
     this.insertRead = db.prepare(`INSERT INTO reads
       (id, camera_id, plate, state, confidence, alternatives, first_seen, last_seen, frames,
-       box_x, box_y, box_w, box_h, frame_w, frame_h, location_text, lat, lon, created_at)
+       box_x, box_y, box_w, box_h, frame_w, frame_h, location_text, lat, lon, created_at,
+       best_seen, accuracy_m, speed_mps, heading_deg, fix_mode, fix_age_s, position_status, position_source)
       VALUES (@id, @camera_id, @plate, @state, @confidence, @alternatives, @first_seen, @last_seen, @frames,
-       @box_x, @box_y, @box_w, @box_h, @frame_w, @frame_h, @location_text, @lat, @lon, @created_at)`);
+       @box_x, @box_y, @box_w, @box_h, @frame_w, @frame_h, @location_text, @lat, @lon, @created_at,
+       @best_seen, @accuracy_m, @speed_mps, @heading_deg, @fix_mode, @fix_age_s, @position_status, @position_source)`);
     this.insertCrop = db.prepare('INSERT INTO read_crops (read_id, jpeg) VALUES (?, ?)');
     this.byId = db.prepare('SELECT * FROM reads WHERE id = ?');
     this.cropById = db.prepare('SELECT jpeg FROM read_crops WHERE read_id = ?');
@@ -67,9 +84,11 @@ export class ReadStore {
 
   /**
    * Stores a read and its crop in one transaction. Call inside a wider transaction to add hits
-   * atomically. `withCrop: false` (the disk is low) stores the read row alone.
+   * atomically. `withCrop: false` (the disk is low) stores the read row alone. The read's own
+   * position (PositionStampingSink) wins; without one, a camera location with coordinates locates it.
    */
   insert(read: PlateRead, location: ReadLocation, now: number, opts: { withCrop?: boolean } = {}): void {
+    const at = positionColumns(read, location);
     this.db.transaction(() => {
       this.insertRead.run({
         id: read.id,
@@ -88,9 +107,9 @@ export class ReadStore {
         frame_w: read.frameWidth,
         frame_h: read.frameHeight,
         location_text: location.text,
-        lat: location.lat ?? null,
-        lon: location.lon ?? null,
         created_at: now,
+        best_seen: read.bestSeen ?? null,
+        ...at,
       });
       if (opts.withCrop !== false) this.insertCrop.run(read.id, Buffer.from(read.cropJpeg));
     })();
@@ -141,6 +160,50 @@ export function toStoredRead(r: ReadRow): StoredRead {
     locationText: r.location_text,
     lat: r.lat,
     lon: r.lon,
+    bestSeen: r.best_seen,
+    position:
+      r.lat === null || r.lon === null
+        ? null
+        : {
+            lat: r.lat,
+            lon: r.lon,
+            accuracyM: r.accuracy_m,
+            speedMps: r.speed_mps,
+            headingDeg: r.heading_deg,
+            fixMode: r.fix_mode,
+            fixAgeS: r.fix_age_s,
+            source: r.position_source ?? 'camera',
+          },
+    positionStatus: r.position_status,
+  };
+}
+
+function positionColumns(read: PlateRead, location: ReadLocation) {
+  const p: ReadPosition | null =
+    read.positionStatus !== undefined
+      ? (read.position ?? null)
+      : location.lat !== undefined && location.lon !== undefined
+        ? {
+            lat: location.lat,
+            lon: location.lon,
+            accuracyM: null,
+            speedMps: null,
+            headingDeg: null,
+            fixMode: null,
+            fixAgeS: null,
+            source: 'camera',
+          }
+        : null;
+  return {
+    lat: p?.lat ?? null,
+    lon: p?.lon ?? null,
+    accuracy_m: p?.accuracyM ?? null,
+    speed_mps: p?.speedMps ?? null,
+    heading_deg: p?.headingDeg ?? null,
+    fix_mode: p?.fixMode ?? null,
+    fix_age_s: p?.fixAgeS ?? null,
+    position_status: read.positionStatus ?? (p ? 'ok' : null),
+    position_source: p?.source ?? null,
   };
 }
 export type { ReadRow };

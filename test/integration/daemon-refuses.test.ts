@@ -8,6 +8,7 @@ cameras:
   - id: road
     name: Road
     url: ${join(ROOT, 'test-fixtures', 'drive-by.mp4')}
+    location: { lat: 39.74, lon: -105.51 }
 `;
 
 describe('the daemon refuses to start', () => {

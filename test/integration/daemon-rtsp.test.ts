@@ -87,6 +87,7 @@ cameras:
   - id: dead
     name: Camera that never answers
     url: rtsp://127.0.0.1:${dead}/stream
+    location: { text: Nowhere, lat: 39.75, lon: -105.52 }
     backoff_initial_s: 0.25
     backoff_max_s: 1
 `);

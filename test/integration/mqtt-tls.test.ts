@@ -72,7 +72,7 @@ function makePki(dir: string): void {
     const mqttYaml = (dir: string, url: string) =>
       [
         'unit: { id: unit7 }',
-        'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1/x" }]',
+        'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1/x", location: { lat: 39.74, lon: -105.51 } }]',
         'mqtt:',
         '  enabled: true',
         `  url: ${url}`,

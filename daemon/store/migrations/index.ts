@@ -1,4 +1,5 @@
 import { readsMigration } from './001-reads.js';
+import { readPositionsMigration } from './002-read-positions.js';
 import { hitsMigration } from './010-hits.js';
 import { hotlistsMigration } from './011-hotlists.js';
 import { outboxMigration } from './012-outbox.js';
@@ -19,6 +20,7 @@ export type { Migration } from './types.js';
  */
 export const migrations: readonly Migration[] = [
   readsMigration,
+  readPositionsMigration,
   hitsMigration,
   hotlistsMigration,
   outboxMigration,
