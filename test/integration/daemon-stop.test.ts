@@ -48,7 +48,7 @@ cameras:
     url: ${DRIVE_BY_CLIP}
     loop: true
     fps: 5
-    location: { text: Test road }
+    location: { text: Test road, lat: 39.74, lon: -105.51 }
 `,
       { FAKE_PLATE: 'HOT1234' },
       FIXTURE,

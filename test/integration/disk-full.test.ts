@@ -166,7 +166,7 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
       'unit: { id: full1 }',
       // The floor is off here: this is the last line of defence, when the disk is full regardless.
       `storage: { path: ${state}, min_free_mb: 0, min_free_percent: 0, check_interval_s: 0.5 }`,
-      'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none", location: { text: US-6 MP 262 } }]',
+      'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none", location: { text: US-6 MP 262, lat: 39.74, lon: -105.51 } }]',
       'pipeline: { motion_threshold: 0 }',
       `hotlists: { sources: [{ id: cbi, format: csv, file: ${list} }] }`,
       `mqtt: { enabled: true, url: "${broker.url}", reconnect_s: 0.3 }`,
@@ -279,7 +279,7 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
     const configText = [
       'unit: { id: low1 }',
       `storage: { path: ${state}, min_free_mb: 1, min_free_percent: 0, check_interval_s: 0.2 }`,
-      'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none" }]',
+      'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none", location: { lat: 39.74, lon: -105.51 } }]',
       'pipeline: { motion_threshold: 0 }',
       '',
     ].join('\n');

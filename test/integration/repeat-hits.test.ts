@@ -42,7 +42,7 @@ if (!haveMosquitto()) announceSkip('repeat hit test', '/usr/sbin/mosquitto is no
       [
         'unit: { id: unit7 }',
         `storage: { path: ${dir} }`,
-        'cameras: [{ id: front, name: "US-6 eastbound", url: "rtsp://127.0.0.1/x" }]',
+        'cameras: [{ id: front, name: "US-6 eastbound", url: "rtsp://127.0.0.1/x", location: { lat: 39.74, lon: -105.51 } }]',
         `hotlists: { sources: [{ id: cbi, format: csv, file: ${list} }] }`,
         `mqtt: { enabled: true, url: "${broker.url}", topic_prefix: ccso/alpr }`,
         '',
