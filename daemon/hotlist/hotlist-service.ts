@@ -274,7 +274,8 @@ export class HotlistService implements ActiveListProvider {
     const newest = this.versions.latestLoaded(id);
     if (newest && newest.id !== current?.version.id && newest.fetchedAt >= (current?.version.fetchedAt ?? 0)) {
       const fromCache = await s.loadCached();
-      if (fromCache) {
+      // As in SourceSync.sync: a version without a single entry never replaces one with entries.
+      if (fromCache && (fromCache.entries.length > 0 || (current?.entries.length ?? 0) === 0)) {
         await this.swap(id, fromCache, current);
         current = fromCache;
       }

@@ -33,13 +33,15 @@ export async function parseCcicList(buf: Uint8Array, file: string, source: strin
   const errors: RowError[] = [];
   const entries: HotlistEntry[] = [];
   let rows = 0;
-  await forEachLine(buf, file, errors, (line, text) => {
+  const unread = await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     rows++;
     const r = ccicRow(text, `${source}:${line}`, source);
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
   });
+  // Lines rejected before parsing (too long, not UTF-8) are data rows too, for the rejected-rows limit.
+  rows += unread;
   return { entries, errors, rows };
 }
 

@@ -29,7 +29,7 @@ export async function parseCsvList(buf: Uint8Array, file: string, source: string
   let header: Partial<Record<Column, number>> | undefined;
   let headerWidth = 0;
   let rows = 0;
-  await forEachLine(buf, file, errors, (line, text) => {
+  const unread = await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     const fields = splitCsvLine(text);
     if (typeof fields === 'string') {
@@ -51,6 +51,8 @@ export async function parseCsvList(buf: Uint8Array, file: string, source: string
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
   });
+  // Lines rejected before parsing (too long, not UTF-8) are data rows too, for the rejected-rows limit.
+  rows += unread;
   if (!header) throw new ListFileError(`${file}: no header row (expected ${CSV_COLUMNS.join(',')})`);
   return { entries, errors, rows };
 }

@@ -39,13 +39,15 @@ export async function parseNcicList(buf: Uint8Array, file: string, source: strin
   const entries: HotlistEntry[] = [];
   let rows = 0;
   const dates = new DateCache();
-  await forEachLine(buf, file, errors, (line, text) => {
+  const unread = await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     rows++;
     const r = ncicRow(text, `${source}:${line}`, source, dates);
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
   });
+  // Lines rejected before parsing (too long, not UTF-8) are data rows too, for the rejected-rows limit.
+  rows += unread;
   return { entries, errors, rows };
 }
 

@@ -103,15 +103,14 @@ export class SourceSync {
         errors,
       );
     }
-    if (parsed.rows === 0 && (current?.entries.length ?? 0) > 0) {
-      return this.fail(
-        'refused',
-        base,
-        'the new version has no rows; keeping the previous one',
-        fetched.sha256,
-        counts,
-        errors,
-      );
+    // A file with nothing usable in it (an error page, a truncated or mangled extract) never
+    // replaces a list in use, whatever max_rejected_fraction allows: an empty list matches nothing.
+    if (parsed.entries.length === 0 && (current?.entries.length ?? 0) > 0) {
+      const why =
+        parsed.rows === 0
+          ? 'the new version has no rows'
+          : `the new version has no valid row (${parsed.errors.length} of ${parsed.rows} rows rejected)`;
+      return this.fail('refused', base, `${why}; keeping the previous one`, fetched.sha256, counts, errors);
     }
     const matcher = await this.index(parsed.entries);
     this.writeCache(fetched.sha256, fetched.body);
