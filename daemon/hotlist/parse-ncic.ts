@@ -1,6 +1,6 @@
 import type { Category, HotlistEntry, ParsedList, RowError } from './entry.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
-import { DateCache, forEachLine, isSkippable } from './parse-text.js';
+import { DateCache, forEachLine, isSkippable, ownText } from './parse-text.js';
 
 /** NCIC-style list codes (first character of a fixed-width row) and what they mean here. */
 export const NCIC_CODES: Record<string, Category> = {
@@ -72,7 +72,7 @@ function ncicRow(text: string, key: string, source: string, dates: DateCache): H
     plate,
     state: st.state,
     category,
-    reason: col('reason'),
+    reason: ownText(col('reason')),
     source,
     nic: col('nic') || null,
     ori: col('ori') || null,
