@@ -53,7 +53,7 @@ export async function parseCsvList(buf: Uint8Array, file: string, source: string
   });
   // Lines rejected before parsing (too long, not UTF-8) are data rows too, for the rejected-rows limit.
   rows += unread;
-  if (!header) throw new ListFileError(`${file}: no header row (expected ${CSV_COLUMNS.join(',')})`);
+  if (!header) throw new ListFileError(`${file}:1: no header row (expected ${CSV_COLUMNS.join(',')})`);
   return { entries, errors, rows };
 }
 

@@ -38,7 +38,7 @@ export async function forEachLine(
   each: (line: number, text: string) => void,
 ): Promise<number> {
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-    throw new ListFileError(`${file}: the file is UTF-16; save it as UTF-8 or ASCII`);
+    throw new ListFileError(`${file}:1: the file is UTF-16; save it as UTF-8 or ASCII`);
   }
   const start = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   const nul = buf.indexOf(0, start);
