@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { RowError } from './entry.js';
 import { nextTurn } from '../shared/turns.js';
 import { firstInvalidUtf8, lineAndColumn } from '../shared/utf8.js';
@@ -46,6 +46,7 @@ export async function forEachLine(
     throw new ListFileError(
       `${file}:${lineAndColumn(buf, nul).line}: NUL byte in the text; the file is binary or UTF-16 without a BOM`,
     );
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let rejected = 0;
   let line = 0;
   let pos = start;
@@ -64,8 +65,12 @@ export async function forEachLine(
     }
     const batchEnd = Math.min(pos, buf.length);
     line += n;
-    if (!hasLong && isUtf8(buf.subarray(batchStart, batchEnd))) {
-      eachLineOf(fatalUtf8.decode(buf.subarray(batchStart, batchEnd)), firstLine, each);
+    const batch = bytes.subarray(batchStart, batchEnd);
+    if (!hasLong && isAscii(batch)) {
+      // The usual list: ASCII, where Latin-1 decoding is a plain copy (a third of UTF-8 decoding's time).
+      eachLineOf(bytes.toString('latin1', batchStart, batchEnd), firstLine, each);
+    } else if (!hasLong && isUtf8(batch)) {
+      eachLineOf(bytes.toString('utf8', batchStart, batchEnd), firstLine, each);
     } else {
       rejected += eachLineSlowly(buf, batchStart, batchEnd, firstLine, file, errors, each);
     }
