@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { loadConfigFile } from './config/load.js';
+import { loadConfigFile, processSecrets } from './config/load.js';
+import { manifestModelCatalog } from './config/model-catalog.js';
 import type { EdgeConfig } from './config/schema.js';
 import { ConfigError, ModelError, EXIT_CONFIG } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -198,16 +199,16 @@ export async function runDaemon(args: string[], deps: Pick<DaemonDeps, 'analyzer
   const file = configPathFrom(args);
   let config: EdgeConfig;
   try {
-    config = loadConfigFile(file);
+    config = loadConfigFile(file, processSecrets, { models: manifestModelCatalog });
   } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) process.stderr.write(`${p}\n`);
-      process.stderr.write(
-        `alpr-edge: refusing to start with an invalid config (fix it, then: alpr-edge check-config ${file})\n`,
-      );
-      process.exit(EXIT_CONFIG);
-    }
-    throw err;
+    // loadConfigFile throws only ConfigError; anything else is still a config that cannot run, not a crash to restart into.
+    const problems =
+      err instanceof ConfigError ? err.problems : [`${file}:1: cannot load the config: ${(err as Error).message}`];
+    for (const p of problems) process.stderr.write(`${p}\n`);
+    process.stderr.write(
+      `alpr-edge: refusing to start with an invalid config (fix it, then: alpr-edge check-config ${file})\n`,
+    );
+    process.exit(EXIT_CONFIG);
   }
 
   const log = createLogger(config.logging.level, undefined, { logPlates: config.logging.log_plates });

@@ -8,9 +8,10 @@ import type { HotlistConfig } from './config.js';
 import { entryIdentity, type HotlistEntry } from './entry.js';
 import type { ListFetcher } from './fetch.js';
 import type { HitRecorder } from './hit-recorder.js';
+import { isPattern } from './normalize.js';
+import { TurnBudget } from './turn-budget.js';
 import { LocalEntryStore, type Actor, type LocalEntryInput, type LocalEntryRecord } from './local-entries.js';
 import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
-import { nextTurn } from '../shared/turns.js';
 import { retroMatchEntries, runScan, runScanYielding } from './retro.js';
 import { SourceSync, type LoadedList } from './source-sync.js';
 import { VersionStore } from './version-store.js';
@@ -274,7 +275,8 @@ export class HotlistService implements ActiveListProvider {
     const newest = this.versions.latestLoaded(id);
     if (newest && newest.id !== current?.version.id && newest.fetchedAt >= (current?.version.fetchedAt ?? 0)) {
       const fromCache = await s.loadCached();
-      if (fromCache) {
+      // As in SourceSync.sync: a version without a single entry never replaces one with entries.
+      if (fromCache && (fromCache.entries.length > 0 || (current?.entries.length ?? 0) === 0)) {
         await this.swap(id, fromCache, current);
         current = fromCache;
       }
@@ -312,12 +314,13 @@ export class HotlistService implements ActiveListProvider {
     this.loaded.set(id, next);
     this.rebuild();
     if (!this.deps.config.retro_hits || !this.recorder) return;
-    // With no previous version every entry is new, and the version's own index (same lenient categories) serves as is.
-    const matcher = previous
-      ? await Matcher.build(await addedEntries(previous.entries, next.entries), {
-          lenientCategories: this.deps.config.lenient_categories,
-        })
-      : next.matcher;
+    // When every entry is new (no previous version, or nothing in common), the version's own
+    // index (same lenient categories) serves as is, rather than a second index of the same entries.
+    const added = previous ? await addedEntries(previous, next.entries) : next.entries;
+    const matcher =
+      added.length === next.entries.length
+        ? next.matcher
+        : await Matcher.build(added, { lenientCategories: this.deps.config.lenient_categories });
     // Page by page with event-loop turns between: a first sync scans every stored read (21 days of them).
     const hits = await runScanYielding(
       retroMatchEntries(
@@ -417,17 +420,25 @@ export class HotlistService implements ActiveListProvider {
   }
 }
 
-/** The entries of `next` that `previous` did not hold, with a turn of the event loop every ENTRIES_PER_TURN entries. */
-async function addedEntries(previous: readonly HotlistEntry[], next: readonly HotlistEntry[]): Promise<HotlistEntry[]> {
-  const had = new Set<string>();
-  for (const [i, e] of previous.entries()) {
-    had.add(entryIdentity(e));
-    if ((i + 1) % ENTRIES_PER_TURN === 0) await nextTurn();
+/**
+ * The entries of `next` that `previous` did not hold (by entryIdentity). Exact plates are looked
+ * up in the previous version's index, which is already built: a set of a million identity strings
+ * beside two versions of a million entries cost ~150 MB and a table resize that blocked the event
+ * loop. Only the previous patterns (a few thousand) get a set. The event loop gets a turn every
+ * few milliseconds.
+ */
+async function addedEntries(previous: LoadedList, next: readonly HotlistEntry[]): Promise<HotlistEntry[]> {
+  const budget = new TurnBudget(5, ENTRIES_PER_TURN);
+  const patterns = new Set<string>();
+  for (const e of previous.entries) {
+    if (isPattern(e.plate)) patterns.add(entryIdentity(e));
+    if (budget.due()) await budget.turn();
   }
   const added: HotlistEntry[] = [];
-  for (const [i, e] of next.entries()) {
-    if (!had.has(entryIdentity(e))) added.push(e);
-    if ((i + 1) % ENTRIES_PER_TURN === 0) await nextTurn();
+  for (const e of next) {
+    const had = isPattern(e.plate) ? patterns.has(entryIdentity(e)) : previous.matcher.hasExact(e);
+    if (!had) added.push(e);
+    if (budget.due()) await budget.turn();
   }
   return added;
 }

@@ -1,6 +1,6 @@
 import type { Category, HotlistEntry, ParsedList, RowError } from './entry.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
-import { forEachLine, isSkippable } from './parse-text.js';
+import { forEachLine, Interner, isSkippable, ownText } from './parse-text.js';
 
 /**
  * Colorado CCIC extract: plate in columns 0-10, state 10-12, list type as text 12-34, then the
@@ -33,17 +33,20 @@ export async function parseCcicList(buf: Uint8Array, file: string, source: strin
   const errors: RowError[] = [];
   const entries: HotlistEntry[] = [];
   let rows = 0;
-  await forEachLine(buf, file, errors, (line, text) => {
+  const types = new Interner();
+  const unread = await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     rows++;
-    const r = ccicRow(text, `${source}:${line}`, source);
+    const r = ccicRow(text, `${source}:${line}`, source, types);
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
   });
+  // Lines rejected before parsing (too long, not UTF-8) are data rows too, for the rejected-rows limit.
+  rows += unread;
   return { entries, errors, rows };
 }
 
-function ccicRow(text: string, key: string, source: string): HotlistEntry | string {
+function ccicRow(text: string, key: string, source: string, types: Interner): HotlistEntry | string {
   if (text.length < CCIC_MIN_LENGTH)
     return `short line: ${text.length} characters, need plate, state and list type (at least ${CCIC_MIN_LENGTH})`;
   const col = (f: keyof typeof CCIC_LAYOUT): string => text.slice(CCIC_LAYOUT[f][0], CCIC_LAYOUT[f][1]).trim();
@@ -61,7 +64,7 @@ function ccicRow(text: string, key: string, source: string): HotlistEntry | stri
     plate,
     state: st.state,
     category,
-    reason: typeText,
+    reason: types.get(typeText),
     source,
     nic: null,
     ori: null,
@@ -69,6 +72,6 @@ function ccicRow(text: string, key: string, source: string): HotlistEntry | stri
     entered: null,
     expires: null,
     priority: null,
-    notes: description,
+    notes: ownText(description),
   };
 }

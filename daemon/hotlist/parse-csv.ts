@@ -1,7 +1,7 @@
 import { isCategory, type Category, type HotlistEntry, type ParsedList, type RowError } from './entry.js';
 import { NCIC_CODES } from './parse-ncic.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
-import { DateCache, forEachLine, isSkippable, ListFileError } from './parse-text.js';
+import { DateCache, forEachLine, Interner, isSkippable, ListFileError, ownText } from './parse-text.js';
 
 export const CSV_COLUMNS = [
   'plate',
@@ -25,11 +25,11 @@ type Column = (typeof CSV_COLUMNS)[number];
 export async function parseCsvList(buf: Uint8Array, file: string, source: string): Promise<ParsedList> {
   const errors: RowError[] = [];
   const entries: HotlistEntry[] = [];
-  const ctx: RowContext = { dates: new DateCache(), categories: new Map(), source };
+  const ctx: RowContext = { dates: new DateCache(), categories: new Map(), sources: new Interner(), source };
   let header: Partial<Record<Column, number>> | undefined;
   let headerWidth = 0;
   let rows = 0;
-  await forEachLine(buf, file, errors, (line, text) => {
+  const unread = await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     const fields = splitCsvLine(text);
     if (typeof fields === 'string') {
@@ -51,7 +51,9 @@ export async function parseCsvList(buf: Uint8Array, file: string, source: string
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
   });
-  if (!header) throw new ListFileError(`${file}: no header row (expected ${CSV_COLUMNS.join(',')})`);
+  // Lines rejected before parsing (too long, not UTF-8) are data rows too, for the rejected-rows limit.
+  rows += unread;
+  if (!header) throw new ListFileError(`${file}:1: no header row (expected ${CSV_COLUMNS.join(',')})`);
   return { entries, errors, rows };
 }
 
@@ -59,6 +61,7 @@ export async function parseCsvList(buf: Uint8Array, file: string, source: string
 interface RowContext {
   dates: DateCache;
   categories: Map<string, Category | undefined>;
+  sources: Interner;
   source: string;
 }
 
@@ -123,15 +126,15 @@ function toEntry(
     plate,
     state: st.state,
     category,
-    reason: field(fields, header, 'reason'),
-    source: field(fields, header, 'source') || ctx.source,
+    reason: ownText(field(fields, header, 'reason')),
+    source: ctx.sources.get(field(fields, header, 'source')) || ctx.source,
     nic: field(fields, header, 'nic') || null,
     ori: null,
     caseNumber: null,
     entered,
     expires,
     priority,
-    notes: field(fields, header, 'notes'),
+    notes: ownText(field(fields, header, 'notes')),
   };
 }
 

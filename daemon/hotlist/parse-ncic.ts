@@ -1,6 +1,6 @@
 import type { Category, HotlistEntry, ParsedList, RowError } from './entry.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
-import { DateCache, forEachLine, isSkippable } from './parse-text.js';
+import { DateCache, forEachLine, isSkippable, ownText } from './parse-text.js';
 
 /** NCIC-style list codes (first character of a fixed-width row) and what they mean here. */
 export const NCIC_CODES: Record<string, Category> = {
@@ -39,13 +39,15 @@ export async function parseNcicList(buf: Uint8Array, file: string, source: strin
   const entries: HotlistEntry[] = [];
   let rows = 0;
   const dates = new DateCache();
-  await forEachLine(buf, file, errors, (line, text) => {
+  const unread = await forEachLine(buf, file, errors, (line, text) => {
     if (isSkippable(text)) return;
     rows++;
     const r = ncicRow(text, `${source}:${line}`, source, dates);
     if (typeof r === 'string') errors.push({ file, line, reason: r });
     else entries.push(r);
   });
+  // Lines rejected before parsing (too long, not UTF-8) are data rows too, for the rejected-rows limit.
+  rows += unread;
   return { entries, errors, rows };
 }
 
@@ -70,7 +72,7 @@ function ncicRow(text: string, key: string, source: string, dates: DateCache): H
     plate,
     state: st.state,
     category,
-    reason: col('reason'),
+    reason: ownText(col('reason')),
     source,
     nic: col('nic') || null,
     ori: col('ori') || null,

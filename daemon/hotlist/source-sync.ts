@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../shared/logger.js';
 import type { HotlistSourceConfig } from './config.js';
@@ -60,7 +61,7 @@ export class SourceSync {
       );
       return undefined;
     }
-    const parsed = await parseList(this.source.format, readFileSync(file), this.fetcher.origin, this.source.id);
+    const parsed = await parseList(this.source.format, await readFile(file), this.fetcher.origin, this.source.id);
     return { sourceId: this.source.id, version: v, entries: parsed.entries, matcher: await this.index(parsed.entries) };
   }
 
@@ -103,18 +104,17 @@ export class SourceSync {
         errors,
       );
     }
-    if (parsed.rows === 0 && (current?.entries.length ?? 0) > 0) {
-      return this.fail(
-        'refused',
-        base,
-        'the new version has no rows; keeping the previous one',
-        fetched.sha256,
-        counts,
-        errors,
-      );
+    // A file with nothing usable in it (an error page, a truncated or mangled extract) never
+    // replaces a list in use, whatever max_rejected_fraction allows: an empty list matches nothing.
+    if (parsed.entries.length === 0 && (current?.entries.length ?? 0) > 0) {
+      const why =
+        parsed.rows === 0
+          ? 'the new version has no rows'
+          : `the new version has no valid row (${parsed.errors.length} of ${parsed.rows} rows rejected)`;
+      return this.fail('refused', base, `${why}; keeping the previous one`, fetched.sha256, counts, errors);
     }
     const matcher = await this.index(parsed.entries);
-    this.writeCache(fetched.sha256, fetched.body);
+    await this.writeCache(fetched.sha256, fetched.body);
     const version: ListVersion = {
       ...base,
       ...counts,
@@ -165,12 +165,13 @@ export class SourceSync {
     return join(this.deps.cacheDir, `${this.source.id}-${hash.slice(0, 16)}.list`);
   }
 
-  private writeCache(hash: string, body: Buffer): void {
-    mkdirSync(this.deps.cacheDir, { recursive: true, mode: 0o700 });
+  /** Written off the event loop (a 1,000,000-row list is ~90 MB: a blocking write stalled it ~100 ms). */
+  private async writeCache(hash: string, body: Buffer): Promise<void> {
+    await mkdir(this.deps.cacheDir, { recursive: true, mode: 0o700 });
     const file = this.cacheFile(hash);
     const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, body, { mode: 0o600 });
-    renameSync(tmp, file);
+    await writeFile(tmp, body, { mode: 0o600 });
+    await rename(tmp, file);
   }
 
   /** Keeps only the copy the newest record names (old lists are data too: 424.4). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,13 +66,33 @@ export function defaultModelsDir(): string {
 
 /** Reads and validates `DIR/manifest.yaml`; every problem is a ModelError naming the file and key. */
 export async function loadManifest(modelsDir: string = defaultModelsDir()): Promise<Manifest> {
-  const path = resolve(modelsDir || defaultModelsDir(), 'manifest.yaml');
+  const path = manifestPath(modelsDir);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new ModelError(`model manifest ${path} cannot be read: ${(err as Error).message}`);
   }
+  return parseManifest(text, path);
+}
+
+/** loadManifest on the calling thread, for the config check (names only; no model file is read). */
+export function loadManifestSync(modelsDir: string = defaultModelsDir()): Manifest {
+  const path = manifestPath(modelsDir);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ModelError(`model manifest ${path} cannot be read: ${(err as Error).message}`);
+  }
+  return parseManifest(text, path);
+}
+
+function manifestPath(modelsDir: string): string {
+  return resolve(modelsDir || defaultModelsDir(), 'manifest.yaml');
+}
+
+function parseManifest(text: string, path: string): Manifest {
   let raw: unknown;
   try {
     raw = parse(text);
