@@ -140,12 +140,24 @@ def padded(rgb, line):
     return big, plate, (line[0] + left, line[1] + top, line[2], line[3]) if line else None
 
 
-def daemon_views(rgb, line):
+def daemon_views(rgb, line, line_views=LINE_VIEWS):
     """The reader's four crops of a crop read as the daemon reads a detection (see padded)."""
     big, plate, lb = padded(rgb, line)
     if lb:
-        return [reader_crop(big, lb, fx, fy) for fx, fy in LINE_VIEWS] + [reader_crop(big, plate, fx, fy) for fx, fy in ALT_VIEWS]
+        return [reader_crop(big, lb, fx, fy) for fx, fy in line_views] + [reader_crop(big, plate, fx, fy) for fx, fy in ALT_VIEWS]
     return [reader_crop(big, plate, fx, fy) for fx, fy in VIEWS]
+
+
+def views_set(a, det):
+    """Only the cross-validation views, with other margins for the character line's crops (a candidate
+    reader option, plate-rec-reader.ts lineViews), e.g. --line-views 1,1:2,1 --views-out cv_views_b.npz."""
+    line_views = [tuple(float(v) for v in p.split(",")) for p in a.line_views.split(":")]
+    items = load_us_crops()
+    lines = (det or {}).get("usCrops", {})
+    cx = [np.stack(daemon_views(read_rgb(path), lines.get(os.path.basename(path)), line_views)) for path, _, _ in items]
+    base = np.load(os.path.join(a.out, "cv_views.npz"))
+    np.savez(os.path.join(a.out, a.views_out), **{k: base[k] for k in base.files if k != "x"}, x=np.stack(cx))
+    print(f"{a.views_out}: {len(cx)} crops, line views {line_views}", flush=True)
 
 
 def pretrain_set(a, det, rng):
@@ -208,7 +220,9 @@ def us_set(a, det, rng):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", default="v10", choices=("v10", "pretrain", "us"),
+    ap.add_argument("--line-views", default="1,1:0,0", help="--set views: the character line's crops, margin scales x,y:x,y")
+    ap.add_argument("--views-out", default="cv_views_b.npz")
+    ap.add_argument("--set", default="v10", choices=("v10", "pretrain", "us", "views"),
                     help="v10: plate-rec-v1..v10's real_train/real_val; pretrain, us: plate-rec-v11's two stages (see above)")
     ap.add_argument("--copies", type=int, default=40, help="augmented copies per real plate (v10, us)")
     ap.add_argument("--copies-br-photo", type=int, default=20)
@@ -222,7 +236,10 @@ def main():
     if a.set != "v10":
         t = time.time()
         det = load_det_boxes(a.det_boxes)
-        (pretrain_set if a.set == "pretrain" else us_set)(a, det, np.random.default_rng(7))
+        if a.set == "views":
+            views_set(a, det)
+        else:
+            (pretrain_set if a.set == "pretrain" else us_set)(a, det, np.random.default_rng(7))
         print(f"{time.time() - t:.0f} s", flush=True)
         return
     rng = np.random.default_rng(7)
