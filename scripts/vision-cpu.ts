@@ -5,6 +5,8 @@
 // RETRY is vision.plate_retry_long_side, 800 by default; 0 or not above LONG_SIDE: no closer look)
 // BLANK_PLATES=1 paints each photo's labelled plate grey first: frames in which nothing is read,
 // the closer look's worst case. PLATE_SYNTAX=none reads without the shape prior (vision.plate_syntax).
+// MODELS_DIR=DIR reads models from DIR/manifest.yaml: a temporary folder holding a candidate in some
+// entry's slot (scripts/train/slot-models.sh), interleaved with the bundled ones it still holds.
 // Several detectors (and readers: every detector with every reader) run interleaved frame by frame
 // in one process, so a noisy shared machine slows them alike and their medians compare.
 // Prints wall and process-CPU ms per frame (CPU time is what a 2-core unit can share out;
@@ -32,7 +34,7 @@ for (const spec of detectors) {
     const vision = {
       detector: detector!,
       reader,
-      models_dir: '',
+      models_dir: process.env.MODELS_DIR ?? '',
       workers: 1,
       detect_long_side: px ?? 960,
       plate_long_side: plateSide,

@@ -10,7 +10,10 @@ same parameters. The output is a checkpoint like train.py's, for export.py and e
     /usr/bin/python3 scripts/train/average.py --widths 24,48,96,128,160 \
         --onnx models/plate-rec-v3.onnx models/plate-rec-v7.onnx --out scripts/train/work/soup.pt
 
-A few seconds; no training data is read.
+A few seconds; no training data is read. --ckpt averages train.py checkpoints instead (e.g. a
+fine-tune run with --freeze-bn and its start: plate-rec-v11's candidate M):
+
+    /usr/bin/python3 scripts/train/average.py --ckpt work/pre_ckpt_last.pt work/ftall_ckpt_last.pt --out work/mean.pt
 """
 import argparse
 import os
@@ -32,10 +35,25 @@ def columns_of(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--onnx", nargs="+", required=True, help="two or more shipped models of one architecture")
-    ap.add_argument("--widths", required=True, help="their --widths, e.g. 24,48,96,128,160")
+    ap.add_argument("--onnx", nargs="+", help="two or more shipped models of one architecture")
+    ap.add_argument("--widths", help="their --widths, e.g. 24,48,96,128,160")
+    ap.add_argument("--ckpt", nargs="+", help="or two or more train.py checkpoints of one architecture")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    if a.ckpt:
+        cks = [torch.load(p) for p in a.ckpt]
+        if len(cks) < 2 or any(ck["widths"] != cks[0]["widths"] or ck.get("columns") != cks[0].get("columns") for ck in cks):
+            raise SystemExit("give two or more checkpoints of one architecture")
+        states = [ck["model"] for ck in cks]
+        mean = {k: sum(s[k].double() for s in states).div(len(states)).to(states[0][k].dtype) if states[0][k].is_floating_point() else states[-1][k]
+                for k in states[0]}
+        torch.save({"model": mean, "step": 0, "widths": cks[0]["widths"], "columns": cks[0].get("columns", 32),
+                    "freeze_bn": True, "cpu_s": max(ck.get("cpu_s", 0.0) for ck in cks),
+                    "averaged_from": [os.path.basename(p) for p in a.ckpt]}, a.out)
+        print(f"{a.out}: mean of {', '.join(a.ckpt)}")
+        return
+    if not a.onnx or not a.widths:
+        raise SystemExit("give --onnx and --widths, or --ckpt")
     if len(a.onnx) < 2:
         raise SystemExit("give two or more models to average")
     widths = tuple(int(v) for v in a.widths.split(","))

@@ -51,13 +51,30 @@ def to_grey(rgb: np.ndarray) -> np.ndarray:
     return np.clip(0.299 * f[..., 0] + 0.587 * f[..., 1] + 0.114 * f[..., 2] + 0.5, 0, 255).astype(np.uint8)
 
 
-def reader_crop(rgb: np.ndarray, box) -> np.ndarray:
-    """The deterministic crop the daemon makes: margins, clamp to the image, grey, bilinear resize."""
+def us_folds(items):
+    """Cross-validation folds (0-4) of openalpr-us-crops items [(path, state, plate)], by plate: fold 0
+    holds every plate of which some crop is held out (`is_val`, the 70 crops plate-rec-v1..v10 never
+    trained on) and folds 1-4 the other plates by CRC32 of the plate, so no plate is in two folds."""
+    val_plates = {plate for path, _, plate in items if is_val(os.path.basename(path))}
+    return [0 if plate in val_plates else 1 + zlib.crc32(plate.encode()) % 4 for _, _, plate in items]
+
+
+# The daemon's crops of a detection (plate-rec-reader.ts defaultPlateRecOptions): [margin x, margin y]
+# scale factors on CROP_MARGIN_X/Y. Without a character line: VIEWS around the plate box; with one:
+# LINE_VIEWS around the line and ALT_VIEWS around the plate box.
+VIEWS = [(1, 1), (0, 0), (2.5, 2), (1, 3.5)]
+LINE_VIEWS = [(1, 1), (0, 0)]
+ALT_VIEWS = [(1, 1), (2.5, 2)]
+
+
+def reader_crop(rgb: np.ndarray, box, fx=1.0, fy=1.0) -> np.ndarray:
+    """The deterministic crop the daemon makes: margins (scaled by fx, fy: one of the reader's views),
+    clamp to the image, grey, bilinear resize."""
     x, y, w, h = box
-    x0 = x - w * CROP_MARGIN_X
-    x1 = x + w * (1 + CROP_MARGIN_X)
-    y0 = y - h * CROP_MARGIN_Y
-    y1 = y + h * (1 + CROP_MARGIN_Y)
+    x0 = x - w * CROP_MARGIN_X * fx
+    x1 = x + w * (1 + CROP_MARGIN_X * fx)
+    y0 = y - h * CROP_MARGIN_Y * fy
+    y1 = y + h * (1 + CROP_MARGIN_Y * fy)
     H, W = rgb.shape[:2]
     x0, y0 = max(0, int(round(x0))), max(0, int(round(y0)))
     x1, y1 = min(W, int(round(x1))), min(H, int(round(y1)))
@@ -73,15 +90,27 @@ def _motion_kernel(rng, length):
     return k / max(k.sum(), 1e-6)
 
 
-def augment_crop(rgb: np.ndarray, box, rng, low_res_p=0.6) -> np.ndarray:
+# augment_crop's strength: "v10" is what plate-rec-v1..v10 were trained with; "strong" adds what
+# the errors of plate-rec-v10 show (see scripts/train/README.md, plate-rec-v11): loose crops with
+# clutter, oblique views, plates under 48 px wide, defocus, blown-out glare, corner stickers and
+# interlaced video rows. Synthetic shards take it from SYNTH_AUG, realdata.py from --aug.
+AUG = os.environ.get("SYNTH_AUG", "v10")
+
+
+def augment_crop(rgb: np.ndarray, box, rng, low_res_p=0.6, strength=None) -> np.ndarray:
     """Crop `box` out of `rgb` the way a detector plus the reader would, with jittered
     margins, perspective, resolution loss and camera damage; returns INPUT_H x INPUT_W grey."""
+    strong = (strength or AUG) == "strong"
     x, y, w, h = box
-    cut = rng.random() < 0.12
+    cut = rng.random() < (0.15 if strong else 0.12)
     ml = w * (CROP_MARGIN_X + rng.uniform(-0.07, 0.09))
     mr = w * (CROP_MARGIN_X + rng.uniform(-0.07, 0.09))
     mt = h * (CROP_MARGIN_Y + rng.uniform(-0.1, 0.14))
     mb = h * (CROP_MARGIN_Y + rng.uniform(-0.1, 0.14))
+    if strong and not cut and rng.random() < 0.25:
+        # a loose box (the daemon's wider views, a detector box around plate and frame): clutter around the number
+        ml, mr = ml + w * rng.uniform(0, 0.3), mr + w * rng.uniform(0, 0.3)
+        mt, mb = mt + h * rng.uniform(0, 0.5), mb + h * rng.uniform(0, 0.5)
     if cut:  # a box that clips one edge of the plate a little
         side = rng.integers(4)
         amount = rng.uniform(0.02, 0.06)
@@ -98,14 +127,20 @@ def augment_crop(rgb: np.ndarray, box, rng, low_res_p=0.6) -> np.ndarray:
     j = np.array([cw, ch], np.float32) * np.array([0.035, 0.06], np.float32)
     src = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
     src += rng.uniform(-1, 1, (4, 2)).astype(np.float32) * j
+    if strong and rng.random() < 0.3:
+        # seen obliquely: one end of the plate nearer the camera (taller) than the other
+        f = rng.uniform(0.0, 0.3) * ch / 2
+        end = [0, 3] if rng.random() < 0.5 else [1, 2]
+        src[end[0], 1] -= f
+        src[end[1], 1] += f
     # rotation about the centre
-    ang = np.deg2rad(rng.normal(0, 2.0))
+    ang = np.deg2rad(rng.normal(0, 5.0 if strong and rng.random() < 0.2 else 2.0))
     c = src.mean(0)
     r = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]], np.float32)
     src = (src - c) @ r.T + c
     # resolution the camera gave this plate: often as low as openalpr-us-dev (~60 px wide)
     if rng.random() < low_res_p:
-        lw = int(rng.uniform(48, 120))
+        lw = int(rng.uniform(32, 48)) if strong and rng.random() < 0.15 else int(rng.uniform(48, 120))
     else:
         lw = int(rng.uniform(120, 220))
     lh = max(10, int(round(lw * ch / max(cw, 1) * rng.uniform(0.9, 1.1))))
@@ -126,6 +161,8 @@ def augment_crop(rgb: np.ndarray, box, rng, low_res_p=0.6) -> np.ndarray:
         g = cv2.filter2D(g, -1, _motion_kernel(rng, k))
     if rng.random() < 0.3:
         g = cv2.GaussianBlur(g, (0, 0), rng.uniform(0.4, 1.2))
+    elif strong and rng.random() < 0.12:  # out of focus
+        g = cv2.GaussianBlur(g, (0, 0), rng.uniform(1.2, 2.0))
     # light: contrast, brightness, gamma, glare
     lo, hi = np.percentile(g, 2), np.percentile(g, 98)
     contrast = rng.uniform(0.45, 1.2)
@@ -135,6 +172,16 @@ def augment_crop(rgb: np.ndarray, box, rng, low_res_p=0.6) -> np.ndarray:
         cx, cy = rng.uniform(0, lw), rng.uniform(0, lh)
         s = rng.uniform(0.15, 0.5) * lw
         g += rng.uniform(40, 120) * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2 * 4) / (2 * s * s))
+    if strong and rng.random() < 0.08:  # glare blown out to white over part of the plate
+        yy, xx = np.mgrid[0:lh, 0:lw].astype(np.float32)
+        cx, cy = rng.uniform(0, lw), rng.uniform(0, lh)
+        s = rng.uniform(0.04, 0.12) * lw
+        g = g + rng.uniform(150, 300) * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2 * 2) / (2 * s * s))
+    if strong and rng.random() < 0.08:  # a sticker or bolt cover in a corner
+        sw, sh = max(2, int(lw * rng.uniform(0.04, 0.1))), max(2, int(lh * rng.uniform(0.15, 0.4)))
+        sx = int(rng.uniform(0, 0.06) * lw) if rng.random() < 0.5 else lw - sw - int(rng.uniform(0, 0.06) * lw)
+        sy = 0 if rng.random() < 0.5 else lh - sh
+        g[sy:sy + sh, max(0, sx):sx + sw] = rng.uniform(0, 255)
     if rng.random() < 0.15:  # shadow band
         yy, xx = np.mgrid[0:lh, 0:lw].astype(np.float32)
         a, b = rng.uniform(-1, 1), rng.uniform(0, lw)
@@ -144,6 +191,8 @@ def augment_crop(rgb: np.ndarray, box, rng, low_res_p=0.6) -> np.ndarray:
         gamma = rng.uniform(0.6, 1.6)
         g = 255 * (g / 255) ** gamma
     g = g + rng.normal(0, rng.uniform(0, 10), g.shape)
+    if strong and rng.random() < 0.08 and lh >= 12:  # one field of interlaced video, rows doubled
+        g = cv2.resize(g[::2], (lw, lh), interpolation=cv2.INTER_LINEAR)
     g = np.clip(g, 0, 255).astype(np.uint8)
     if rng.random() < 0.6:
         q = int(rng.uniform(15, 90))
@@ -156,7 +205,12 @@ def augment_crop(rgb: np.ndarray, box, rng, low_res_p=0.6) -> np.ndarray:
 
 def load_us_crops():
     """[(path, state, plate)] from openalpr-us-crops/groundtruth.csv."""
-    root = os.path.join(DATASETS, "openalpr-us-crops")
+    return load_crops("openalpr-us-crops")
+
+
+def load_crops(folder):
+    """[(path, state, plate)] from a crops folder's groundtruth.csv (openalpr-us-crops, openalpr-br-crops)."""
+    root = os.path.join(DATASETS, folder)
     out = []
     with open(os.path.join(root, "groundtruth.csv")) as f:
         for line in f:

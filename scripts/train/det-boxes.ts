@@ -5,7 +5,7 @@
 //   npx tsx scripts/train/det-boxes.ts [OUT.json]     (default scripts/train/work/det_boxes.json)
 //
 // - openalpr-eu photos: every box plate-det-v1-text returns on the whole photo.
-// - openalpr-us-crops (tight plate crops, no surroundings): the refine step alone, as
+// - openalpr-us-crops and openalpr-br-crops (plate crops, no surroundings): the refine step alone, as
 //   PlateThenTextDetector runs it: the crop is the plate box, the search region around it is
 //   filled by repeating the crop's edge, and the widest-enough tallest text line is kept.
 // openalpr-us-dev is never read. Boxes are [x, y, w, h] in the image's own pixels.
@@ -65,17 +65,25 @@ async function padded(file: string): Promise<{ image: RgbImage; left: number; to
   };
 }
 
-const crops: Record<string, number[] | null> = {};
-let found = 0;
-for (const img of await loadDataset(join(datasets, 'openalpr-us-crops'))) {
-  const { image, left, top } = await padded(img.file);
-  const plateW = image.width - 2 * left;
-  const line = plateLine(await text.detect(image), plateW, defaultPlateThenTextOptions.minLineShare);
-  crops[img.name] = line ? asArray({ ...line.box, x: line.box.x - left, y: line.box.y - top }) : null;
-  if (line) found++;
+/** The refine step's character line on each crop of a crops folder (null where none is wide enough). */
+async function lines(folder: string): Promise<{ crops: Record<string, number[] | null>; found: number }> {
+  const crops: Record<string, number[] | null> = {};
+  let found = 0;
+  for (const img of await loadDataset(join(datasets, folder))) {
+    const { image, left, top } = await padded(img.file);
+    const plateW = image.width - 2 * left;
+    const line = plateLine(await text.detect(image), plateW, defaultPlateThenTextOptions.minLineShare);
+    crops[img.name] = line ? asArray({ ...line.box, x: line.box.x - left, y: line.box.y - top }) : null;
+    if (line) found++;
+  }
+  return { crops, found };
 }
+
+const us = await lines('openalpr-us-crops');
+const br = await lines('openalpr-br-crops');
 await mkdir(dirname(out), { recursive: true });
-await writeFile(out, JSON.stringify({ detector: 'plate-det-v1-text', eu, usCrops: crops }));
+await writeFile(out, JSON.stringify({ detector: 'plate-det-v1-text', eu, usCrops: us.crops, brCrops: br.crops }));
 console.log(
-  `${out}: ${Object.keys(eu).length} eu photos, ${found}/${Object.keys(crops).length} us-crops with a text line`,
+  `${out}: ${Object.keys(eu).length} eu photos, ${us.found}/${Object.keys(us.crops).length} us-crops and ` +
+    `${br.found}/${Object.keys(br.crops).length} br-crops with a text line`,
 );

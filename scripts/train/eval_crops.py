@@ -21,7 +21,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 from common import STATES, WORK, load_boxes, reader_crop  # noqa: E402
-from model import PlateRec  # noqa: E402
+from model import from_checkpoint  # noqa: E402
 from train import greedy  # noqa: E402
 
 
@@ -46,7 +46,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     ck = torch.load(a.ckpt)
-    net = PlateRec(tuple(ck["widths"]), ck.get("columns", 32))
+    net = from_checkpoint(ck)
     net.load_state_dict(ck["model"])
     net.eval()
     out = {"step": ck.get("step")}

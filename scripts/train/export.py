@@ -1,6 +1,7 @@
 """Exports a checkpoint to ONNX (opset 13, dynamic batch) for onnxruntime-node.
 
-Inputs:  `image`  float32 (N, 1, 32, 128), grey 0..255 (normalisation is in the graph)
+Inputs:  `image`  float32 (N, 1, H, W), grey 0..255 (normalisation is in the graph); 32x128 unless the
+                  checkpoint gives another `input`
 Outputs: `chars`  float32 (N, T, 37) with T = 64 (32 for older checkpoints), per-column probabilities, class 0 = CTC blank,
                   class k = ALPHABET[k-1]
          `state`  float32 (N, 51), probabilities over common.STATES
@@ -15,8 +16,8 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import INPUT_H, INPUT_W, NUM_CLASSES, STATES  # noqa: E402
-from model import Exported, PlateRec  # noqa: E402
+from common import NUM_CLASSES, STATES  # noqa: E402
+from model import Exported, from_checkpoint  # noqa: E402
 
 
 def main():
@@ -25,11 +26,11 @@ def main():
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     ck = torch.load(a.ckpt)
-    net = PlateRec(tuple(ck["widths"]), ck.get("columns", 32))
+    net = from_checkpoint(ck)
     net.load_state_dict(ck["model"])
     net.eval()
     model = Exported(net).eval()
-    x = torch.rand(2, 1, INPUT_H, INPUT_W) * 255
+    x = torch.rand(2, 1, net.height, net.width) * 255
     torch.onnx.export(model, x, a.out, opset_version=13, input_names=["image"], output_names=["chars", "state"],
                       dynamic_axes={"image": {0: "batch"}, "chars": {0: "batch"}, "state": {0: "batch"}},
                       do_constant_folding=True)

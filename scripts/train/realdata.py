@@ -9,7 +9,18 @@
   on those same plates, so that some copies are cropped the way the daemon crops at run time.
 - openalpr-us-dev is never read here: it is validation for the whole pipeline only.
 
-    /usr/bin/python3 scripts/train/realdata.py --copies 40
+    /usr/bin/python3 scripts/train/realdata.py --copies 40            # plate-rec-v1..v10's set
+
+--set pretrain and --set us are plate-rec-v11's two stages (scripts/train/long-run.sh):
+- pretrain (work/real_pre.npz): openalpr-br-crops (photographed and rendered, half of each plate's
+  copies at the daemon's character line when det-boxes.ts found one) and openalpr-eu; no US plate,
+  so every us-crop is unseen by the pre-trained model;
+- us (work/real_us.npz, with each sample's cross-validation fold, common.us_folds): every
+  openalpr-us-crops plate, for the fine-tunes that leave one fold out; work/cv_views.npz: each
+  crop as the daemon reads it (edge-repeated around as det-boxes.ts pads it, the reader's four
+  views of its character line and plate box), for cv_eval.py; work/real_val.npz as before (the 70
+  held-out crops, for train.py's log).
+openalpr-br photos are not trained on: they stay an end-to-end check the reader never saw.
 """
 import argparse
 import json
@@ -22,8 +33,8 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import (INPUT_H, INPUT_W, STATE_INDEX, WORK, augment_crop, is_val,  # noqa: E402
-                    load_boxes, load_us_crops, reader_crop)
+from common import (ALT_VIEWS, INPUT_H, INPUT_W, LINE_VIEWS, STATE_INDEX, VIEWS, WORK, augment_crop,  # noqa: E402
+                    is_val, load_boxes, load_crops, load_us_crops, reader_crop, us_folds)
 
 
 def read_rgb(path):
@@ -100,13 +111,137 @@ def slovak_digits(plate):
     return plate
 
 
+def eu_samples(det, copies, rng, strength, xs, ys, st):
+    """openalpr-eu plate boxes less the country band, half the copies at the detector's box; returns (plates, bands seen, at detector boxes)."""
+    n_eu = n_band = n_det = 0
+    for path, box, plate in load_boxes("openalpr-eu"):
+        rgb = read_rgb(path)
+        n_eu += 1
+        cut, found = without_band(rgb, box)
+        n_band += found
+        plate = slovak_digits(plate)
+        found_box = det and matching_detection(det["eu"].get(os.path.basename(path), []), box, cut)
+        n_det += bool(found_box)
+        for _ in range(copies):
+            b = found_box if found_box and rng.random() < 0.5 else cut
+            xs.append(augment_crop(rgb, b, rng, low_res_p=0.4, strength=strength))
+            ys.append(plate)
+            st.append(-1)
+    return n_eu, n_band, n_det
+
+
+def padded(rgb, line):
+    """The crop edge-repeated by the refine step's search margins (as det-boxes.ts pads it), with the
+    plate box and the character line (or None) in the padded image's pixels."""
+    h, w = rgb.shape[:2]
+    left, top = int(round(w * 0.15)), int(round(h * 0.3))
+    big = cv2.copyMakeBorder(rgb, top, top, left, left, cv2.BORDER_REPLICATE)
+    plate = (left, top, w, h)
+    return big, plate, (line[0] + left, line[1] + top, line[2], line[3]) if line else None
+
+
+def daemon_views(rgb, line, line_views=LINE_VIEWS):
+    """The reader's four crops of a crop read as the daemon reads a detection (see padded)."""
+    big, plate, lb = padded(rgb, line)
+    if lb:
+        return [reader_crop(big, lb, fx, fy) for fx, fy in line_views] + [reader_crop(big, plate, fx, fy) for fx, fy in ALT_VIEWS]
+    return [reader_crop(big, plate, fx, fy) for fx, fy in VIEWS]
+
+
+def views_set(a, det):
+    """Only the cross-validation views, with other margins for the character line's crops (a candidate
+    reader option, plate-rec-reader.ts lineViews), e.g. --line-views 1,1:2,1 --views-out cv_views_b.npz."""
+    line_views = [tuple(float(v) for v in p.split(",")) for p in a.line_views.split(":")]
+    items = load_us_crops()
+    lines = (det or {}).get("usCrops", {})
+    cx = [np.stack(daemon_views(read_rgb(path), lines.get(os.path.basename(path)), line_views)) for path, _, _ in items]
+    base = np.load(os.path.join(a.out, "cv_views.npz"))
+    np.savez(os.path.join(a.out, a.views_out), **{k: base[k] for k in base.files if k != "x"}, x=np.stack(cx))
+    print(f"{a.views_out}: {len(cx)} crops, line views {line_views}", flush=True)
+
+
+def pretrain_set(a, det, rng):
+    xs, ys, st = [], [], []
+    lines = (det or {}).get("brCrops", {})
+    n_photo = n_render = n_line = 0
+    for path, _, plate in load_crops("openalpr-br-crops"):
+        rgb = read_rgb(path)
+        name = os.path.basename(path)
+        photo = name.startswith("br-photo-")
+        n_photo += photo
+        n_render += not photo
+        line = lines.get(name)
+        n_line += bool(line)
+        box = (0, 0, rgb.shape[1], rgb.shape[0])
+        for _ in range(a.copies_br_photo if photo else a.copies_br_render):
+            b = tuple(line) if line and rng.random() < 0.5 else box
+            xs.append(augment_crop(rgb, b, rng, strength=a.aug))
+            ys.append(plate)
+            st.append(-1)
+    n_eu, n_band, n_det = eu_samples(det, a.copies_eu, rng, a.aug, xs, ys, st)
+    np.savez(os.path.join(a.out, "real_pre.npz"), x=np.stack(xs), y=np.array(ys), state=np.array(st, np.int16))
+    print(f"pretrain: {n_photo} br photos x {a.copies_br_photo} + {n_render} br renders x {a.copies_br_render} ({n_line} at a "
+          f"detector line half the time) + {n_eu} eu plates x {a.copies_eu} ({n_det} at detector boxes) = {len(xs)} samples", flush=True)
+
+
+def us_set(a, det, rng):
+    xs, ys, st, fo = [], [], [], []
+    vx, vx_low, vy, vst, vnames = [], [], [], [], []
+    cx, cy, cst, cfold, cnames, cline = [], [], [], [], [], []
+    items = load_us_crops()
+    folds = us_folds(items)
+    lines = (det or {}).get("usCrops", {})
+    for (path, state, plate), fold in zip(items, folds):
+        rgb = read_rgb(path)
+        name = os.path.basename(path)
+        box = (0, 0, rgb.shape[1], rgb.shape[0])
+        sidx = STATE_INDEX.get(state, -1)
+        line = lines.get(name)
+        cx.append(np.stack(daemon_views(rgb, line)))
+        cy.append(plate), cst.append(sidx), cfold.append(fold), cnames.append(name), cline.append(bool(line))
+        if is_val(name):
+            vx.append(reader_crop(rgb, box))
+            small = shrink(rgb, 64)
+            vx_low.append(reader_crop(small, (0, 0, small.shape[1], small.shape[0])))
+            vy.append(plate), vst.append(sidx), vnames.append(name)
+        for _ in range(a.copies):
+            r = rng.random()
+            b = box if r < 1 / 3 else tuple(line) if line and r < 2 / 3 else text_region(rgb.shape, rng)
+            xs.append(augment_crop(rgb, b, rng, strength=a.aug))
+            ys.append(plate), st.append(sidx), fo.append(fold)
+    np.savez(os.path.join(a.out, "real_us.npz"), x=np.stack(xs), y=np.array(ys), state=np.array(st, np.int16), fold=np.array(fo, np.int8))
+    np.savez(os.path.join(a.out, "cv_views.npz"), x=np.stack(cx), y=np.array(cy), state=np.array(cst, np.int16), fold=np.array(cfold, np.int8),
+             names=np.array(cnames), line=np.array(cline), held_out=np.array([is_val(n) for n in cnames]))
+    np.savez(os.path.join(a.out, "real_val.npz"), x=np.stack(vx), x_low=np.stack(vx_low), y=np.array(vy),
+             state=np.array(vst, np.int16), names=np.array(vnames))
+    print(f"us: {len(items)} crops x {a.copies} = {len(xs)} samples in folds {np.bincount(folds).tolist()} (crops); "
+          f"{sum(cline)} with a detector line; {len(vx)} held-out crops", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--copies", type=int, default=40, help="augmented copies per real plate")
+    ap.add_argument("--line-views", default="1,1:0,0", help="--set views: the character line's crops, margin scales x,y:x,y")
+    ap.add_argument("--views-out", default="cv_views_b.npz")
+    ap.add_argument("--set", default="v10", choices=("v10", "pretrain", "us", "views"),
+                    help="v10: plate-rec-v1..v10's real_train/real_val; pretrain, us: plate-rec-v11's two stages (see above)")
+    ap.add_argument("--copies", type=int, default=40, help="augmented copies per real plate (v10, us)")
+    ap.add_argument("--copies-br-photo", type=int, default=20)
+    ap.add_argument("--copies-br-render", type=int, default=6)
+    ap.add_argument("--copies-eu", type=int, default=60)
+    ap.add_argument("--aug", default="v10", choices=("v10", "strong"), help="common.augment_crop strength")
     ap.add_argument("--out", default=WORK)
     ap.add_argument("--det-boxes", default=os.path.join(WORK, "det_boxes.json"))
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
+    if a.set != "v10":
+        t = time.time()
+        det = load_det_boxes(a.det_boxes)
+        if a.set == "views":
+            views_set(a, det)
+        else:
+            (pretrain_set if a.set == "pretrain" else us_set)(a, det, np.random.default_rng(7))
+        print(f"{time.time() - t:.0f} s", flush=True)
+        return
     rng = np.random.default_rng(7)
     t = time.time()
     xs, ys, st = [], [], []

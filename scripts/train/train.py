@@ -38,15 +38,32 @@ def greedy(probs):
     return out
 
 
+def load_real(spec, exclude_fold, work):
+    """Real samples from `path[:share],...` (paths relative to the work dir): the arrays joined, and each
+    sample's probability within the real part of a batch (each file gets its share; equal shares when
+    none is given). Samples whose cross-validation fold (a `fold` array, realdata.py --set us) is
+    `exclude_fold` are left out."""
+    xs, ys, ss, ps = [], [], [], []
+    parts = [p.rsplit(":", 1) if ":" in p else (p, None) for p in spec.split(",")]
+    for path, share in parts:
+        r = np.load(path if os.path.isabs(path) else os.path.join(work, path))
+        keep = np.ones(len(r["y"]), bool) if exclude_fold < 0 or "fold" not in r else r["fold"] != exclude_fold
+        n = int(keep.sum())
+        xs.append(r["x"][keep]), ys.append(r["y"][keep]), ss.append(r["state"][keep])
+        ps.append(np.full(n, (float(share) if share else 1.0 / len(parts)) / max(n, 1)))
+        print(f"real {path}: {n} samples{f' (fold {exclude_fold} left out)' if n < len(r['y']) else ''}, share {ps[-1][0] * n:.2f}", flush=True)
+    p = np.concatenate(ps)
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(ss), p / p.sum()
+
+
 class Pool:
     """Samples batches from in-memory uint8 arrays; re-scans synth shards as the renderer adds them."""
 
-    def __init__(self, synth_dir, real_path, rng):
+    def __init__(self, synth_dir, real, rng):
         self.synth_dir, self.rng = synth_dir, rng
         self.seen = set()
         self.sx, self.sy, self.ss = [], [], []
-        r = np.load(real_path)
-        self.rx, self.ry, self.rs = r["x"], r["y"], r["state"]
+        self.rx, self.ry, self.rs, self.rp = real
         self.refresh()
 
     def refresh(self):
@@ -64,7 +81,7 @@ class Pool:
 
     def batch(self, n, real_share):
         nr = int(round(n * real_share)) if self.sx else n  # real only until the first synth shard lands
-        ir = self.rng.integers(0, len(self.rx), nr)
+        ir = self.rng.choice(len(self.rx), nr, p=self.rp)
         isy = self.rng.integers(0, len(self.X), n - nr) if self.sx else np.zeros(0, np.int64)
         X, Y, S = (self.X, self.Y, self.S) if self.sx else (self.rx, self.ry, self.rs)
         x = np.concatenate([self.rx[ir], X[isy]])
@@ -148,6 +165,13 @@ def main():
     ap.add_argument("--swa-from", type=int, default=0,
                     help="also keep the running mean of the weights at every checkpoint from this step on "
                          "(stochastic weight averaging, Izmailov et al. 2018), saved as {tag}ckpt_swa.pt; 0: off")
+    ap.add_argument("--real", default="real_train.npz",
+                    help="real samples: npz files in the work dir, each with its share of the real part of a batch, "
+                         "e.g. real_us.npz:0.7,real_pre.npz:0.3 (equal shares when none given)")
+    ap.add_argument("--exclude-fold", type=int, default=-1, help="leave out this cross-validation fold of the real samples (common.us_folds)")
+    ap.add_argument("--freeze-bn", action="store_true",
+                    help="keep BatchNorm on the --init checkpoint's statistics (a fine-tune whose weights may be averaged with its start)")
+    ap.add_argument("--val", default="real_val.npz", help="held-out crops printed at each eval (a log; never used to stop)")
     ap.add_argument("--work", default=WORK)
     ap.add_argument("--tag", default="", help="prefix for this run's checkpoint files (several runs, one work dir)")
     a = ap.parse_args()
@@ -157,7 +181,7 @@ def main():
     widths = tuple(int(v) for v in a.widths.split(","))
     net = PlateRec(widths, a.columns)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
-    step, best = 0, -1.0
+    step, best, cpu_before = 0, -1.0, 0.0
     swa, swa_n = None, 0
     last = os.path.join(a.work, f"{a.tag}ckpt_last.pt")
     # BatchNorm statistics stay frozen for a net started from a shipped ONNX model (folded at export)
@@ -168,15 +192,19 @@ def main():
         net.load_state_dict(ck["model"]), opt.load_state_dict(ck["opt"])
         step, best, freeze_bn = ck["step"], ck.get("best", -1.0), ck.get("freeze_bn", False)
         swa, swa_n = ck.get("swa"), ck.get("swa_n", 0)
-        print(f"resumed at step {step}", flush=True)
+        cpu_before = ck.get("cpu_s", 0.0)
+        print(f"resumed at step {step} ({cpu_before / 3600:.2f} CPU-hours before)", flush=True)
     elif a.init:
         ck = torch.load(a.init)
         net.load_state_dict(ck["model"])
-        freeze_bn = ck.get("freeze_bn", False)
+        freeze_bn = ck.get("freeze_bn", False) or a.freeze_bn
+        cpu_before = ck.get("cpu_s", 0.0)  # the start's training CPU counts towards this run's
     elif a.init_onnx:
         load_onnx_weights(net, a.init_onnx)
-    pool = Pool(os.path.join(a.work, "synth"), os.path.join(a.work, "real_train.npz"), rng)
-    val = dict(np.load(os.path.join(a.work, "real_val.npz")))
+    pool = Pool(os.path.join(a.work, "synth"), load_real(a.real, a.exclude_fold, a.work), rng)
+    val = dict(np.load(os.path.join(a.work, a.val)))
+    cpu0 = time.process_time()
+    cpu_s = lambda: cpu_before + time.process_time() - cpu0  # noqa: E731  training CPU seconds, all runs leading here
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     ce = nn.CrossEntropyLoss(ignore_index=-1)
     print(f"params {sum(p.numel() for p in net.parameters())}, synth {len(pool.X) if pool.sx else 0}, real {len(pool.rx)}, "
@@ -221,14 +249,14 @@ def main():
                             "swa_from": a.swa_from, "widths": widths, "columns": a.columns, "freeze_bn": freeze_bn},
                            os.path.join(a.work, f"{a.tag}ckpt_swa.pt"))
             torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "swa": swa, "swa_n": swa_n,
-                        "widths": widths, "columns": a.columns, "freeze_bn": freeze_bn}, last + ".tmp")
+                        "widths": widths, "columns": a.columns, "freeze_bn": freeze_bn, "cpu_s": cpu_s(), "steps": a.steps}, last + ".tmp")
             os.replace(last + ".tmp", last)
         if step % a.eval_every == 0 or step == a.steps:
             r = evaluate(net, val)
             train_mode(net, freeze_bn)
             score = (r["x"] + r["x_low"]) / 2
             print(f"eval step {step}: held-out us-crops top-1 {r['x']:.3f} (at 64 px wide {r['x_low']:.3f}), "
-                  f"state {r['state']:.3f}, {time.time() - t0:.0f} s", flush=True)
+                  f"state {r['state']:.3f}, {time.time() - t0:.0f} s, {cpu_s() / 3600:.2f} CPU-hours", flush=True)
             if score >= best:
                 best = score
                 torch.save({"model": net.state_dict(), "step": step, "widths": widths, "columns": a.columns, "freeze_bn": freeze_bn, "val": {k: v for k, v in r.items() if k != "errors"}},
@@ -236,7 +264,9 @@ def main():
                 with open(os.path.join(a.work, f"{a.tag}best_eval.json"), "w") as f:
                     json.dump({"step": step, **r, "seconds": time.time() - t0, "synth": int(len(pool.X)) if pool.sx else 0,
                                "real": int(len(pool.rx))}, f, indent=1)
-    print(f"done: {step} steps in {time.time() - t0:.0f} s, best {best:.3f}", flush=True)
+    with open(os.path.join(a.work, f"{a.tag}done.json"), "w") as f:
+        json.dump({"steps": step, "cpu_s": cpu_s(), "best": best, "args": vars(a)}, f, indent=1)
+    print(f"done: {step} steps in {time.time() - t0:.0f} s, best {best:.3f}, {cpu_s() / 3600:.2f} CPU-hours in all", flush=True)
 
 
 if __name__ == "__main__":
