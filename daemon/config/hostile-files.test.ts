@@ -10,12 +10,12 @@ import { fakeIo } from '../../test/policy/fixture.js';
 
 const secrets: SecretSource = { get: () => 'pw' };
 
-const good = `unit:
-  id: unit-1
+const good = `unit: { id: unit-1 }
 cameras:
   - id: east
     name: East
     url: rtsp://10.0.0.5/stream
+    location: { lat: 39.74, lon: -105.51 }
 `;
 
 /** A "billion laughs" document: nine aliases of nine aliases of ..., 9^9 strings once expanded. */
@@ -75,7 +75,7 @@ describe('a config file that cannot be used', () => {
   it('quotes an unknown key or a bad value only short and escaped', () => {
     const long = 'v'.repeat(20_000);
     const ps = problems(
-      `${good}  - id: west\n    name: ${long}\n    url: ftp://x/${long}\n    "a\\u0007b${'k'.repeat(900)}": 1\n`,
+      `${good}  - id: west\n    name: ${long}\n    url: ftp://x/${long}\n    "a\\u0007b${'k'.repeat(900)}": 1\n    location: { lat: 39.7, lon: -105.5 }\n`,
     );
     expect(ps).toHaveLength(2);
     for (const p of ps) {

@@ -18,8 +18,8 @@ const CASES = 300;
 
 const bases: Record<string, string> = {
   example: readFileSync(join(ROOT, 'config', 'alpr-edge.example.yaml'), 'utf8'),
-  minimal: `unit:\n  id: unit-1\ncameras:\n  - id: east\n    name: East\n    url: rtsp://alpr:\${CAM_PASS}@10.0.0.5/stream\n    fps: 5\n`,
-  hotlists: `unit: { id: u2 }\nstorage: { path: /tmp/x }\ncameras:\n  - { id: road, name: Road, url: /dev/null }\nhotlists:\n  sources:\n    - { id: cbi, format: csv, file: /tmp/list.csv }\nmqtt:\n  enabled: true\n  url: mqtts://broker:8883\n  password: \${MQTT_PASSWORD}\nvision:\n  reader: plate-rec-v10\n`,
+  minimal: `unit:\n  id: unit-1\ncameras:\n  - id: east\n    name: East\n    url: rtsp://alpr:\${CAM_PASS}@10.0.0.5/stream\n    fps: 5\n    location: { lat: 39.74, lon: -105.51 }\n`,
+  hotlists: `unit: { id: u2 }\nstorage: { path: /tmp/x }\ncameras:\n  - { id: road, name: Road, url: /dev/null, location: { lat: 39.74, lon: -105.51 } }\nhotlists:\n  sources:\n    - { id: cbi, format: csv, file: /tmp/list.csv }\nmqtt:\n  enabled: true\n  url: mqtts://broker:8883\n  password: \${MQTT_PASSWORD}\nvision:\n  reader: plate-rec-v10\n`,
 };
 
 let bombs = 0;
