@@ -31,9 +31,10 @@ maybe('FfmpegFrameSource against a real RTSP server (gst-rtsp-server)', () => {
     await waitFor(() => frames.length >= 15, 12_000, '15 frames over RTSP');
     expect(frames.every((f) => f.data.length === 1280 * 720 * 3)).toBe(true);
     // paced like a live camera, not decoded as fast as possible: 10 frames at 5 fps span ~2 s
+    // (the upper bound is loose: a busy machine delays frames, but 1 fps would still show)
     const span = frames[14]!.ts - frames[4]!.ts;
     expect(span).toBeGreaterThan(1500);
-    expect(span).toBeLessThan(3000);
+    expect(span).toBeLessThan(5000);
     expect(src.stats()).toMatchObject({ connected: true, restarts: 0 });
   });
 
@@ -49,10 +50,12 @@ maybe('FfmpegFrameSource against a real RTSP server (gst-rtsp-server)', () => {
     await server.stop();
     await waitFor(() => !src!.stats().connected, 6_000, 'the source to notice the cut');
     // while down, connection attempts fail and back off (0.25, 0.5, 1, 1 s ...)
-    await new Promise((r) => setTimeout(r, 2500));
-    const down = src.stats();
-    expect(down.restarts).toBeGreaterThanOrEqual(2);
-    expect(down.failures).toBeGreaterThanOrEqual(2);
+    await waitFor(
+      () => src!.stats().restarts >= 2 && src!.stats().failures >= 2,
+      15_000,
+      'two failed reconnect attempts while the server is down',
+    );
+    expect(src.stats().connected).toBe(false);
     const before = frames;
     await server.start();
     await waitFor(() => frames >= before + 5, 12_000, 'frames after the server came back');
