@@ -26,6 +26,8 @@ const root = join(import.meta.dirname, '..');
 export const WEB_SOURCE = join(root, 'web');
 export const WEB_OUT = join(root, 'dist', 'web');
 const BUILD_INFO = 'build-info.json';
+/** Copied as they are. */
+const STATIC_FILES = ['index.html', 'favicon.svg'];
 
 export interface BundleFile {
   /** Path inside the output folder, e.g. `app.js`. */
@@ -79,10 +81,10 @@ export async function buildWeb(outdir = WEB_OUT): Promise<BundleFile[]> {
     logLevel: 'silent',
     plugins: [dropPlayerStyleInjection],
   });
-  copyFileSync(join(WEB_SOURCE, 'index.html'), join(staging, 'index.html'));
+  for (const f of STATIC_FILES) copyFileSync(join(WEB_SOURCE, f), join(staging, f));
   const inputs = Object.keys(result.metafile.inputs).map((p) => join(root, p));
-  inputs.push(join(WEB_SOURCE, 'index.html'), join(root, 'scripts', 'build-web.ts'));
-  const initial = new Set(['index.html', 'app.js', 'app.css']);
+  inputs.push(...STATIC_FILES.map((f) => join(WEB_SOURCE, f)), join(root, 'scripts', 'build-web.ts'));
+  const initial = new Set([...STATIC_FILES, 'app.js', 'app.css']);
   const files = listFiles(staging).map((name): BundleFile => {
     const data = readFileSync(join(staging, name));
     return { name, bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length, initial: initial.has(name) };
@@ -143,7 +145,7 @@ function writeJson(path: string, value: unknown): void {
 export function describeSizes(files: BundleFile[]): string {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   const rows = files
-    .filter((f) => f.name !== 'index.html')
+    .filter((f) => !STATIC_FILES.includes(f.name))
     .map((f) => `  ${f.name.padEnd(34)} ${kb(f.bytes).padStart(10)} ${kb(f.gzipBytes).padStart(10)} gzipped`);
   const sum = (fs: BundleFile[], k: 'bytes' | 'gzipBytes') => fs.reduce((s, f) => s + f[k], 0);
   const js = (f: BundleFile) => /\.(js|css)$/.test(f.name);

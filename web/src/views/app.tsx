@@ -208,9 +208,16 @@ function Main({
           </span>
         ) : (
           <span class="mute">
+            Mute:
             {MUTE_MINUTES.map((m) => (
-              <button key={m} type="button" class="secondary" onClick={() => mute(m)}>
-                Mute {m} min
+              <button
+                key={m}
+                type="button"
+                class="secondary"
+                aria-label={`Mute for ${m} minutes (urgent alerts still sound)`}
+                onClick={() => mute(m)}
+              >
+                {m} min
               </button>
             ))}
           </span>
@@ -307,8 +314,14 @@ function ThemeToggle() {
     localStorage.setItem(THEME_KEY, day ? 'day' : 'night');
   }, [day]);
   return (
-    <button type="button" class="secondary" aria-pressed={day} onClick={() => setDay(!day)}>
-      {day ? 'Night colours' : 'Day colours'}
+    <button
+      type="button"
+      class="secondary"
+      aria-pressed={day}
+      aria-label="Day colours (off: night colours)"
+      onClick={() => setDay(!day)}
+    >
+      Day
     </button>
   );
 }

@@ -61,7 +61,7 @@ export function PurposeFields({
           required
           minLength={3}
           maxLength={40}
-          pattern="[A-Za-z0-9][A-Za-z0-9._/\-]{2,39}"
+          pattern="[A-Za-z0-9][A-Za-z0-9._\/\-]{2,39}"
           value={value.caseNumber}
           onInput={(e) => onChange({ ...value, caseNumber: e.currentTarget.value })}
         />
