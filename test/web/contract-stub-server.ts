@@ -5,16 +5,26 @@
  * contract's zod schemas, so the stub cannot drift from the contract. It stands in for the
  * daemon until the real routes exist; the end-to-end tests run against the daemon itself.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer } from 'ws';
 import type { z } from 'zod';
-import { CSRF_HEADER, WEB_CSP, WEB_PATHS, WEB_SESSION_COOKIE } from '../../daemon/api/web-constants.js';
+import {
+  CSRF_HEADER,
+  routePath,
+  WEB_API_PREFIX,
+  WEB_CSP,
+  WEB_PATHS,
+  WEB_SESSION_COOKIE,
+} from '../../daemon/api/web-constants.js';
 import {
   camerasResponseSchema,
   hitsResponseSchema,
+  liveStartResponseSchema,
   type Purpose,
   unitsResponseSchema,
   type WebHealth,
@@ -40,6 +50,8 @@ export interface StubOptions {
   password: string;
   /** Served for every crop URL. */
   cropJpeg: Buffer;
+  /** Live view: ffmpeg and a video file it encodes to MPEG-TS (MPEG-1 video) the way node-rtsp-stream does. */
+  live?: { ffmpeg: string; clip: string };
 }
 
 export interface ContractStub {
@@ -50,6 +62,8 @@ export interface ContractStub {
   requests: string[];
   /** POSTs refused for a missing or wrong CSRF token. */
   csrfRefusals: number;
+  /** Live relays (ffmpeg processes) running now. */
+  liveRelays: number;
   close(): Promise<void>;
 }
 
@@ -62,6 +76,8 @@ export async function startContractStub(o: StubOptions): Promise<ContractStub> {
   const hits: WebHit[] = [];
   const requests: string[] = [];
   let csrfRefusals = 0;
+  const relays = new Set<ChildProcess>();
+  let liveIds = 0;
 
   const session = (): WebSession =>
     webSessionSchema.parse({
@@ -128,14 +144,16 @@ export async function startContractStub(o: StubOptions): Promise<ContractStub> {
     res.end(readFileSync(file));
   };
 
+  const isAuthed = (req: IncomingMessage) =>
+    loggedIn && (req.headers.cookie ?? '').split(/;\s*/).includes(`${WEB_SESSION_COOKIE}=${token}`);
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     const path = url.pathname;
     requests.push(`${req.method} ${path}`);
-    if (!path.startsWith('/api/web/')) return serveFile(res, path);
+    if (!path.startsWith(`${WEB_API_PREFIX}/`)) return serveFile(res, path);
 
-    const cookie = req.headers.cookie ?? '';
-    const authed = loggedIn && cookie.split(/;\s*/).includes(`${WEB_SESSION_COOKIE}=${token}`);
+    const authed = isAuthed(req);
     if (req.method === 'POST' && path !== WEB_PATHS.login && req.headers[CSRF_HEADER] !== csrf) {
       csrfRefusals++;
       return refuse(res, 403, 'csrf', 'The request lacks the page token: reload the page.');
@@ -162,7 +180,19 @@ export async function startContractStub(o: StubOptions): Promise<ContractStub> {
       return send(res, 200, camerasResponseSchema, {
         cameras: [{ id: 'front', name: 'Front', unit: { id: 'car-12', name: 'Car 12' } }],
       });
-    if (path.startsWith('/api/web/crops/')) {
+    if (req.method === 'POST' && path === routePath(WEB_PATHS.liveStart, { id: 'front' }) && o.live) {
+      const id = String(++liveIds);
+      return send(res, 200, liveStartResponseSchema, {
+        kind: 'mpeg1',
+        live_id: id,
+        ws_path: `${WEB_API_PREFIX}/live/${id}`,
+      });
+    }
+    if (req.method === 'POST' && path.startsWith(`${WEB_API_PREFIX}/live/`) && path.endsWith('/end')) {
+      res.writeHead(204).end();
+      return;
+    }
+    if (path.startsWith(`${WEB_API_PREFIX}/crops/`)) {
       res.writeHead(200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=300' });
       return res.end(o.cropJpeg);
     }
@@ -186,6 +216,48 @@ export async function startContractStub(o: StubOptions): Promise<ContractStub> {
       res.end(String(e));
     });
   });
+  // The live relay: one ffmpeg per viewer, killed when the viewer's socket closes. Like
+  // node-rtsp-stream it sends an 8-byte "jsmp" header before the MPEG-TS, which the player skips.
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://stub').pathname;
+    requests.push(`WS ${path}`);
+    if (!o.live || !isAuthed(req) || !path.startsWith(`${WEB_API_PREFIX}/live/`)) {
+      socket.destroy();
+      return;
+    }
+    const live = o.live;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const header = Buffer.alloc(8);
+      header.write('jsmp');
+      header.writeUInt16BE(640, 4);
+      header.writeUInt16BE(360, 6);
+      ws.send(header);
+      const ff = spawn(
+        live.ffmpeg,
+        ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', live.clip, '-an'].concat([
+          '-f',
+          'mpegts',
+          '-codec:v',
+          'mpeg1video',
+          '-r',
+          '25',
+          '-s',
+          '640x360',
+          '-b:v',
+          '800k',
+          '-',
+        ]),
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      relays.add(ff);
+      ff.on('exit', () => relays.delete(ff));
+      ff.stdout.on('data', (d: Buffer) => {
+        if (ws.readyState === ws.OPEN) ws.send(d);
+      });
+      ws.on('close', () => ff.kill('SIGKILL'));
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -195,6 +267,9 @@ export async function startContractStub(o: StubOptions): Promise<ContractStub> {
     get csrfRefusals() {
       return csrfRefusals;
     },
+    get liveRelays() {
+      return relays.size;
+    },
     pushHit(hit) {
       const data = webEventSchemas.hit.parse(hit);
       hits.push(data);
@@ -203,6 +278,8 @@ export async function startContractStub(o: StubOptions): Promise<ContractStub> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of streams) s.end();
+        for (const ff of relays) ff.kill('SIGKILL');
+        for (const c of wss.clients) c.terminate();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { PAGE_VERIFICATION_NOTICE, WEB_CSP } from '../../daemon/api/web-constants.js';
+import { resolveFfmpegPath } from '../../daemon/camera/ffmpeg-path.js';
 import { ensureWebBundle } from '../../scripts/build-web.js';
 import { sampleHit } from '../../web/test/sample-hit.js';
 import { announceSkip } from '../helpers/skip.js';
@@ -33,24 +34,18 @@ const suite = haveChromium ? describe : describe.skip;
 suite('the page in a real browser (stubbed routes)', () => {
   let stub: ContractStub;
   let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   const consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    const webDir = await ensureWebBundle();
-    const cropJpeg = await sharp(join(root, 'test-fixtures', 'plates', 'BKR4721-plate.png'))
-      .resize({ width: 240 })
-      .jpeg()
-      .toBuffer();
-    stub = await startContractStub({ webDir, username: 'deputy.ray', password: 'correct horse 42', cropJpeg });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-    page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-    page.on('console', (m) => {
+  /** A tab that records console errors and CSP violations (through the DOM event as well as the console, which words them differently by version). */
+  const openTab = async (): Promise<Page> => {
+    const p = await context.newPage();
+    p.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
-    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-    // Collected through the DOM event as well as the console, which words violations differently by version.
-    await page.addInitScript(() => {
+    p.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+    await p.addInitScript(() => {
       const w = globalThis as unknown as {
         __csp: string[];
         addEventListener(type: string, fn: (e: unknown) => void): void;
@@ -61,6 +56,25 @@ suite('the page in a real browser (stubbed routes)', () => {
         w.__csp.push(`${v.violatedDirective} ${v.blockedURI}`);
       });
     });
+    return p;
+  };
+
+  beforeAll(async () => {
+    const webDir = await ensureWebBundle();
+    const cropJpeg = await sharp(join(root, 'test-fixtures', 'plates', 'BKR4721-plate.png'))
+      .resize({ width: 240 })
+      .jpeg()
+      .toBuffer();
+    stub = await startContractStub({
+      webDir,
+      username: 'deputy.ray',
+      password: 'correct horse 42',
+      cropJpeg,
+      live: { ffmpeg: resolveFfmpegPath(), clip: join(root, 'test-fixtures', 'drive-by.mp4') },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    page = await openTab();
   }, 60_000);
 
   afterAll(async () => {
@@ -154,5 +168,33 @@ suite('the page in a real browser (stubbed routes)', () => {
     expect(consoleErrors.filter((m) => /Content.Security.Policy|Refused to/i.test(m))).toEqual([]);
     // The one refusal expected: GET /session before the login answers 401, which Chromium logs.
     expect(consoleErrors.filter((m) => !/status of 401/.test(m))).toEqual([]);
+  }, 60_000);
+
+  it('plays a camera live under the same CSP with the JavaScript decoder, and lets go of the relay on leaving', async () => {
+    const tab = await openTab();
+    await tab.goto(stub.url);
+    await tab.getByRole('button', { name: 'Live view' }).click();
+    await tab.getByRole('button', { name: 'Front' }).click();
+    const t0 = performance.now();
+    await tab.locator('.live p', { hasText: /^Live$/ }).waitFor({ timeout: 10_000 });
+    console.log(`first live frame ${Math.round(performance.now() - t0)} ms after choosing the camera`);
+    await tab.waitForTimeout(1000);
+    const shot = await tab.locator('canvas.live-frame').screenshot();
+    const stats = await sharp(shot).stats();
+    // A drawn frame of the clip (road, cars, sky), not a blank or single-colour canvas.
+    expect(Math.max(...stats.channels.map((c) => c.stdev))).toBeGreaterThan(10);
+    mkdirSync(OUTPUT, { recursive: true });
+    await tab.screenshot({ path: join(OUTPUT, 'live-view-1024x768.png') });
+    expect(stub.liveRelays).toBe(1);
+
+    await tab.getByRole('button', { name: 'Health' }).click();
+    const deadline = Date.now() + 5000;
+    while (stub.liveRelays > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(stub.liveRelays).toBe(0);
+    expect(stub.requests.filter((r) => /^POST \/api\/web\/live\/\d+\/end$/.test(r))).toHaveLength(1);
+
+    await expect(tab.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp)).resolves.toEqual([]);
+    expect(consoleErrors.filter((m) => !/status of 401/.test(m))).toEqual([]);
+    await tab.close();
   }, 60_000);
 });
