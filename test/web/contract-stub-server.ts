@@ -56,8 +56,10 @@ export interface StubOptions {
 
 export interface ContractStub {
   url: string;
-  /** Pushes a hit to every open event stream (validated against the contract first). */
-  pushHit(hit: WebHit): void;
+  /** Records a hit and pushes it to every open event stream (validated against the contract first); `quiet`: record only, as if it happened while the page was cut off. */
+  pushHit(hit: WebHit, quiet?: boolean): void;
+  /** Ends every open event stream, as a lost connection would. */
+  dropStreams(): void;
   /** Requests seen, as `METHOD path`, for assertions. */
   requests: string[];
   /** POSTs refused for a missing or wrong CSRF token. */
@@ -173,7 +175,11 @@ export async function startContractStub(o: StubOptions): Promise<ContractStub> {
       purpose = (await readBody(req)) as Purpose;
       return send(res, 200, webSessionSchema, session());
     }
-    if (path === WEB_PATHS.hits) return send(res, 200, hitsResponseSchema, { hits });
+    if (path === WEB_PATHS.hits) {
+      const after = url.searchParams.get('after');
+      const from = after === null ? 0 : hits.findIndex((h) => h.cursor === after) + 1;
+      return send(res, 200, hitsResponseSchema, { hits: hits.slice(from) });
+    }
     if (path === WEB_PATHS.units) return send(res, 200, unitsResponseSchema, { units: [] });
     if (path === WEB_PATHS.health) return send(res, 200, webHealthSchema, health());
     if (path === WEB_PATHS.cameras)
@@ -270,10 +276,14 @@ export async function startContractStub(o: StubOptions): Promise<ContractStub> {
     get liveRelays() {
       return relays.size;
     },
-    pushHit(hit) {
+    pushHit(hit, quiet = false) {
       const data = webEventSchemas.hit.parse(hit);
       hits.push(data);
-      for (const s of streams) s.write(`event: hit\ndata: ${JSON.stringify(data)}\n\n`);
+      if (!quiet) for (const s of streams) s.write(`event: hit\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    dropStreams() {
+      for (const s of streams) s.end();
+      streams.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -197,4 +197,32 @@ suite('the page in a real browser (stubbed routes)', () => {
     expect(consoleErrors.filter((m) => !/status of 401/.test(m))).toEqual([]);
     await tab.close();
   }, 60_000);
+
+  it('reconnects after a lost stream and shows, and sounds, the hit it missed meanwhile', async () => {
+    const tab = await openTab();
+    await tab.goto(stub.url);
+    await tab.locator('.stream', { hasText: /^Live$/ }).waitFor({ timeout: 10_000 });
+    await tab.locator('article.hit').first().waitFor();
+    await tab.click('.site'); // a user gesture, so the browser lets the page start audio
+    const startsBefore = await tab.evaluate(
+      () => (globalThis as { __alprAudioStarts?: number }).__alprAudioStarts ?? 0,
+    );
+
+    stub.dropStreams();
+    const missed = sampleHit({
+      id: 'b1f7e0a4-0000-4000-8000-000000000003',
+      cursor: '3',
+      plate: 'MISSED1',
+      created_at: '2026-11-28T14:32:00.000Z',
+    });
+    stub.pushHit(missed, true); // recorded while the stream is down: only the catch-up can bring it
+    await tab.locator(`article[data-hit-id="${missed.id}"]`).waitFor({ timeout: 10_000 });
+    await tab.waitForFunction(
+      (n) => ((globalThis as { __alprAudioStarts?: number }).__alprAudioStarts ?? 0) > n,
+      startsBefore,
+      { timeout: 5000 },
+    );
+    await expect(tab.locator('article.hit').count()).resolves.toBe(3);
+    await tab.close();
+  }, 60_000);
 });
