@@ -1,6 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WebHit, WebSession, WebUnit } from '../../../daemon/api/web-contract.js';
-import { fetchHits, fetchUnits, getSession, logout, onSessionLost, openEvents, type StreamState } from '../api.js';
+import {
+  ApiError,
+  fetchHits,
+  fetchUnits,
+  getSession,
+  logout,
+  onSessionLost,
+  openEvents,
+  type StreamState,
+} from '../api.js';
 import { MUTE_MINUTES, SoundGate } from '../logic/alert.js';
 import { formatTime } from '../logic/format.js';
 import { EMPTY_FEED, type HitFeed, mergeHits } from '../logic/hit-feed.js';
@@ -23,7 +32,11 @@ export function App({ sounder }: { sounder: Sounder }) {
     getSession()
       .then(
         (s) => setSession(s),
-        () => setSession(null),
+        (e: unknown) => {
+          setSession(null);
+          // Not logged in is the usual case here; an unreachable unit is worth saying.
+          if (e instanceof ApiError && (e.code === 'network' || e.code === 'bad_answer')) setNotice(e.message);
+        },
       )
       .finally(() => setLoading(false));
     return onSessionLost((e) => {
