@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { DAEMON_NODE_FLAGS } from '../daemon/shared/node-flags.js';
+import { EXIT_CONFIG } from '../daemon/shared/errors.js';
 import { BIN, ROOT } from '../test/helpers/daemon.js';
 import { RtspTestServer, rtspServerAvailability } from '../test/helpers/rtsp-server.js';
 import { haveMosquitto, TestBroker } from '../test/integration/mosquitto.js';
@@ -193,7 +194,7 @@ cameras:
     backoff_initial_s: 0.5
     backoff_max_s: 5
     stall_timeout_s: 10
-    location: { text: Soak road }
+    location: { text: Soak road, lat: 39.74, lon: -105.51 }
 `,
   );
 
@@ -234,6 +235,13 @@ cameras:
   while (Date.now() < stopAt) {
     await sleep(250);
     if (!daemon.running) {
+      if (daemon.child?.exitCode === EXIT_CONFIG) {
+        // A config the daemon refuses will be refused again: say why and stop, as systemd would.
+        say(`the daemon refused its config (exit ${EXIT_CONFIG}); see ${join(work, 'daemon.log')}`);
+        values.keep = true;
+        await cleanup();
+        process.exit(1);
+      }
       say(`daemon exited on its own (code ${daemon.child?.exitCode}); restarting`);
       daemon.start();
     }
