@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isStorageError, openDatabase, migrate } from './database.js';
+import { DatabaseMissingError, isStorageError, openDatabase, migrate } from './database.js';
 import { HitStore } from './hits.js';
 import { migrations } from './migrations/index.js';
 import { ReadStore } from './reads.js';
@@ -50,17 +50,14 @@ describe('database', () => {
   });
 
   it('refuses two migrations with one id', () => {
-    const db = openDatabase(':memory:', []);
+    const db = openDatabase(':memory:', { migrations: [] });
     const m = { id: 5, name: 'x', up: () => {} };
     expect(() => migrate(db, [m, { ...m, name: 'y' }])).toThrow(/share id 5/);
   });
 
   it("gives the hits of a unit upgraded in place their read's last sighting", () => {
     const file = join(dir, 'edge.db');
-    const before = openDatabase(
-      file,
-      migrations.filter((m) => m.id < 14),
-    );
+    const before = openDatabase(file, { migrations: migrations.filter((m) => m.id < 14) });
     new ReadStore(before).insert(
       {
         id: 'r1',
@@ -104,5 +101,45 @@ describe('database', () => {
     for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_READONLY', 'SQLITE_BUSY'])
       expect(isStorageError(Object.assign(Object.create(null), { name: 'SqliteError', code }))).toBe(true);
     expect(isStorageError(new Error('database or disk is full'))).toBe(false);
+  });
+
+  const modeOf = (f: string): string => (statSync(f).mode & 0o777).toString(8);
+
+  it('creates its folder 0700 and the database, -wal and -shm files 0600 whatever the umask', () => {
+    const file = join(dir, 'state', 'alpr-edge.db');
+    const umask = process.umask(0o022);
+    try {
+      const db = openDatabase(file);
+      db.prepare('CREATE TABLE t (x)').run();
+      expect(modeOf(join(dir, 'state'))).toBe('700');
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect([f, modeOf(f)]).toEqual([f, '600']);
+      expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+      db.close();
+    } finally {
+      process.umask(umask);
+    }
+    expect(process.umask()).toBe(umask);
+  });
+
+  it('tightens a database file left readable by others, and says so', () => {
+    const file = join(dir, 'edge.db');
+    openDatabase(file).close();
+    chmodSync(file, 0o644);
+    const warnings: unknown[] = [];
+    const db = openDatabase(file, { log: { warn: (...args: unknown[]) => warnings.push(args) } });
+    expect(modeOf(file)).toBe('600');
+    expect(JSON.stringify(warnings)).toMatch(/"mode":"644".*mode tightened/);
+    db.close();
+  });
+
+  it('refuses to create the file when told only the daemon may, and names the missing path', () => {
+    const file = join(dir, 'nowhere', 'alpr-edge.db');
+    expect(() => openDatabase(file, { create: false })).toThrow(DatabaseMissingError);
+    expect(() => openDatabase(file, { create: false })).toThrow(
+      `no database at ${file}; the daemon creates it on first start`,
+    );
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    openDatabase(file).close();
+    openDatabase(file, { create: false }).close();
   });
 });

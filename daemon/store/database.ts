@@ -1,25 +1,91 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { createLogger, type Logger } from '../shared/logger.js';
 import { migrations, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
 
+export interface OpenDatabaseOptions {
+  /**
+   * Whether a missing file may be created. Only the daemon creates the database (it owns it, with
+   * its service account and modes); every other opener passes false and gets a clear error.
+   */
+  create?: boolean;
+  /** The schema to bring the file up to; default: every migration. */
+  migrations?: readonly Migration[];
+  /** Where a tightened file mode is reported; default: a JSON line on stdout, as the daemon logs. */
+  log?: Pick<Logger, 'warn'>;
+}
+
+/** Thrown when `create: false` finds no database file. */
+export class DatabaseMissingError extends Error {
+  constructor(readonly file: string) {
+    super(`no database at ${file}; the daemon creates it on first start`);
+    this.name = 'DatabaseMissingError';
+  }
+}
+
+/** Plate reads are personal data: only the daemon's account may read the files (rw-------). */
+export const DATABASE_FILE_MODE = 0o600;
+/** The folder that holds them: only the daemon's account may list or enter it (rwx------). */
+export const DATABASE_DIR_MODE = 0o700;
+
 /**
- * Opens (creating if needed) the unit's SQLite database in WAL mode and brings its schema up to
- * date. WAL lets the retention job and audited searches read while ingest writes; `synchronous =
- * NORMAL` is durable across process crashes (a power cut may lose the last transaction, never
- * corrupt the file).
+ * Opens (creating if needed, unless `create: false`) the unit's SQLite database in WAL mode and
+ * brings its schema up to date. WAL lets the retention job and audited searches read while ingest
+ * writes; `synchronous = NORMAL` is durable across process crashes (a power cut may lose the last
+ * transaction, never corrupt the file). `secure_delete` overwrites deleted rows and freed pages
+ * with zeros, so a purged plate cannot be read back from the file (policy 424.4).
+ *
+ * The folder is created 0700 and the files 0600; SQLite gives the `-wal` and `-shm` files the
+ * main file's mode, and a looser mode left on a file this process owns is tightened (and logged).
  */
-export function openDatabase(file: string, list: readonly Migration[] = migrations): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
+  const onDisk = file !== ':memory:' && file !== '';
+  if (onDisk && opts.create === false && !existsSync(file)) throw new DatabaseMissingError(file);
+  if (onDisk) mkdirSync(dirname(file), { recursive: true, mode: DATABASE_DIR_MODE });
+  // The umask covers the files SQLite creates while opening (the database, then -wal and -shm);
+  // process.umask cannot be set in a worker thread, where the files already exist anyway.
+  const previous = onDisk && isMainThread ? process.umask(0o077) : undefined;
+  let db: Db;
+  try {
+    db = new Database(file, { fileMustExist: opts.create === false });
+    db.pragma('journal_mode = WAL');
+  } finally {
+    if (previous !== undefined) process.umask(previous);
+  }
+  if (onDisk) tightenModes(file, opts.log);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, list);
+  db.pragma('secure_delete = ON');
+  migrate(db, opts.migrations ?? migrations);
   return db;
+}
+
+/**
+ * Sets 0600 on the database, -wal and -shm files this process owns when group or others have any
+ * access. Files owned by another account (root reading the daemon's files) are left as they are.
+ */
+function tightenModes(file: string, log: Pick<Logger, 'warn'> | undefined): void {
+  const uid = process.getuid?.();
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(f);
+    } catch {
+      continue;
+    }
+    const mode = st.mode & 0o777;
+    if ((mode & 0o077) === 0 || (uid !== undefined && st.uid !== uid)) continue;
+    chmodSync(f, DATABASE_FILE_MODE);
+    (log ?? createLogger().child({ component: 'store' })).warn(
+      { file: f, mode: mode.toString(8), now: DATABASE_FILE_MODE.toString(8) },
+      'database file was readable by others; mode tightened',
+    );
+  }
 }
 
 /** Applies, in id order, each migration not yet recorded in `schema_migrations`, each in its own transaction. */
