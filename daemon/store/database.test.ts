@@ -121,15 +121,22 @@ describe('database', () => {
     expect(process.umask()).toBe(umask);
   });
 
-  it('tightens a database file left readable by others, and says so', () => {
+  it('tightens a database file left readable by others, and says so; reports an open folder', () => {
     const file = join(dir, 'edge.db');
     openDatabase(file).close();
     chmodSync(file, 0o644);
     const warnings: unknown[] = [];
-    const db = openDatabase(file, { log: { warn: (...args: unknown[]) => warnings.push(args) } });
-    expect(modeOf(file)).toBe('600');
-    expect(JSON.stringify(warnings)).toMatch(/"mode":"644".*mode tightened/);
+    const log = { warn: (...args: unknown[]) => warnings.push(args) };
+    const db = openDatabase(file, { log });
+    db.prepare('CREATE TABLE t (x)').run();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) expect([f, modeOf(f)]).toEqual([f, '600']);
     db.close();
+    expect(JSON.stringify(warnings)).toMatch(/"mode":"644".*mode tightened/);
+    expect(warnings).toHaveLength(1);
+    chmodSync(dir, 0o755);
+    openDatabase(file, { log }).close();
+    expect(modeOf(dir)).toBe('755');
+    expect(JSON.stringify(warnings[1])).toMatch(/"mode":"755".*folder is open to other accounts/);
   });
 
   it('refuses to create the file when told only the daemon may, and names the missing path', () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -45,9 +45,13 @@ export const DATABASE_DIR_MODE = 0o700;
 export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
   const onDisk = file !== ':memory:' && file !== '';
   if (onDisk && opts.create === false && !existsSync(file)) throw new DatabaseMissingError(file);
-  if (onDisk) mkdirSync(dirname(file), { recursive: true, mode: DATABASE_DIR_MODE });
-  // The umask covers the files SQLite creates while opening (the database, then -wal and -shm);
-  // process.umask cannot be set in a worker thread, where the files already exist anyway.
+  if (onDisk) {
+    mkdirSync(dirname(file), { recursive: true, mode: DATABASE_DIR_MODE });
+    // Before opening: SQLite creates -wal and -shm with the database file's mode.
+    tightenModes(file, opts.log);
+  }
+  // The umask covers the database file when SQLite creates it; process.umask cannot be set in a
+  // worker thread (no opener runs there).
   const previous = onDisk && isMainThread ? process.umask(0o077) : undefined;
   let db: Db;
   try {
@@ -56,7 +60,6 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
   } finally {
     if (previous !== undefined) process.umask(previous);
   }
-  if (onDisk) tightenModes(file, opts.log);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -67,24 +70,40 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
 
 /**
  * Sets 0600 on the database, -wal and -shm files this process owns when group or others have any
- * access. Files owned by another account (root reading the daemon's files) are left as they are.
+ * access, and says so. Files owned by another account (root reading the daemon's files) and links
+ * are left as they are. A folder open to others is only reported: it may be shared with other
+ * things (the database's files are closed to others whatever the folder's mode).
  */
-function tightenModes(file: string, log: Pick<Logger, 'warn'> | undefined): void {
+function tightenModes(file: string, given: Pick<Logger, 'warn'> | undefined): void {
+  let log = given;
+  const warn = (fields: Record<string, unknown>, msg: string): void => {
+    log ??= createLogger().child({ component: 'store' });
+    log.warn(fields, msg);
+  };
   const uid = process.getuid?.();
+  const ours = (st: Stats): boolean => uid === undefined || st.uid === uid;
   for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(f);
-    } catch {
-      continue;
-    }
-    const mode = st.mode & 0o777;
-    if ((mode & 0o077) === 0 || (uid !== undefined && st.uid !== uid)) continue;
+    const st = lstatOrUndefined(f);
+    if (!st?.isFile() || (st.mode & 0o077) === 0 || !ours(st)) continue;
     chmodSync(f, DATABASE_FILE_MODE);
-    (log ?? createLogger().child({ component: 'store' })).warn(
-      { file: f, mode: mode.toString(8), now: DATABASE_FILE_MODE.toString(8) },
-      'database file was readable by others; mode tightened',
+    warn(
+      { file: f, mode: (st.mode & 0o777).toString(8), now: DATABASE_FILE_MODE.toString(8) },
+      'database file was open to other accounts; mode tightened',
     );
+  }
+  const dir = lstatOrUndefined(dirname(file));
+  if (dir?.isDirectory() && (dir.mode & 0o077) !== 0 && ours(dir))
+    warn(
+      { folder: dirname(file), mode: (dir.mode & 0o777).toString(8) },
+      'the database folder is open to other accounts; chmod 700 it',
+    );
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 
