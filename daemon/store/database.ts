@@ -107,6 +107,21 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/**
+ * Runs `fn` with `secure_delete = FAST`: deleted rows are still zeroed in the pages a write changes
+ * anyway, but freed overflow pages (crop images) keep their bytes until reused, so the delete needs
+ * no more disk than the pages it changes. Only for making room on a disk too full to zero them.
+ */
+export function withoutZeroingFreedPages<T>(db: Db, fn: () => T): T {
+  const before = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = FAST');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`secure_delete = ${Number(before)}`);
+  }
+}
+
 /** Applies, in id order, each migration not yet recorded in `schema_migrations`, each in its own transaction. */
 export function migrate(db: Db, list: readonly Migration[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
