@@ -1,10 +1,17 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { announceSkip } from '../../test/helpers/skip.js';
 import { DatabaseMissingError, isStorageError, openDatabase, migrate } from './database.js';
 import { HitStore } from './hits.js';
 import { migrations } from './migrations/index.js';
 import { ReadStore } from './reads.js';
+
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+if (!asRoot)
+  announceSkip('opening a database that belongs to root', 'needs root, to run the opener as another account');
 
 describe('database', () => {
   let dir: string;
@@ -148,5 +155,25 @@ describe('database', () => {
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
     openDatabase(file).close();
     openDatabase(file, { create: false }).close();
+  });
+
+  (asRoot ? it : it.skip)('names the owner and the fix when the database belongs to another account', () => {
+    // A database created by a command run as root before the daemon's first start, in the
+    // daemon's folder: SQLite alone says only "unable to open database file".
+    chownSync(dir, NOBODY, NOBODY);
+    const file = join(dir, 'alpr-edge.db');
+    openDatabase(file).close();
+    const opener = `import('./daemon/store/database.ts').then((m) => m.openDatabase(${JSON.stringify(file)}))`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', opener], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      uid: NOBODY,
+      gid: NOBODY,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(
+      `DatabaseAccessError: cannot open the database: ${file} belongs to uid 0 (mode 600) and this account (uid ${NOBODY}) may not read and write it; the database and its folder belong to the daemon's account (chown -R alpr-edge:alpr-edge ${dir})`,
+    );
   });
 });

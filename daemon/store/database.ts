@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -27,6 +27,17 @@ export class DatabaseMissingError extends Error {
   }
 }
 
+/**
+ * Thrown when the database or its folder exists but this account may not read and write it: most
+ * often a database created by a command run as root before the daemon's first start.
+ */
+export class DatabaseAccessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseAccessError';
+  }
+}
+
 /** Plate reads are personal data: only the daemon's account may read the files (rw-------). */
 export const DATABASE_FILE_MODE = 0o600;
 /** The folder that holds them: only the daemon's account may list or enter it (rwx------). */
@@ -47,6 +58,7 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
   if (onDisk && opts.create === false && !existsSync(file)) throw new DatabaseMissingError(file);
   if (onDisk) {
     mkdirSync(dirname(file), { recursive: true, mode: DATABASE_DIR_MODE });
+    checkAccess(file);
     // Before opening: SQLite creates -wal and -shm with the database file's mode.
     tightenModes(file, opts.log);
   }
@@ -97,6 +109,30 @@ function tightenModes(file: string, given: Pick<Logger, 'warn'> | undefined): vo
       { folder: dirname(file), mode: (dir.mode & 0o777).toString(8) },
       'the database folder is open to other accounts; chmod 700 it',
     );
+}
+
+/**
+ * Says plainly when SQLite would fail with "unable to open database file" or "attempt to write a
+ * readonly database": the file, or the folder where it keeps -wal and -shm, belongs to another
+ * account.
+ */
+function checkAccess(file: string): void {
+  const folder = dirname(file);
+  const needs: [string, number][] = [
+    [folder, constants.R_OK | constants.W_OK | constants.X_OK],
+    [file, constants.R_OK | constants.W_OK],
+  ];
+  for (const [path, mode] of needs) {
+    const st = lstatOrUndefined(path);
+    if (!st) continue;
+    try {
+      accessSync(path, mode);
+    } catch {
+      throw new DatabaseAccessError(
+        `cannot open the database: ${path} belongs to uid ${st.uid} (mode ${(st.mode & 0o777).toString(8)}) and this account (uid ${process.getuid?.()}) may not read and write it; the database and its folder belong to the daemon's account (chown -R alpr-edge:alpr-edge ${folder})`,
+      );
+    }
+  }
 }
 
 function lstatOrUndefined(path: string): Stats | undefined {
