@@ -1,6 +1,6 @@
 import { systemClock } from '../shared/clock.js';
 import type { CliIo } from '../cli/command.js';
-import { parseFlags } from '../cli/main.js';
+import { parseFlags } from '../cli/flags.js';
 import { AuditedAccess } from './audited-access.js';
 import type { AuthenticatedUser } from './authorize.js';
 import { authenticateCliUser, CONTEXT_FLAGS, openCliContext, type CliContext } from './cli-auth.js';

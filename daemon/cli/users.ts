@@ -6,7 +6,7 @@ import { isRole, ROLES, type Role } from '../access/roles.js';
 import { UserAdmin } from '../access/user-admin.js';
 import { authorizeAudited } from '../access/authorize.js';
 import type { CliCommand, CliIo } from './command.js';
-import { parseFlags } from './main.js';
+import { parseFlags } from './flags.js';
 
 const HELP = `usage: alpr-edge users <action> [options]
 
