@@ -6,7 +6,7 @@
  * the same state. At the end the daemon drains and stops cleanly, and the run prints reads
  * stored, hits expected and received, duplicates, out-of-order arrivals and the daemon's RSS.
  *
- *   npm run soak -- --minutes 30 [--seed 1] [--fault-gap-s 20-70] [--repeat-window-s 30] [--keep]
+ *   npm run soak -- --minutes 30 [--seed 1] [--fault-gap-s 20-70] [--repeat-window-s 5] [--keep]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,7 +28,9 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '30' },
     seed: { type: 'string', default: '1' },
     'fault-gap-s': { type: 'string', default: '20-70' },
-    'repeat-window-s': { type: 'string', default: '30' },
+    // The daemon's hotlists.repeat_window_s for the run: shorter than the clip's lap (about 15 s), so
+    // every lap is a new pass with new hits to count; the daemon's own default (30 s) would merge laps.
+    'repeat-window-s': { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -184,6 +186,7 @@ storage: { path: ${stateDir} }
 logging: { level: info, log_plates: true }
 hotlists:
   sources: [{ id: clip, format: csv, file: ${hotlist} }]
+  repeat_window_s: ${REPEAT_WINDOW_MS / 1000}
 mqtt: { enabled: true, url: ${broker.url}, reconnect_s: 1 }
 health: { interval_s: 10 }
 cameras:
