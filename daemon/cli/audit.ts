@@ -1,13 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import { COMMON_HELP, governed, parseTime } from '../access/cli-support.js';
+import { CONTEXT_FLAGS, openCliContext } from '../access/cli-auth.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
-import type { CliCommand } from './command.js';
+import { AuditLog, auditKeyOf, type AuditVerification } from '../store/audit-log.js';
+import { parseHead } from '../store/audit-verify.js';
+import type { CliCommand, CliIo } from './command.js';
+import { parseFlags } from './main.js';
 
-const HELP = `usage: alpr-edge audit verify
+const HELP = `usage: alpr-edge audit verify [--expect-head SEQ:MAC]
        alpr-edge audit report --from TIME --to TIME [--html FILE] [--json FILE]
 
-verify: walks the whole audit log's hash chain (each entry's hash covers the previous entry's
-hash and its own content) and reports the first entry that was edited, inserted or deleted.
+verify: walks the whole audit log from its anchor and reports the first entry that was edited,
+inserted, deleted or renumbered, time stepping back more than 5 s, an anchor moved without a
+keyed audit_purge entry, a rewritten head or a leftover purge permit. With the audit key (see
+--audit-key) each entry's MAC is checked, which nobody without the key can recompute; without
+it only the unkeyed structure is checked, and the output says so (a keyed copy is then checked
+without a login: the file's holder can read it anyway, and nothing is written to it).
+--expect-head SEQ:MAC: the head published on <prefix>/<unit>/audit (or in the journal, "audit
+head"): also proves that nothing up to it was cut off or rewritten, even by a key holder.
 Exit 0 when intact, 2 when not. (auditor, technician, administrator)
 
 report: the regular audit of policy 424.5(e) for a period: searches by user and purpose
@@ -24,17 +34,18 @@ export const auditCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const [action, ...rest] = args;
-    return governed(rest, io, { values: ['from', 'to', 'html', 'json'] }, ({ ctx, user, access, values }) => {
+    const known = { values: ['from', 'to', 'html', 'json', 'expect-head'] };
+    if (action === 'verify') {
+      const keyless = verifyKeyedCopyWithoutKey(rest, io);
+      if (keyless !== undefined) return keyless;
+    }
+    return governed(rest, io, known, ({ ctx, user, access, values }) => {
       if (action === 'verify') {
-        const v = access.verifyAuditLog(user);
-        if (v.ok) {
-          io.out(
-            `audit log intact: ${v.entries} entries${v.entries ? ` (${v.firstSeq}..${v.lastSeq})` : ''}, hash chain verified`,
-          );
-          return 0;
-        }
-        io.err(`AUDIT LOG TAMPERED: ${v.message}`);
-        return 2;
+        const expectHead = values['expect-head'] ? parseHead(values['expect-head']) : undefined;
+        return printVerification(
+          io,
+          access.verifyAuditLog(user, { expectHead, retentionDays: ctx.access.audit_retention_days }),
+        );
       }
       if (action === 'report') {
         const from = parseTime(values.from, '--from');
@@ -44,11 +55,17 @@ export const auditCommand: CliCommand = {
           to: to + 1,
           unitId: ctx.unitId,
           trainingWarningDays: ctx.access.training_warning_days,
+          auditRetentionDays: ctx.access.audit_retention_days,
         });
         if (values.json) writeFileSync(values.json, `${JSON.stringify(r, null, 2)}\n`, { mode: 0o640 });
         if (values.html) writeFileSync(values.html, renderAuditReportHtml(r), { mode: 0o640 });
         io.out(`audit report ${r.from} .. ${r.to} (unit ${r.unit_id})`);
-        io.out(`  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries)` : `TAMPERED: ${r.chain.message}`}`);
+        io.out(
+          `  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries, ${r.chain.keyed ? 'MACs checked' : 'structure only: no audit key'})` : `TAMPERED: ${r.chain.message}`}`,
+        );
+        io.out(
+          `  head covered: ${r.audit_head ? `${r.audit_head.seq}:${r.audit_head.mac ?? '(unkeyed)'}` : 'none (empty log)'}`,
+        );
         io.out(
           `  searches: ${r.searches_by_user_and_purpose.reduce((n, g) => n + Object.values(g.actions).reduce((a, b) => a + b, 0), 0)} by ${new Set(r.searches_by_user_and_purpose.map((g) => g.username)).size} user(s); refusals: ${r.refusals.length}`,
         );
@@ -72,3 +89,34 @@ export const auditCommand: CliCommand = {
     });
   },
 };
+
+/** Prints a verification; the exit status is 0 when intact, 2 when not. */
+function printVerification(io: CliIo, v: AuditVerification): number {
+  if (v.ok) {
+    const range = v.entries ? ` (${v.firstSeq}..${v.lastSeq})` : '';
+    io.out(
+      `audit log intact: ${v.entries} entries${range}, ${v.keyed ? 'MACs verified with the audit key' : 'hash chain verified (structure only)'}`,
+    );
+  } else io.err(`AUDIT LOG TAMPERED: ${v.message}`);
+  for (const n of v.notes) io.out(`  ${n}`);
+  if (v.head) io.out(`  head: ${v.head.seq}:${v.head.mac ?? '(unkeyed)'}`);
+  return v.ok ? 0 : 2;
+}
+
+/**
+ * A keyed log opened without the key (an auditor's copy): a login would have to write a keyed
+ * entry, which this process cannot, so the structure is checked read-only instead. Undefined when
+ * this process has the key or the log is not keyed (the normal, audited path applies).
+ */
+function verifyKeyedCopyWithoutKey(args: string[], io: CliIo): number | undefined {
+  const { values } = parseFlags(args, { values: [...CONTEXT_FLAGS, 'from', 'to', 'html', 'json', 'expect-head'] });
+  const ctx = openCliContext(values);
+  try {
+    const audit = new AuditLog(ctx.db);
+    if (auditKeyOf(ctx.db) || !audit.lastEntry()?.mac) return undefined;
+    const expectHead = values['expect-head'] ? parseHead(values['expect-head']) : undefined;
+    return printVerification(io, audit.verify({ expectHead, retentionDays: ctx.access.audit_retention_days }));
+  } finally {
+    ctx.db.close();
+  }
+}
