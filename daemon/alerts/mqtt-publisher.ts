@@ -136,6 +136,19 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
     );
   }
 
+  /**
+   * Publishes a retained QoS 1 message when connected; false when not (the caller tries again
+   * later). For state a late subscriber must still get, such as the audit head.
+   */
+  publishRetained(topic: string, payload: string): boolean {
+    const client = this.client;
+    if (!client?.connected) return false;
+    client.publish(topic, payload, { qos: 1, retain: true }, (err) => {
+      if (err) this.deps.log.warn({ topic, err: err.message }, 'retained publish failed');
+    });
+    return true;
+  }
+
   publishVolatile(topic: string, payload: string, qos: 0 | 1 = 0): boolean {
     const client = this.client;
     if (!client?.connected) return false;
