@@ -3,7 +3,7 @@ import { COMMON_HELP, governed, parseTime } from '../access/cli-support.js';
 import { CONTEXT_FLAGS, openCliContext } from '../access/cli-auth.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import { AuditLog, auditKeyOf, type AuditVerification } from '../store/audit-log.js';
-import { parseHead } from '../store/audit-verify.js';
+import { parseHead } from '../store/audit-chain.js';
 import type { CliCommand, CliIo } from './command.js';
 import { parseFlags } from './main.js';
 

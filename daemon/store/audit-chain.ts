@@ -73,3 +73,24 @@ export function sameHex(a: string | null | undefined, b: string | null | undefin
   if (!a || !b || a.length !== b.length) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
+
+/** The detail of an audit_purge entry (what verify needs to accept the anchor it moved). */
+export function purgeDetail(r: AuditRow): {
+  before?: number;
+  last_deleted_seq?: number;
+  last_deleted_hash?: string;
+  last_deleted_mac?: string | null;
+} {
+  try {
+    return JSON.parse(r.detail) as ReturnType<typeof purgeDetail>;
+  } catch {
+    return {};
+  }
+}
+
+/** Parses `SEQ:MAC` as published on `<prefix>/<unit>/audit`. */
+export function parseHead(s: string): { seq: number; mac: string } {
+  const m = /^(\d+):([0-9a-fA-F]{64})$/.exec(s.trim());
+  if (!m) throw new Error(`--expect-head "${s}" is not SEQ:MAC (e.g. 4211:3f9a…, 64 hex digits, as published)`);
+  return { seq: Number(m[1]), mac: m[2]!.toLowerCase() };
+}

@@ -8,6 +8,7 @@ import {
   macRow,
   sameHex,
   sealHead,
+  purgeDetail,
 } from './audit-chain.js';
 
 /** What went wrong, named for the person reading the verdict. */
@@ -144,9 +145,7 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
           r.seq,
           `entry ${r.seq} was inserted or replaced: it does not link to entry ${r.seq - 1}`,
         );
-      if (key) checkMac(r, content);
-      else if (r.mac) keyedFrom ??= r.seq;
-      else if (keyedFrom === null) c.unkeyed = { from: c.unkeyed?.from ?? r.seq, to: r.seq };
+      checkMac(r, content);
       if (latest && r.at < latest.at - tolerance) {
         const back = Math.round((latest.at - r.at) / 1000);
         throw new Found(
@@ -225,8 +224,8 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
     );
   }
 
+  /** The MAC (with the key) and, key or not, the MAC links: no unkeyed entry after a keyed one, each prev_mac the previous MAC. */
   function checkMac(r: AuditRow, content: AuditContent): void {
-    if (!key) return;
     if (!r.mac) {
       if (keyedFrom !== null)
         throw new Found(
@@ -238,7 +237,7 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
       return;
     }
     keyedFrom ??= r.seq;
-    if (!macOk(r, content)) {
+    if (key && !macOk(r, content)) {
       if (r.prev_mac) {
         for (let d = 1; d <= RENUMBER_SEARCH; d++) {
           for (const s of [r.seq + d, r.seq - d]) {
@@ -264,7 +263,7 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
         throw new Found(
           'edited',
           prev.seq,
-          `entry ${prev.seq} had its MAC removed: entry ${r.seq} chains to it under the audit key`,
+          `entry ${prev.seq} had its MAC removed: entry ${r.seq} chains to it by MAC`,
         );
       if (!prev)
         throw new Found(
@@ -275,7 +274,7 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
       throw new Found(
         'deleted',
         r.seq,
-        `entry ${r.seq} does not chain to entry ${prev.seq} under the audit key: an entry between them was removed or replaced`,
+        `entry ${r.seq} does not chain to entry ${prev.seq} by MAC: an entry between them was removed or replaced`,
       );
     }
   }
@@ -285,14 +284,14 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
     if (!anchor || anchor.first_seq <= 1) return;
     const gone = anchor.first_seq - 1;
     const range = gone > 1 ? `entries 1-${gone} were` : 'entry 1 was';
-    const cover = purges.filter((p) => detailOf(p).last_deleted_seq === gone).pop();
+    const cover = purges.filter((p) => purgeDetail(p).last_deleted_seq === gone).pop();
     if (!cover)
       throw new Found(
         'deleted',
         1,
         `${range} deleted: the anchor was moved to ${anchor.first_seq} without an audit_purge entry recording it`,
       );
-    const d = detailOf(cover);
+    const d = purgeDetail(cover);
     if (d.last_deleted_hash !== undefined && d.last_deleted_hash !== anchor.prev_hash)
       throw new Found(
         'deleted',
@@ -381,26 +380,6 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
   }
 }
 
-function detailOf(r: AuditRow): {
-  before?: number;
-  last_deleted_seq?: number;
-  last_deleted_hash?: string;
-  last_deleted_mac?: string | null;
-} {
-  try {
-    return JSON.parse(r.detail) as ReturnType<typeof detailOf>;
-  } catch {
-    return {};
-  }
-}
-
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-/** Parses `SEQ:MAC` as published on `<prefix>/<unit>/audit`. */
-export function parseHead(s: string): { seq: number; mac: string } {
-  const m = /^(\d+):([0-9a-fA-F]{64})$/.exec(s.trim());
-  if (!m) throw new Error(`--expect-head "${s}" is not SEQ:MAC (e.g. 4211:3f9a…, 64 hex digits, as published)`);
-  return { seq: Number(m[1]), mac: m[2]!.toLowerCase() };
 }

@@ -136,6 +136,10 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
     const v = verify(file);
     expect(v).toMatchObject({ ok: false, problem: 'renumbered', seq: 100 });
     expect(v.ok || v.message).toMatch(/entry 100 was renumbered \(it was written as 101\)/);
+    // Without the key the MAC links still show the gap (a forger cannot recompute them).
+    const k = verify(file, { key: false });
+    expect(k).toMatchObject({ ok: false, problem: 'deleted', seq: 100 });
+    expect(k.ok || k.message).toMatch(/entry 100 does not chain to entry 99 by MAC/);
   });
 
   it('catches a forged entry appended with its head', () => {
@@ -349,6 +353,12 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
       expect(plain.out).toMatch(/audit log intact: 151 entries \(1\.\.151\), MACs verified with the audit key/);
       const head = await cli([...base, '--expect-head', `${published.seq}:${published.mac}`], [PASSWORD]);
       expect(head.code).toBe(2);
+      const report = await cli(
+        [...base.slice(0, 1), 'report', ...base.slice(2), '--from', '-3650d', '--to', 'now'],
+        [PASSWORD],
+      );
+      expect(report.out).toMatch(/audit log: intact \(\d+ entries, MACs checked\)/);
+      expect(report.out).toMatch(/head covered: \d+:[0-9a-f]{64}/);
       expect(head.err).toMatch(
         /AUDIT LOG TAMPERED: the published head is entry 190, but the log ends at 153: entries 154-190 were cut off/,
       );
