@@ -45,8 +45,6 @@ export interface Daemon {
   storage: StorageGuard;
   /** Reads that could not be stored, waiting in memory (their hits sent straight to MQTT). */
   unstored: UnstoredReads;
-  /** Publishes the audit head off the unit; notify() after an audited action (the API). */
-  auditHead: AuditHeadPublisher;
   /** SIGHUP: refresh hotlists. */
   reload(): void;
 }
@@ -215,7 +213,6 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     delivery,
     storage,
     unstored,
-    auditHead,
     reload: () => void delivery.syncNow(),
   };
 }

@@ -34,7 +34,8 @@ export interface AuditHeadPublisherDeps {
 
 /**
  * Publishes the audit log's head off the unit: every audit.head_interval_s, and within a few
- * seconds of any new entry (one message for a burst of them). Someone holding the database (and
+ * seconds of any new entry (one message for a burst of them). It looks at the head rather than
+ * being told of each action, because CLI processes write the log too. Someone holding the database (and
  * even the key) can cut off the log's end; they cannot take back a head already on the broker
  * and in the journal, which `audit verify --expect-head` compares against.
  */
@@ -43,7 +44,6 @@ export class AuditHeadPublisher {
   private lastSeq = -1;
   private lastAt = 0;
   private unsent: AuditHeadMessage | undefined;
-  private dirty = false;
 
   /** Stores its dependencies; start() begins publishing. */
   constructor(private readonly deps: AuditHeadPublisherDeps) {}
@@ -62,18 +62,13 @@ export class AuditHeadPublisher {
     this.tick(false);
   }
 
-  /** After an audited action in this process: publish at the next check (debounced). */
-  notify(): void {
-    this.dirty = true;
-  }
-
   private tick(force: boolean): void {
     try {
       const head = new AuditLog(this.deps.db).lastEntry();
       const seq = head?.seq ?? 0;
       const now = this.deps.clock.now();
       const due = now - this.lastAt >= this.deps.intervalS * 1000;
-      if (force || due || this.dirty || seq !== this.lastSeq) {
+      if (force || due || seq !== this.lastSeq) {
         const msg: AuditHeadMessage = {
           unit: this.deps.unitId,
           seq,
@@ -83,7 +78,6 @@ export class AuditHeadPublisher {
         this.deps.log.info(msg, 'audit head');
         this.lastSeq = seq;
         this.lastAt = now;
-        this.dirty = false;
         this.unsent = msg;
       }
       if (this.unsent && this.deps.publisher?.publishRetained(this.deps.topic, JSON.stringify(this.unsent)))
