@@ -75,7 +75,8 @@ export class AuditHeadPublisher {
           mac: head?.mac ?? null,
           time: new Date(now).toISOString(),
         };
-        this.deps.log.info(msg, 'audit head');
+        // The journal line's own time is the message's time (a second "time" key would clash).
+        this.deps.log.info({ unit: msg.unit, seq: msg.seq, mac: msg.mac }, 'audit head');
         this.lastSeq = seq;
         this.lastAt = now;
         this.unsent = msg;
