@@ -15,7 +15,7 @@ inserted, deleted or renumbered, time stepping back more than 5 s, an anchor mov
 keyed audit_purge entry, a rewritten head or a leftover purge permit. With the audit key (see
 --audit-key) each entry's MAC is checked, which nobody without the key can recompute; without
 it only the unkeyed structure is checked, and the output says so (a keyed copy is then checked
-without a login: the file's holder can read it anyway, and nothing is written to it).
+without a login: the file's holder can read it anyway, and no entry is added to it).
 --expect-head SEQ:MAC: the head published on <prefix>/<unit>/audit (or in the journal, "audit
 head"): also proves that nothing up to it was cut off or rewritten, even by a key holder.
 Exit 0 when intact, 2 when not. (auditor, technician, administrator)
@@ -105,7 +105,7 @@ function printVerification(io: CliIo, v: AuditVerification): number {
 
 /**
  * A keyed log opened without the key (an auditor's copy): a login would have to write a keyed
- * entry, which this process cannot, so the structure is checked read-only instead. Undefined when
+ * entry, which this process cannot, so the structure is checked without a login (no entry is added). Undefined when
  * this process has the key or the log is not keyed (the normal, audited path applies).
  */
 function verifyKeyedCopyWithoutKey(args: string[], io: CliIo): number | undefined {
