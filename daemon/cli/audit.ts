@@ -105,8 +105,9 @@ function printVerification(io: CliIo, v: AuditVerification): number {
 
 /**
  * A keyed log opened without the key (an auditor's copy): a login would have to write a keyed
- * entry, which this process cannot, so the structure is checked without a login (no entry is added). Undefined when
- * this process has the key or the log is not keyed (the normal, audited path applies).
+ * entry, which this process cannot, so the structure is checked without a login (no entry is
+ * added). Undefined when this process has the key or the log is not keyed (the normal, audited
+ * path applies).
  */
 function verifyKeyedCopyWithoutKey(args: string[], io: CliIo): number | undefined {
   const { values } = parseFlags(args, { values: [...CONTEXT_FLAGS, 'from', 'to', 'html', 'json', 'expect-head'] });
