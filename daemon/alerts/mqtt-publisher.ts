@@ -311,28 +311,14 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
 
   private clientOptions(): IClientOptions {
     const c = this.deps.config;
-    const read = (what: string, file: string): Buffer => {
-      try {
-        return readFileSync(file);
-      } catch (err) {
-        throw new Error(
-          `mqtt.${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        );
-      }
-    };
     return {
+      ...brokerAuthOptions(c),
       clientId: c.client_id || `alpr-edge-${this.deps.unitId}`,
       clean: true,
       keepalive: c.keepalive_s,
       reconnectPeriod: c.reconnect_s * 1000,
       connectTimeout: 10_000,
       queueQoSZero: false,
-      rejectUnauthorized: c.reject_unauthorized,
-      ...(c.username ? { username: c.username } : {}),
-      ...(c.password ? { password: c.password } : {}),
-      ...(c.ca_file ? { ca: read('ca_file', c.ca_file) } : {}),
-      ...(c.cert_file ? { cert: read('cert_file', c.cert_file) } : {}),
-      ...(c.key_file ? { key: read('key_file', c.key_file) } : {}),
       will: {
         topic: this.deps.topics.status,
         payload: Buffer.from(this.statusPayload('offline')),
@@ -341,6 +327,27 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
       },
     };
   }
+}
+
+/** Credentials and TLS files from mqtt config, for every client that talks to the unit's broker. */
+export function brokerAuthOptions(c: MqttConfig): IClientOptions {
+  const read = (what: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(
+        `mqtt.${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+  };
+  return {
+    rejectUnauthorized: c.reject_unauthorized,
+    ...(c.username ? { username: c.username } : {}),
+    ...(c.password ? { password: c.password } : {}),
+    ...(c.ca_file ? { ca: read('ca_file', c.ca_file) } : {}),
+    ...(c.cert_file ? { cert: read('cert_file', c.cert_file) } : {}),
+    ...(c.key_file ? { key: read('key_file', c.key_file) } : {}),
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

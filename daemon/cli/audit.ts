@@ -1,13 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { COMMON_HELP, governed, parseTime } from '../access/cli-support.js';
-import { CONTEXT_FLAGS, openCliContext } from '../access/cli-auth.js';
+import { CONTEXT_FLAGS, DEFAULT_CONFIG_FILE, openCliContext } from '../access/cli-auth.js';
+import { topicsFor } from '../alerts/topics.js';
+import { fetchPublishedHead } from '../audit/head-fetch.js';
+import { loadConfigFile } from '../config/load.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import { AuditLog, auditKeyOf, type AuditVerification } from '../store/audit-log.js';
 import { parseHead } from '../store/audit-chain.js';
 import type { CliCommand, CliIo } from './command.js';
 import { parseFlags } from './main.js';
 
-const HELP = `usage: alpr-edge audit verify [--expect-head SEQ:MAC]
+const HELP = `usage: alpr-edge audit verify [--expect-head SEQ:MAC | --from-broker]
        alpr-edge audit report --from TIME --to TIME [--html FILE] [--json FILE]
 
 verify: walks the whole audit log from its anchor and reports the first entry that was edited,
@@ -18,6 +21,8 @@ it only the unkeyed structure is checked, and the output says so (a keyed copy i
 without a login: the file's holder can read it anyway, and no entry is added to it).
 --expect-head SEQ:MAC: the head published on <prefix>/<unit>/audit (or in the journal, "audit
 head"): also proves that nothing up to it was cut off or rewritten, even by a key holder.
+--from-broker: takes that head from the unit's broker (mqtt in --config; with --db, give
+--config too for the broker).
 Exit 0 when intact, 2 when not. (auditor, technician, administrator)
 
 report: the regular audit of policy 424.5(e) for a period: searches by user and purpose
@@ -34,19 +39,21 @@ export const auditCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const [action, ...rest] = args;
-    const known = { values: ['from', 'to', 'html', 'json', 'expect-head'] };
     if (action === 'verify') {
-      const keyless = verifyKeyedCopyWithoutKey(rest, io);
+      const known = { values: ['expect-head'], switches: ['from-broker'] };
+      const flags = parseFlags(rest, { values: [...CONTEXT_FLAGS, ...known.values], switches: known.switches });
+      // The published head first: what the unit said before anyone touched this file.
+      const expectHead = await publishedHead(flags.values, flags.switches, io);
+      const keyless = verifyKeyedCopyWithoutKey(flags.values, io, expectHead);
       if (keyless !== undefined) return keyless;
-    }
-    return governed(rest, io, known, ({ ctx, user, access, values }) => {
-      if (action === 'verify') {
-        const expectHead = values['expect-head'] ? parseHead(values['expect-head']) : undefined;
-        return printVerification(
+      return governed(rest, io, known, ({ ctx, user, access }) =>
+        printVerification(
           io,
           access.verifyAuditLog(user, { expectHead, retentionDays: ctx.access.audit_retention_days }),
-        );
-      }
+        ),
+      );
+    }
+    return governed(rest, io, { values: ['from', 'to', 'html', 'json'] }, ({ ctx, user, access, values }) => {
       if (action === 'report') {
         const from = parseTime(values.from, '--from');
         const to = parseTime(values.to, '--to', { endOfDay: true });
@@ -109,15 +116,32 @@ function printVerification(io: CliIo, v: AuditVerification): number {
  * added). Undefined when this process has the key or the log is not keyed (the normal, audited
  * path applies).
  */
-function verifyKeyedCopyWithoutKey(args: string[], io: CliIo): number | undefined {
-  const { values } = parseFlags(args, { values: [...CONTEXT_FLAGS, 'from', 'to', 'html', 'json', 'expect-head'] });
+function verifyKeyedCopyWithoutKey(
+  values: Record<string, string>,
+  io: CliIo,
+  expectHead: { seq: number; mac: string } | undefined,
+): number | undefined {
   const ctx = openCliContext(values);
   try {
     const audit = new AuditLog(ctx.db);
     if (auditKeyOf(ctx.db) || !audit.lastEntry()?.mac) return undefined;
-    const expectHead = values['expect-head'] ? parseHead(values['expect-head']) : undefined;
     return printVerification(io, audit.verify({ expectHead, retentionDays: ctx.access.audit_retention_days }));
   } finally {
     ctx.db.close();
   }
+}
+
+/** `--expect-head SEQ:MAC`, or with `--from-broker` the head retained on the unit's broker. */
+async function publishedHead(
+  values: Record<string, string>,
+  switches: Set<string>,
+  io: CliIo,
+): Promise<{ seq: number; mac: string } | undefined> {
+  if (!switches.has('from-broker')) return values['expect-head'] ? parseHead(values['expect-head']) : undefined;
+  if (values['expect-head']) throw new Error('give --expect-head or --from-broker, not both');
+  const config = loadConfigFile(values.config ?? DEFAULT_CONFIG_FILE);
+  const topic = topicsFor(config.mqtt.topic_prefix, config.unit.id).audit;
+  const head = await fetchPublishedHead(config.mqtt, topic);
+  io.out(`published head on ${topic} (${head.time}): ${head.seq}:${head.mac}`);
+  return head;
 }
