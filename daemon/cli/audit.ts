@@ -5,10 +5,9 @@ import { topicsFor } from '../alerts/topics.js';
 import { fetchPublishedHead } from '../audit/head-fetch.js';
 import { loadConfigFile } from '../config/load.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
-import { AuditLog, auditKeyOf, type AuditVerification } from '../store/audit-log.js';
-import { parseHead } from '../store/audit-chain.js';
+import { parseHead, verifyKeyedLogWithoutKey, type AuditVerification } from '../audit/keyless-verify.js';
 import type { CliCommand, CliIo } from './command.js';
-import { parseFlags } from './main.js';
+import { parseFlags } from './flags.js';
 
 const HELP = `usage: alpr-edge audit verify [--expect-head SEQ:MAC | --from-broker]
        alpr-edge audit report --from TIME --to TIME [--html FILE] [--json FILE]
@@ -110,12 +109,7 @@ function printVerification(io: CliIo, v: AuditVerification): number {
   return v.ok ? 0 : 2;
 }
 
-/**
- * A keyed log opened without the key (an auditor's copy): a login would have to write a keyed
- * entry, which this process cannot, so the structure is checked without a login (no entry is
- * added). Undefined when this process has the key or the log is not keyed (the normal, audited
- * path applies).
- */
+/** A keyed copy opened without the key: checked without a login (see keyless-verify.ts), or undefined. */
 function verifyKeyedCopyWithoutKey(
   values: Record<string, string>,
   io: CliIo,
@@ -123,9 +117,8 @@ function verifyKeyedCopyWithoutKey(
 ): number | undefined {
   const ctx = openCliContext(values);
   try {
-    const audit = new AuditLog(ctx.db);
-    if (auditKeyOf(ctx.db) || !audit.lastEntry()?.mac) return undefined;
-    return printVerification(io, audit.verify({ expectHead, retentionDays: ctx.access.audit_retention_days }));
+    const v = verifyKeyedLogWithoutKey(ctx.db, { expectHead, retentionDays: ctx.access.audit_retention_days });
+    return v && printVerification(io, v);
   } finally {
     ctx.db.close();
   }
