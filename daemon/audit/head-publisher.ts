@@ -44,12 +44,14 @@ export class AuditHeadPublisher {
   private lastSeq = -1;
   private lastAt = 0;
   private unsent: AuditHeadMessage | undefined;
+  private audit: AuditLog | undefined;
 
   /** Stores its dependencies; start() begins publishing. */
   constructor(private readonly deps: AuditHeadPublisherDeps) {}
 
   start(signal: AbortSignal): void {
     if (signal.aborted) return;
+    this.audit = new AuditLog(this.deps.db);
     this.tick(true);
     this.timer = setInterval(() => this.tick(false), this.deps.checkMs ?? 2_000);
     this.timer.unref?.();
@@ -63,8 +65,9 @@ export class AuditHeadPublisher {
   }
 
   private tick(force: boolean): void {
+    if (!this.audit) return;
     try {
-      const head = new AuditLog(this.deps.db).lastEntry();
+      const head = this.audit.lastEntry();
       const seq = head?.seq ?? 0;
       const now = this.deps.clock.now();
       const due = now - this.lastAt >= this.deps.intervalS * 1000;

@@ -146,7 +146,9 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
           `entry ${r.seq} was inserted or replaced: it does not link to entry ${r.seq - 1}`,
         );
       checkMac(r, content);
-      if (latest && r.at < latest.at - tolerance) {
+      // Only entries written under the key promise ordered time: an upgraded unit's older entries
+      // may carry clock steps that nobody checked when they were written.
+      if (r.mac && latest && r.at < latest.at - tolerance) {
         const back = Math.round((latest.at - r.at) / 1000);
         throw new Found(
           'time_back',
@@ -154,7 +156,7 @@ export function verifyAuditChain(db: Db, opts: VerifyOptions = {}): AuditVerific
           `entry ${r.seq} is dated ${iso(r.at)}, ${back} s before entry ${latest.seq} (${iso(latest.at)}): time stepped back more than ${tolerance / 1000} s (the entry was backdated or the clock was set back)`,
         );
       }
-      if (!latest || r.at > latest.at) latest = { at: r.at, seq: r.seq };
+      if (r.mac && (!latest || r.at > latest.at)) latest = { at: r.at, seq: r.seq };
       if (r.action === 'audit_purge') purges.push(r);
       prevHash = hash;
       link = r.mac ?? r.hash;
