@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ephemeralAuditKey } from './make-audit-key.js';
 
 export interface ClipTruth {
   file: string;
@@ -56,6 +57,9 @@ storage:
 logging:
   level: info
   log_plates: true
+# An ephemeral audit key in the demo folder; a unit gets its key from systemd (docs/install.md).
+access:
+  audit_key_file: ${JSON.stringify(ephemeralAuditKey(demoState))}
 cameras:
   - id: demo-cam
     name: Synthetic drive-by

@@ -16,6 +16,8 @@ export interface AuditReport {
   generated_at: string;
   generated_by: string;
   chain: AuditVerification;
+  /** The last entry this report's verification covered; compare it with the head published off the unit. */
+  audit_head: { seq: number; mac: string | null } | null;
   searches_by_user_and_purpose: {
     username: string;
     role: string;
@@ -68,7 +70,15 @@ const SEARCH_ACTIONS = new Set(['search', 'view_hits', 'verify_hit', 'export', '
 
 export function buildAuditReport(
   db: Db,
-  o: { from: number; to: number; now: number; unitId: string; by: string; trainingWarningDays: number },
+  o: {
+    from: number;
+    to: number;
+    now: number;
+    unitId: string;
+    by: string;
+    trainingWarningDays: number;
+    auditRetentionDays?: number | undefined;
+  },
 ): AuditReport {
   const audit = new AuditLog(db);
   const entries = audit.between(o.from, o.to);
@@ -126,13 +136,15 @@ export function buildAuditReport(
       training_lapsed.push({ username: u.username, full_name: u.fullName, role: u.role, expires_on: exp, status });
   }
 
+  const chain = audit.verify({ retentionDays: o.auditRetentionDays });
   return {
     unit_id: o.unitId,
     from: iso(o.from),
     to: iso(o.to),
     generated_at: iso(o.now),
     generated_by: o.by,
-    chain: audit.verify(),
+    chain,
+    audit_head: chain.head,
     searches_by_user_and_purpose: [...groups.values()].sort((a, b) => a.username.localeCompare(b.username)),
     refusals: entries
       .filter((e) => e.outcome === 'refused' && e.action !== 'login')

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import type { CliIo } from '../cli/command.js';
 import { openDatabase, type Db } from '../store/database.js';
+import { useAuditKey } from '../store/audit-log.js';
+import { cliAuditKey } from '../audit/audit-key.js';
 import { AccessDeniedError } from '../shared/errors.js';
 import { defaultAccessConfig, type AccessConfig } from './config.js';
 import { defaultRetentionConfig, type RetentionConfig } from '../retention/config.js';
@@ -60,6 +62,18 @@ export interface CliContext {
  * storage path of `--config FILE` (default /etc/alpr-edge/config.yaml).
  */
 export function openCliContext(values: Record<string, string>): CliContext {
+  const ctx = openContext(values);
+  try {
+    const key = cliAuditKey(values['audit-key'], ctx.access.audit_key_file);
+    if (key) useAuditKey(ctx.db, key);
+  } catch (err) {
+    ctx.db.close();
+    throw err;
+  }
+  return ctx;
+}
+
+function openContext(values: Record<string, string>): CliContext {
   if (values.db) {
     return {
       db: openDatabase(values.db),
@@ -82,4 +96,4 @@ export function openCliContext(values: Record<string, string>): CliContext {
 }
 
 /** Flags every governance command takes. */
-export const CONTEXT_FLAGS = ['config', 'db', 'user'] as const;
+export const CONTEXT_FLAGS = ['config', 'db', 'user', 'audit-key'] as const;

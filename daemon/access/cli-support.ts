@@ -14,6 +14,8 @@ export const COMMON_HELP = `common options:
   --user NAME        who you are (default: $ALPR_EDGE_USER or your login name); the password is asked for
   --config FILE      unit config (default /etc/alpr-edge/config.yaml); the database is in its storage.path
   --db FILE          open this database file instead (tests, forensic copies)
+  --audit-key FILE   the audit log's key (default: access.audit_key_file, the systemd credential,
+                     or /etc/alpr-edge/audit-key when readable); needed to add to a keyed log
 times: ISO 8601 (2026-11-28, 2026-11-28T14:30, 2026-11-28T14:30-07:00; UTC unless an offset is given),
        "now", or relative to now (-30m, -6h, -7d). A date alone as --to means the end of that day.`;
 

@@ -1,13 +1,27 @@
 import { writeFileSync } from 'node:fs';
 import { COMMON_HELP, governed, parseTime } from '../access/cli-support.js';
+import { CONTEXT_FLAGS, DEFAULT_CONFIG_FILE, openCliContext } from '../access/cli-auth.js';
+import { topicsFor } from '../alerts/topics.js';
+import { fetchPublishedHead } from '../audit/head-fetch.js';
+import { loadConfigFile } from '../config/load.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
-import type { CliCommand } from './command.js';
+import { parseHead, verifyKeyedLogWithoutKey, type AuditVerification } from '../audit/keyless-verify.js';
+import type { CliCommand, CliIo } from './command.js';
+import { parseFlags } from './flags.js';
 
-const HELP = `usage: alpr-edge audit verify
+const HELP = `usage: alpr-edge audit verify [--expect-head SEQ:MAC | --from-broker]
        alpr-edge audit report --from TIME --to TIME [--html FILE] [--json FILE]
 
-verify: walks the whole audit log's hash chain (each entry's hash covers the previous entry's
-hash and its own content) and reports the first entry that was edited, inserted or deleted.
+verify: walks the whole audit log from its anchor and reports the first entry that was edited,
+inserted, deleted or renumbered, time stepping back more than 5 s, an anchor moved without a
+keyed audit_purge entry, a rewritten head or a leftover purge permit. With the audit key (see
+--audit-key) each entry's MAC is checked, which nobody without the key can recompute; without
+it only the unkeyed structure is checked, and the output says so (a keyed copy is then checked
+without a login: the file's holder can read it anyway, and no entry is added to it).
+--expect-head SEQ:MAC: the head published on <prefix>/<unit>/audit (or in the journal, "audit
+head"): also proves that nothing up to it was cut off or rewritten, even by a key holder.
+--from-broker: takes that head from the unit's broker (mqtt in --config; with --db, give
+--config too for the broker).
 Exit 0 when intact, 2 when not. (auditor, technician, administrator)
 
 report: the regular audit of policy 424.5(e) for a period: searches by user and purpose
@@ -24,18 +38,21 @@ export const auditCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const [action, ...rest] = args;
+    if (action === 'verify') {
+      const known = { values: ['expect-head'], switches: ['from-broker'] };
+      const flags = parseFlags(rest, { values: [...CONTEXT_FLAGS, ...known.values], switches: known.switches });
+      // The published head first: what the unit said before anyone touched this file.
+      const expectHead = await publishedHead(flags.values, flags.switches, io);
+      const keyless = verifyKeyedCopyWithoutKey(flags.values, io, expectHead);
+      if (keyless !== undefined) return keyless;
+      return governed(rest, io, known, ({ ctx, user, access }) =>
+        printVerification(
+          io,
+          access.verifyAuditLog(user, { expectHead, retentionDays: ctx.access.audit_retention_days }),
+        ),
+      );
+    }
     return governed(rest, io, { values: ['from', 'to', 'html', 'json'] }, ({ ctx, user, access, values }) => {
-      if (action === 'verify') {
-        const v = access.verifyAuditLog(user);
-        if (v.ok) {
-          io.out(
-            `audit log intact: ${v.entries} entries${v.entries ? ` (${v.firstSeq}..${v.lastSeq})` : ''}, hash chain verified`,
-          );
-          return 0;
-        }
-        io.err(`AUDIT LOG TAMPERED: ${v.message}`);
-        return 2;
-      }
       if (action === 'report') {
         const from = parseTime(values.from, '--from');
         const to = parseTime(values.to, '--to', { endOfDay: true });
@@ -44,11 +61,17 @@ export const auditCommand: CliCommand = {
           to: to + 1,
           unitId: ctx.unitId,
           trainingWarningDays: ctx.access.training_warning_days,
+          auditRetentionDays: ctx.access.audit_retention_days,
         });
         if (values.json) writeFileSync(values.json, `${JSON.stringify(r, null, 2)}\n`, { mode: 0o640 });
         if (values.html) writeFileSync(values.html, renderAuditReportHtml(r), { mode: 0o640 });
         io.out(`audit report ${r.from} .. ${r.to} (unit ${r.unit_id})`);
-        io.out(`  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries)` : `TAMPERED: ${r.chain.message}`}`);
+        io.out(
+          `  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries, ${r.chain.keyed ? 'MACs checked' : 'structure only: no audit key'})` : `TAMPERED: ${r.chain.message}`}`,
+        );
+        io.out(
+          `  head covered: ${r.audit_head ? `${r.audit_head.seq}:${r.audit_head.mac ?? '(unkeyed)'}` : 'none (empty log)'}`,
+        );
         io.out(
           `  searches: ${r.searches_by_user_and_purpose.reduce((n, g) => n + Object.values(g.actions).reduce((a, b) => a + b, 0), 0)} by ${new Set(r.searches_by_user_and_purpose.map((g) => g.username)).size} user(s); refusals: ${r.refusals.length}`,
         );
@@ -72,3 +95,46 @@ export const auditCommand: CliCommand = {
     });
   },
 };
+
+/** Prints a verification; the exit status is 0 when intact, 2 when not. */
+function printVerification(io: CliIo, v: AuditVerification): number {
+  if (v.ok) {
+    const range = v.entries ? ` (${v.firstSeq}..${v.lastSeq})` : '';
+    io.out(
+      `audit log intact: ${v.entries} entries${range}, ${v.keyed ? 'MACs verified with the audit key' : 'hash chain verified (structure only)'}`,
+    );
+  } else io.err(`AUDIT LOG TAMPERED: ${v.message}`);
+  for (const n of v.notes) io.out(`  ${n}`);
+  if (v.head) io.out(`  head: ${v.head.seq}:${v.head.mac ?? '(unkeyed)'}`);
+  return v.ok ? 0 : 2;
+}
+
+/** A keyed copy opened without the key: checked without a login (see keyless-verify.ts), or undefined. */
+function verifyKeyedCopyWithoutKey(
+  values: Record<string, string>,
+  io: CliIo,
+  expectHead: { seq: number; mac: string } | undefined,
+): number | undefined {
+  const ctx = openCliContext(values);
+  try {
+    const v = verifyKeyedLogWithoutKey(ctx.db, { expectHead, retentionDays: ctx.access.audit_retention_days });
+    return v && printVerification(io, v);
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/** `--expect-head SEQ:MAC`, or with `--from-broker` the head retained on the unit's broker. */
+async function publishedHead(
+  values: Record<string, string>,
+  switches: Set<string>,
+  io: CliIo,
+): Promise<{ seq: number; mac: string } | undefined> {
+  if (!switches.has('from-broker')) return values['expect-head'] ? parseHead(values['expect-head']) : undefined;
+  if (values['expect-head']) throw new Error('give --expect-head or --from-broker, not both');
+  const config = loadConfigFile(values.config ?? DEFAULT_CONFIG_FILE);
+  const topic = topicsFor(config.mqtt.topic_prefix, config.unit.id).audit;
+  const head = await fetchPublishedHead(config.mqtt, topic);
+  io.out(`published head on ${topic} (${head.time}): ${head.seq}:${head.mac}`);
+  return head;
+}

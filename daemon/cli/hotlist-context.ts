@@ -4,6 +4,8 @@ import { openDatabase, type Db } from '../store/database.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { DATABASE_FILE_NAME, DEFAULT_CONFIG_FILE } from '../access/cli-auth.js';
+import { cliAuditKey } from '../audit/audit-key.js';
+import { useAuditKey } from '../store/audit-log.js';
 import { Outbox } from '../alerts/outbox.js';
 import { topicsFor } from '../alerts/topics.js';
 import { mqttConfigSchema } from '../alerts/config.js';
@@ -35,6 +37,7 @@ export async function openHotlistContext(
   let unitId = 'unit';
   let mqtt = mqttConfigSchema.parse(undefined);
   let cameraNames = new Map<string, string>();
+  let keyFile: string | undefined;
   if (values.db) {
     db = openDatabase(values.db);
     hotlists = hotlistConfigSchema.parse(undefined);
@@ -47,6 +50,15 @@ export async function openHotlistContext(
     unitId = config.unit.id;
     mqtt = config.mqtt;
     cameraNames = new Map(config.cameras.map((c) => [c.id, c.name]));
+    keyFile = config.access.audit_key_file;
+  }
+  // Local-entry changes are audited, and a keyed log takes only keyed entries (see cli-auth.ts).
+  try {
+    const key = cliAuditKey(values['audit-key'], keyFile);
+    if (key) useAuditKey(db, key);
+  } catch (err) {
+    db.close();
+    throw err;
   }
   const service = new HotlistService({ db, config: hotlists, storagePath, clock: systemClock, log });
   const recorder = new HitRecorder({

@@ -9,7 +9,7 @@ import { openHotlistContext, type HotlistCliContext } from './hotlist-context.js
 
 type Action = (args: string[], io: CliIo) => Promise<number>;
 
-const CONTEXT = ['config', 'db', 'user', 'log-level'];
+const CONTEXT = ['config', 'db', 'user', 'log-level', 'audit-key'];
 
 /**
  * Runs `body` for an authenticated user allowed to manage hotlists (role and current training,

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './main.js';
 import { addRead, addUser, fakeIo, PASSWORD, tempDb } from '../../test/policy/fixture.js';
 import { HitStore } from '../store/hits.js';
+import { AuditLog, useAuditKey } from '../store/audit-log.js';
 
 describe('alpr-edge hotlist', () => {
   let t: ReturnType<typeof tempDb>;
@@ -45,6 +47,35 @@ describe('alpr-edge hotlist', () => {
       .prepare("SELECT detail FROM audit_log WHERE action = 'hotlist_manage' AND outcome = 'allowed' ORDER BY seq")
       .all() as { detail: string }[];
     expect(audit.map((a) => JSON.parse(a.detail).op)).toEqual(['add', 'list', 'remove']);
+  });
+
+  it('adds a local entry to a keyed audit log with the audit key, and is refused without it', async () => {
+    const key = randomBytes(32);
+    const keyFile = join(t.dir, 'audit-key');
+    writeFileSync(keyFile, key, { mode: 0o400 });
+    useAuditKey(t.db, key);
+    await addUser(t.db, 'op', 'operator');
+    new AuditLog(t.db).append({
+      at: Date.now(),
+      username: 'system',
+      role: 'system',
+      action: 'start',
+      outcome: 'allowed',
+    });
+    const add = ['hotlist', 'add', '--db', t.file, '--user', 'op', '--plate', 'ABC123', '--category', 'investigation'];
+    const more = ['--reason', 'suspect', '--case', '26-1', '--days', '7'];
+    const keyless = fakeIo([PASSWORD]);
+    expect(await runCli([...add, ...more], keyless)).toBe(1);
+    expect(keyless.errors.join('\n')).toMatch(/does not hold the audit key/);
+    const io = fakeIo([PASSWORD]);
+    expect(await runCli([...add, ...more, '--audit-key', keyFile], io)).toBe(0);
+    expect(new AuditLog(t.db).verify()).toMatchObject({ ok: true, keyed: true });
+    const last = new AuditLog(t.db).between(0, Date.now() + 1).pop();
+    expect(last).toMatchObject({
+      action: 'hotlist_manage',
+      outcome: 'allowed',
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
   it('refuses a technician and an untrained operator with exit 77 and stores nothing', async () => {

@@ -8,7 +8,7 @@ import { hotlistEntryActions } from './hotlist-entries.js';
 const HELP = `usage: alpr-edge hotlist sync [--pid PID] [--config FILE | --db FILE]
        alpr-edge hotlist status [--config FILE | --db FILE] [--json]
        alpr-edge hotlist add --plate PLATE [--state ST] --category CAT --reason TEXT (--expires DATE | --days N)
-                             [--case N] [--notes TEXT] [--user NAME]
+                             [--case N] [--notes TEXT] [--user NAME] [--audit-key FILE]
        alpr-edge hotlist list [--all] [--user NAME]
        alpr-edge hotlist remove ENTRY_ID [--user NAME]
 
@@ -26,6 +26,8 @@ remove   stamp a local entry removed (kept for the audit trail). Audited.
 
 Run it as the daemon's user (sudo -u alpr-edge ...): the list cache and the database it writes
 must stay readable by the daemon.
+add, list and remove write audit entries, which on a keyed log need the audit key: give
+--audit-key FILE (docs/integrity.md).
 
 categories: stolen_vehicle stolen_plate wanted_person felony_vehicle missing_person amber_alert
             protection_order sex_offender gang_terrorist investigation bolo other`;
