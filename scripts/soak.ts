@@ -180,6 +180,7 @@ async function main(): Promise<void> {
     configFile,
     `unit: { id: soak }
 storage: { path: ${stateDir} }
+api: { socket: ${join(stateDir, 'api.sock')} }
 logging: { level: info, log_plates: true }
 hotlists:
   sources: [{ id: clip, format: csv, file: ${hotlist} }]

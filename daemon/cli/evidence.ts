@@ -1,7 +1,7 @@
 import { systemClock } from '../shared/clock.js';
 import { COMMON_HELP, governed, purposeFrom } from '../access/cli-support.js';
 import { exportEvidence } from '../access/evidence.js';
-import { verifyPackage } from '../store/evidence-export.js';
+import { verifyPackage } from '../evidence/package.js';
 import type { CliCommand } from './command.js';
 
 const HELP = `usage: alpr-edge evidence export --case N --to DIR [--purpose CAT] [--user NAME]

@@ -9,6 +9,7 @@ import { retentionConfigSchema } from '../retention/config.js';
 import { healthConfigSchema } from '../health/config.js';
 import { storageConfigSchema } from '../storage/config.js';
 import { gpsConfigSchema } from '../position/config.js';
+import { apiConfigSchema } from '../api/config.js';
 import { checkUnitKind } from './unit-kind.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
@@ -72,6 +73,7 @@ export const configSchema = z
     hotlists: hotlistConfigSchema,
     mqtt: mqttConfigSchema,
     access: accessConfigSchema,
+    api: apiConfigSchema,
     retention: retentionConfigSchema,
     health: healthConfigSchema,
     gps: gpsConfigSchema.optional(),

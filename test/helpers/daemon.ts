@@ -52,7 +52,9 @@ export class DaemonProcess {
   static start(configYaml: string, env: NodeJS.ProcessEnv = {}, entry?: string): DaemonProcess {
     const dir = mkdtempSync(join(tmpdir(), 'alpr-daemon-'));
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, configYaml.replaceAll('$STATE', dir));
+    // Each daemon gets its own API socket in its temp folder unless the test chooses one.
+    const yaml = /^api:/m.test(configYaml) ? configYaml : `${configYaml.trimEnd()}\napi: { socket: $STATE/api.sock }\n`;
+    writeFileSync(file, yaml.replaceAll('$STATE', dir));
     const main = entry ? ['--import', 'tsx', entry] : [BIN];
     const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...main, 'run', '--config', file], {
       cwd: ROOT,
@@ -60,6 +62,11 @@ export class DaemonProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new DaemonProcess(child, dir);
+  }
+
+  /** The daemon's API socket (see start). */
+  get socket(): string {
+    return join(this.dir, 'api.sock');
   }
 
   get dbFile(): string {

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { buildApiServer } from '../../daemon/main.js';
+import { defaultAccessConfig, type AccessConfig } from '../../daemon/access/config.js';
+import { storageConfigSchema } from '../../daemon/storage/config.js';
+import { apiConfigSchema } from '../../daemon/api/config.js';
+import type { ApiServer } from '../../daemon/api/server.js';
+import { ApiClient } from '../../daemon/cli/api-client.js';
+import { ManualClock } from '../../daemon/shared/clock.js';
+import { silentLogger } from '../../daemon/shared/logger.js';
+import { PASSWORD, NOW, tempDb } from '../policy/fixture.js';
+
+/** The daemon's local API on a temp socket over a temp database (real SQLite, real socket), on a clock the test moves. */
+export interface ApiRig {
+  t: ReturnType<typeof tempDb>;
+  clock: ManualClock;
+  server: ApiServer;
+  socket: string;
+  /** A client logged in as `user` (password PASSWORD). */
+  as(user: string): Promise<ApiClient>;
+  close(): Promise<void>;
+}
+
+export async function startApi(access: Partial<AccessConfig> = {}): Promise<ApiRig> {
+  const t = tempDb();
+  const clock = new ManualClock(NOW);
+  const socket = join(t.dir, 'api.sock');
+  const server = buildApiServer(
+    {
+      api: apiConfigSchema.parse({ socket }),
+      access: { ...defaultAccessConfig, ...access },
+      unit: { id: 'unit-1', name: '', agency: "Clear Creek County Sheriff's Office", mobile: false },
+      storage: storageConfigSchema.parse({ path: t.dir }),
+    },
+    { db: t.db, clock, log: silentLogger() },
+  );
+  await server.start(new AbortController().signal);
+  return {
+    t,
+    clock,
+    server,
+    socket,
+    async as(user) {
+      const c = new ApiClient(socket);
+      await c.login(user, PASSWORD);
+      return c;
+    },
+    async close() {
+      await server.stop();
+      t.close();
+    },
+  };
+}
