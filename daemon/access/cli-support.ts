@@ -1,13 +1,13 @@
 import { systemClock } from '../shared/clock.js';
 import type { CliIo } from '../cli/command.js';
-import { parseFlags } from '../cli/main.js';
+import { parseFlags } from '../cli/flags.js';
 import { AuditedAccess } from './audited-access.js';
 import type { AuthenticatedUser } from './authorize.js';
 import { authenticateCliUser, CONTEXT_FLAGS, openCliContext, type CliContext } from './cli-auth.js';
 import { parsePurpose, type Purpose } from './purpose.js';
 
 /** Exit status for a refusal (EX_NOPERM), so scripts can tell "not allowed" from "failed". */
-export const EXIT_DENIED = 77;
+export { EXIT_DENIED } from '../cli/format.js';
 
 /** Text shared by every governance command's --help. */
 export const COMMON_HELP = `common options:

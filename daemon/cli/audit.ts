@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { COMMON_HELP, governed, parseTime } from '../access/cli-support.js';
-import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import type { CliCommand } from './command.js';
+import { COMMON_HELP } from './format.js';
+import { writeNewFile } from './output-file.js';
+import { withSession } from './session.js';
 
 const HELP = `usage: alpr-edge audit verify
        alpr-edge audit report --from TIME --to TIME [--html FILE] [--json FILE]
@@ -13,7 +13,8 @@ Exit 0 when intact, 2 when not. (auditor, technician, administrator)
 report: the regular audit of policy 424.5(e) for a period: searches by user and purpose
 (with refusals), hits and their verification outcomes, evidence holds, purges, exports,
 releases, records requests, logins and lockouts, and users whose training lapsed. Prints a
-summary; --html writes a page a person can read or print, --json the same data for tools.
+summary; --html writes a page a person can read or print, --json the same data for tools (new
+files only: an existing file or a symbolic link is refused).
 (auditor, administrator; needs current training since the report shows queried plates)
 
 ${COMMON_HELP}`;
@@ -24,9 +25,9 @@ export const auditCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const [action, ...rest] = args;
-    return governed(rest, io, { values: ['from', 'to', 'html', 'json'] }, ({ ctx, user, access, values }) => {
+    return withSession(rest, io, { values: ['from', 'to', 'html', 'json'] }, async ({ api, values }) => {
       if (action === 'verify') {
-        const v = access.verifyAuditLog(user);
+        const v = await api.call('auditVerify', {});
         if (v.ok) {
           io.out(
             `audit log intact: ${v.entries} entries${v.entries ? ` (${v.firstSeq}..${v.lastSeq})` : ''}, hash chain verified`,
@@ -37,16 +38,11 @@ export const auditCommand: CliCommand = {
         return 2;
       }
       if (action === 'report') {
-        const from = parseTime(values.from, '--from');
-        const to = parseTime(values.to, '--to', { endOfDay: true });
-        const r = access.auditReport(user, {
-          from,
-          to: to + 1,
-          unitId: ctx.unitId,
-          trainingWarningDays: ctx.access.training_warning_days,
-        });
-        if (values.json) writeFileSync(values.json, `${JSON.stringify(r, null, 2)}\n`, { mode: 0o640 });
-        if (values.html) writeFileSync(values.html, renderAuditReportHtml(r), { mode: 0o640 });
+        if (values.from === undefined) throw new Error('give --from TIME');
+        if (values.to === undefined) throw new Error('give --to TIME');
+        const { report: r, html } = await api.call('auditReport', { from: values.from, to: values.to });
+        if (values.json) writeNewFile(values.json, `${JSON.stringify(r, null, 2)}\n`);
+        if (values.html) writeNewFile(values.html, html);
         io.out(`audit report ${r.from} .. ${r.to} (unit ${r.unit_id})`);
         io.out(`  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries)` : `TAMPERED: ${r.chain.message}`}`);
         io.out(

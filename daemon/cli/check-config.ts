@@ -1,7 +1,7 @@
 import { loadConfigFile, processSecrets } from '../config/load.js';
 import { manifestModelCatalog } from '../config/model-catalog.js';
 import type { CliCommand } from './command.js';
-import { parseFlags } from './main.js';
+import { parseFlags } from './flags.js';
 
 export const checkConfigCommand: CliCommand = {
   name: 'check-config',

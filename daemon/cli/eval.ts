@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { CliCommand } from './command.js';
-import { parseFlags } from './main.js';
+import { parseFlags } from './flags.js';
 import { defaultModelsDir, loadManifest, verifyModel } from '../vision/manifest.js';
 import {
   buildDetector,

@@ -4,7 +4,7 @@ import { iso, parseTime, printTable } from '../access/cli-support.js';
 import { AuditLog } from '../store/audit-log.js';
 import { HitStore } from '../store/hits.js';
 import type { CliIo } from './command.js';
-import { parseFlags } from './main.js';
+import { parseFlags } from './flags.js';
 import { openHotlistContext, type HotlistCliContext } from './hotlist-context.js';
 
 type Action = (args: string[], io: CliIo) => Promise<number>;

@@ -1,6 +1,6 @@
 import { iso, printTable } from '../access/cli-support.js';
 import type { CliCommand, CliIo } from './command.js';
-import { parseFlags } from './main.js';
+import { parseFlags } from './flags.js';
 import { openHotlistContext } from './hotlist-context.js';
 import { VersionStore } from '../hotlist/version-store.js';
 import { hotlistEntryActions } from './hotlist-entries.js';

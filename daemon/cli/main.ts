@@ -1,7 +1,8 @@
 import { commands } from './registry.js';
 import { processIo } from './io.js';
 import { AccessDeniedError, ConfigError, EXIT_CONFIG } from '../shared/errors.js';
-import { EXIT_DENIED } from '../access/cli-support.js';
+import { EXIT_DENIED } from './format.js';
+import { DaemonUnavailableError, EXIT_UNAVAILABLE } from './api-client.js';
 import type { CliIo } from './command.js';
 
 /** Dispatches `alpr-edge <command> ...`; returns the exit status. `alpr-edge` alone (or `run`) starts the daemon. */
@@ -30,6 +31,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       for (const p of err.problems) io.err(p);
       return EXIT_CONFIG;
     }
+    if (err instanceof DaemonUnavailableError) {
+      io.err(err.message);
+      return EXIT_UNAVAILABLE;
+    }
     // Refusals (role, training, purpose) are already audited where they were decided.
     if (err instanceof AccessDeniedError) {
       io.err(`refused: ${err.message}`);
@@ -38,33 +43,4 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.err(`alpr-edge ${name}: ${(err as Error).message}`);
     return 1;
   }
-}
-
-/** Minimal `--flag value` / `--switch` parser shared by the subcommands. */
-export function parseFlags(
-  args: string[],
-  known: { values?: string[]; switches?: string[] },
-): {
-  values: Record<string, string>;
-  switches: Set<string>;
-  positional: string[];
-} {
-  const values: Record<string, string> = {};
-  const switches = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const [flag, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (known.switches?.includes(flag)) switches.add(flag);
-    else if (known.values?.includes(flag)) {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new Error(`--${flag} needs a value`);
-      values[flag] = v;
-    } else throw new Error(`unknown option --${flag}`);
-  }
-  return { values, switches, positional };
 }

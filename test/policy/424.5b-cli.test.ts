@@ -2,20 +2,26 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../daemon/cli/main.js';
 import { Bootstrap } from '../../daemon/access/bootstrap.js';
-import { openDatabase } from '../../daemon/store/database.js';
-import { addHit, addRead, fakeIo, tempDb } from './fixture.js';
+import { systemClock } from '../../daemon/shared/clock.js';
+import { startApi, type ApiRig } from '../api/api-fixture.js';
+import { addHit, addRead, fakeIo } from './fixture.js';
 
-// Policy 424.5(b) through the CLI: a password prompt (never an argument) before any data, everything audited.
+// Policy 424.5(b) through the CLI, the daemon's API client: a password prompt (never an argument)
+// before any data, everything audited inside the daemon.
 describe('424.5(b) the alpr-edge governance commands', () => {
-  let t: ReturnType<typeof tempDb>;
+  let rig: ApiRig<typeof systemClock>;
+  let t: ApiRig['t'];
   const ADMIN_PW = 'chief admin passphrase';
   const OP_PW = 'deputy passphrase 1';
-  beforeEach(() => (t = tempDb()));
-  afterEach(() => t.close());
+  beforeEach(async () => {
+    rig = await startApi({ clock: systemClock });
+    t = rig.t;
+  });
+  afterEach(() => rig.close());
 
   async function cli(args: string[], secrets: string[] = []): Promise<{ code: number; out: string; err: string }> {
     const io = fakeIo(secrets);
-    const code = await runCli([...args, '--db', t.file], io);
+    const code = await runCli([...args, '--socket', rig.socket], io);
     return { code, out: io.lines.join('\n'), err: io.errors.join('\n') };
   }
 
@@ -199,8 +205,6 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   });
 
   it('reports a tampered audit log with exit 2', async () => {
-    const db = openDatabase(t.file);
-    db.close();
     const secretFile = new Bootstrap(t.db, t.dir).ensureSecret(Date.now())!;
     const secret = readFileSync(secretFile, 'utf8').trim();
     await cli(['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief'], [secret, ADMIN_PW, ADMIN_PW]);
