@@ -32,6 +32,7 @@ import { Authenticator } from './access/authenticate.js';
 import { Bootstrap } from './access/bootstrap.js';
 import { UserAdmin } from './access/user-admin.js';
 import { ApiServer } from './api/server.js';
+import type { HotlistService } from './hotlist/hotlist-service.js';
 import { SessionTable } from './api/sessions.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
@@ -131,7 +132,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   });
   const sink = new PositionStampingSink(store, gps ? (t) => gps.locate(t) : (_t, camera) => cameraLocated(camera));
   const governance = new GovernanceService({ db, clock, config, log });
-  const api = buildApiServer(config, { db, clock, log });
+  const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists });
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const clog = log.child({ component: 'camera', camera: camera.id });
@@ -210,7 +211,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
  */
 export function buildApiServer(
   config: Pick<EdgeConfig, 'api' | 'access' | 'unit' | 'storage'>,
-  deps: { db: Db; clock: Clock; log: Logger },
+  deps: { db: Db; clock: Clock; log: Logger; hotlists?: HotlistService | undefined },
 ): ApiServer {
   const { db, clock, log } = deps;
   const access = new AuditedAccess(db, clock);
@@ -227,6 +228,7 @@ export function buildApiServer(
     accessConfig: config.access,
     unitId: config.unit.id,
     agency: config.unit.agency,
+    hotlists: deps.hotlists,
   });
 }
 

@@ -167,6 +167,34 @@ export const auditReportSchema = z.object({
   training_lapsed: z.array(z.object({ username: z.string(), status: z.string() })),
 });
 
+export const localEntrySchema = z.object({
+  id: z.string(),
+  entry: z.object({
+    plate: z.string(),
+    state: z.string().nullable(),
+    category: z.string(),
+    reason: z.string(),
+    caseNumber: z.string().nullable(),
+    expires: nullableNumber,
+    notes: z.string(),
+  }),
+  createdAt: z.number(),
+  createdBy: z.string(),
+  removedAt: nullableNumber,
+  removedBy: z.string().nullable(),
+});
+
+const sourceStatusSchema = z.object({
+  id: z.string(),
+  format: z.string(),
+  version: z.string().nullable(),
+  entries: z.number(),
+  rows_rejected: z.number(),
+  as_of: z.string().nullable(),
+  age_s: nullableNumber,
+  stale: z.boolean(),
+});
+
 export const errorSchema = z.object({ error: z.string().describe('Why, in words fit to show the person.') });
 
 const ok = z.object({ ok: z.literal(true) });
@@ -480,6 +508,75 @@ export const API_ROUTES = {
       })
       .strict(),
     reply: z.object({ release: releaseSchema }),
+  },
+  addHotlistEntry: {
+    method: 'POST',
+    path: '/api/hotlist/entries',
+    summary:
+      'Adds a local hotlist entry (a partial plate from a crime scene, a BOLO). Governed like a search: it scans stored reads for retrospective hits, so a purpose and case are required.',
+    auth: true,
+    body: z
+      .object({
+        ...purposeFields,
+        plate: z.string(),
+        state: z.string().optional(),
+        category: z.string(),
+        reason: z.string(),
+        notes: z.string().optional(),
+        expires: time.optional(),
+        days: z.number().optional(),
+      })
+      .strict(),
+    reply: z.object({ entry: localEntrySchema, retro_hits: z.number() }),
+  },
+  listHotlistEntries: {
+    method: 'POST',
+    path: '/api/hotlist/entries/list',
+    summary: 'The local hotlist entries in force (all: true adds removed and expired ones).',
+    auth: true,
+    body: z.object({ all: z.boolean().optional() }).strict(),
+    reply: z.object({ entries: z.array(localEntrySchema) }),
+  },
+  removeHotlistEntry: {
+    method: 'POST',
+    path: '/api/hotlist/entries/:id/remove',
+    summary: 'Stamps a local entry removed (kept for the audit trail).',
+    auth: true,
+    body: empty,
+    reply: ok,
+  },
+  hotlistStatus: {
+    method: 'POST',
+    path: '/api/hotlist/status',
+    summary: "Each list's version, size, age and staleness, and recent failed fetches (technician, administrator).",
+    auth: true,
+    body: empty,
+    reply: z.object({
+      sources: z.array(sourceStatusSchema),
+      local_entries: z.number(),
+      stale: z.boolean(),
+      recent_failures: z.array(
+        z.object({ source: z.string(), at: z.number(), outcome: z.string(), message: z.string() }),
+      ),
+    }),
+  },
+  syncHotlists: {
+    method: 'POST',
+    path: '/api/hotlist/sync',
+    summary: 'Fetches every configured list now and says what loaded and which rows were rejected.',
+    auth: true,
+    body: empty,
+    reply: z.object({
+      configured: z.number(),
+      sources: z.array(
+        sourceStatusSchema.extend({
+          outcome: z.string(),
+          message: z.string(),
+          errors: z.array(z.string()),
+          rows_rejected_total: z.number(),
+        }),
+      ),
+    }),
   },
   openapi: {
     method: 'GET',

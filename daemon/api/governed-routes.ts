@@ -1,82 +1,22 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Clock } from '../shared/clock.js';
-import { AccessDeniedError } from '../shared/errors.js';
 import { parseTime } from '../shared/time-input.js';
-import type { Db } from '../store/database.js';
 import type { AgencyLevel } from '../store/releases.js';
 import type { HoldScope } from '../store/holds.js';
-import type { AuditedAccess } from '../access/audited-access.js';
-import { authorizeAudited, type AuthenticatedUser } from '../access/authorize.js';
-import type { Authenticator } from '../access/authenticate.js';
-import type { Bootstrap } from '../access/bootstrap.js';
-import type { AccessConfig } from '../access/config.js';
-import { parsePurpose, type Purpose, type PurposeCategory } from '../access/purpose.js';
-import type { Action } from '../access/roles.js';
-import type { UserAdmin } from '../access/user-admin.js';
+import { authorizeAudited } from '../access/authorize.js';
 import { exportEvidence } from '../access/evidence.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
-import type { AGENCY_LEVELS, ParsedBodyOf, ReplyOf, RouteName } from './contract.js';
-import type { SessionTable } from './sessions.js';
+import type { AGENCY_LEVELS } from './contract.js';
+import { hotlistRoutes } from './hotlist-routes.js';
 import { buildOpenApi } from './openapi.js';
+import { purposeOf, type RouteDeps, type RouteHandlers } from './route-kit.js';
 
 // The contract lists the agency levels again (it may not import the store): a change to one
 // without the other fails to compile here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const levelsAgree: Same<(typeof AGENCY_LEVELS)[number], AgencyLevel> = true;
 void levelsAgree;
-
-/** What the routes work with; built in main.ts from the daemon's own database and clock. */
-export interface RouteDeps {
-  db: Db;
-  clock: Clock;
-  access: AuditedAccess;
-  authenticator: Authenticator;
-  sessions: SessionTable;
-  users: UserAdmin;
-  bootstrap: Bootstrap;
-  accessConfig: AccessConfig;
-  unitId: string;
-  agency: string;
-}
-
-export interface RouteRequest<N extends RouteName> {
-  /** The session's user (routes with auth: true only). */
-  user: AuthenticatedUser;
-  body: ParsedBodyOf<N>;
-  params: Record<string, string>;
-  token: string | undefined;
-}
-
-export type RouteHandlers = { [N in RouteName]: (req: RouteRequest<N>) => Promise<ReplyOf<N>> | ReplyOf<N> };
-
-/**
- * The purpose of a request (424.5(c)), or undefined when none is given (AuditedAccess then
- * refuses and audits). A malformed category or case is refused here, and audited too.
- */
-function purposeOf(
-  deps: RouteDeps,
-  user: AuthenticatedUser,
-  action: Action,
-  body: { purpose?: string | undefined; case?: string | undefined },
-  query: Record<string, unknown>,
-  defaultCategory?: PurposeCategory,
-): Purpose | undefined {
-  const category = body.purpose ?? (body.case ? defaultCategory : undefined);
-  if (!category && !body.case) return undefined;
-  try {
-    return parsePurpose(category, body.case);
-  } catch (err) {
-    if (!(err instanceof AccessDeniedError)) throw err;
-    return deps.access.refuse(
-      user,
-      action,
-      { ...query, purpose_given: body.purpose ?? null, case_given: body.case ?? null },
-      err.message,
-    );
-  }
-}
 
 function numberParam(params: Record<string, string>, name: string): number {
   const n = Number(params[name]);
@@ -316,6 +256,7 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
       });
       return { release };
     },
+    ...hotlistRoutes(deps),
     openapi() {
       return buildOpenApi();
     },

@@ -9,8 +9,8 @@ import type { Service } from '../lifecycle/lifecycle.js';
 import type { AuthenticatedUser } from '../access/authorize.js';
 import type { ApiConfig } from './config.js';
 import { API_ROUTES, type RouteName, type RouteSpec } from './contract.js';
-import type { RouteDeps, RouteHandlers } from './governed-routes.js';
 import { governedRoutes } from './governed-routes.js';
+import type { RouteDeps, RouteHandlers } from './route-kit.js';
 
 export interface ApiServerDeps extends RouteDeps {
   config: ApiConfig;

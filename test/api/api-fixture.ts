@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { buildApiServer } from '../../daemon/main.js';
-import { defaultAccessConfig, type AccessConfig } from '../../daemon/access/config.js';
-import { storageConfigSchema } from '../../daemon/storage/config.js';
-import { apiConfigSchema } from '../../daemon/api/config.js';
+import type { AccessConfig } from '../../daemon/access/config.js';
+import { createHitDelivery } from '../../daemon/alerts/hit-delivery.js';
 import type { ApiServer } from '../../daemon/api/server.js';
 import { ApiClient } from '../../daemon/cli/api-client.js';
+import { configSchema } from '../../daemon/config/schema.js';
 import { ManualClock, type Clock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
 import { PASSWORD, NOW, tempDb } from '../policy/fixture.js';
@@ -20,22 +20,27 @@ export interface ApiRig<C extends Clock = ManualClock> {
   close(): Promise<void>;
 }
 
-/** Starts the API; on a ManualClock at NOW unless `clock` is given. */
+/**
+ * Starts the API as main.ts builds it (its hotlists from createHitDelivery, not started: no
+ * fetch loop), on a ManualClock at NOW unless `clock` is given. `hotlists` is the config section.
+ */
 export async function startApi<C extends Clock = ManualClock>(
-  opts: { access?: Partial<AccessConfig>; clock?: C } = {},
+  opts: { access?: Partial<AccessConfig>; clock?: C; hotlists?: unknown } = {},
 ): Promise<ApiRig<C>> {
   const t = tempDb();
   const clock = (opts.clock ?? new ManualClock(NOW)) as C;
   const socket = join(t.dir, 'api.sock');
-  const server = buildApiServer(
-    {
-      api: apiConfigSchema.parse({ socket }),
-      access: { ...defaultAccessConfig, ...opts.access },
-      unit: { id: 'unit-1', name: '', agency: "Clear Creek County Sheriff's Office", mobile: false },
-      storage: storageConfigSchema.parse({ path: t.dir }),
-    },
-    { db: t.db, clock, log: silentLogger() },
-  );
+  const config = configSchema.parse({
+    unit: { id: 'unit-1' },
+    storage: { path: t.dir },
+    api: { socket },
+    access: opts.access ?? {},
+    cameras: [{ id: 'front', name: 'Front', url: 'rtsp://127.0.0.1/x', location: { lat: 39.74, lon: -105.51 } }],
+    ...(opts.hotlists ? { hotlists: opts.hotlists } : {}),
+  });
+  const log = silentLogger();
+  const delivery = createHitDelivery({ config, db: t.db, clock, log, cameraStats: () => [] });
+  const server = buildApiServer(config, { db: t.db, clock, log, hotlists: delivery.hotlists });
   await server.start(new AbortController().signal);
   return {
     t,
