@@ -24,7 +24,7 @@ import { createHitDelivery, type HitDelivery } from './alerts/hit-delivery.js';
 import { RateMeter } from './health/rate-meter.js';
 import { StorageGuard } from './storage/storage-guard.js';
 import { UnstoredReads } from './storage/unstored-reads.js';
-import { GovernanceService } from './access/governance-service.js';
+import { RetentionJob } from './retention/retention-job.js';
 import { GpsPosition } from './position/gps-position.js';
 import { cameraLocated, PositionStampingSink } from './position/position-sink.js';
 import { AuditedAccess } from './access/audited-access.js';
@@ -131,7 +131,14 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     storage,
   });
   const sink = new PositionStampingSink(store, gps ? (t) => gps.locate(t) : (_t, camera) => cameraLocated(camera));
-  const governance = new GovernanceService({ db, clock, config, log });
+  // The 21-day purge (424.4): a run at start, then every retention.interval_minutes.
+  const retention = new RetentionJob({
+    db,
+    clock,
+    config: config.retention,
+    auditRetentionDays: config.access.audit_retention_days,
+    log,
+  });
   const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists });
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
@@ -175,8 +182,8 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
         },
       },
       { name: 'vision', start: () => {}, stop: () => analyzer.close() },
-      { name: 'governance', start: (signal) => governance.start(signal), stop: () => governance.stop() },
-      { name: 'hotlists+mqtt', start: (signal) => delivery.start(signal), stop: () => delivery.stop() },
+      { name: 'retention', start: (signal) => retention.start(signal), stop: () => retention.stop() },
+      ...delivery.services,
       {
         name: 'storage',
         start: async (signal) => {

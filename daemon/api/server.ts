@@ -87,6 +87,14 @@ export class ApiServer implements Service {
     for (const [name, spec] of Object.entries(API_ROUTES) as [RouteName, RouteSpec][]) {
       app.route({ method: spec.method, url: spec.path, handler: (req, reply) => this.handle(name, spec, req, reply) });
     }
+    // There is never a default password: while the unit has no users, a one-time secret is
+    // written beside the database (its path is logged, never the secret) for POST /api/bootstrap.
+    const secretFile = this.deps.bootstrap.ensureSecret(this.deps.clock.now());
+    if (secretFile)
+      this.deps.log.warn(
+        { secret_file: secretFile },
+        'no users yet: create the first administrator with `alpr-edge users bootstrap` and the one-time secret in this file',
+      );
     mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
     await app.listen({ path });
     this.app = app;
