@@ -32,7 +32,7 @@ export class ApiDoor {
   async searchReads(
     user: AuthenticatedUser,
     purpose: Purpose | undefined,
-    q: { plate?: string; from: number; to: number },
+    q: { plate?: string; from: number; to: number; cameras?: string[] },
   ) {
     return (await this.client(user)).call('searchReads', { ...body(purpose), ...q });
   }
@@ -67,10 +67,12 @@ export class ApiDoor {
     purpose: Purpose | undefined,
     r: {
       agency: string;
-      level: 'local' | 'state' | 'federal' | 'prosecutor';
-      officer: string;
+      agencyLevel: 'local' | 'state' | 'federal' | 'prosecutor';
+      requestingOfficer: string;
       legalBasis: string;
       what: string;
+      attorneyNotifiedBy?: string;
+      attorneyNotifiedAt?: number;
     },
   ) {
     const c = await this.client(user);
@@ -78,12 +80,23 @@ export class ApiDoor {
       await c.call('addRelease', {
         ...body(purpose),
         agency: r.agency,
-        level: r.level,
-        officer: r.officer,
+        level: r.agencyLevel,
+        officer: r.requestingOfficer,
         legal_basis: r.legalBasis,
         what: r.what,
+        attorney_notified_by: r.attorneyNotifiedBy,
+        attorney_notified_at: r.attorneyNotifiedAt,
       })
     ).release;
+  }
+
+  async canvass(
+    user: AuthenticatedUser,
+    purpose: Purpose | undefined,
+    q: { lat: number; lon: number; radiusM: number; from: number; to: number },
+  ) {
+    const c = await this.client(user);
+    return c.call('canvass', { ...body(purpose), lat: q.lat, lon: q.lon, radius_m: q.radiusM, from: q.from, to: q.to });
   }
 }
 
