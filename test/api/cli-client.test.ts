@@ -1,6 +1,16 @@
-import { chmodSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../daemon/cli/main.js';
+import { verifyPackage } from '../../daemon/evidence/package.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
 import { addRead, addUser, fakeIo, NOW, PASSWORD } from '../policy/fixture.js';
 import { startApi, type ApiRig } from './api-fixture.js';
@@ -61,6 +71,30 @@ describe('the alpr-edge CLI through the local API', () => {
     const rep = await cli(['audit', 'report', '--from', '-1d', '--to', 'now', '--html', html], 'chief');
     expect(rep.err).toMatch(/report\.html is a symbolic link/);
     expect(readFileSync(victim, 'utf8')).toBe('keep me');
+  });
+
+  it('writes an evidence package as new files in the user process, and refuses a link planted in its way', async () => {
+    const usb = join(rig.t.dir, 'usb');
+    mkdirSync(usb);
+    expect((await cli(['holds', 'add', '--case', 'CR26-9', '--reason', 'suspect', '--read', readId])).code).toBe(0);
+    // The package name is predictable (case and the unit's time): plant a link where it will be written.
+    const stamp = new Date(NOW).toISOString().replace(/[:.]/g, '-');
+    const victim = join(rig.t.dir, 'victim-dir');
+    mkdirSync(victim);
+    symlinkSync(victim, join(usb, `.alpr-evidence-CR26-9-${stamp}.partial`));
+    const refused = await cli(['evidence', 'export', '--case', 'CR26-9', '--to', usb]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/\.partial is a symbolic link: refusing to write through it/);
+    expect(readdirSync(victim)).toEqual([]);
+
+    const other = join(rig.t.dir, 'usb2');
+    mkdirSync(other);
+    const ok = await cli(['evidence', 'export', '--case', 'CR26-9', '--to', other]);
+    expect(ok).toMatchObject({ code: 0 });
+    const dir = join(other, `alpr-evidence-CR26-9-${stamp}`);
+    expect(ok.out).toContain(dir);
+    expect(statSync(join(dir, 'manifest.json')).mode & 0o777).toBe(0o600);
+    expect(verifyPackage(dir)).toMatchObject({ ok: true, problems: [] });
   });
 
   it('says in one line that the daemon is not running, and how to start it', async () => {
