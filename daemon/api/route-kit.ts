@@ -60,8 +60,14 @@ export function purposeOf(
     return deps.access.refuse(
       user,
       action,
-      { ...query, purpose_given: body.purpose ?? null, case_given: body.case ?? null },
+      { ...query, purpose_given: clip(body.purpose), case_given: clip(body.case) },
       err.message,
     );
   }
+}
+
+/** A refused value as given, cut short so a request cannot bloat the audit log. */
+function clip(v: string | undefined): string | null {
+  if (v === undefined) return null;
+  return v.length > 80 ? `${v.slice(0, 80)}…` : v;
 }
