@@ -191,6 +191,27 @@ describe('424.5(b) the alpr-edge governance commands', () => {
     expect(r.err).toMatch(/unknown option --password/);
   });
 
+  it('takes no database path: only the daemon opens the database', async () => {
+    const target = join(t.dir, 'elsewhere.db');
+    const commands = [
+      ['search'],
+      ['hits', 'list'],
+      ['holds', 'list'],
+      ['evidence', 'export'],
+      ['releases', 'add'],
+      ['records', 'list'],
+      ['audit', 'verify'],
+      ['users', 'list'],
+      ['users', 'bootstrap'],
+      ['hotlist', 'list'],
+    ];
+    for (const c of commands) {
+      const r = await cli([...c, '--db', target]);
+      expect([c, r.code, r.err]).toEqual([c, 1, expect.stringMatching(/unknown option --db/)]);
+    }
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('prints help for every governance command', async () => {
     for (const c of ['users', 'search', 'hits', 'holds', 'evidence', 'releases', 'records', 'audit']) {
       const io = fakeIo();
