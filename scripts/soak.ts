@@ -6,7 +6,7 @@
  * the same state. At the end the daemon drains and stops cleanly, and the run prints reads
  * stored, hits expected and received, duplicates, out-of-order arrivals and the daemon's RSS.
  *
- *   npm run soak -- --minutes 30 [--seed 1] [--fault-gap-s 20-70] [--repeat-window-s 30] [--keep]
+ *   npm run soak -- --minutes 30 [--seed 1] [--fault-gap-s 20-70] [--repeat-window-s 5] [--keep]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { DAEMON_NODE_FLAGS } from '../daemon/shared/node-flags.js';
+import { EXIT_CONFIG } from '../daemon/shared/errors.js';
 import { BIN, ROOT } from '../test/helpers/daemon.js';
 import { RtspTestServer, rtspServerAvailability } from '../test/helpers/rtsp-server.js';
 import { haveMosquitto, TestBroker } from '../test/integration/mosquitto.js';
@@ -27,7 +28,9 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '30' },
     seed: { type: 'string', default: '1' },
     'fault-gap-s': { type: 'string', default: '20-70' },
-    'repeat-window-s': { type: 'string', default: '30' },
+    // The daemon's hotlists.repeat_window_s for the run: shorter than the clip's lap (about 15 s), so
+    // every lap is a new pass with new hits to count; the daemon's own default (30 s) would merge laps.
+    'repeat-window-s': { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -184,6 +187,7 @@ api: { socket: ${join(stateDir, 'api.sock')} }
 logging: { level: info, log_plates: true }
 hotlists:
   sources: [{ id: clip, format: csv, file: ${hotlist} }]
+  repeat_window_s: ${REPEAT_WINDOW_MS / 1000}
 mqtt: { enabled: true, url: ${broker.url}, reconnect_s: 1 }
 health: { interval_s: 10 }
 cameras:
@@ -194,7 +198,7 @@ cameras:
     backoff_initial_s: 0.5
     backoff_max_s: 5
     stall_timeout_s: 10
-    location: { text: Soak road }
+    location: { text: Soak road, lat: 39.74, lon: -105.51 }
 `,
   );
 
@@ -235,6 +239,13 @@ cameras:
   while (Date.now() < stopAt) {
     await sleep(250);
     if (!daemon.running) {
+      if (daemon.child?.exitCode === EXIT_CONFIG) {
+        // A config the daemon refuses will be refused again: say why and stop, as systemd would.
+        say(`the daemon refused its config (exit ${EXIT_CONFIG}); see ${join(work, 'daemon.log')}`);
+        values.keep = true;
+        await cleanup();
+        process.exit(1);
+      }
       say(`daemon exited on its own (code ${daemon.child?.exitCode}); restarting`);
       daemon.start();
     }

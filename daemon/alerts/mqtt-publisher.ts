@@ -57,7 +57,7 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
   private pump: Promise<void> | undefined;
   private stopCtl: AbortController | undefined;
   private kick: (() => void) | undefined;
-  private statusTimer: ReturnType<typeof setInterval> | undefined;
+  private stopStatusRefresh: (() => void) | undefined;
   private offAppend: (() => void) | undefined;
   private stopping = false;
   /** Acknowledged rows whose delete failed (disk full): not sent again, deleted later. */
@@ -98,8 +98,7 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
     client.on('reconnect', () => link.reconnecting());
     this.offAppend = this.deps.outbox.onAppend(() => this.wakePump());
     // The retained status carries list ages; refresh it so a late subscriber does not read hours-old ages.
-    this.statusTimer = setInterval(() => this.refreshStatus(), STATUS_REFRESH_MS);
-    this.statusTimer.unref?.();
+    this.stopStatusRefresh = this.deps.clock.every(STATUS_REFRESH_MS, () => this.refreshStatus());
     this.pump = this.runPump(stop);
   }
 
@@ -109,7 +108,7 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
    * (retained), stops the pump and disconnects. Rows still unsent stay in the outbox.
    */
   async stop(): Promise<void> {
-    clearInterval(this.statusTimer);
+    this.stopStatusRefresh?.();
     this.stopping = true;
     await this.drain(this.deps.config.stop_drain_s * 1000);
     this.stopCtl?.abort(new Error('mqtt publisher stopping'));

@@ -20,9 +20,9 @@ cameras:
 
 /** A "billion laughs" document: nine aliases of nine aliases of ..., 9^9 strings once expanded. */
 function aliasBomb(): string {
-  let s = 'bomb0: &b0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  let s = 'bombs:\n  bomb0: &b0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
   for (let i = 1; i <= 8; i++)
-    s += `bomb${i}: &b${i} [${Array(9)
+    s += `  bomb${i}: &b${i} [${Array(9)
       .fill(`*b${i - 1}`)
       .join(',')}]\n`;
   return s;
@@ -55,7 +55,7 @@ function problems(text: string, models?: ModelCatalog): string[] {
 describe('a config file that cannot be used', () => {
   it('is refused with its line when YAML aliases expand without bound (alias bomb)', () => {
     const ps = problems(`${good}${aliasBomb()}`);
-    expect(ps).toEqual([expect.stringMatching(/^unit\.yaml:8: YAML aliases: .*write the values out/)]);
+    expect(ps).toEqual([expect.stringMatching(/^unit\.yaml:9: YAML aliases: .*write the values out/)]);
   });
 
   it('is refused at line 1 when empty or only comments', () => {
@@ -66,10 +66,25 @@ describe('a config file that cannot be used', () => {
   it('is called "not an alpr-edge config" without quoting it when it holds no config keys', () => {
     const shadow = 'root:$6$s4lt$H4shH4shH4sh:19700:0:99999:7:::\ndeputy:$6$pepper$Z9Z9Z9:19700:0:99999:7:::\n';
     const ps = problems(shadow);
-    expect(ps).toEqual([expect.stringMatching(/^unit\.yaml:1: not an alpr-edge config: none of its 2 top-level key/)]);
+    expect(ps).toEqual([
+      expect.stringMatching(
+        /^unit\.yaml:1: not an alpr-edge config: 2 of its 2 top-level key\(s\) are not config keys \(expected keys such as unit, cameras/,
+      ),
+    ]);
     expect(ps.join('\n')).not.toMatch(/H4sh|pepper|deputy|root/);
     expect(problems('- a\n- b\n')).toEqual([expect.stringMatching(/^unit\.yaml:1: not an alpr-edge config: .*a list/)]);
     expect(problems('just some words\nover two lines\n')[0]).toMatch(/^unit\.yaml:1: not an alpr-edge config: .*text/);
+  });
+
+  it('names an unknown key only when it looks like a config key, and quotes no text after a YAML error', () => {
+    expect(problems(`${good}storage: |xSECRETx\n  a\n`)).toEqual([
+      'unit.yaml:7: YAML syntax: Block scalar header includes extra characters',
+    ]);
+    const keys = problems(`${good}root:$6$s4lt$H4shH4sh: 19700\nstorge: { path: /x }\n`);
+    expect(keys).toEqual([
+      'unit.yaml:7 <key not shown>: unknown key (config keys are lower_snake_case; see config/alpr-edge.example.yaml)',
+      'unit.yaml:8 storge: unknown key (check spelling; see config/alpr-edge.example.yaml)',
+    ]);
   });
 
   it('quotes an unknown key or a bad value only short and escaped', () => {
@@ -109,6 +124,36 @@ describe('a config file that cannot be used', () => {
       expect.stringMatching(/^unit\.yaml:7: lists or mappings in \[ \] \/ \{ \} nested more than 32 deep/),
     ]);
     expect(problems('unit: *nowhere\n')).toEqual([expect.stringMatching(/^unit\.yaml:1: /)]);
+  });
+});
+
+describe('alpr-edge check-config on a file that is not a config', () => {
+  // The shape of /etc/shadow: check-config may run with rights to read it (sudo, the service account).
+  const shadow = [
+    'root:$6$s4lt$H4shH4shH4shRootHash/.:19700:0:99999:7:::',
+    'daemon:*:19700:0:99999:7:::',
+    'deputy:$6$pepper$Z9Z9Z9DeputyHash:19700:0:99999:7:::',
+    '',
+  ].join('\n');
+  const leaked = /H4sh|Hash|pepper|deputy|root|\$6\$/;
+
+  it.each([
+    ['a shadow file', shadow],
+    ['a shadow file with one config key among its lines', `unit: { id: u }\n${shadow}`],
+    ['shadow lines written as keys beside a config section', `cameras: []\nroot:$6$s4lt$H4sh: 1\ndeputy:$6$Z9: 2\n`],
+  ])('says it is not one, naming no line of %s', async (_name, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    try {
+      const file = join(dir, 'shadow');
+      writeFileSync(file, text);
+      const io = fakeIo();
+      expect(await runCli(['check-config', file], io)).toBe(78);
+      const said = [...io.lines, ...io.errors].join('\n');
+      expect(said).toMatch(/not an alpr-edge config: .*expected keys such as unit, cameras/);
+      expect(said.replaceAll(dir, 'DIR')).not.toMatch(leaked);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, visit, type Node } 
 import type { z } from 'zod';
 import { ConfigError } from '../shared/errors.js';
 import { visionConfigSchema } from '../vision/config.js';
-import { clip, describeValue, fmtPath, redactIfSecret } from './messages.js';
+import { clip, describeValue, fmtPath, looksLikeConfigKey, redactIfSecret } from './messages.js';
 import { type ModelCatalog, modelNameProblems } from './model-names.js';
 import { configSchema, type EdgeConfig } from './schema.js';
 import { decodeConfig, nestingProblem, readConfigBytes, textProblem } from './text-checks.js';
@@ -95,7 +95,7 @@ function parseChecked(text: string, file: string, secrets: SecretSource, options
   const problems: string[] = [];
   for (const e of doc.errors) {
     const line = e.linePos?.[0]?.line ?? lineAt(e.pos[0]);
-    problems.push(`${file}:${line}: YAML syntax: ${clip(e.message)}`);
+    problems.push(`${file}:${line}: YAML syntax: ${syntaxMessage(e.message)}`);
   }
   if (problems.length) throw configError(file, problems);
 
@@ -151,6 +151,16 @@ function parseChecked(text: string, file: string, secrets: SecretSource, options
   return result.data;
 }
 
+/**
+ * The parser's message without the text it quotes after a colon ("Unresolved tag: !x", "Block
+ * scalar header includes extra characters: ..."): the file may be anything, and the line number
+ * says where to look.
+ */
+function syntaxMessage(message: string): string {
+  const colon = message.indexOf(': ');
+  return clip(colon > 0 ? message.slice(0, colon) : message);
+}
+
 /** A ConfigError over `problems`, at most MAX_PROBLEMS of them, each line starting with FILE:LINE. */
 function configError(file: string, problems: string[]): ConfigError {
   let list = problems;
@@ -164,13 +174,13 @@ function configError(file: string, problems: string[]): ConfigError {
 
 /**
  * A problem when the document is plainly some other file: no mapping at the top, or a mapping
- * without a single config key. Said without quoting the file, which may hold anything (check-config
- * pointed at a credentials file must not print it).
+ * whose top-level keys are mostly not config keys. Said without quoting the file, which may hold
+ * anything (check-config pointed at /etc/shadow must not print its password hashes).
  */
 function notAConfig(contents: unknown, file: string, lineAt: (offset: number | undefined) => number): string | null {
-  const example = 'see config/alpr-edge.example.yaml';
+  const expected = 'expected keys such as unit, cameras, storage, mqtt, ...; see config/alpr-edge.example.yaml';
   if (contents === null || contents === undefined)
-    return `${file}:1: the file is empty (or holds only comments); a config needs at least unit: and cameras: (${example})`;
+    return `${file}:1: the file is empty (or holds only comments); a config needs at least unit: and cameras: (see config/alpr-edge.example.yaml)`;
   const at = (n: unknown) => lineAt((n as Node).range?.[0]);
   if (!isMap(contents)) {
     const what = isSeq(contents)
@@ -180,14 +190,17 @@ function notAConfig(contents: unknown, file: string, lineAt: (offset: number | u
           ? 'text'
           : `a ${contents.value === null ? 'null' : typeof contents.value}`
         : 'an alias';
-    return `${file}:${at(contents)}: not an alpr-edge config: the file holds ${what} where a config is a mapping of keys such as unit: and cameras: (${example})`;
+    return `${file}:${at(contents)}: not an alpr-edge config: the file holds ${what} where a config is a mapping (${expected})`;
   }
-  const known = contents.items.some((pair) => {
+  const total = contents.items.length;
+  const known = contents.items.filter((pair) => {
     const key = isScalar(pair.key) ? pair.key.value : pair.key;
     return typeof key === 'string' && TOP_LEVEL_KEYS.includes(key);
-  });
-  if (known || contents.items.length === 0) return null;
-  return `${file}:${at(contents)}: not an alpr-edge config: none of its ${contents.items.length} top-level key(s) is one of ${TOP_LEVEL_KEYS.join(', ')} (${example})`;
+  }).length;
+  // A real config with a misspelt section or two still has mostly known keys; its unknown keys are
+  // then listed one by one (those that look like config keys by name).
+  if (known * 2 >= total) return null;
+  return `${file}:${at(contents)}: not an alpr-edge config: ${total - known} of its ${total} top-level key(s) are not config keys (${expected})`;
 }
 
 function formatIssues(
@@ -202,7 +215,11 @@ function formatIssues(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const p = [...path, key];
-        out.push(`${file}:${lineOf(p)} ${fmtPath(p)}: unknown key (check spelling; see config/alpr-edge.example.yaml)`);
+        out.push(
+          looksLikeConfigKey(key)
+            ? `${file}:${lineOf(p)} ${fmtPath(p)}: unknown key (check spelling; see config/alpr-edge.example.yaml)`
+            : `${file}:${lineOf(p)} ${fmtPath(p)}: unknown key (config keys are lower_snake_case; see config/alpr-edge.example.yaml)`,
+        );
       }
       continue;
     }

@@ -7,12 +7,19 @@
 /** Longest key or value, in characters, a message quotes. */
 export const SHOWN_CHARS = 60;
 
-const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * What a config key looks like (lower snake case, short). A problem names an unknown key only if
+ * it looks like one: a key such as `root:$6$...` is a line of some other file (a password hash),
+ * and printing it would copy that file to the screen or the journal.
+ */
+const CONFIG_KEY = /^[a-z_][a-z0-9_]{0,39}$/;
 
-/** True for text that reads as a config key name (letters, digits, "_" and "-"). */
-export function isKeyName(key: string): boolean {
-  return NAME.test(key);
+export function looksLikeConfigKey(key: string): boolean {
+  return CONFIG_KEY.test(key);
 }
+
+/** How a path shows a key that does not look like a config key. */
+export const HIDDEN_KEY = '<key not shown>';
 
 /** `s` escaped as a JSON string, cut to SHOWN_CHARS characters with its full length said. */
 export function quote(s: string): string {
@@ -41,12 +48,12 @@ export function clip(message: string, max = 160): string {
   return line.length <= max ? line : `${line.slice(0, max)}…`;
 }
 
-/** `cameras[0].url`; a key that is not a plain name is quoted (escaped and cut short). */
+/** `cameras[0].url`; a key that does not look like a config key is not shown (see looksLikeConfigKey). */
 export function fmtPath(path: (string | number)[]): string {
   return path
     .map((p, i) => {
       if (typeof p === 'number') return `[${p}]`;
-      const k = isKeyName(p) ? p : quote(p);
+      const k = looksLikeConfigKey(p) ? p : HIDDEN_KEY;
       return i === 0 ? k : `.${k}`;
     })
     .join('');

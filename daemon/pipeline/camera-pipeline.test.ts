@@ -55,6 +55,26 @@ describe('camera pipeline', () => {
     expect([...read.cropJpeg.subarray(0, 2)]).toEqual([0xff, 0xd8]);
   });
 
+  it('finalises the vehicle in view once frames stop for the track timeout, by the clock it is given', async () => {
+    const analyzer = new ScriptedAnalyzer(() => [plate('ABC1234', 0.95, { x: 40, y: 80, w: 80, h: 26 })]);
+    const sink = collect();
+    const clock = new ManualClock(10_000);
+    // A 6 s timeout: a check paced by real time would first look after 2 s, well after the wait below.
+    const slow = pipelineConfigSchema.parse({ motion_threshold: 0, min_confidence: 0.3, track_timeout_s: 6 });
+    const p = new CameraPipeline(camera, slow, analyzer, sink, clock, silentLogger());
+    p.start();
+    for (let i = 0; i < 3; i++) await p.onFrame(frame(i, 1000 + i * 200));
+    clock.advance(5000); // under the timeout: the vehicle may still be in view
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sink.reads).toHaveLength(0);
+    clock.advance(2000);
+    for (let waited = 0; sink.reads.length === 0 && waited < 1000; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(sink.reads.map((r) => r.text)).toEqual(['ABC1234']);
+    await p.stop();
+    expect(sink.reads).toHaveLength(1);
+  });
+
   it('skips analysis of still frames when the motion gate is on', async () => {
     const analyzer = new ScriptedAnalyzer(() => []);
     const gated = pipelineConfigSchema.parse({ motion_threshold: 0.01 });

@@ -43,7 +43,7 @@ export class CameraPipeline {
   private readonly rule: ReadRule;
   /** No frame for this long (wall clock, none in analysis) means the stream stalled or ended. */
   private readonly stallMs: number;
-  private ticker: NodeJS.Timeout | null = null;
+  private stopTicker: (() => void) | null = null;
   private pending: Promise<void> = Promise.resolve();
   private analysing = false;
   /** When the last frame was handled (clock time); frames still coming keep the tracks open. */
@@ -89,14 +89,13 @@ export class CameraPipeline {
    */
   start(): void {
     this.lastFrameAt = this.clock.now();
-    this.ticker = setInterval(() => this.finishIfStalled(), Math.max(100, this.stallMs / 3));
-    this.ticker.unref();
+    this.stopTicker = this.clock.every(Math.max(100, this.stallMs / 3), () => this.finishIfStalled());
   }
 
   /** Finalises every vehicle in view and waits for their reads to be stored. */
   async stop(): Promise<void> {
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = null;
+    this.stopTicker?.();
+    this.stopTicker = null;
     this.finish(this.tracker.flush());
     await this.pending;
   }

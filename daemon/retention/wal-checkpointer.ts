@@ -37,7 +37,7 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 const Database = require(workerData.sqlitePath);
-const db = new Database(workerData.file);
+const db = new Database(workerData.file, { fileMustExist: true });
 // No busy wait: a TRUNCATE that waits blocks new writers meanwhile; if busy, the next run tries again.
 db.pragma('busy_timeout = 0');
 // As the daemon's connection: the database file is synced at each checkpoint, the WAL is not synced first.

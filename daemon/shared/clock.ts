@@ -4,6 +4,12 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fn` every `ms` until the returned function is called. Periodic work in a service goes
+   * through here (not setInterval) so tests move it with the clock. The timer does not keep the
+   * process alive.
+   */
+  every(ms: number, fn: () => void): () => void;
 }
 
 export const systemClock: Clock = {
@@ -19,11 +25,17 @@ export const systemClock: Clock = {
       }
       signal?.addEventListener('abort', done, { once: true });
     }),
+  every: (ms, fn) => {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
 };
 
 /** A clock whose time only moves when a test says so. */
 export class ManualClock implements Clock {
   private waiters: { at: number; resolve: () => void }[] = [];
+  private repeating = new Set<{ next: number; ms: number; fn: () => void }>();
   constructor(private t = 0) {}
   now(): number {
     return this.t;
@@ -35,10 +47,22 @@ export class ManualClock implements Clock {
       signal?.addEventListener('abort', () => resolve(), { once: true });
     });
   }
+  every(ms: number, fn: () => void): () => void {
+    const entry = { next: this.t + ms, ms: Math.max(1, ms), fn };
+    this.repeating.add(entry);
+    return () => this.repeating.delete(entry);
+  }
+  /** Moves time on: resolves the sleeps that are due, and calls each `every` callback once per period passed. */
   advance(ms: number): void {
     this.t += ms;
     const due = this.waiters.filter((w) => w.at <= this.t);
     this.waiters = this.waiters.filter((w) => w.at > this.t);
     for (const w of due) w.resolve();
+    for (const r of [...this.repeating]) {
+      while (r.next <= this.t && this.repeating.has(r)) {
+        r.next += r.ms;
+        r.fn();
+      }
+    }
   }
 }

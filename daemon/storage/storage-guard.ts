@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { AuditLog } from '../store/audit-log.js';
 import { CROP_CURSOR_START, CropStore, type CropCursor } from '../store/crops.js';
-import type { Db } from '../store/database.js';
+import { isStorageError, withoutZeroingFreedPages, type Db } from '../store/database.js';
 import { HoldStore } from '../store/holds.js';
 import { checkpointerFor, type Checkpointer } from '../retention/wal-checkpointer.js';
 import type { StorageConfig } from './config.js';
@@ -73,6 +73,9 @@ export class StorageGuard {
   private floor: number | null = null;
   private shed = 0;
   private shedAtEpisodeStart = 0;
+  /** Crops shed without zeroing their pages (the disk had no room for it). */
+  private shedUnzeroed = 0;
+  private unzeroedAtEpisodeStart = 0;
   private cursor: CropCursor = CROP_CURSOR_START;
   private checking: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
@@ -208,27 +211,41 @@ export class StorageGuard {
     if (plan.examined === 0) return 0;
     const last = batch[plan.examined - 1]!;
     if (plan.readIds.length > 0) {
+      const shed = (zeroed: boolean) =>
+        db
+          .transaction(() => {
+            const n = crops.remove(plan.readIds);
+            new AuditLog(db).append({
+              at: clock.now(),
+              ...SYSTEM,
+              action: 'shed_crops',
+              outcome: 'allowed',
+              resultCount: n,
+              detail: {
+                reason: 'free space below storage floor',
+                bytes: plan.bytes,
+                oldest_read_at: batch[0]!.lastSeen,
+                newest_read_at: last.lastSeen,
+                kept_under_hold: plan.keptHeld,
+                kept_of_hit: plan.keptHit,
+                free_bytes: this.free,
+                floor_bytes: this.floor,
+                zeroed,
+              },
+            });
+          })
+          .immediate();
       try {
-        db.transaction(() => {
-          const n = crops.remove(plan.readIds);
-          new AuditLog(db).append({
-            at: clock.now(),
-            ...SYSTEM,
-            action: 'shed_crops',
-            outcome: 'allowed',
-            resultCount: n,
-            detail: {
-              reason: 'free space below storage floor',
-              bytes: plan.bytes,
-              oldest_read_at: batch[0]!.lastSeen,
-              newest_read_at: last.lastSeen,
-              kept_under_hold: plan.keptHeld,
-              kept_of_hit: plan.keptHit,
-              free_bytes: this.free,
-              floor_bytes: this.floor,
-            },
-          });
-        }).immediate();
+        try {
+          shed(true);
+        } catch (err) {
+          // Secure delete writes zeros over every freed page, which takes disk space the disk may
+          // not have; then the crops go without it (their pages are the first the next reads reuse).
+          if (!isStorageError(err)) throw err;
+          log.debug({ err: (err as Error).message }, 'no room to zero the shed crops; shedding without');
+          withoutZeroingFreedPages(db, () => shed(false));
+          this.shedUnzeroed += plan.readIds.length;
+        }
       } catch (err) {
         // Too full even to delete (the delete needs a little WAL space): try again at the next check.
         log.debug({ err: (err as Error).message }, 'crop shedding failed');
@@ -257,13 +274,18 @@ export class StorageGuard {
     const previous = this.current;
     if (state === previous) return;
     this.current = state;
-    if (state === 'shedding_crops') this.shedAtEpisodeStart = this.shed;
+    if (state === 'shedding_crops') {
+      this.shedAtEpisodeStart = this.shed;
+      this.unzeroedAtEpisodeStart = this.shedUnzeroed;
+    }
+    const unzeroed = this.shedUnzeroed - this.unzeroedAtEpisodeStart;
     const fields = {
       storage: state,
       previous,
       free_bytes: this.free,
       floor_bytes: this.floor,
       ...(previous === 'shedding_crops' ? { crops_shed: this.shed - this.shedAtEpisodeStart } : {}),
+      ...(previous === 'shedding_crops' && unzeroed > 0 ? { crops_shed_not_zeroed: unzeroed } : {}),
       ...extra,
     };
     if (state === 'ok') this.deps.log.info(fields, MESSAGES[state]);

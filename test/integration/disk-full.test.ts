@@ -334,6 +334,15 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
       () => `crops refused (states: ${stateLines()})`,
     );
     expect([...cropped()]).toEqual([plates[0]]);
+    // With room to spare the shed crops are zeroed (secure delete); this close to full there is no
+    // room for the zeros, and they are shed all the same.
+    const zeroed = (
+      daemon.db.prepare("SELECT detail FROM audit_log WHERE action = 'shed_crops' ORDER BY seq").all() as {
+        detail: string;
+      }[]
+    ).map((r) => (JSON.parse(r.detail) as { zeroed: boolean }).zeroed);
+    expect(zeroed[0]).toBe(true);
+    expect(zeroed).toContain(false);
     await pass('NEW0001');
     expect(readsOf('NEW0001')).toHaveLength(1);
     expect(cropped().has('NEW0001')).toBe(false);

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { RetentionJob } from '../../daemon/retention/retention-job.js';
 import { cutoffFor, decide, globMatches } from '../../daemon/retention/retention-policy.js';
 import { retentionConfigSchema } from '../../daemon/retention/config.js';
@@ -176,6 +176,33 @@ describe('424.4 retention job', () => {
     clock.advance(60 * 60_000);
     await new Promise((r) => setTimeout(r, 100));
     expect(runs()).toBe(2);
+  });
+
+  /** Whether `text` appears in the raw bytes of the database and its WAL, as `strings FILE | grep` would find it. */
+  const onDisk = (text: string): boolean =>
+    [t.file, `${t.file}-wal`].some((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(text, 'latin1')));
+
+  /** Stores 200 old reads (with hits) of one plate and 5 recent ones of another, then purges. */
+  async function purgeOnePlate(): Promise<void> {
+    for (let i = 0; i < 200; i++) addHit(t.db, addRead(t.db, { plate: 'ZQX7311', at: NOW - 25 * DAY + i }));
+    for (let i = 0; i < 5; i++) addRead(t.db, { plate: 'KPW2048', at: NOW - DAY + i });
+    expect(onDisk('ZQX7311')).toBe(true);
+    expect((await job(50).runOnce(NOW)).readsDeleted).toBe(200);
+  }
+
+  it('leaves no trace of a purged plate in the database files', async () => {
+    await purgeOnePlate();
+    expect(onDisk('ZQX7311')).toBe(false);
+    expect(onDisk('KPW2048')).toBe(true); // the same search finds plates that are still stored
+  });
+
+  it('would leave purged plates readable in the file without secure delete', async () => {
+    // The control for the test above: the same purge on a connection with secure_delete off
+    // leaves the deleted rows in freed space, where `strings` finds them.
+    t.db.pragma('secure_delete = OFF');
+    await purgeOnePlate();
+    expect(t.db.prepare("SELECT count(*) AS n FROM reads WHERE plate = 'ZQX7311'").get()).toEqual({ n: 0 });
+    expect(onDisk('ZQX7311')).toBe(true);
   });
 
   it('trims the audit log only past its own (multi-year) retention, keeping the chain verifiable', async () => {

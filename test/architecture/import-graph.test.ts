@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { buildGraph, findCircles, importsOf, sourceFiles, type ImportEdge } from './import-graph.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * CLI files allowed to reach the database. None: the CLI is a client of the daemon's API (the
+ * database belongs to the daemon). Kept as a list so the check below names a newcomer.
+ */
+const CLI_STORE_ALLOWED: readonly string[] = [];
+
+/** Imports from the CLI that reach the data directly: the SQLite driver or the store room. */
+function cliStoreImports(edges: ImportEdge[]): ImportEdge[] {
+  return edges.filter(
+    (e) =>
+      e.from.startsWith('daemon/cli/') &&
+      (e.specifier === 'better-sqlite3' ||
+        e.specifier.startsWith('better-sqlite3/') ||
+        e.to?.startsWith('daemon/store/')),
+  );
+}
+
+describe('import graph of the daemon', () => {
+  const files = sourceFiles(root);
+  const edges = files.flatMap((f) => importsOf(root, f));
+
+  it('reads the source files and their imports', () => {
+    // Guards the checks below against passing on an empty graph.
+    expect(files).toEqual(expect.arrayContaining(['daemon/main.ts', 'daemon/cli/main.ts', 'daemon/store/database.ts']));
+    expect(files.some((f) => f.endsWith('.test.ts'))).toBe(false);
+    expect(edges).toContainEqual({
+      from: 'daemon/store/database.ts',
+      specifier: 'better-sqlite3',
+      to: undefined,
+    });
+  });
+
+  it('has no import circles', () => {
+    const circles = findCircles(buildGraph(edges, files)).map((c) => c.join(' → '));
+    expect(circles).toEqual([]);
+  });
+
+  it('keeps the CLI away from the database: no better-sqlite3 or store/ import under cli/', () => {
+    const offenders = cliStoreImports(edges)
+      .filter((e) => !CLI_STORE_ALLOWED.includes(e.from))
+      .map((e) => `${e.from} imports ${e.specifier}`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('lists no CLI file as allowed to reach the store once it no longer does', () => {
+    const still = new Set(cliStoreImports(edges).map((e) => e.from));
+    expect(CLI_STORE_ALLOWED.filter((f) => !still.has(f))).toEqual([]);
+  });
+});
+
+describe('circle finder', () => {
+  it('names each circle as a closed path, and none in a graph without one', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts', 'd.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['d.ts']],
+      ['e.ts', ['a.ts']],
+    ]);
+    expect(findCircles(graph)).toEqual([
+      ['d.ts', 'd.ts'],
+      ['a.ts', 'b.ts', 'c.ts', 'a.ts'],
+    ]);
+    expect(
+      findCircles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+});
