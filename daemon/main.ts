@@ -24,13 +24,20 @@ import { createHitDelivery, type HitDelivery } from './alerts/hit-delivery.js';
 import { RateMeter } from './health/rate-meter.js';
 import { StorageGuard } from './storage/storage-guard.js';
 import { UnstoredReads } from './storage/unstored-reads.js';
-import { GovernanceService } from './access/governance-service.js';
+import { RetentionJob } from './retention/retention-job.js';
 import { GpsPosition } from './position/gps-position.js';
 import { cameraLocated, PositionStampingSink } from './position/position-sink.js';
 import { AuditLog, type AuditKey, useAuditKey } from './store/audit-log.js';
 import { requireAuditKey } from './audit/audit-key.js';
 import { AuditHeadPublisher } from './audit/head-publisher.js';
 import { topicsFor } from './alerts/topics.js';
+import { AuditedAccess } from './access/audited-access.js';
+import { Authenticator } from './access/authenticate.js';
+import { Bootstrap } from './access/bootstrap.js';
+import { UserAdmin } from './access/user-admin.js';
+import { ApiServer } from './api/server.js';
+import type { HotlistService } from './hotlist/hotlist-service.js';
+import { SessionTable } from './api/sessions.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
@@ -45,6 +52,8 @@ export interface Daemon {
   storage: StorageGuard;
   /** Reads that could not be stored, waiting in memory (their hits sent straight to MQTT). */
   unstored: UnstoredReads;
+  /** The local API (the one door to the data for people and programs). */
+  api: ApiServer;
   /** SIGHUP: refresh hotlists. */
   reload(): void;
 }
@@ -131,7 +140,6 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     storage,
   });
   const sink = new PositionStampingSink(store, gps ? (t) => gps.locate(t) : (_t, camera) => cameraLocated(camera));
-  const governance = new GovernanceService({ db, clock, config, log });
   const auditHead = new AuditHeadPublisher({
     db,
     clock,
@@ -141,6 +149,15 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     publisher: delivery.publisher,
     intervalS: config.audit.head_interval_s,
   });
+  // The 21-day purge (424.4): a run at start, then every retention.interval_minutes.
+  const retention = new RetentionJob({
+    db,
+    clock,
+    config: config.retention,
+    auditRetentionDays: config.access.audit_retention_days,
+    log,
+  });
+  const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists });
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const clog = log.child({ component: 'camera', camera: camera.id });
@@ -171,7 +188,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   }
 
   return {
-    // Stopped in reverse: the cameras first (the vehicle in view is finalised, its read and hit
+    // Stopped in reverse: the API first (no new requests), then the cameras (the vehicle in view is finalised, its read and hit
     // stored), then reads waiting in memory get a last write, then MQTT sends what the outbox
     // holds; the database closes last, as every other service may still write while it stops.
     services: [
@@ -183,8 +200,8 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
         },
       },
       { name: 'vision', start: () => {}, stop: () => analyzer.close() },
-      { name: 'governance', start: (signal) => governance.start(signal), stop: () => governance.stop() },
-      { name: 'hotlists+mqtt', start: (signal) => delivery.start(signal), stop: () => delivery.stop() },
+      { name: 'retention', start: (signal) => retention.start(signal), stop: () => retention.stop() },
+      ...delivery.services,
       {
         name: 'audit head',
         start: (signal) => {
@@ -206,8 +223,11 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       },
       ...(gps ? [{ name: 'gps', start: (signal: AbortSignal) => gps.start(signal), stop: () => gps.stop() }] : []),
       ...services,
+      // Last to start, first to stop: no request is taken before the data is ready or after it closes.
+      api,
     ],
     db,
+    api,
     pipelines,
     sources,
     delivery,
@@ -215,6 +235,34 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     unstored,
     reload: () => void delivery.syncNow(),
   };
+}
+
+/**
+ * The local API over the daemon's own database and clock: every person's access runs here, so the
+ * times in the audit log are the daemon's, whatever the client's clock says. Tests that drive
+ * the API in-process build it with this too.
+ */
+export function buildApiServer(
+  config: Pick<EdgeConfig, 'api' | 'access' | 'unit' | 'storage'>,
+  deps: { db: Db; clock: Clock; log: Logger; hotlists?: HotlistService | undefined },
+): ApiServer {
+  const { db, clock, log } = deps;
+  const access = new AuditedAccess(db, clock);
+  return new ApiServer({
+    config: config.api,
+    log: log.child({ component: 'api' }),
+    db,
+    clock,
+    access,
+    authenticator: new Authenticator(db, config.access),
+    sessions: new SessionTable(clock, config.access.session_minutes),
+    users: new UserAdmin(db, access, clock, config.access),
+    bootstrap: new Bootstrap(db, config.storage.path),
+    accessConfig: config.access,
+    unitId: config.unit.id,
+    agency: config.unit.agency,
+    hotlists: deps.hotlists,
+  });
 }
 
 /**

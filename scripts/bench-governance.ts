@@ -12,6 +12,7 @@ import { WorkerCheckpointer, type CheckpointMode } from '../daemon/retention/wal
 import { ManualClock } from '../daemon/shared/clock.js';
 import { silentLogger } from '../daemon/shared/logger.js';
 import type { AuthenticatedUser } from '../daemon/access/authorize.js';
+import { benchApi, type ApiBench } from './bench-api.js';
 
 /**
  * Governance figures for `npm run bench`:
@@ -24,6 +25,7 @@ export interface GovernanceBench {
   reads: number;
   insertSeconds: number;
   searches: { pattern: string; medianMs: number; maxMs: number; results: number }[];
+  api: ApiBench;
   purge: {
     baselineMaxMs: number;
     seconds: number;
@@ -85,6 +87,8 @@ export async function benchGovernance(
         `  partial-plate search "${pattern}" over ${n.toLocaleString('en-US')} reads (21-day window, audited): median ${round(times[3]!)} ms, max ${round(times[6]!)} ms, ${results} result(s) (target <= 100 ms)`,
       );
     }
+
+    const api = await benchApi(db, dir, now, log);
 
     // Purge: every stored read is expired 30 days later; a worker keeps inserting fresh reads meanwhile.
     const later = now + 30 * DAY;
@@ -183,7 +187,7 @@ export async function benchGovernance(
       `  control (CPU-only worker, no database, same period): longest ${purge.controlMaxMs} ms, ${noise.over50} of ${noise.count} over 50 ms: scheduling noise of this machine, not the purge`,
     );
     db.close();
-    return { reads: n, insertSeconds: round(insertSeconds), searches, purge };
+    return { reads: n, insertSeconds: round(insertSeconds), searches, api, purge };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

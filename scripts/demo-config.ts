@@ -54,6 +54,9 @@ unit:
   name: Demo unit (synthetic drive-by clip)
 storage:
   path: ${JSON.stringify(demoState)}
+api:
+  # The demo runs as you: its API socket sits with its data (try: alpr-edge search --socket ...).
+  socket: ${JSON.stringify(join(demoState, 'api.sock'))}
 logging:
   level: info
   log_plates: true

@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     configFile,
     `unit: { id: soak }
 storage: { path: ${stateDir} }
+api: { socket: ${join(stateDir, 'api.sock')} }
 logging: { level: info, log_plates: true }
 access: { audit_key_file: ${ephemeralAuditKey(work)} }
 hotlists:

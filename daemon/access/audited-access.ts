@@ -113,6 +113,23 @@ export class AuditedAccess {
     }
   }
 
+  /**
+   * Audits a refusal decided before `perform` could run (a malformed purpose or case) and throws
+   * it, so every refusal is on the record (424.5(b)).
+   */
+  refuse(user: AuthenticatedUser, action: Action, query: Record<string, unknown>, reason: string): never {
+    this.audit.append({
+      at: this.clock.now(),
+      username: user.username,
+      role: user.role,
+      action,
+      query,
+      outcome: 'refused',
+      detail: { reason },
+    });
+    throw new AccessDeniedError(reason);
+  }
+
   /** Search by exact or partial plate (`*`, `?`), window and cameras (424.3(c),(d)). */
   searchReads(
     user: AuthenticatedUser,

@@ -159,6 +159,11 @@ export class Authenticator {
     return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
   }
 
+  /** The user with `id` as they are now (role, training), or undefined when gone or disabled. */
+  currentUser(id: number, now: number): AuthenticatedUser | undefined {
+    return this.toAuthenticated(id, now);
+  }
+
   private toAuthenticated(id: number, now: number): AuthenticatedUser | undefined {
     const u = this.users.byId(id);
     if (!u || u.disabledAt !== null) return undefined;

@@ -13,7 +13,7 @@ import {
   writePackage,
   type FreeSpace,
   type PackageFile,
-} from '../store/evidence-export.js';
+} from '../evidence/package.js';
 import type { AuditedAccess } from './audited-access.js';
 import type { AuthenticatedUser } from './authorize.js';
 import { hitsOfReads, type HitView } from './hit-queries.js';
@@ -93,29 +93,37 @@ export function exportEvidence(
   user: AuthenticatedUser,
   purpose: Purpose | undefined,
   target: string,
+  /** Where the package is going, for the audit log and the export record, when `target` is only a staging folder. */
+  recordAs: string = target,
 ): ExportResult {
   const { db, clock, access } = deps;
   const caseNumber = purpose?.caseNumber ?? '';
   const id = randomUUID();
   const audit = new AuditLog(db);
   // The target is checked before any data is read, so a missing drive costs nothing but a refusal entry.
-  const data = access.perform(user, 'export', purpose, { kind: 'evidence_export', target, export_id: id }, () => {
-    const readStore = new ReadStore(db);
-    const ids = new HoldStore(db).readIdsForCase(caseNumber);
-    if (ids.length === 0)
-      throw new Error(
-        `no active evidence hold of case ${caseNumber} covers any read: create one first (alpr-edge holds add)`,
-      );
-    const reads = ids.map((i) => readStore.get(i)!).filter(Boolean);
-    const crops = reads.flatMap((r) => {
-      const jpeg = readStore.crop(r.id);
-      return jpeg ? [{ readId: r.id, jpeg }] : [];
-    });
-    const out: CaseData = { reads, crops, hits: hitsOfReads(db, ids) };
-    const need = crops.reduce((n, c) => n + c.jpeg.length + 4096, 0) + reads.length * 2048 + 1024 * 1024;
-    checkTarget(target, need, deps.freeSpace ?? statfsFreeSpace);
-    return { value: out, count: reads.length, detail: { hits: out.hits.length, crops: crops.length } };
-  });
+  const data = access.perform(
+    user,
+    'export',
+    purpose,
+    { kind: 'evidence_export', target: recordAs, export_id: id },
+    () => {
+      const readStore = new ReadStore(db);
+      const ids = new HoldStore(db).readIdsForCase(caseNumber);
+      if (ids.length === 0)
+        throw new Error(
+          `no active evidence hold of case ${caseNumber} covers any read: create one first (alpr-edge holds add)`,
+        );
+      const reads = ids.map((i) => readStore.get(i)!).filter(Boolean);
+      const crops = reads.flatMap((r) => {
+        const jpeg = readStore.crop(r.id);
+        return jpeg ? [{ readId: r.id, jpeg }] : [];
+      });
+      const out: CaseData = { reads, crops, hits: hitsOfReads(db, ids) };
+      const need = crops.reduce((n, c) => n + c.jpeg.length + 4096, 0) + reads.length * 2048 + 1024 * 1024;
+      checkTarget(target, need, deps.freeSpace ?? statfsFreeSpace);
+      return { value: out, count: reads.length, detail: { hits: out.hits.length, crops: crops.length } };
+    },
+  );
 
   const now = clock.now();
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
@@ -145,7 +153,7 @@ export function exportEvidence(
         user.username,
         caseNumber,
         purpose!.category,
-        result.dir,
+        recordAs === target ? result.dir : recordAs,
         data.reads.length,
         data.hits.length,
         data.crops.length,
@@ -161,7 +169,7 @@ export function exportEvidence(
         caseNumber,
         resultCount: data.reads.length,
         query: { export_id: id },
-        detail: { dir: result.dir, manifest_sha256: result.manifestSha256 },
+        detail: { dir: recordAs === target ? result.dir : recordAs, manifest_sha256: result.manifestSha256 },
       });
     }).immediate();
     return {
@@ -181,7 +189,7 @@ export function exportEvidence(
       outcome: 'failed',
       purposeCategory: purpose!.category,
       caseNumber,
-      query: { export_id: id, target },
+      query: { export_id: id, target: recordAs },
       detail: { error: (err as Error).message },
     });
     throw err;

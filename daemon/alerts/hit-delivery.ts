@@ -6,6 +6,7 @@ import { HealthReporter } from '../health/health-reporter.js';
 import type { CameraStatsSource, SystemProbe } from '../health/telemetry.js';
 import { HitRecorder, type CameraInfo, type ReadForMatching, type RecordedHit } from '../hotlist/hit-recorder.js';
 import { HotlistService, type HotlistStatus } from '../hotlist/hotlist-service.js';
+import type { Service } from '../lifecycle/lifecycle.js';
 import type { ListFetcher } from '../hotlist/fetch.js';
 import { MqttPublisher } from './mqtt-publisher.js';
 import { Outbox } from './outbox.js';
@@ -37,10 +38,11 @@ export interface HitDelivery {
   /** Undefined when mqtt.enabled is false (hits then wait in the outbox, bounded by the retention purge). */
   readonly publisher: MqttPublisher | undefined;
   readonly health: HealthReporter | undefined;
-  /** Start order: hotlists (cached lists in use at once), publisher, health. */
-  start(signal: AbortSignal): Promise<void>;
-  /** Reverse order; each failure is logged and the rest still stop. */
-  stop(): Promise<void>;
+  /**
+   * Its services, in start order, for main.ts's lifecycle: hotlists (cached lists in use at once),
+   * then the MQTT publisher and health reporter when MQTT is enabled.
+   */
+  readonly services: Service[];
   /**
    * The pipeline calls this inside the read's transaction; fast (µs) when nothing matches. A
    * storage error is thrown on, so the read and its hits go to the in-memory path together.
@@ -56,7 +58,7 @@ export interface HitDelivery {
 /**
  * Builds the hotlist, hit, MQTT and health parts from the unit config and wires them to each
  * other (retro-hits through the recorder, list changes into the retained status). Construction
- * does no I/O; start() does.
+ * does no I/O; main.ts starts and stops `services` with the rest of the daemon.
  */
 export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
   const { config, db, clock, log } = deps;
@@ -115,9 +117,20 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
         ...(deps.gps ? { gps: () => deps.gps!.health() } : {}),
       })
     : undefined;
-  let offChange: (() => void) | undefined;
-  let offGps: (() => void) | undefined;
-  const parts: { name: string; stop(): Promise<void> }[] = [];
+  // List changes and GPS fix changes refresh the retained status message.
+  if (publisher) {
+    hotlists.onChange(() => publisher.refreshStatus());
+    deps.gps?.onChange(() => publisher.refreshStatus());
+  }
+  const services: Service[] = [
+    { name: 'hotlists', start: (signal) => hotlists.start(signal), stop: () => hotlists.stop() },
+    ...(publisher
+      ? [{ name: 'mqtt', start: (signal: AbortSignal) => publisher.start(signal), stop: () => publisher.stop() }]
+      : []),
+    ...(health
+      ? [{ name: 'health', start: (signal: AbortSignal) => health.start(signal), stop: () => health.stop() }]
+      : []),
+  ];
 
   return {
     hotlists,
@@ -125,30 +138,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
     outbox,
     publisher,
     health,
-    async start(signal) {
-      await hotlists.start(signal);
-      parts.push({ name: 'hotlists', stop: () => hotlists.stop() });
-      if (signal.aborted || !publisher) return;
-      offChange = hotlists.onChange(() => publisher.refreshStatus());
-      // The retained status changes once when the GPS fix is lost and once when it returns.
-      offGps = deps.gps?.onChange(() => publisher.refreshStatus());
-      await publisher.start(signal);
-      parts.push({ name: 'mqtt', stop: () => publisher.stop() });
-      if (signal.aborted || !health) return;
-      await health.start(signal);
-      parts.push({ name: 'health', stop: () => health.stop() });
-    },
-    async stop() {
-      offChange?.();
-      offGps?.();
-      for (const p of parts.splice(0).reverse()) {
-        try {
-          await p.stop();
-        } catch (err) {
-          log.error({ component: p.name, err: (err as Error).message }, 'stop failed');
-        }
-      }
-    },
+    services,
     onRead(read, camera) {
       try {
         return recorder.onRead(read, camera);

@@ -1,33 +1,38 @@
-import { writeFileSync } from 'node:fs';
-import { COMMON_HELP, governed, parseTime } from '../access/cli-support.js';
-import { CONTEXT_FLAGS, DEFAULT_CONFIG_FILE, openCliContext } from '../access/cli-auth.js';
+import type { z } from 'zod';
+import type { auditVerificationSchema } from '../api/shapes.js';
 import { topicsFor } from '../alerts/topics.js';
 import { fetchPublishedHead } from '../audit/head-fetch.js';
+import { parseHead, verifyCopyWithoutKey } from '../audit/keyless-verify.js';
 import { loadConfigFile } from '../config/load.js';
-import { renderAuditReportHtml } from '../access/audit-report-html.js';
-import { parseHead, verifyKeyedLogWithoutKey, type AuditVerification } from '../audit/keyless-verify.js';
 import type { CliCommand, CliIo } from './command.js';
 import { parseFlags } from './flags.js';
+import { COMMON_HELP } from './format.js';
+import { writeNewFile } from './output-file.js';
+import { DEFAULT_CONFIG_FILE, SESSION_FLAGS, withSession } from './session.js';
 
 const HELP = `usage: alpr-edge audit verify [--expect-head SEQ:MAC | --from-broker]
+       alpr-edge audit verify-copy FILE [--expect-head SEQ:MAC | --from-broker]
        alpr-edge audit report --from TIME --to TIME [--html FILE] [--json FILE]
 
-verify: walks the whole audit log from its anchor and reports the first entry that was edited,
-inserted, deleted or renumbered, time stepping back more than 5 s, an anchor moved without a
-keyed audit_purge entry, a rewritten head or a leftover purge permit. With the audit key (see
---audit-key) each entry's MAC is checked, which nobody without the key can recompute; without
-it only the unkeyed structure is checked, and the output says so (a keyed copy is then checked
-without a login: the file's holder can read it anyway, and no entry is added to it).
+verify: the daemon walks the whole audit log from its anchor and reports the first entry that
+was edited, inserted, deleted or renumbered, time stepping back more than 5 s, an anchor moved
+without a keyed audit_purge entry, a rewritten head or a leftover purge permit. The daemon holds
+the audit key, so each entry's MAC is checked, which nobody without the key can recompute.
 --expect-head SEQ:MAC: the head published on <prefix>/<unit>/audit (or in the journal, "audit
 head"): also proves that nothing up to it was cut off or rewritten, even by a key holder.
---from-broker: takes that head from the unit's broker (mqtt in --config; with --db, give
---config too for the broker).
+--from-broker: takes that head from the unit's broker (mqtt in --config).
 Exit 0 when intact, 2 when not. (auditor, technician, administrator)
+
+verify-copy: checks a copy of the database (a forensic copy) in this process, without the key
+and without a login: the unkeyed structure and the MAC links only, and the output says so.
+Nothing is added to the copy's audit log. With --expect-head or --from-broker it also proves the
+copy was not cut short. (whoever can read FILE)
 
 report: the regular audit of policy 424.5(e) for a period: searches by user and purpose
 (with refusals), hits and their verification outcomes, evidence holds, purges, exports,
 releases, records requests, logins and lockouts, and users whose training lapsed. Prints a
-summary; --html writes a page a person can read or print, --json the same data for tools.
+summary; --html writes a page a person can read or print, --json the same data for tools (new
+files only: an existing file or a symbolic link is refused).
 (auditor, administrator; needs current training since the report shows queried plates)
 
 ${COMMON_HELP}`;
@@ -38,33 +43,31 @@ export const auditCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const [action, ...rest] = args;
-    if (action === 'verify') {
+    if (action === 'verify' || action === 'verify-copy') {
+      const copy = action === 'verify-copy';
       const known = { values: ['expect-head'], switches: ['from-broker'] };
-      const flags = parseFlags(rest, { values: [...CONTEXT_FLAGS, ...known.values], switches: known.switches });
-      // The published head first: what the unit said before anyone touched this file.
+      const flags = parseFlags(rest, {
+        values: [...(copy ? ['config'] : SESSION_FLAGS), ...known.values],
+        switches: known.switches,
+      });
+      // The published head first: what the unit said before anyone touched the log.
       const expectHead = await publishedHead(flags.values, flags.switches, io);
-      const keyless = verifyKeyedCopyWithoutKey(flags.values, io, expectHead);
-      if (keyless !== undefined) return keyless;
-      return governed(rest, io, known, ({ ctx, user, access }) =>
-        printVerification(
-          io,
-          access.verifyAuditLog(user, { expectHead, retentionDays: ctx.access.audit_retention_days }),
-        ),
+      if (copy) {
+        const [file, ...extra] = flags.positional;
+        if (!file || extra.length) throw new Error('give the copy: alpr-edge audit verify-copy FILE');
+        return printVerification(io, verifyCopyWithoutKey(file, { expectHead }));
+      }
+      return withSession(rest, io, known, async ({ api }) =>
+        printVerification(io, await api.call('auditVerify', expectHead ? { expectHead } : {})),
       );
     }
-    return governed(rest, io, { values: ['from', 'to', 'html', 'json'] }, ({ ctx, user, access, values }) => {
+    return withSession(rest, io, { values: ['from', 'to', 'html', 'json'] }, async ({ api, values }) => {
       if (action === 'report') {
-        const from = parseTime(values.from, '--from');
-        const to = parseTime(values.to, '--to', { endOfDay: true });
-        const r = access.auditReport(user, {
-          from,
-          to: to + 1,
-          unitId: ctx.unitId,
-          trainingWarningDays: ctx.access.training_warning_days,
-          auditRetentionDays: ctx.access.audit_retention_days,
-        });
-        if (values.json) writeFileSync(values.json, `${JSON.stringify(r, null, 2)}\n`, { mode: 0o640 });
-        if (values.html) writeFileSync(values.html, renderAuditReportHtml(r), { mode: 0o640 });
+        if (values.from === undefined) throw new Error('give --from TIME');
+        if (values.to === undefined) throw new Error('give --to TIME');
+        const { report: r, html } = await api.call('auditReport', { from: values.from, to: values.to });
+        if (values.json) writeNewFile(values.json, `${JSON.stringify(r, null, 2)}\n`);
+        if (values.html) writeNewFile(values.html, html);
         io.out(`audit report ${r.from} .. ${r.to} (unit ${r.unit_id})`);
         io.out(
           `  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries, ${r.chain.keyed ? 'MACs checked' : 'structure only: no audit key'})` : `TAMPERED: ${r.chain.message}`}`,
@@ -97,7 +100,7 @@ export const auditCommand: CliCommand = {
 };
 
 /** Prints a verification; the exit status is 0 when intact, 2 when not. */
-function printVerification(io: CliIo, v: AuditVerification): number {
+function printVerification(io: CliIo, v: z.infer<typeof auditVerificationSchema>): number {
   if (v.ok) {
     const range = v.entries ? ` (${v.firstSeq}..${v.lastSeq})` : '';
     io.out(
@@ -107,21 +110,6 @@ function printVerification(io: CliIo, v: AuditVerification): number {
   for (const n of v.notes) io.out(`  ${n}`);
   if (v.head) io.out(`  head: ${v.head.seq}:${v.head.mac ?? '(unkeyed)'}`);
   return v.ok ? 0 : 2;
-}
-
-/** A keyed copy opened without the key: checked without a login (see keyless-verify.ts), or undefined. */
-function verifyKeyedCopyWithoutKey(
-  values: Record<string, string>,
-  io: CliIo,
-  expectHead: { seq: number; mac: string } | undefined,
-): number | undefined {
-  const ctx = openCliContext(values);
-  try {
-    const v = verifyKeyedLogWithoutKey(ctx.db, { expectHead, retentionDays: ctx.access.audit_retention_days });
-    return v && printVerification(io, v);
-  } finally {
-    ctx.db.close();
-  }
 }
 
 /** `--expect-head SEQ:MAC`, or with `--from-broker` the head retained on the unit's broker. */
@@ -136,5 +124,5 @@ async function publishedHead(
   const topic = topicsFor(config.mqtt.topic_prefix, config.unit.id).audit;
   const head = await fetchPublishedHead(config.mqtt, topic);
   io.out(`published head on ${topic} (${head.time}): ${head.seq}:${head.mac}`);
-  return head;
+  return { seq: head.seq, mac: head.mac };
 }

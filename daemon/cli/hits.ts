@@ -1,5 +1,6 @@
-import { COMMON_HELP, governed, iso, parseTime, printTable, purposeFrom } from '../access/cli-support.js';
 import type { CliCommand } from './command.js';
+import { COMMON_HELP, iso, printTable } from './format.js';
+import { purposeFlags, withSession } from './session.js';
 
 const HELP = `usage: alpr-edge hits list --from TIME --to TIME [--status unverified|confirmed|rejected] --purpose CAT --case N [--json]
        alpr-edge hits verify HIT_ID --outcome confirmed|rejected --ref CBI_REFERENCE [--note TEXT] --case N [--purpose CAT]
@@ -19,14 +20,17 @@ export const hitsCommand: CliCommand = {
   async run(args, io) {
     const [action, ...rest] = args;
     const known = { values: ['from', 'to', 'status', 'purpose', 'case', 'outcome', 'ref', 'note'], switches: ['json'] };
-    return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
+    return withSession(rest, io, known, async ({ api, values, switches, positional }) => {
       if (action === 'list') {
         const status = values.status as 'unverified' | 'confirmed' | 'rejected' | undefined;
         if (status && !['unverified', 'confirmed', 'rejected'].includes(status))
           throw new Error('--status is unverified, confirmed or rejected');
-        const hits = access.listHits(user, purposeFrom(values), {
-          from: parseTime(values.from, '--from'),
-          to: parseTime(values.to, '--to', { endOfDay: true }),
+        if (values.from === undefined) throw new Error('give --from TIME');
+        if (values.to === undefined) throw new Error('give --to TIME');
+        const { hits } = await api.call('listHits', {
+          ...purposeFlags(values),
+          from: values.from,
+          to: values.to,
           status,
         });
         if (switches.has('json')) io.out(JSON.stringify(hits, null, 2));
@@ -54,12 +58,11 @@ export const hitsCommand: CliCommand = {
         const outcome = values.outcome;
         if (outcome !== 'confirmed' && outcome !== 'rejected')
           throw new Error('give --outcome confirmed or --outcome rejected');
-        const hit = access.verifyHit(user, purposeFrom(values, 'hit_verification'), {
-          hitId,
-          outcome,
-          reference: values.ref ?? '',
-          note: values.note ?? '',
-        });
+        const { hit } = await api.call(
+          'verifyHit',
+          { ...purposeFlags(values), outcome, reference: values.ref ?? '', note: values.note ?? '' },
+          { id: hitId },
+        );
         io.out(
           `hit ${hit.id} (${hit.plate}) ${hit.status} by ${hit.verifiedBy} at ${iso(hit.verifiedAt)}, bureau ref ${hit.verificationRef}`,
         );

@@ -1,6 +1,6 @@
-import { COMMON_HELP, governed, iso, parseTime, printTable, purposeFrom } from '../access/cli-support.js';
-import type { HoldScope } from '../store/holds.js';
 import type { CliCommand } from './command.js';
+import { COMMON_HELP, iso, printTable } from './format.js';
+import { listFlag, purposeFlags, withSession } from './session.js';
 
 const HELP = `usage: alpr-edge holds add --case N --reason TEXT (--read ID[,ID...] | --from TIME --to TIME [--plate P] [--camera C]) [--purpose CAT]
        alpr-edge holds list [--all] [--case N]
@@ -26,37 +26,26 @@ export const holdsCommand: CliCommand = {
       values: ['case', 'purpose', 'reason', 'read', 'from', 'to', 'plate', 'camera'],
       switches: ['all', 'json'],
     };
-    return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
+    return withSession(rest, io, known, async ({ api, values, switches, positional }) => {
       if (action === 'add') {
-        let scope: HoldScope;
-        if (values.read)
-          scope = {
-            kind: 'reads',
-            readIds: values.read
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
-          };
-        else if (values.from || values.to)
-          scope = {
-            kind: 'range',
-            from: parseTime(values.from, '--from'),
-            to: parseTime(values.to, '--to', { endOfDay: true }),
-            platePattern: values.plate,
-            cameraId: values.camera,
-          };
-        else throw new Error('say what to hold: --read ID[,ID...] or --from TIME --to TIME [--plate P] [--camera C]');
-        const h = access.createHold(user, purposeFrom(values, 'criminal_investigation'), {
+        if (!values.read && !values.from && !values.to)
+          throw new Error('say what to hold: --read ID[,ID...] or --from TIME --to TIME [--plate P] [--camera C]');
+        if (!values.read && (values.from === undefined || values.to === undefined))
+          throw new Error('give --from TIME and --to TIME');
+        const r = await api.call('createHold', {
+          ...purposeFlags(values),
           reason: values.reason ?? '',
-          scope,
+          ...(values.read
+            ? { read_ids: listFlag(values.read) ?? [] }
+            : { from: values.from, to: values.to, plate: values.plate, camera: values.camera }),
         });
         io.out(
-          `hold ${h.id} on case ${h.caseNumber} created; ${access.holds.readIdsForCase(h.caseNumber).length} read(s) of this case are now kept past the purge`,
+          `hold ${r.hold.id} on case ${r.hold.caseNumber} created; ${r.kept_reads} read(s) of this case are now kept past the purge`,
         );
         return 0;
       }
       if (action === 'list') {
-        const holds = access.listHolds(user, { includeReleased: switches.has('all'), caseNumber: values.case });
+        const { holds } = await api.call('listHolds', { all: switches.has('all'), case: values.case });
         if (switches.has('json')) io.out(JSON.stringify(holds, null, 2));
         else
           printTable(
@@ -79,7 +68,7 @@ export const holdsCommand: CliCommand = {
       if (action === 'release') {
         const id = Number(positional[0]);
         if (!Number.isInteger(id)) throw new Error('give the hold id: alpr-edge holds release HOLD_ID --reason TEXT');
-        const h = access.releaseHold(user, id, values.reason ?? '');
+        const { hold: h } = await api.call('releaseHold', { reason: values.reason ?? '' }, { id });
         io.out(`hold ${h.id} (case ${h.caseNumber}) released; reads it alone kept go in the next purge`);
         return 0;
       }

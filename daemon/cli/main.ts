@@ -1,7 +1,8 @@
 import { commands } from './registry.js';
 import { processIo } from './io.js';
 import { AccessDeniedError, ConfigError, EXIT_CONFIG } from '../shared/errors.js';
-import { EXIT_DENIED } from '../access/cli-support.js';
+import { EXIT_DENIED } from './format.js';
+import { DaemonUnavailableError, EXIT_UNAVAILABLE } from './api-client.js';
 import type { CliIo } from './command.js';
 
 /** Dispatches `alpr-edge <command> ...`; returns the exit status. `alpr-edge` alone (or `run`) starts the daemon. */
@@ -29,6 +30,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     if (err instanceof ConfigError) {
       for (const p of err.problems) io.err(p);
       return EXIT_CONFIG;
+    }
+    if (err instanceof DaemonUnavailableError) {
+      io.err(err.message);
+      return EXIT_UNAVAILABLE;
     }
     // Refusals (role, training, purpose) are already audited where they were decided.
     if (err instanceof AccessDeniedError) {

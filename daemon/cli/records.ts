@@ -1,5 +1,6 @@
-import { COMMON_HELP, governed, iso, printTable } from '../access/cli-support.js';
 import type { CliCommand } from './command.js';
+import { COMMON_HELP, iso, printTable } from './format.js';
+import { withSession } from './session.js';
 
 const HELP = `usage: alpr-edge records add --requester NAME [--organization ORG] [--contact TEXT] --description TEXT
        alpr-edge records list [--open]                      (records manager, administrator)
@@ -23,10 +24,10 @@ export const recordsCommand: CliCommand = {
       values: ['requester', 'organization', 'contact', 'description', 'resolution', 'note'],
       switches: ['open', 'json'],
     };
-    return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
+    return withSession(rest, io, known, async ({ api, values, switches, positional }) => {
       switch (action) {
         case 'add': {
-          const r = access.recordRecordsRequest(user, {
+          const { request: r } = await api.call('addRecordsRequest', {
             requester: values.requester ?? '',
             organization: values.organization,
             contact: values.contact,
@@ -38,7 +39,7 @@ export const recordsCommand: CliCommand = {
           return 0;
         }
         case 'list': {
-          const list = access.listRecordsRequests(user, { open: switches.has('open') });
+          const { requests: list } = await api.call('listRecordsRequests', { open: switches.has('open') });
           if (switches.has('json')) io.out(JSON.stringify(list, null, 2));
           else
             printTable(
@@ -60,11 +61,13 @@ export const recordsCommand: CliCommand = {
         case 'close': {
           const id = Number(positional[0]);
           if (!Number.isInteger(id)) throw new Error(`give the request id: alpr-edge records ${action} ID`);
-          const r = access.updateRecordsRequest(
-            user,
-            id,
-            action === 'close' ? 'closed' : 'in_progress',
-            values.resolution ?? values.note ?? '',
+          const { request: r } = await api.call(
+            'updateRecordsRequest',
+            {
+              status: action === 'close' ? 'closed' : 'in_progress',
+              resolution: values.resolution ?? values.note ?? '',
+            },
+            { id },
           );
           io.out(`records request ${r.id} is ${r.status}`);
           return 0;

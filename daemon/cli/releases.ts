@@ -1,6 +1,7 @@
-import { COMMON_HELP, governed, iso, parseTime, purposeFrom } from '../access/cli-support.js';
-import { AGENCY_LEVELS, type AgencyLevel } from '../store/releases.js';
+import { AGENCY_LEVELS } from '../api/contract.js';
 import type { CliCommand } from './command.js';
+import { COMMON_HELP, iso } from './format.js';
+import { purposeFlags, withSession } from './session.js';
 
 const HELP = `usage: alpr-edge releases add --agency NAME --level ${AGENCY_LEVELS.join('|')} --officer NAME
          --legal-basis TEXT --what TEXT --case N --purpose CAT [--package EXPORT_DIR_OR_ID]
@@ -35,21 +36,19 @@ export const releasesCommand: CliCommand = {
         'attorney-notified-at',
       ],
     };
-    return governed(rest, io, known, ({ user, access, values }) => {
-      const level = values.level as AgencyLevel;
-      if (!(AGENCY_LEVELS as readonly string[]).includes(level))
-        throw new Error(`give --level ${AGENCY_LEVELS.join(', ')}`);
-      const r = access.recordRelease(user, purposeFrom(values), {
+    return withSession(rest, io, known, async ({ api, values }) => {
+      const level = AGENCY_LEVELS.find((l) => l === values.level);
+      if (!level) throw new Error(`give --level ${AGENCY_LEVELS.join(', ')}`);
+      const { release: r } = await api.call('addRelease', {
+        ...purposeFlags(values),
         agency: values.agency ?? '',
-        agencyLevel: level,
-        requestingOfficer: values.officer ?? '',
-        legalBasis: values['legal-basis'] ?? '',
+        level,
+        officer: values.officer ?? '',
+        legal_basis: values['legal-basis'] ?? '',
         what: values.what ?? '',
-        packageId: values.package,
-        attorneyNotifiedBy: values['attorney-notified-by'],
-        attorneyNotifiedAt: values['attorney-notified-at']
-          ? parseTime(values['attorney-notified-at'], '--attorney-notified-at')
-          : undefined,
+        package: values.package,
+        attorney_notified_by: values['attorney-notified-by'],
+        attorney_notified_at: values['attorney-notified-at'],
       });
       io.out(
         `release ${r.id} recorded: ${r.what} to ${r.agency} (${r.agencyLevel}), officer ${r.requestingOfficer}, case ${r.caseNumber}, at ${iso(r.at)}`,

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { COMMON_HELP, governed, iso, parseTime, printTable, purposeFrom } from '../access/cli-support.js';
 import { PURPOSE_CATEGORIES } from '../access/purpose.js';
-import type { StoredRead } from '../store/reads.js';
+import type { ApiRead } from '../api/contract.js';
 import { describeLocated } from '../position/fix.js';
 import type { CliCommand, CliIo } from './command.js';
+import { COMMON_HELP, iso, printTable } from './format.js';
+import { writeNewFile } from './output-file.js';
+import { listFlag, purposeFlags, withSession } from './session.js';
 
 const HELP = `usage: alpr-edge search [plates] --from TIME --to TIME [--plate P] [--camera A,B] [--limit N] PURPOSE
        alpr-edge search canvass --lat LAT --lon LON --radius METRES --from TIME --to TIME [--camera A,B] PURPOSE
@@ -13,7 +14,8 @@ Searches stored reads (policy 424.3(c),(d)). --plate takes an exact plate or a p
 "*" stands for any run of characters, "?" for exactly one (AB?12*). "canvass" lists every read
 taken within a radius of a place during a window, nearest first: where each read was made (a
 fixed camera's place, or a patrol car's GPS position at the moment), and LOCATED says which.
-"read" shows one read, its position and its hits, and can save its plate crop.
+"read" shows one read, its position and its hits, and can save its plate crop to a new file
+(an existing file or a symbolic link is refused).
 
 PURPOSE (required, policy 424.5(c)): --purpose CATEGORY --case NUMBER
   categories: ${PURPOSE_CATEGORIES.join(', ')}
@@ -33,23 +35,18 @@ export const searchCommand: CliCommand = {
       values: ['from', 'to', 'plate', 'camera', 'limit', 'purpose', 'case', 'lat', 'lon', 'radius', 'crop'],
       switches: ['json'],
     };
-    return governed(rest, io, known, ({ user, access, values, switches, positional }) => {
-      const purpose = purposeFrom(values);
-      const cameras = values.camera
-        ? values.camera
-            .split(',')
-            .map((c) => c.trim())
-            .filter(Boolean)
-        : undefined;
+    return withSession(rest, io, known, async ({ api, values, switches, positional }) => {
+      const purpose = purposeFlags(values);
+      const cameras = listFlag(values.camera);
       if (sub === 'read') {
         const id = positional[0];
         if (!id) throw new Error('give the read id: alpr-edge search read ID');
-        const r = access.viewRead(user, purpose, id);
-        if (!r) {
+        const r = await api.call('viewRead', { ...purpose, crop: Boolean(values.crop) }, { id });
+        if (!r.read) {
           io.err(`no read ${id} (it may have been purged)`);
           return 1;
         }
-        if (values.crop && r.crop) writeFileSync(values.crop, r.crop, { mode: 0o600 });
+        if (values.crop && r.crop_base64) writeNewFile(values.crop, Buffer.from(r.crop_base64, 'base64'));
         if (switches.has('json')) io.out(JSON.stringify({ read: r.read, hits: r.hits }, null, 2));
         else {
           printReads(io, [r.read]);
@@ -58,18 +55,19 @@ export const searchCommand: CliCommand = {
             io.out(
               `hit ${h.id}: ${h.category} (${h.reason}) — ${h.status.toUpperCase()}${h.verifiedBy ? ` by ${h.verifiedBy} ${iso(h.verifiedAt)} ref ${h.verificationRef}` : ''}`,
             );
-          if (values.crop) io.out(r.crop ? `crop saved to ${values.crop}` : 'this read has no crop');
+          if (values.crop) io.out(r.crop_base64 ? `crop saved to ${values.crop}` : 'this read has no crop');
         }
         return 0;
       }
-      const from = parseTime(values.from, '--from');
-      const to = parseTime(values.to, '--to', { endOfDay: true });
+      if (values.from === undefined) throw new Error('give --from TIME');
+      if (values.to === undefined) throw new Error('give --to TIME');
+      const window = { from: values.from, to: values.to };
       const limit = values.limit ? Number(values.limit) : undefined;
       if (sub === 'canvass') {
         const [lat, lon, radiusM] = [Number(values.lat), Number(values.lon), Number(values.radius)];
         if (![lat, lon, radiusM].every(Number.isFinite))
           throw new Error('a canvass needs --lat, --lon and --radius (metres)');
-        const r = access.canvass(user, purpose, { lat, lon, radiusM, from, to, cameras, limit });
+        const r = await api.call('canvass', { ...purpose, ...window, lat, lon, radius_m: radiusM, cameras, limit });
         if (switches.has('json')) io.out(JSON.stringify(r, null, 2));
         else {
           printTable(
@@ -93,7 +91,7 @@ export const searchCommand: CliCommand = {
         }
         return 0;
       }
-      const r = access.searchReads(user, purpose, { plate: values.plate, from, to, cameras, limit });
+      const r = await api.call('searchReads', { ...purpose, ...window, plate: values.plate, cameras, limit });
       if (switches.has('json')) io.out(JSON.stringify(r, null, 2));
       else {
         printReads(io, r.reads);
@@ -104,7 +102,7 @@ export const searchCommand: CliCommand = {
   },
 };
 
-function printReads(io: CliIo, reads: StoredRead[]): void {
+function printReads(io: CliIo, reads: ApiRead[]): void {
   printTable(
     io,
     ['TIME', 'PLATE', 'STATE', 'CONF', 'CAMERA', 'LOCATION', 'ID'],
@@ -113,7 +111,7 @@ function printReads(io: CliIo, reads: StoredRead[]): void {
 }
 
 /** "39.7422000,-105.5136000 (GPS 3D fix; ±4 m; 22.3 m/s; course 271°)", or why there is no position. */
-function positionLine(r: StoredRead): string {
+function positionLine(r: ApiRead): string {
   const p = r.position;
   const how = describeLocated(p, r.positionStatus);
   if (!p) return how;

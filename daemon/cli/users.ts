@@ -1,19 +1,17 @@
-import { systemClock } from '../shared/clock.js';
-import { Bootstrap } from '../access/bootstrap.js';
-import { CONTEXT_FLAGS, openCliContext } from '../access/cli-auth.js';
-import { COMMON_HELP, EXIT_DENIED, governed, printTable, promptNewPassword } from '../access/cli-support.js';
+import { ApiClient } from './api-client.js';
 import { isRole, ROLES, type Role } from '../access/roles.js';
-import { UserAdmin } from '../access/user-admin.js';
-import { authorizeAudited } from '../access/authorize.js';
 import type { CliCommand, CliIo } from './command.js';
 import { parseFlags } from './flags.js';
+import { COMMON_HELP, EXIT_DENIED, printTable, promptNewPassword } from './format.js';
+import { SESSION_FLAGS, socketFrom, withSession } from './session.js';
 
 const HELP = `usage: alpr-edge users <action> [options]
 
   bootstrap --new-user NAME --full-name "NAME"
-        first run only: create the first administrator from the one-time secret. The first call
-        writes the secret to <storage>/bootstrap-secret (readable by root only); run again to be
-        asked for it and for the new password. There is no default password.
+        first run only: create the first administrator from the one-time secret. The daemon writes
+        the secret to <storage>/bootstrap-secret at start (readable by the unit administrator
+        only, e.g. sudo cat it); you are asked for it and for the new password. There is no
+        default password.
   list                                        users, roles, training and lock state
   add NAME --role ROLE --full-name "NAME"     a new user; you are asked for their first password
   training NAME --completed-on DATE --expires-on DATE [--course TEXT]
@@ -35,16 +33,15 @@ export const usersCommand: CliCommand = {
     const [action, ...rest] = args;
     if (action === 'bootstrap') return bootstrap(rest, io);
     const known = { values: ['role', 'full-name', 'completed-on', 'expires-on', 'course'] };
-    return governed(rest, io, known, async ({ ctx, user, access, values, positional }) => {
-      const admin = new UserAdmin(ctx.db, access, systemClock, ctx.access);
+    return withSession(rest, io, known, async ({ api, values, positional }) => {
       const name = positional[0];
-      const need = (what: string): string => {
+      const need = (): string => {
         if (!name) throw new Error(`give the user name: alpr-edge users ${action} NAME`);
-        return what;
+        return name;
       };
       switch (action) {
         case 'list': {
-          const list = admin.list(user);
+          const { users: list } = await api.call('listUsers', {});
           printTable(
             io,
             ['USER', 'NAME', 'ROLE', 'TRAINING EXPIRES', 'STATE'],
@@ -59,49 +56,54 @@ export const usersCommand: CliCommand = {
           return 0;
         }
         case 'add': {
-          need('');
+          const username = need();
           const role = roleFlag(values.role);
-          if (!values['full-name']) throw new Error('give --full-name "First Last"');
+          const fullName = values['full-name'];
+          if (!fullName) throw new Error('give --full-name "First Last"');
           // Refuse before asking for a password the caller may not set.
-          authorizeAudited(ctx.db, user, 'users_manage', Date.now(), { kind: 'user_add', username: name });
-          const password = await promptNewPassword(io, name!);
-          await admin.add(user, { username: name!, fullName: values['full-name'], role, password });
+          await api.call('addUser', { username, full_name: fullName, role });
+          const password = await promptNewPassword(io, username);
+          await api.call('addUser', { username, full_name: fullName, role, password });
           io.out(
-            `user ${name} added as ${role}; record their training (alpr-edge users training ${name} ...) before they can see data`,
+            `user ${username} added as ${role}; record their training (alpr-edge users training ${username} ...) before they can see data`,
           );
           return 0;
         }
         case 'training': {
-          need('');
-          const t = admin.addTraining(user, name!, {
-            course: values.course ?? 'ALPR office-approved training',
-            completedOn: values['completed-on'] ?? '',
-            expiresOn: values['expires-on'] ?? '',
-          });
-          io.out(`training recorded for ${name}: ${t.completedOn} to ${t.expiresOn}`);
+          const username = need();
+          const t = await api.call(
+            'addTraining',
+            {
+              course: values.course,
+              completed_on: values['completed-on'] ?? '',
+              expires_on: values['expires-on'] ?? '',
+            },
+            { name: username },
+          );
+          io.out(`training recorded for ${username}: ${t.completedOn} to ${t.expiresOn}`);
           return 0;
         }
         case 'role': {
-          need('');
+          const username = need();
           const role = roleFlag(positional[1] ?? values.role);
-          admin.setRole(user, name!, role);
-          io.out(`${name} is now ${role}`);
+          await api.call('setRole', { role }, { name: username });
+          io.out(`${username} is now ${role}`);
           return 0;
         }
         case 'password': {
-          need('');
-          const password = await promptNewPassword(io, name!);
-          await admin.setPassword(user, name!, password);
-          io.out(`password of ${name} changed; their lock and failure count were cleared`);
+          const username = need();
+          const password = await promptNewPassword(io, username);
+          await api.call('setPassword', { password }, { name: username });
+          io.out(`password of ${username} changed; their lock and failure count were cleared`);
           return 0;
         }
         case 'disable':
-        case 'enable':
-          need('');
-          if (action === 'disable') admin.disable(user, name!);
-          else admin.enable(user, name!);
-          io.out(`${name} ${action}d`);
+        case 'enable': {
+          const username = need();
+          await api.call(action === 'disable' ? 'disableUser' : 'enableUser', {}, { name: username });
+          io.out(`${username} ${action}d`);
           return 0;
+        }
         default:
           throw new Error(`unknown action "${action ?? ''}" (see alpr-edge users --help)`);
       }
@@ -115,36 +117,29 @@ function roleFlag(s: string | undefined): Role {
 }
 
 async function bootstrap(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags(args, { values: [...CONTEXT_FLAGS, 'new-user', 'full-name'] });
-  const ctx = openCliContext(values);
-  try {
-    const boot = new Bootstrap(ctx.db, ctx.storageDir);
-    if (!boot.needed()) {
-      io.err('refused: this unit already has users; ask an administrator (alpr-edge users add)');
-      return EXIT_DENIED;
-    }
-    const username = values['new-user'];
-    const fullName = values['full-name'];
-    if (!username || !fullName)
-      throw new Error('give --new-user NAME and --full-name "First Last" for the first administrator');
-    if (!boot.readSecret()) {
-      const file = boot.ensureSecret(Date.now());
-      io.out(
-        `a one-time bootstrap secret was written to ${file} (mode 0600).\nRead it as root, then run this command again and give it when asked.`,
-      );
-      return 0;
-    }
-    const secret = await io.promptSecret('One-time bootstrap secret: ');
-    const password = await promptNewPassword(io, username);
-    const u = await boot.createFirstAdministrator(
-      { secret, username, fullName, password, minPasswordLength: ctx.access.min_password_length },
-      Date.now(),
-    );
+  const { values } = parseFlags(args, { values: [...SESSION_FLAGS, 'new-user', 'full-name'] });
+  const api = new ApiClient(socketFrom(values));
+  await api.probe();
+  const username = values['new-user'];
+  const fullName = values['full-name'];
+  const pending = await api.call('bootstrapSecret', {});
+  if (!pending.needed) {
+    io.err('refused: this unit already has users; ask an administrator (alpr-edge users add)');
+    return EXIT_DENIED;
+  }
+  if (!username || !fullName)
+    throw new Error('give --new-user NAME and --full-name "First Last" for the first administrator');
+  if (pending.issued) {
     io.out(
-      `administrator ${u.username} created; the bootstrap secret is spent and deleted.\nNext: alpr-edge users training ${u.username} --completed-on DATE --expires-on DATE --user ${u.username}`,
+      `a one-time bootstrap secret was written to ${pending.file} (mode 0600).\nRead it as the unit administrator (e.g. sudo cat ${pending.file}), then run this command again and give it when asked.`,
     );
     return 0;
-  } finally {
-    ctx.db.close();
   }
+  const secret = await io.promptSecret(`One-time bootstrap secret (in ${pending.file}): `);
+  const password = await promptNewPassword(io, username);
+  const u = await api.call('bootstrap', { secret, username, full_name: fullName, password });
+  io.out(
+    `administrator ${u.username} created; the bootstrap secret is spent and deleted.\nNext: alpr-edge users training ${u.username} --completed-on DATE --expires-on DATE --user ${u.username}`,
+  );
+  return 0;
 }

@@ -10,6 +10,7 @@ import { retentionConfigSchema } from '../retention/config.js';
 import { healthConfigSchema } from '../health/config.js';
 import { storageConfigSchema } from '../storage/config.js';
 import { gpsConfigSchema } from '../position/config.js';
+import { apiConfigSchema } from '../api/config.js';
 import { checkUnitKind } from './unit-kind.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
@@ -74,6 +75,7 @@ export const configSchema = z
     mqtt: mqttConfigSchema,
     access: accessConfigSchema,
     audit: auditConfigSchema,
+    api: apiConfigSchema,
     retention: retentionConfigSchema,
     health: healthConfigSchema,
     gps: gpsConfigSchema.optional(),

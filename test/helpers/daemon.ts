@@ -53,7 +53,9 @@ export class DaemonProcess {
   static start(configYaml: string, env: NodeJS.ProcessEnv = {}, entry?: string): DaemonProcess {
     const dir = mkdtempSync(join(tmpdir(), 'alpr-daemon-'));
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, configYaml.replaceAll('$STATE', dir));
+    // Each daemon gets its own API socket in its temp folder unless the test chooses one.
+    const yaml = /^api:/m.test(configYaml) ? configYaml : `${configYaml.trimEnd()}\napi: { socket: $STATE/api.sock }\n`;
+    writeFileSync(file, yaml.replaceAll('$STATE', dir));
     // An ephemeral audit key, handed over the way systemd does (LoadCredential=audit-key).
     const credentials = join(dir, 'credentials');
     mkdirSync(credentials, { mode: 0o700 });
@@ -65,6 +67,11 @@ export class DaemonProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new DaemonProcess(child, dir);
+  }
+
+  /** The daemon's API socket (see start). */
+  get socket(): string {
+    return join(this.dir, 'api.sock');
   }
 
   get dbFile(): string {

@@ -13,6 +13,7 @@ import { sealHead } from '../../daemon/store/audit-chain.js';
 import { announceSkip } from '../helpers/skip.js';
 import { ROOT } from '../helpers/daemon.js';
 import { addUser, fakeIo, PASSWORD } from '../policy/fixture.js';
+import { startApi } from '../api/api-fixture.js';
 import { edgeParts, UNIT } from './edge-parts.js';
 import { haveMosquitto, TestBroker } from './mosquitto.js';
 
@@ -96,7 +97,7 @@ run('the audit head, published off the unit', () => {
 
   it('lets `audit verify --from-broker` catch a key holder who cut off the log after the head went out', async () => {
     const state = join(dir, 'unit');
-    mkdirSync(state);
+    mkdirSync(state, { mode: 0o700 });
     const key = randomBytes(32);
     const keyFile = join(dir, 'audit-key');
     writeFileSync(keyFile, key, { mode: 0o400 });
@@ -152,9 +153,12 @@ cameras:
       .run(r5.hash, r5.mac, sealHead(key, 5, r5.mac));
     raw.close();
 
+    // The daemon's API over the cut log, with the key; the CLI takes the head from the broker itself.
+    const rig = await startApi({ file: join(state, 'alpr-edge.db'), auditKey: key, clock: systemClock });
     const run = async (args: string[]) => {
       const io = fakeIo([PASSWORD]);
-      const code = await runCli(['audit', 'verify', '--config', configFile, '--user', 'auditor', ...args], io);
+      const cmd = ['audit', 'verify', '--config', configFile, '--socket', rig.socket, '--user', 'auditor'];
+      const code = await runCli([...cmd, ...args], io);
       return { code, out: io.lines.join('\n'), err: io.errors.join('\n') };
     };
     expect(await run([])).toMatchObject({ code: 0 });
@@ -165,5 +169,6 @@ cameras:
     expect(fromBroker.err).toMatch(
       /entry 8 does not carry the published MAC: the log was rewritten at or before entry 8/,
     );
+    await rig.close();
   }, 30_000);
 });

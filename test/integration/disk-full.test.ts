@@ -166,6 +166,7 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
       'unit: { id: full1 }',
       // The floor is off here: this is the last line of defence, when the disk is full regardless.
       `storage: { path: ${state}, min_free_mb: 0, min_free_percent: 0, check_interval_s: 0.5 }`,
+      `api: { socket: ${state}/api.sock }`,
       'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none", location: { text: US-6 MP 262, lat: 39.74, lon: -105.51 } }]',
       'pipeline: { motion_threshold: 0 }',
       `hotlists: { sources: [{ id: cbi, format: csv, file: ${list} }] }`,
@@ -279,6 +280,7 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
     const configText = [
       'unit: { id: low1 }',
       `storage: { path: ${state}, min_free_mb: 1, min_free_percent: 0, check_interval_s: 0.2 }`,
+      `api: { socket: ${state}/api.sock }`,
       'cameras: [{ id: front, name: Front, url: "rtsp://127.0.0.1:9/none", location: { lat: 39.74, lon: -105.51 } }]',
       'pipeline: { motion_threshold: 0 }',
       '',

@@ -8,6 +8,7 @@ import { ReadStore } from '../../daemon/store/reads.js';
 import { systemClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
 import { createHitDelivery } from '../../daemon/alerts/hit-delivery.js';
+import { Lifecycle } from '../../daemon/lifecycle/lifecycle.js';
 import { haveMosquitto, TestBroker } from './mosquitto.js';
 import { announceSkip } from '../helpers/skip.js';
 
@@ -86,7 +87,8 @@ if (!haveMosquitto()) announceSkip('hit delivery test', '/usr/sbin/mosquitto is 
         cameraStats: () => [{ id: 'front', fps: 4.9, dropped_frames: 2 }],
       });
       const ctl = new AbortController();
-      await delivery.start(ctl.signal);
+      const lifecycle = new Lifecycle(silentLogger());
+      await lifecycle.start(delivery.services, ctl.signal);
       await delivery.syncNow();
       expect(delivery.status().sources[0]).toMatchObject({ id: 'cbi', entries: 4, rows_rejected: 4 });
 
@@ -122,7 +124,7 @@ if (!haveMosquitto()) announceSkip('hit delivery test', '/usr/sbin/mosquitto is 
         camera: { name: 'US-6 eastbound' },
       });
 
-      await delivery.stop();
+      await lifecycle.stop();
       await waitFor(() => got.some((g) => g.topic.endsWith('/status') && g.body.state === 'offline'));
       await sub.endAsync();
       db.close();

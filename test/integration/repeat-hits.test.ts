@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { createHitDelivery } from '../../daemon/alerts/hit-delivery.js';
+import { Lifecycle } from '../../daemon/lifecycle/lifecycle.js';
 import { parseConfigText } from '../../daemon/config/load.js';
 import { systemClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
@@ -68,7 +69,8 @@ if (!haveMosquitto()) announceSkip('repeat hit test', '/usr/sbin/mosquitto is no
     const reads = new ReadStore(db);
     const delivery = createHitDelivery({ config, db, clock: systemClock, log: silentLogger(), cameraStats: () => [] });
     const ctl = new AbortController();
-    await delivery.start(ctl.signal);
+    const lifecycle = new Lifecycle(silentLogger());
+    await lifecycle.start(delivery.services, ctl.signal);
     await delivery.syncNow();
     // As the pipeline does: store the read, and match it in the same transaction.
     const sighting = (id: string, plate: string, at: number) =>
@@ -115,7 +117,7 @@ if (!haveMosquitto()) announceSkip('repeat hit test', '/usr/sbin/mosquitto is no
     await waitFor('the second pass alerts', () => alerts.filter((a) => a.read_id === 'pass-2').length === 2);
     expect(alerts.filter((a) => a.plate === 'ABC1234')).toHaveLength(4);
 
-    await delivery.stop();
+    await lifecycle.stop();
     await dispatch.endAsync();
     db.close();
   });

@@ -1,4 +1,4 @@
-import { authenticateCliUser } from '../../daemon/access/cli-auth.js';
+import { runCli } from '../../daemon/cli/main.js';
 import { requireAuthorized, authorizeAudited } from '../../daemon/access/authorize.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
 import { defaultAccessConfig } from '../../daemon/access/config.js';
@@ -6,6 +6,7 @@ import { Authenticator } from '../../daemon/access/authenticate.js';
 import { Bootstrap } from '../../daemon/access/bootstrap.js';
 import { UserStore } from '../../daemon/access/users.js';
 import { PERMISSIONS } from '../../daemon/access/roles.js';
+import { startApi } from '../api/api-fixture.js';
 import { addUser, fakeIo, tempDb, NOW, PASSWORD } from './fixture.js';
 
 // Policy 424.3(b): only authorized members of the office, each with their own login and role, reach the data.
@@ -15,26 +16,43 @@ describe('424.3(b) authorized users', () => {
   afterEach(() => t.close());
 
   it('logs a user in with the password typed at the prompt and records the login', async () => {
-    await addUser(t.db, 'deputy', 'operator');
-    const io = fakeIo([PASSWORD]);
-    const user = await authenticateCliUser(io, t.db, { user: 'deputy', now: () => NOW });
-    expect(user).toMatchObject({ username: 'deputy', role: 'operator' });
-    expect(io.prompts).toEqual(['Password for deputy: ']);
-    expect(new AuditLog(t.db).between(0, NOW + 1).map((e) => [e.action, e.outcome])).toEqual([['login', 'allowed']]);
+    const rig = await startApi();
+    try {
+      await addUser(rig.t.db, 'deputy', 'operator');
+      const io = fakeIo([PASSWORD]);
+      const args = ['records', 'add', '--requester', 'J. Public', '--description', 'reads'];
+      expect(await runCli([...args, '--user', 'deputy', '--socket', rig.socket], io)).toBe(0);
+      expect(io.prompts).toEqual(['Password for deputy: ']);
+      const entries = new AuditLog(rig.t.db).between(0, NOW + 1);
+      expect(entries.map((e) => [e.action, e.outcome])).toEqual([
+        ['login', 'allowed'],
+        ['records_request_create', 'allowed'],
+      ]);
+      expect(entries[0]!.detail).toEqual({ via: 'api' });
+    } finally {
+      await rig.close();
+    }
   });
 
   it('refuses a wrong password and an unknown user alike, and audits both', async () => {
-    await addUser(t.db, 'deputy', 'operator');
-    await expect(
-      authenticateCliUser(fakeIo(['nope nope nope']), t.db, { user: 'deputy', now: () => NOW }),
-    ).rejects.toThrow('wrong user name or password');
-    await expect(authenticateCliUser(fakeIo([PASSWORD]), t.db, { user: 'ghost', now: () => NOW })).rejects.toThrow(
-      'wrong user name or password',
-    );
-    expect(new AuditLog(t.db).between(0, NOW + 1).map((e) => [e.username, e.action, e.outcome])).toEqual([
-      ['deputy', 'login', 'refused'],
-      ['ghost', 'login', 'refused'],
-    ]);
+    const rig = await startApi();
+    try {
+      await addUser(rig.t.db, 'deputy', 'operator');
+      for (const [user, pw] of [
+        ['deputy', 'nope nope nope'],
+        ['ghost', PASSWORD],
+      ] as const) {
+        const io = fakeIo([pw]);
+        expect(await runCli(['records', 'list', '--user', user, '--socket', rig.socket], io)).toBe(77);
+        expect(io.errors).toEqual(['refused: wrong user name or password']);
+      }
+      expect(new AuditLog(rig.t.db).between(0, NOW + 1).map((e) => [e.username, e.action, e.outcome])).toEqual([
+        ['deputy', 'login', 'refused'],
+        ['ghost', 'login', 'refused'],
+      ]);
+    } finally {
+      await rig.close();
+    }
   });
 
   it('locks an account after repeated failures, even against the right password, until the lock ends', async () => {

@@ -1,26 +1,26 @@
-import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { parsePurpose } from '../../daemon/access/purpose.js';
-import { AuditLog } from '../../daemon/store/audit-log.js';
-import { ManualClock } from '../../daemon/shared/clock.js';
-import { addRead, addUser, tempDb, DAY, NOW } from './fixture.js';
+import { startApi, type ApiRig } from '../api/api-fixture.js';
+import { ApiDoor } from './api-door.js';
+import { addRead, addUser, DAY, NOW } from './fixture.js';
 
-// Policy 424.3(a),(c) and 424.5(c): data only for legitimate law-enforcement purposes, each access naming one.
+// Policy 424.3(a),(c) and 424.5(c): data only for legitimate law-enforcement purposes, each access
+// naming one. Proved through the daemon's API, the door people use.
 describe('424.3(c) / 424.5(c) a stated purpose for every access', () => {
-  let t: ReturnType<typeof tempDb>;
-  let access: AuditedAccess;
-  beforeEach(() => {
-    t = tempDb();
-    access = new AuditedAccess(t.db, new ManualClock(NOW));
-    addRead(t.db, { plate: 'ABC123', at: NOW - DAY });
+  let rig: ApiRig;
+  let door: ApiDoor;
+  beforeEach(async () => {
+    rig = await startApi();
+    door = new ApiDoor(rig);
+    addRead(rig.t.db, { plate: 'ABC123', at: NOW - DAY });
   });
-  afterEach(() => t.close());
+  afterEach(() => rig.close());
 
   it('refuses a search without a purpose and audits the refusal with the query', async () => {
-    const op = await addUser(t.db, 'deputy', 'operator');
-    expect(() => access.searchReads(op, undefined, { plate: 'ABC123', from: 0, to: NOW })).toThrow(
+    const op = await addUser(rig.t.db, 'deputy', 'operator');
+    await expect(door.searchReads(op, undefined, { plate: 'ABC123', from: 0, to: NOW })).rejects.toThrow(
       /purpose is required.*424\.5\(c\)/,
     );
-    const [e] = new AuditLog(t.db).between(0, NOW + 1);
+    const [e] = door.entries();
     expect(e).toMatchObject({
       username: 'deputy',
       action: 'search',
@@ -31,9 +31,9 @@ describe('424.3(c) / 424.5(c) a stated purpose for every access', () => {
   });
 
   it('records the purpose category and case number with the search and its result count', async () => {
-    const op = await addUser(t.db, 'deputy', 'operator');
-    access.searchReads(op, parsePurpose('patrol_operation', 'INC-2026-55'), { plate: 'ABC123', from: 0, to: NOW });
-    const [e] = new AuditLog(t.db).between(0, NOW + 1);
+    const op = await addUser(rig.t.db, 'deputy', 'operator');
+    await door.searchReads(op, parsePurpose('patrol_operation', 'INC-2026-55'), { plate: 'ABC123', from: 0, to: NOW });
+    const [e] = door.entries();
     expect(e).toMatchObject({
       action: 'search',
       outcome: 'allowed',
@@ -56,22 +56,30 @@ describe('424.3(c) / 424.5(c) a stated purpose for every access', () => {
   });
 
   it('requires a purpose to view hits, verify a hit, hold, export and release', async () => {
-    const op = await addUser(t.db, 'deputy', 'operator');
-    expect(() => access.listHits(op, undefined, { from: 0, to: NOW })).toThrow(/purpose is required/);
-    expect(() =>
-      access.verifyHit(op, undefined, { hitId: 'h', outcome: 'confirmed', reference: 'CBI-1', note: '' }),
-    ).toThrow(/purpose is required/);
-    expect(() => access.createHold(op, undefined, { reason: 'x', scope: { kind: 'reads', readIds: ['r'] } })).toThrow(
+    const op = await addUser(rig.t.db, 'deputy', 'operator');
+    await expect(door.listHits(op, undefined, { from: 0, to: NOW })).rejects.toThrow(/purpose is required/);
+    await expect(
+      door.verifyHit(op, undefined, { hitId: 'h', outcome: 'confirmed', reference: 'CBI-1', note: '' }),
+    ).rejects.toThrow(/purpose is required/);
+    await expect(door.createHold(op, undefined, { reason: 'x', readIds: ['r'] })).rejects.toThrow(
       /purpose is required/,
     );
-    expect(() =>
-      access.recordRelease(op, undefined, {
+    await expect((await door.client(op)).call('exportEvidence', {})).rejects.toThrow(/purpose is required/);
+    await expect(
+      door.recordRelease(op, undefined, {
         agency: 'CSP',
         agencyLevel: 'state',
         requestingOfficer: 'Tpr X',
         legalBasis: 'CRS',
         what: 'x',
       }),
-    ).toThrow(/purpose is required/);
+    ).rejects.toThrow(/purpose is required/);
+    expect(door.entries().map((e) => [e.action, e.outcome])).toEqual([
+      ['view_hits', 'refused'],
+      ['verify_hit', 'refused'],
+      ['hold_create', 'refused'],
+      ['export', 'refused'],
+      ['release', 'refused'],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFile
 import { join } from 'node:path';
 import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { exportEvidence } from '../../daemon/access/evidence.js';
-import { verifyPackage } from '../../daemon/store/evidence-export.js';
+import { verifyPackage } from '../../daemon/evidence/package.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
 import { ManualClock } from '../../daemon/shared/clock.js';
 import { addHit, addRead, addUser, tempDb, DAY, NOW } from './fixture.js';

@@ -1,8 +1,7 @@
-import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { releaseProblem, ReleaseStore } from '../../daemon/store/releases.js';
-import { AuditLog } from '../../daemon/store/audit-log.js';
-import { ManualClock } from '../../daemon/shared/clock.js';
-import { addUser, tempDb, NOW } from './fixture.js';
+import { startApi, type ApiRig } from '../api/api-fixture.js';
+import { ApiDoor } from './api-door.js';
+import { addUser, NOW } from './fixture.js';
 
 const crim = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0100' };
 const base = {
@@ -14,20 +13,23 @@ const base = {
 };
 
 // Policy 424.4 and 424.5(d): releases are recorded; a federal release only for a criminal investigation and after notifying the County Attorney.
+// Proved through the daemon's API, the door people use.
 describe('424.4 releases and the federal rule', () => {
-  let t: ReturnType<typeof tempDb>;
-  let access: AuditedAccess;
-  beforeEach(() => {
-    t = tempDb();
-    access = new AuditedAccess(t.db, new ManualClock(NOW));
+  let rig: ApiRig;
+  let t: ApiRig['t'];
+  let access: ApiDoor;
+  beforeEach(async () => {
+    rig = await startApi();
+    t = rig.t;
+    access = new ApiDoor(rig);
   });
-  afterEach(() => t.close());
+  afterEach(() => rig.close());
 
   it('refuses a federal release without a County Attorney notification, and audits the refusal', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
-    expect(() => access.recordRelease(op, crim, base)).toThrow(/County Attorney notified first/);
+    await expect(access.recordRelease(op, crim, base)).rejects.toThrow(/County Attorney notified first/);
     expect(new ReleaseStore(t.db).between(0, NOW + 1)).toEqual([]);
-    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({
+    expect(access.entries().pop()).toMatchObject({
       action: 'release',
       outcome: 'refused',
       caseNumber: 'CR26-0100',
@@ -36,18 +38,18 @@ describe('424.4 releases and the federal rule', () => {
 
   it('refuses a federal release that is not for a criminal investigation, even with the notification', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
-    expect(() =>
+    await expect(
       access.recordRelease(
         op,
         { category: 'civil_action', caseNumber: 'CV26-1' },
         { ...base, attorneyNotifiedBy: 'Sgt. Lee', attorneyNotifiedAt: NOW - 1000 },
       ),
-    ).toThrow(/only for a criminal investigation/);
+    ).rejects.toThrow(/only for a criminal investigation/);
   });
 
   it('records a federal release for a criminal investigation after the notification: who, when, what, basis', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
-    const rel = access.recordRelease(op, crim, {
+    const rel = await access.recordRelease(op, crim, {
       ...base,
       attorneyNotifiedBy: 'Sgt. Lee',
       attorneyNotifiedAt: NOW - 3_600_000,
@@ -59,7 +61,7 @@ describe('424.4 releases and the federal rule', () => {
       caseNumber: 'CR26-0100',
       attorneyNotifiedBy: 'Sgt. Lee',
     });
-    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({
+    expect(access.entries().pop()).toMatchObject({
       action: 'release',
       outcome: 'allowed',
       resultCount: 1,
@@ -69,10 +71,12 @@ describe('424.4 releases and the federal rule', () => {
   it('records a state or local release without the federal conditions, but never without agency, officer, basis and what', async () => {
     const op = await addUser(t.db, 'deputy', 'operator');
     expect(
-      access.recordRelease(
-        op,
-        { category: 'patrol_operation', caseNumber: 'INC-9' },
-        { ...base, agency: 'Colorado State Patrol', agencyLevel: 'state' },
+      (
+        await access.recordRelease(
+          op,
+          { category: 'patrol_operation', caseNumber: 'INC-9' },
+          { ...base, agency: 'Colorado State Patrol', agencyLevel: 'state' },
+        )
       ).id,
     ).toBeGreaterThan(0);
     expect(

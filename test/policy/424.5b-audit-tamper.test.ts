@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli } from '../../daemon/cli/main.js';
@@ -8,6 +8,7 @@ import { AuditLog, hashRow, useAuditKey } from '../../daemon/store/audit-log.js'
 import { sealHead, type AuditRow } from '../../daemon/store/audit-chain.js';
 import { verifyAuditChain, type AuditVerification } from '../../daemon/store/audit-verify.js';
 import { addUser, DAY, fakeIo, NOW, PASSWORD, tempDb } from './fixture.js';
+import { startApi } from '../api/api-fixture.js';
 
 // Policy 424.5(b): someone holding a copy of the database (write access to the file, not the
 // audit key) tries each forgery an auditor tried on the plain hash chain; each is caught and
@@ -39,7 +40,6 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
       });
     const head = audit.lastEntry()!;
     published = { seq: head.seq, mac: head.mac! };
-    writeFileSync(join(t.dir, 'audit-key'), KEY, { mode: 0o400 });
   });
   afterAll(() => t.close());
 
@@ -334,7 +334,7 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
       return { code, out: io.lines.join('\n'), err: io.errors.join('\n') };
     }
 
-    it('with the key and --expect-head, exits 2 on a truncated copy that passes without the head', async () => {
+    it('in the daemon with the key and --expect-head, exits 2 on a truncated log that passes without the head', async () => {
       const file = tamperedCopy((db) => {
         db.prepare('DELETE FROM audit_log WHERE seq > 150').run();
         const r = rows(db, 150)[0]!;
@@ -345,28 +345,32 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
           sealHead(KEY, r.seq, r.mac!),
         );
       });
-      const key = join(t.dir, 'audit-key');
-      const base = ['audit', 'verify', '--db', file, '--audit-key', key, '--user', 'auditor'];
-      const plain = await cli(base, [PASSWORD]);
-      expect(plain).toMatchObject({ code: 0 });
-      // Each run adds its login and its audit_verify entry to the copy: 151, then 152.
-      expect(plain.out).toMatch(/audit log intact: 151 entries \(1\.\.151\), MACs verified with the audit key/);
-      const head = await cli([...base, '--expect-head', `${published.seq}:${published.mac}`], [PASSWORD]);
-      expect(head.code).toBe(2);
-      const report = await cli(
-        [...base.slice(0, 1), 'report', ...base.slice(2), '--from', '-3650d', '--to', 'now'],
-        [PASSWORD],
-      );
-      expect(report.out).toMatch(/audit log: intact \(\d+ entries, MACs checked\)/);
-      expect(report.out).toMatch(/head covered: \d+:[0-9a-f]{64}/);
-      expect(head.err).toMatch(
-        /AUDIT LOG TAMPERED: the published head is entry 190, but the log ends at 153: entries 154-190 were cut off/,
-      );
+      const rig = await startApi({ file, auditKey: KEY });
+      try {
+        const base = ['audit', 'verify', '--socket', rig.socket, '--user', 'auditor'];
+        const plain = await cli(base, [PASSWORD]);
+        expect(plain).toMatchObject({ code: 0 });
+        // Each run adds its login and its audit_verify entry to the log: 151, then 152.
+        expect(plain.out).toMatch(/audit log intact: 151 entries \(1\.\.151\), MACs verified with the audit key/);
+        const head = await cli([...base, '--expect-head', `${published.seq}:${published.mac}`], [PASSWORD]);
+        expect(head.code).toBe(2);
+        const report = await cli(
+          ['audit', 'report', ...base.slice(2), '--from', '2020-01-01', '--to', '2099-12-31'],
+          [PASSWORD],
+        );
+        expect(report.out).toMatch(/audit log: intact \(\d+ entries, MACs checked\)/);
+        expect(report.out).toMatch(/head covered: \d+:[0-9a-f]{64}/);
+        expect(head.err).toMatch(
+          /AUDIT LOG TAMPERED: the published head is entry 190, but the log ends at 153: entries 154-190 were cut off/,
+        );
+      } finally {
+        await rig.close();
+      }
     });
 
     it('without the key, checks a keyed copy read-only and says only the structure was checked', async () => {
       const file = tamperedCopy(() => {});
-      const r = await cli(['audit', 'verify', '--db', file]);
+      const r = await cli(['audit', 'verify-copy', file]);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/audit log intact: 190 entries \(1\.\.190\), hash chain verified \(structure only\)/);
       expect(r.out).toMatch(/no audit key: only the unkeyed structure was checked/);

@@ -2,35 +2,36 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../daemon/cli/main.js';
 import { Bootstrap } from '../../daemon/access/bootstrap.js';
-import { openDatabase } from '../../daemon/store/database.js';
-import { addHit, addRead, fakeIo, tempDb } from './fixture.js';
+import { systemClock } from '../../daemon/shared/clock.js';
+import { startApi, type ApiRig } from '../api/api-fixture.js';
+import { addHit, addRead, fakeIo } from './fixture.js';
 
-// Policy 424.5(b) through the CLI: a password prompt (never an argument) before any data, everything audited.
+// Policy 424.5(b) through the CLI, the daemon's API client: a password prompt (never an argument)
+// before any data, everything audited inside the daemon.
 describe('424.5(b) the alpr-edge governance commands', () => {
-  let t: ReturnType<typeof tempDb>;
+  let rig: ApiRig<typeof systemClock>;
+  let t: ApiRig['t'];
   const ADMIN_PW = 'chief admin passphrase';
   const OP_PW = 'deputy passphrase 1';
-  beforeEach(() => (t = tempDb()));
-  afterEach(() => t.close());
+  beforeEach(async () => {
+    rig = await startApi({ clock: systemClock });
+    t = rig.t;
+  });
+  afterEach(() => rig.close());
 
   async function cli(args: string[], secrets: string[] = []): Promise<{ code: number; out: string; err: string }> {
     const io = fakeIo(secrets);
-    const code = await runCli([...args, '--db', t.file], io);
+    const code = await runCli([...args, '--socket', rig.socket], io);
     return { code, out: io.lines.join('\n'), err: io.errors.join('\n') };
   }
 
   it('bootstraps an administrator, adds a trained operator, and lets them search, verify, hold, export and report', async () => {
-    const first = await cli(['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy']);
-    expect(first.out).toMatch(/one-time bootstrap secret was written to .*bootstrap-secret/);
+    // The daemon wrote the one-time secret when it started; only the unit administrator can read it.
     const secret = new Bootstrap(t.db, t.dir).readSecret()!;
-    expect(
-      (
-        await cli(
-          ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy'],
-          [secret, ADMIN_PW, ADMIN_PW],
-        )
-      ).code,
-    ).toBe(0);
+    const bootstrap = ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy'];
+    const wrong = await cli(bootstrap, ['not the secret', ADMIN_PW, ADMIN_PW]);
+    expect(wrong).toMatchObject({ code: 77, err: expect.stringMatching(/bootstrap secret is wrong/) });
+    expect((await cli(bootstrap, [secret, ADMIN_PW, ADMIN_PW])).code).toBe(0);
     expect(
       (
         await cli(
@@ -190,6 +191,27 @@ describe('424.5(b) the alpr-edge governance commands', () => {
     expect(r.err).toMatch(/unknown option --password/);
   });
 
+  it('takes no database path: only the daemon opens the database', async () => {
+    const target = join(t.dir, 'elsewhere.db');
+    const commands = [
+      ['search'],
+      ['hits', 'list'],
+      ['holds', 'list'],
+      ['evidence', 'export'],
+      ['releases', 'add'],
+      ['records', 'list'],
+      ['audit', 'verify'],
+      ['users', 'list'],
+      ['users', 'bootstrap'],
+      ['hotlist', 'list'],
+    ];
+    for (const c of commands) {
+      const r = await cli([...c, '--db', target]);
+      expect([c, r.code, r.err]).toEqual([c, 1, expect.stringMatching(/unknown option --db/)]);
+    }
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('prints help for every governance command', async () => {
     for (const c of ['users', 'search', 'hits', 'holds', 'evidence', 'releases', 'records', 'audit']) {
       const io = fakeIo();
@@ -199,8 +221,6 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   });
 
   it('reports a tampered audit log with exit 2', async () => {
-    const db = openDatabase(t.file);
-    db.close();
     const secretFile = new Bootstrap(t.db, t.dir).ensureSecret(Date.now())!;
     const secret = readFileSync(secretFile, 'utf8').trim();
     await cli(['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief'], [secret, ADMIN_PW, ADMIN_PW]);

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../daemon/cli/main.js';
+import { fakeIo } from '../policy/fixture.js';
+import { DaemonProcess, ROOT, waitUntil } from '../helpers/daemon.js';
+import { DRIVE_BY_CLIP } from '../helpers/rtsp-server.js';
+
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'fake-analyzer-daemon.ts');
+const ADMIN_PW = 'chief admin passphrase';
+
+// The one door, end to end: the real daemon process listens on its socket, and the CLI, run as
+// a client in this process, bootstraps, searches and checks the audit log only through it.
+describe('the daemon serves its API on a UNIX socket (real daemon process)', () => {
+  let daemon: DaemonProcess | undefined;
+  afterAll(() => daemon?.cleanup());
+
+  it('answers the CLI on a 0660 socket, refuses a malformed purpose with an audit entry, and removes the socket on stop', async () => {
+    daemon = DaemonProcess.start(
+      `
+unit: { id: door1 }
+storage: { path: $STATE }
+cameras:
+  - { id: road, name: Road, url: ${DRIVE_BY_CLIP}, fps: 2, location: { text: Test road, lat: 39.74, lon: -105.51 } }
+`,
+      {},
+      FIXTURE,
+    );
+    const d = daemon;
+    await waitUntil(
+      () => d.logs.some((l) => l.msg === 'alpr-edge started'),
+      60_000,
+      `the daemon to start (${d.stderr.slice(-300)})`,
+    );
+    expect(statSync(d.socket).isSocket()).toBe(true);
+    expect(statSync(d.socket).mode & 0o777).toBe(0o660);
+
+    const cli = async (args: string[], secrets: string[]) => {
+      const io = fakeIo(secrets);
+      const code = await runCli([...args, '--socket', d.socket], io);
+      return { code, out: io.lines.join('\n'), err: io.errors.join('\n') };
+    };
+    // The daemon issued the one-time secret at start, in its own storage folder.
+    const secret = readFileSync(join(d.dir, 'bootstrap-secret'), 'utf8').trim();
+    const boot = await cli(
+      ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief'],
+      [secret, ADMIN_PW, ADMIN_PW],
+    );
+    expect(boot).toMatchObject({ code: 0 });
+    expect(existsSync(join(d.dir, 'bootstrap-secret'))).toBe(false);
+    const training = ['users', 'training', 'chief', '--completed-on', '2026-01-10', '--expires-on', '2099-01-10'];
+    expect((await cli([...training, '--user', 'chief'], [ADMIN_PW])).code).toBe(0);
+
+    const ok = await cli(
+      [
+        'search',
+        '--plate',
+        'HOT*',
+        '--from',
+        '-1d',
+        '--to',
+        'now',
+        '--purpose',
+        'patrol_operation',
+        '--case',
+        'INC-7',
+        '--user',
+        'chief',
+      ],
+      [ADMIN_PW],
+    );
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.out).toMatch(/read\(s\)/);
+    const bad = await cli(
+      [
+        'search',
+        '--plate',
+        'HOT*',
+        '--from',
+        '-1d',
+        '--to',
+        'now',
+        '--purpose',
+        'curiosity',
+        '--case',
+        'INC-7',
+        '--user',
+        'chief',
+      ],
+      [ADMIN_PW],
+    );
+    expect(bad).toMatchObject({
+      code: 77,
+      err: expect.stringMatching(/^refused: "curiosity" is not a purpose category/),
+    });
+    expect(d.query<{ outcome: string }>("SELECT outcome FROM audit_log WHERE action = 'search' ORDER BY seq")).toEqual([
+      { outcome: 'allowed' },
+      { outcome: 'refused' },
+    ]);
+    expect((await cli(['audit', 'verify', '--user', 'chief'], [ADMIN_PW])).out).toMatch(/audit log intact/);
+
+    expect(await d.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(existsSync(d.socket)).toBe(false);
+    const after = await cli(['audit', 'verify', '--user', 'chief'], [ADMIN_PW]);
+    expect(after).toMatchObject({ code: 69, err: expect.stringMatching(/the unit's daemon is not running/) });
+  }, 120_000);
+});
