@@ -69,6 +69,11 @@ export class DaemonProcess {
     return new DaemonProcess(child, dir);
   }
 
+  /** The daemon's ephemeral audit key (see start), for a test that writes to its log beside it. */
+  get auditKeyFile(): string {
+    return join(this.dir, 'credentials', 'audit-key');
+  }
+
   /** The daemon's API socket (see start). */
   get socket(): string {
     return join(this.dir, 'api.sock');

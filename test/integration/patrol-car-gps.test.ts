@@ -9,6 +9,8 @@ import mqtt from 'mqtt';
 import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { systemClock } from '../../daemon/shared/clock.js';
 import { openDatabase } from '../../daemon/store/database.js';
+import { useAuditKey } from '../../daemon/store/audit-log.js';
+import { readAuditKeyFile } from '../../daemon/audit/audit-key.js';
 import { DaemonProcess, ROOT, waitUntil } from '../helpers/daemon.js';
 import { FakeGpsd, freePort, gpsfakeAvailability } from '../helpers/gpsfake.js';
 import { Drive, metresBetween } from '../helpers/nmea-drive.js';
@@ -194,6 +196,8 @@ cameras:
     // A canvass (424.3(d)) around where an early read was made finds the reads made there, not
     // those made 2 km on.
     const db = openDatabase(daemon.dbFile);
+    // This process writes the canvass's audit entry beside the daemon, so it holds the daemon's key.
+    useAuditKey(db, readAuditKeyFile(daemon.auditKeyFile));
     try {
       const access = new AuditedAccess(db, systemClock);
       const deputy = await addUser(db, 'deputy', 'operator');
