@@ -1,5 +1,6 @@
 import type { EdgeConfig } from '../config/schema.js';
 import { isStorageError, type Db } from '../store/database.js';
+import { hotlistStore } from '../store/hotlist-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { HealthReporter } from '../health/health-reporter.js';
@@ -66,7 +67,7 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
   const outbox = new Outbox(db);
   const names = new Map(config.cameras.map((c) => [c.id, c.name]));
   const hotlists = new HotlistService({
-    db,
+    store: hotlistStore(db),
     config: config.hotlists,
     storagePath: config.storage.path,
     clock,

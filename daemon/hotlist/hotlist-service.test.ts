@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { hotlistStore } from '../store/hotlist-store.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import { topicsFor } from '../alerts/topics.js';
 import { HitStore } from '../store/hits.js';
 import { HitRecorder } from './hit-recorder.js';
 import { HotlistService } from './hotlist-service.js';
-import { VersionStore } from './version-store.js';
+import { VersionStore } from '../store/hotlist-versions.js';
 import { hotlistConfig, storeRead, tempDb } from './test-support.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
@@ -79,7 +80,13 @@ describe('hotlist service', () => {
     const config = hotlistConfig({
       sources: [{ id: 'cbi', format: 'csv', url, ca_file: ca, headers: {}, timeout_s: 5, enabled: true }],
     });
-    const svc = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
+    const svc = new HotlistService({
+      store: hotlistStore(t.db),
+      config,
+      storagePath: t.dir,
+      clock,
+      log: silentLogger(),
+    });
     const outbox = new Outbox(t.db);
     const recorder = new HitRecorder({
       db: t.db,
@@ -163,7 +170,13 @@ describe('hotlist service', () => {
 
     // After a restart with the server down, the cached copy of the last good version is in use at once.
     mode.status = 503;
-    const again = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
+    const again = new HotlistService({
+      store: hotlistStore(t.db),
+      config,
+      storagePath: t.dir,
+      clock,
+      log: silentLogger(),
+    });
     await again.start(ctl.signal);
     expect(again.status().sources[0]).toMatchObject({ entries: 3 });
     expect(again.activeLists().some((l) => l.matcher.match('NEW777', null, clock.now()).length > 0)).toBe(true);
@@ -178,7 +191,13 @@ describe('hotlist service', () => {
       cache_dir: join(t.dir, 'cache2'),
       sources: [{ id: 'ncic', format: 'ncic', file, headers: {}, timeout_s: 5, enabled: true }],
     });
-    const svc = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
+    const svc = new HotlistService({
+      store: hotlistStore(t.db),
+      config,
+      storagePath: t.dir,
+      clock,
+      log: silentLogger(),
+    });
     const recorder = new HitRecorder({
       db: t.db,
       lists: svc,

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import type { Db } from '../store/database.js';
+import type { HotlistVersionRepository } from '../store/hotlist-versions.js';
+import type { LocalEntryRepository } from '../store/local-entries.js';
+import type { ReadPageRepository } from '../store/read-pages.js';
+import type { Transactions } from '../store/transactions.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { ListStatus } from '../alerts/payloads.js';
@@ -14,10 +17,21 @@ import { LocalEntryStore, type Actor, type LocalEntryInput, type LocalEntryRecor
 import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
 import { retroMatchEntries, runScan, runScanYielding } from './retro.js';
 import { SourceSync, type LoadedList } from './source-sync.js';
-import { VersionStore } from './version-store.js';
+
+/**
+ * What the service keeps in the database (store/hotlist-store.ts builds them on one connection):
+ * version records, local entries, the stored reads a new entry is matched against, and the
+ * transaction in which a local entry and its audit record commit together.
+ */
+export interface HotlistRepositories {
+  versions: HotlistVersionRepository;
+  localEntries: LocalEntryRepository;
+  reads: ReadPageRepository;
+  transactions: Pick<Transactions, 'immediate'>;
+}
 
 export interface HotlistServiceDeps {
-  db: Db;
+  store: HotlistRepositories;
   config: HotlistConfig;
   /** storage.path; the list cache goes to hotlists.cache_dir or <storagePath>/hotlists. */
   storagePath: string;
@@ -57,7 +71,7 @@ const LOCAL_POLL_MS = 5_000;
  * in one assignment, only after it parsed; a failed fetch keeps the previous version.
  */
 export class HotlistService implements ActiveListProvider {
-  private readonly versions: VersionStore;
+  private readonly versions: HotlistVersionRepository;
   private readonly local: LocalEntryStore;
   private readonly syncers: SourceSync[];
   private readonly loaded = new Map<string, LoadedList>();
@@ -78,8 +92,8 @@ export class HotlistService implements ActiveListProvider {
 
   /** Stores its dependencies; no I/O until start(). */
   constructor(private readonly deps: HotlistServiceDeps) {
-    this.versions = new VersionStore(deps.db);
-    this.local = new LocalEntryStore(deps.db);
+    this.versions = deps.store.versions;
+    this.local = new LocalEntryStore(deps.store.localEntries);
     const cacheDir = deps.config.cache_dir || join(deps.storagePath, 'hotlists');
     this.syncers = deps.config.sources
       .filter((s) => s.enabled)
@@ -202,13 +216,11 @@ export class HotlistService implements ActiveListProvider {
    * insert, so the entry and its audit record commit together.
    */
   addLocalEntry(actor: Actor, input: LocalEntryInput, audit?: (rec: LocalEntryRecord) => void): LocalEntryRecord {
-    const rec = this.deps.db
-      .transaction(() => {
-        const r = this.local.add(actor, input, this.deps.clock.now());
-        audit?.(r);
-        return r;
-      })
-      .immediate();
+    const rec = this.deps.store.transactions.immediate(() => {
+      const r = this.local.add(actor, input, this.deps.clock.now());
+      audit?.(r);
+      return r;
+    });
     this.deps.log.info(
       { entry: rec.id, user: actor.username, category: rec.entry.category },
       'local hotlist entry added',
@@ -219,13 +231,11 @@ export class HotlistService implements ActiveListProvider {
 
   /** Stamps a local entry removed; `audit` runs in the same transaction, only when something was removed. */
   removeLocalEntry(actor: Actor, id: string, audit?: () => void): boolean {
-    const ok = this.deps.db
-      .transaction(() => {
-        const removed = this.local.remove(actor, id, this.deps.clock.now());
-        if (removed) audit?.();
-        return removed;
-      })
-      .immediate();
+    const ok = this.deps.store.transactions.immediate(() => {
+      const removed = this.local.remove(actor, id, this.deps.clock.now());
+      if (removed) audit?.();
+      return removed;
+    });
     if (ok) this.deps.log.info({ entry: id, user: actor.username }, 'local hotlist entry removed');
     this.reloadLocal(false);
     return ok;
@@ -324,7 +334,7 @@ export class HotlistService implements ActiveListProvider {
     // Page by page with event-loop turns between: a first sync scans every stored read (21 days of them).
     const hits = await runScanYielding(
       retroMatchEntries(
-        this.deps.db,
+        this.deps.store.reads,
         this.recorder,
         matcher,
         { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
@@ -359,7 +369,7 @@ export class HotlistService implements ActiveListProvider {
     // At once: the CLI that adds an entry claims it and reports its hits before it exits.
     runScan(
       retroMatchEntries(
-        this.deps.db,
+        this.deps.store.reads,
         this.recorder,
         new Matcher(
           mine.map((r) => r.entry),

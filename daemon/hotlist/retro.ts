@@ -1,21 +1,9 @@
-import type { Db } from '../store/database.js';
+import type { ReadCursor, ReadPageRepository } from '../store/read-pages.js';
 import type { ActiveList } from './active-list.js';
 import type { HitRecorder, RecordedHit } from './hit-recorder.js';
 import { normalizePlate } from './normalize.js';
 import type { Matcher } from './matcher.js';
 import { nextTurn } from '../shared/turns.js';
-
-interface RetroRow {
-  id: string;
-  camera_id: string;
-  plate: string;
-  state: string | null;
-  confidence: number;
-  last_seen: number;
-  location_text: string;
-  lat: number | null;
-  lon: number | null;
-}
 
 /**
  * Stored reads scanned per page. A page is read, matched and its hits recorded in one synchronous
@@ -35,7 +23,7 @@ export const READS_PER_PAGE = 1000;
  * for one read and entry (HitRecorder.recordRetrospective).
  */
 export function* scanStoredReads(
-  db: Db,
+  reads: ReadPageRepository,
   recorder: HitRecorder,
   list: ActiveList,
   from: number,
@@ -43,36 +31,22 @@ export function* scanStoredReads(
   pageSize = READS_PER_PAGE,
 ): Generator<void, RecordedHit[]> {
   const out: RecordedHit[] = [];
-  const page = db.prepare(
-    'SELECT rowid AS rid, id, camera_id, plate, state, confidence, last_seen, location_text, lat, lon FROM reads ' +
-      'WHERE (last_seen, rowid) > (?, ?) AND last_seen <= ? ORDER BY last_seen, rowid LIMIT ?',
-  );
-  let after: [number, number] = [from, 0];
+  let after: ReadCursor = [from, 0];
   for (;;) {
-    const rows = page.all(...after, now, pageSize) as (RetroRow & { rid: number })[];
+    const rows = reads.after(after, now, pageSize);
     for (const r of rows) {
       const matches = list.matcher.match(normalizePlate(r.plate), r.state, now);
       if (matches.length === 0) continue;
       out.push(
         ...recorder.recordRetrospective(
-          {
-            id: r.id,
-            cameraId: r.camera_id,
-            plate: r.plate,
-            state: r.state,
-            confidence: r.confidence,
-            lastSeen: r.last_seen,
-            locationText: r.location_text,
-            lat: r.lat,
-            lon: r.lon,
-          },
+          r,
           matches.map((match) => ({ match, list })),
         ),
       );
     }
     const last = rows.at(-1);
     if (!last || rows.length < pageSize) return out;
-    after = [last.last_seen, last.rid];
+    after = [last.lastSeen, last.rowid];
     yield;
   }
 }
@@ -99,7 +73,7 @@ export async function runScanYielding(scan: Generator<void, RecordedHit[]>): Pro
  * run with runScan or runScanYielding.
  */
 export function* retroMatchEntries(
-  db: Db,
+  reads: ReadPageRepository,
   recorder: HitRecorder,
   matcher: Matcher,
   list: Omit<ActiveList, 'matcher'>,
@@ -107,5 +81,5 @@ export function* retroMatchEntries(
   now: number,
 ): Generator<void, RecordedHit[]> {
   if (matcher.size === 0) return [];
-  return yield* scanStoredReads(db, recorder, { ...list, matcher }, now - windowMs, now);
+  return yield* scanStoredReads(reads, recorder, { ...list, matcher }, now - windowMs, now);
 }
