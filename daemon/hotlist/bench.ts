@@ -211,8 +211,8 @@ export async function benchRefresh(
       storagePath: dir,
       clock: systemClock,
       log: silentLogger(),
+      retroHits: benchRecorder(db, [], {}),
     });
-    svc.useRecorder(benchRecorder(db, [], {}));
     await svc.syncNow();
     writeFileSync(file, syntheticList(rows, 10_000, 1, 100));
     const before = heapMb(collect);

@@ -9,6 +9,7 @@ import { silentLogger } from '../shared/logger.js';
 import { Outbox } from '../alerts/outbox.js';
 import { topicsFor } from '../alerts/topics.js';
 import { HitStore } from '../store/hits.js';
+import { ActiveLists } from './active-list.js';
 import { HitRecorder } from './hit-recorder.js';
 import { HotlistService } from './hotlist-service.js';
 import { VersionStore } from '../store/hotlist-versions.js';
@@ -80,17 +81,11 @@ describe('hotlist service', () => {
     const config = hotlistConfig({
       sources: [{ id: 'cbi', format: 'csv', url, ca_file: ca, headers: {}, timeout_s: 5, enabled: true }],
     });
-    const svc = new HotlistService({
-      store: hotlistStore(t.db),
-      config,
-      storagePath: t.dir,
-      clock,
-      log: silentLogger(),
-    });
+    const lists = new ActiveLists();
     const outbox = new Outbox(t.db);
     const recorder = new HitRecorder({
       db: t.db,
-      lists: svc,
+      lists,
       outbox,
       topics: topicsFor('alpr', 'u1'),
       unitId: 'u1',
@@ -99,7 +94,15 @@ describe('hotlist service', () => {
       staleAfterMs: config.stale_after_h * 3600_000,
       includeCrop: false,
     });
-    svc.useRecorder(recorder);
+    const svc = new HotlistService({
+      store: hotlistStore(t.db),
+      config,
+      storagePath: t.dir,
+      clock,
+      log: silentLogger(),
+      lists,
+      retroHits: recorder,
+    });
     storeRead(t.db, 'before', 'NEW777', 'WY', NOW - 86_400_000);
     mode = { body: V1, status: 200, etag: '"v1"' };
 
@@ -191,16 +194,10 @@ describe('hotlist service', () => {
       cache_dir: join(t.dir, 'cache2'),
       sources: [{ id: 'ncic', format: 'ncic', file, headers: {}, timeout_s: 5, enabled: true }],
     });
-    const svc = new HotlistService({
-      store: hotlistStore(t.db),
-      config,
-      storagePath: t.dir,
-      clock,
-      log: silentLogger(),
-    });
+    const lists = new ActiveLists();
     const recorder = new HitRecorder({
       db: t.db,
-      lists: svc,
+      lists,
       outbox: new Outbox(t.db),
       topics: topicsFor('alpr', 'u1'),
       unitId: 'u1',
@@ -209,7 +206,15 @@ describe('hotlist service', () => {
       staleAfterMs: 86_400_000,
       includeCrop: false,
     });
-    svc.useRecorder(recorder);
+    const svc = new HotlistService({
+      store: hotlistStore(t.db),
+      config,
+      storagePath: t.dir,
+      clock,
+      log: silentLogger(),
+      lists,
+      retroHits: recorder,
+    });
     storeRead(t.db, 'parked', 'ABC1234', 'CO', NOW - 7200_000);
     await svc.syncNow();
     expect(svc.status().sources[0]).toMatchObject({ entries: 1, last_error: null });

@@ -6,16 +6,15 @@ import type { Transactions } from '../store/transactions.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { ListStatus } from '../alerts/payloads.js';
-import type { ActiveList, ActiveListProvider } from './active-list.js';
+import { ActiveLists, type ActiveList, type ActiveListProvider } from './active-list.js';
 import type { HotlistConfig } from './config.js';
 import { entryIdentity, type HotlistEntry } from './entry.js';
 import type { ListFetcher } from './fetch.js';
-import type { HitRecorder } from './hit-recorder.js';
 import { isPattern } from './normalize.js';
 import { TurnBudget } from './turn-budget.js';
 import { LocalEntryStore, type Actor, type LocalEntryInput, type LocalEntryRecord } from './local-entries.js';
 import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
-import { retroMatchEntries, runScan, runScanYielding } from './retro.js';
+import { retroMatchEntries, runScan, runScanYielding, type RetroRecorder } from './retro.js';
 import { SourceSync, type LoadedList } from './source-sync.js';
 
 /**
@@ -37,6 +36,13 @@ export interface HotlistServiceDeps {
   storagePath: string;
   clock: Clock;
   log: Logger;
+  /** Where the lists in use go; give the hit recorder the same object. Default: one of its own. */
+  lists?: ActiveLists;
+  /**
+   * Records retrospective hits (the HitRecorder) when a new version or local entry matches stored
+   * reads (hotlists.retro_hits). Without it no retrospective hits are raised.
+   */
+  retroHits?: RetroRecorder;
   /** Tests replace a source's fetcher by source id. */
   fetchers?: Record<string, ListFetcher>;
 }
@@ -79,10 +85,9 @@ export class HotlistService implements ActiveListProvider {
   private readonly nextDue = new Map<string, number>();
   private readonly staleWarned = new Set<string>();
   private readonly listeners = new Set<() => void>();
-  private active: readonly ActiveList[] = [];
+  private readonly lists: ActiveLists;
   private localList: ActiveList | undefined;
   private localGeneration = '';
-  private recorder: HitRecorder | undefined;
   private loop: Promise<void> | undefined;
   private wake: AbortController | undefined;
   private roundsStarted = 0;
@@ -94,6 +99,7 @@ export class HotlistService implements ActiveListProvider {
   constructor(private readonly deps: HotlistServiceDeps) {
     this.versions = deps.store.versions;
     this.local = new LocalEntryStore(deps.store.localEntries);
+    this.lists = deps.lists ?? new ActiveLists();
     const cacheDir = deps.config.cache_dir || join(deps.storagePath, 'hotlists');
     this.syncers = deps.config.sources
       .filter((s) => s.enabled)
@@ -108,11 +114,6 @@ export class HotlistService implements ActiveListProvider {
             ...(deps.fetchers?.[s.id] ? { fetcher: deps.fetchers[s.id] } : {}),
           }),
       );
-  }
-
-  /** The recorder that raises retrospective hits; set once by main.ts after both exist. */
-  useRecorder(recorder: HitRecorder): void {
-    this.recorder = recorder;
   }
 
   /** Loads the cached lists and local entries, then refreshes in the background. */
@@ -167,7 +168,7 @@ export class HotlistService implements ActiveListProvider {
   }
 
   activeLists(): readonly ActiveList[] {
-    return this.active;
+    return this.lists.activeLists();
   }
 
   /** Called whenever the lists in use change (the MQTT status message carries their versions). */
@@ -323,7 +324,8 @@ export class HotlistService implements ActiveListProvider {
   private async swap(id: string, next: LoadedList, previous: LoadedList | undefined): Promise<void> {
     this.loaded.set(id, next);
     this.rebuild();
-    if (!this.deps.config.retro_hits || !this.recorder) return;
+    const recorder = this.deps.retroHits;
+    if (!this.deps.config.retro_hits || !recorder) return;
     // When every entry is new (no previous version, or nothing in common), the version's own
     // index (same lenient categories) serves as is, rather than a second index of the same entries.
     const added = previous ? await addedEntries(previous, next.entries) : next.entries;
@@ -335,7 +337,7 @@ export class HotlistService implements ActiveListProvider {
     const hits = await runScanYielding(
       retroMatchEntries(
         this.deps.store.reads,
-        this.recorder,
+        recorder,
         matcher,
         { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
         this.windowMs(),
@@ -362,7 +364,8 @@ export class HotlistService implements ActiveListProvider {
 
   /** Retro-matches local entries nobody has matched yet (each claimed once, see LocalEntryStore.claimRetro). */
   private runPendingLocalRetro(): void {
-    if (!this.deps.config.retro_hits || !this.recorder) return;
+    const recorder = this.deps.retroHits;
+    if (!this.deps.config.retro_hits || !recorder) return;
     const now = this.deps.clock.now();
     const mine = this.local.unclaimedRetro(now).filter((r) => this.local.claimRetro(r.id, now));
     if (mine.length === 0) return;
@@ -370,7 +373,7 @@ export class HotlistService implements ActiveListProvider {
     runScan(
       retroMatchEntries(
         this.deps.store.reads,
-        this.recorder,
+        recorder,
         new Matcher(
           mine.map((r) => r.entry),
           { lenientCategories: this.deps.config.lenient_categories },
@@ -388,7 +391,7 @@ export class HotlistService implements ActiveListProvider {
       lists.push({ sourceId: l.sourceId, versionId: l.version.id, asOf: l.version.asOf, matcher: l.matcher });
     }
     if (this.localList) lists.push({ ...this.localList, asOf: this.deps.clock.now() });
-    this.active = lists;
+    this.lists.replace(lists);
     for (const f of this.listeners) {
       try {
         f();

@@ -5,6 +5,9 @@ import { normalizePlate } from './normalize.js';
 import type { Matcher } from './matcher.js';
 import { nextTurn } from '../shared/turns.js';
 
+/** What a scan needs of the hit recorder: recording a stored read's matches as retrospective hits. */
+export type RetroRecorder = Pick<HitRecorder, 'recordRetrospective'>;
+
 /**
  * Stored reads scanned per page. A page is read, matched and its hits recorded in one synchronous
  * stretch (so the purge cannot remove a read between its match and its hit), about 10 ms of CPU
@@ -24,7 +27,7 @@ export const READS_PER_PAGE = 1000;
  */
 export function* scanStoredReads(
   reads: ReadPageRepository,
-  recorder: HitRecorder,
+  recorder: RetroRecorder,
   list: ActiveList,
   from: number,
   now: number,
@@ -74,7 +77,7 @@ export async function runScanYielding(scan: Generator<void, RecordedHit[]>): Pro
  */
 export function* retroMatchEntries(
   reads: ReadPageRepository,
-  recorder: HitRecorder,
+  recorder: RetroRecorder,
   matcher: Matcher,
   list: Omit<ActiveList, 'matcher'>,
   windowMs: number,
