@@ -242,3 +242,34 @@ describe('hotlist service', () => {
     ).toThrow(/too broad/);
   });
 });
+
+describe('local entries and their audit records', () => {
+  it('keeps no entry, and removes none, when its audit record cannot be written', () => {
+    const t = tempDb();
+    try {
+      const clock = new ManualClock(NOW);
+      const svc = new HotlistService({
+        store: hotlistStore(t.db),
+        config: hotlistConfig(),
+        storagePath: t.dir,
+        clock,
+        log: silentLogger(),
+      });
+      const input = { plate: 'KDX9*', category: 'bolo', reason: 'hit and run', expires: NOW + 86_400_000 };
+      const auditFails = (): void => {
+        throw new Error('audit log unwritable');
+      };
+      expect(() => svc.addLocalEntry({ username: 'sgt' }, input, auditFails)).toThrow('audit log unwritable');
+      expect(svc.listLocalEntries(true)).toEqual([]);
+      expect(svc.activeLists().flatMap((l) => l.matcher.match('KDX912', null, NOW))).toEqual([]);
+
+      const kept = svc.addLocalEntry({ username: 'sgt' }, input);
+      expect(() => svc.removeLocalEntry({ username: 'sgt' }, kept.id, auditFails)).toThrow('audit log unwritable');
+      expect(svc.listLocalEntries().map((r) => r.id)).toEqual([kept.id]);
+      expect(svc.removeLocalEntry({ username: 'sgt' }, kept.id)).toBe(true);
+      expect(svc.listLocalEntries()).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
