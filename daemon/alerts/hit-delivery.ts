@@ -1,10 +1,12 @@
 import type { EdgeConfig } from '../config/schema.js';
 import { isStorageError, type Db } from '../store/database.js';
+import { hotlistStore } from '../store/hotlist-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { HealthReporter } from '../health/health-reporter.js';
 import type { CameraStatsSource, SystemProbe } from '../health/telemetry.js';
 import { HitRecorder, type CameraInfo, type ReadForMatching, type RecordedHit } from '../hotlist/hit-recorder.js';
+import { ActiveLists } from '../hotlist/active-list.js';
 import { HotlistService, type HotlistStatus } from '../hotlist/hotlist-service.js';
 import type { Service } from '../lifecycle/lifecycle.js';
 import type { ListFetcher } from '../hotlist/fetch.js';
@@ -57,25 +59,19 @@ export interface HitDelivery {
 
 /**
  * Builds the hotlist, hit, MQTT and health parts from the unit config and wires them to each
- * other (retro-hits through the recorder, list changes into the retained status). Construction
- * does no I/O; main.ts starts and stops `services` with the rest of the daemon.
+ * other (the lists in use, retro-hits through the recorder, list changes into the retained
+ * status). Construction does no I/O; main.ts starts and stops `services` with the rest of the daemon.
  */
 export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
   const { config, db, clock, log } = deps;
   const topics = topicsFor(config.mqtt.topic_prefix, config.unit.id);
   const outbox = new Outbox(db);
   const names = new Map(config.cameras.map((c) => [c.id, c.name]));
-  const hotlists = new HotlistService({
-    db,
-    config: config.hotlists,
-    storagePath: config.storage.path,
-    clock,
-    log: log.child({ component: 'hotlist' }),
-    ...(deps.fetchers ? { fetchers: deps.fetchers } : {}),
-  });
+  // The recorder reads the lists the service puts in use, and raises the service's retrospective hits.
+  const lists = new ActiveLists();
   const recorder = new HitRecorder({
     db,
-    lists: hotlists,
+    lists,
     outbox,
     topics,
     unitId: config.unit.id,
@@ -87,7 +83,16 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
     cameraName: (id) => names.get(id) ?? id,
     repeatWindowMs: config.hotlists.repeat_window_s * 1000,
   });
-  hotlists.useRecorder(recorder);
+  const hotlists = new HotlistService({
+    store: hotlistStore(db),
+    lists,
+    retroHits: recorder,
+    config: config.hotlists,
+    storagePath: config.storage.path,
+    clock,
+    log: log.child({ component: 'hotlist' }),
+    ...(deps.fetchers ? { fetchers: deps.fetchers } : {}),
+  });
   const publisher = config.mqtt.enabled
     ? new MqttPublisher({
         config: config.mqtt,

@@ -1,24 +1,7 @@
 import type { Db } from '../store/database.js';
+import { OutboxStore, type NewOutboxMessage, type OutboxMessage, type OutboxRepository } from '../store/outbox.js';
 
-export interface OutboxMessage {
-  seq: number;
-  kind: string;
-  refId: string;
-  topic: string;
-  payload: string;
-  qos: 0 | 1 | 2;
-  createdAt: number;
-}
-
-interface OutboxRow {
-  seq: number;
-  kind: string;
-  ref_id: string;
-  topic: string;
-  payload: string;
-  qos: number;
-  created_at: number;
-}
+export type { OutboxMessage } from '../store/outbox.js';
 
 /**
  * The durable outbox (table `outbox`, migration 012). Writers append inside their own
@@ -27,20 +10,12 @@ interface OutboxRow {
  * process (the CLI's retrospective hits) are found by the publisher's periodic poll.
  */
 export class Outbox {
-  private readonly insertStmt;
-  private readonly headStmt;
-  private readonly deleteStmt;
-  private readonly depthStmt;
+  private readonly rows: OutboxRepository;
   private readonly listeners = new Set<() => void>();
 
-  /** @param db an open database (see openDatabase). */
+  /** @param db an open database (see openDatabase); its rows go through store/outbox.ts. */
   constructor(db: Db) {
-    this.insertStmt = db.prepare(
-      'INSERT INTO outbox (kind, ref_id, topic, payload, qos, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.headStmt = db.prepare('SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.deleteStmt = db.prepare('DELETE FROM outbox WHERE seq = ?');
-    this.depthStmt = db.prepare('SELECT count(*) AS n FROM outbox');
+    this.rows = new OutboxStore(db);
   }
 
   /**
@@ -48,8 +23,8 @@ export class Outbox {
    * `notify()` after that transaction commits (never before: the publisher must not see a
    * message whose hit could still roll back).
    */
-  append(m: { kind: string; refId: string; topic: string; payload: string; qos?: 0 | 1 | 2 }, now: number): number {
-    return Number(this.insertStmt.run(m.kind, m.refId, m.topic, m.payload, m.qos ?? 1, now).lastInsertRowid);
+  append(m: NewOutboxMessage, now: number): number {
+    return this.rows.append(m, now);
   }
 
   /** Wakes the publisher after a commit. */
@@ -70,23 +45,15 @@ export class Outbox {
 
   /** The oldest messages after `afterSeq`, in order. */
   peek(limit: number, afterSeq = 0): OutboxMessage[] {
-    return (this.headStmt.all(afterSeq, limit) as OutboxRow[]).map((r) => ({
-      seq: r.seq,
-      kind: r.kind,
-      refId: r.ref_id,
-      topic: r.topic,
-      payload: r.payload,
-      qos: r.qos as 0 | 1 | 2,
-      createdAt: r.created_at,
-    }));
+    return this.rows.peek(limit, afterSeq);
   }
 
   /** Removes a message the broker acknowledged. Removing an already removed one is a no-op. */
   remove(seq: number): void {
-    this.deleteStmt.run(seq);
+    this.rows.remove(seq);
   }
 
   depth(): number {
-    return (this.depthStmt.get() as { n: number }).n;
+    return this.rows.depth();
   }
 }

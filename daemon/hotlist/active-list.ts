@@ -9,7 +9,24 @@ export interface ActiveList {
   matcher: Matcher;
 }
 
-/** Whatever holds the current lists (HotlistService). Read on every read, so it must be cheap. */
+/** Whatever holds the current lists (ActiveLists). Read on every read, so it must be cheap. */
 export interface ActiveListProvider {
   activeLists(): readonly ActiveList[];
+}
+
+/**
+ * The lists in use, held apart from the service that loads them: the hotlist service replaces
+ * them and the hit recorder reads them, so each is built with this object rather than the other.
+ */
+export class ActiveLists implements ActiveListProvider {
+  private current: readonly ActiveList[] = [];
+
+  activeLists(): readonly ActiveList[] {
+    return this.current;
+  }
+
+  /** Puts new lists in use, all at once (one assignment: a read sees the old set or the new). */
+  replace(lists: readonly ActiveList[]): void {
+    this.current = lists;
+  }
 }

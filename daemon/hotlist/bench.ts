@@ -6,6 +6,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { openDatabase, type Db } from '../store/database.js';
+import { hotlistStore } from '../store/hotlist-store.js';
+import { ReadPages } from '../store/read-pages.js';
 import { ReadStore } from '../store/reads.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLogger } from '../shared/logger.js';
@@ -203,8 +205,14 @@ export async function benchRefresh(
       sources: [{ id: 'bench', format: 'csv', file }],
       lenient_categories: [...LENIENT],
     });
-    const svc = new HotlistService({ db, config, storagePath: dir, clock: systemClock, log: silentLogger() });
-    svc.useRecorder(benchRecorder(db, [], {}));
+    const svc = new HotlistService({
+      store: hotlistStore(db),
+      config,
+      storagePath: dir,
+      clock: systemClock,
+      log: silentLogger(),
+      retroHits: benchRecorder(db, [], {}),
+    });
     await svc.syncNow();
     writeFileSync(file, syntheticList(rows, 10_000, 1, 100));
     const before = heapMb(collect);
@@ -286,14 +294,27 @@ export async function benchRetro(
   const db = openDatabase(join(dir, 'bench.db'));
   try {
     const now = Date.now();
-    const insert = db.prepare(
-      "INSERT INTO reads (id, camera_id, plate, state, confidence, first_seen, last_seen, frames, box_x, box_y, box_w, box_h, frame_w, frame_h, created_at) VALUES (?, 'front', ?, 'CO', 0.9, ?, ?, 3, 0, 0, 90, 30, 1280, 720, ?)",
-    );
+    const store = new ReadStore(db);
     const r = rng(7);
     db.transaction(() => {
       for (let i = 0; i < reads; i++) {
         const at = now - Math.floor(((reads - i) / reads) * 20 * 86_400_000);
-        insert.run(`r${i}`, plate(r), at, at, at);
+        const read = {
+          id: `r${i}`,
+          cameraId: 'front',
+          text: plate(r),
+          confidence: 0.9,
+          alternatives: [],
+          state: 'CO',
+          firstSeen: at,
+          lastSeen: at,
+          frames: 3,
+          cropJpeg: new Uint8Array(0),
+          box: { x: 0, y: 0, w: 90, h: 30 },
+          frameWidth: 1280,
+          frameHeight: 720,
+        };
+        store.insert(read, { text: '' }, at, { withCrop: false });
       }
     })();
     const recorder = benchRecorder(db, []);
@@ -302,7 +323,7 @@ export async function benchRetro(
     const t0 = process.hrtime.bigint();
     const hits = await runScanYielding(
       scanStoredReads(
-        db,
+        new ReadPages(db),
         recorder,
         { sourceId: 'bench', versionId: 'bench@1', asOf: now, matcher },
         now - 21 * 86_400_000,

@@ -4,6 +4,7 @@ import { Outbox } from '../alerts/outbox.js';
 import { topicsFor } from '../alerts/topics.js';
 import { VERIFICATION_NOTICE } from '../alerts/payloads.js';
 import { HitStore } from '../store/hits.js';
+import { ReadPages } from '../store/read-pages.js';
 import type { ActiveList } from './active-list.js';
 import type { HotlistEntry } from './entry.js';
 import { HitRecorder } from './hit-recorder.js';
@@ -148,13 +149,13 @@ describe('hit recorder', () => {
       asOf: NOW,
       matcher: new Matcher([entry('NEW77*', 'CO', { key: 'local:x', source: 'local' })], { lenientCategories: [] }),
     };
-    const first = runScan(scanStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW));
+    const first = runScan(scanStoredReads(new ReadPages(t.db), recorder, list, NOW - 21 * 86_400_000, NOW));
     expect(first.map((h) => [h.readId, h.retrospective, h.match.kind, h.match.stateConfirmed]).sort()).toEqual([
       ['old1', true, 'wildcard', false],
       ['old2', true, 'wildcard', true],
     ]);
     expect(JSON.parse(outbox.peek(10)[0]!.payload).retrospective).toBe(true);
-    expect(runScan(scanStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW))).toEqual([]);
+    expect(runScan(scanStoredReads(new ReadPages(t.db), recorder, list, NOW - 21 * 86_400_000, NOW))).toEqual([]);
   });
 
   it('scans stored reads page by page, giving the event loop turns between pages, and finds every match once', async () => {
@@ -168,7 +169,7 @@ describe('hit recorder', () => {
       asOf: NOW,
       matcher: new Matcher([entry('PGE10*', 'CO')], { lenientCategories: [] }),
     };
-    const scan = scanStoredReads(t.db, recorder, list, NOW - 21 * 86_400_000, NOW, 2);
+    const scan = scanStoredReads(new ReadPages(t.db), recorder, list, NOW - 21 * 86_400_000, NOW, 2);
     const { result: hits, turns } = await turnsDuring(() => runScanYielding(scan));
     expect(hits.map((h) => h.readId).sort()).toEqual(['p0', 'p2', 'p4', 'p6']);
     expect(turns).toBeGreaterThanOrEqual(3); // 7 reads in pages of 2: the loop ran between them

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { HitStore, type NewHit } from '../store/hits.js';
 import { ReadStore } from '../store/reads.js';
+import { transactionsOn, type Transactions } from '../store/transactions.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Outbox } from '../alerts/outbox.js';
@@ -86,16 +87,14 @@ export interface HitRecorderDeps {
  */
 export class HitRecorder {
   private readonly hits: HitStore;
-  private readonly cropStmt;
-  private readonly existingForRead;
   private readonly reads: ReadStore;
+  private readonly transactions: Transactions;
 
-  /** Stores its dependencies; no I/O. */
+  /** Stores its dependencies and prepares its statements (store/hits.ts, store/reads.ts); no other I/O. */
   constructor(private readonly deps: HitRecorderDeps) {
     this.hits = new HitStore(deps.db);
-    this.cropStmt = deps.db.prepare('SELECT jpeg FROM read_crops WHERE read_id = ?');
-    this.existingForRead = deps.db.prepare('SELECT entry_json FROM hits WHERE read_id = ?');
     this.reads = new ReadStore(deps.db);
+    this.transactions = transactionsOn(deps.db);
   }
 
   /** Called by the pipeline after the read is stored. Returns the hits it recorded (usually none). */
@@ -151,9 +150,7 @@ export class HitRecorder {
    */
   recordRetrospective(read: ReadForMatching, found: FoundMatch[]): RecordedHit[] {
     const had = new Set(
-      (this.existingForRead.all(read.id) as { entry_json: string }[]).map(
-        (r) => (JSON.parse(r.entry_json) as { identity?: string }).identity,
-      ),
+      this.hits.entryJsonForRead(read.id).map((json) => (JSON.parse(json) as { identity?: string }).identity),
     );
     const fresh = found.filter((f) => !had.has(entryIdentity(f.match.entry)));
     if (fresh.length === 0) return [];
@@ -167,9 +164,7 @@ export class HitRecorder {
     retrospective: boolean,
     now: number,
   ): RecordedHit[] {
-    const crop = this.deps.includeCrop
-      ? (read.cropJpeg ?? (this.cropStmt.get(read.id) as { jpeg: Buffer } | undefined)?.jpeg ?? undefined)
-      : undefined;
+    const crop = this.deps.includeCrop ? (read.cropJpeg ?? this.reads.crop(read.id)) : undefined;
     const prepared = this.prepareHits(
       { ...read, ...this.positionOf(read), cropJpeg: crop },
       camera,
@@ -185,7 +180,7 @@ export class HitRecorder {
     const recorded = prepared.map((p) => p.recorded);
     // Inside the caller's transaction the hit is durable only once that commits: the caller
     // announces it then (a journal must not show a hit that was never stored nor sent).
-    if (!this.deps.db.inTransaction) this.announce(recorded, read.cameraId);
+    if (!this.transactions.inTransaction()) this.announce(recorded, read.cameraId);
     return recorded;
   }
 
@@ -273,13 +268,13 @@ export class HitRecorder {
    * broker), in one transaction: a savepoint inside the caller's. Call `outbox.notify()` after.
    */
   store(prepared: readonly PreparedHit[], now: number, sent: ReadonlySet<string> = new Set()): void {
-    this.deps.db.transaction(() => {
+    this.transactions.run(() => {
       for (const p of prepared) {
         this.hits.insert(p.hit);
         if (sent.has(p.hit.id)) continue;
         this.deps.outbox.append({ kind: 'hit', refId: p.hit.id, topic: p.topic, payload: p.payload, qos: 1 }, now);
       }
-    })();
+    });
   }
 
   /** Logs each hit, once it is durable (stored) or in the broker's hands (sent). */

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { hotlistStore } from '../store/hotlist-store.js';
 import { join } from 'node:path';
 import { ManualClock } from '../shared/clock.js';
 import { silentLogger } from '../shared/logger.js';
@@ -70,7 +71,13 @@ describe('a refresh that yields no valid row', () => {
         max_rejected_fraction: 1,
         sources: [{ id: 'cbi', format: 'csv', file, headers: {}, timeout_s: 5, enabled: true }],
       });
-      const svc = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
+      const svc = new HotlistService({
+        store: hotlistStore(t.db),
+        config,
+        storagePath: t.dir,
+        clock,
+        log: silentLogger(),
+      });
       await svc.syncNow();
       const v1 = svc.status().sources[0]!.version;
       expect(svc.status().sources[0]).toMatchObject({ entries: 1, last_error: null });

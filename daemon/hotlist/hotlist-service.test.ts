@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { hotlistStore } from '../store/hotlist-store.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -8,9 +9,10 @@ import { silentLogger } from '../shared/logger.js';
 import { Outbox } from '../alerts/outbox.js';
 import { topicsFor } from '../alerts/topics.js';
 import { HitStore } from '../store/hits.js';
+import { ActiveLists } from './active-list.js';
 import { HitRecorder } from './hit-recorder.js';
 import { HotlistService } from './hotlist-service.js';
-import { VersionStore } from './version-store.js';
+import { VersionStore } from '../store/hotlist-versions.js';
 import { hotlistConfig, storeRead, tempDb } from './test-support.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
@@ -79,11 +81,11 @@ describe('hotlist service', () => {
     const config = hotlistConfig({
       sources: [{ id: 'cbi', format: 'csv', url, ca_file: ca, headers: {}, timeout_s: 5, enabled: true }],
     });
-    const svc = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
+    const lists = new ActiveLists();
     const outbox = new Outbox(t.db);
     const recorder = new HitRecorder({
       db: t.db,
-      lists: svc,
+      lists,
       outbox,
       topics: topicsFor('alpr', 'u1'),
       unitId: 'u1',
@@ -92,7 +94,15 @@ describe('hotlist service', () => {
       staleAfterMs: config.stale_after_h * 3600_000,
       includeCrop: false,
     });
-    svc.useRecorder(recorder);
+    const svc = new HotlistService({
+      store: hotlistStore(t.db),
+      config,
+      storagePath: t.dir,
+      clock,
+      log: silentLogger(),
+      lists,
+      retroHits: recorder,
+    });
     storeRead(t.db, 'before', 'NEW777', 'WY', NOW - 86_400_000);
     mode = { body: V1, status: 200, etag: '"v1"' };
 
@@ -163,7 +173,13 @@ describe('hotlist service', () => {
 
     // After a restart with the server down, the cached copy of the last good version is in use at once.
     mode.status = 503;
-    const again = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
+    const again = new HotlistService({
+      store: hotlistStore(t.db),
+      config,
+      storagePath: t.dir,
+      clock,
+      log: silentLogger(),
+    });
     await again.start(ctl.signal);
     expect(again.status().sources[0]).toMatchObject({ entries: 3 });
     expect(again.activeLists().some((l) => l.matcher.match('NEW777', null, clock.now()).length > 0)).toBe(true);
@@ -178,10 +194,10 @@ describe('hotlist service', () => {
       cache_dir: join(t.dir, 'cache2'),
       sources: [{ id: 'ncic', format: 'ncic', file, headers: {}, timeout_s: 5, enabled: true }],
     });
-    const svc = new HotlistService({ db: t.db, config, storagePath: t.dir, clock, log: silentLogger() });
+    const lists = new ActiveLists();
     const recorder = new HitRecorder({
       db: t.db,
-      lists: svc,
+      lists,
       outbox: new Outbox(t.db),
       topics: topicsFor('alpr', 'u1'),
       unitId: 'u1',
@@ -190,7 +206,15 @@ describe('hotlist service', () => {
       staleAfterMs: 86_400_000,
       includeCrop: false,
     });
-    svc.useRecorder(recorder);
+    const svc = new HotlistService({
+      store: hotlistStore(t.db),
+      config,
+      storagePath: t.dir,
+      clock,
+      log: silentLogger(),
+      lists,
+      retroHits: recorder,
+    });
     storeRead(t.db, 'parked', 'ABC1234', 'CO', NOW - 7200_000);
     await svc.syncNow();
     expect(svc.status().sources[0]).toMatchObject({ entries: 1, last_error: null });
@@ -216,5 +240,36 @@ describe('hotlist service', () => {
     expect(() =>
       svc.addLocalEntry({ username: 'sgt' }, { plate: 'X*', category: 'bolo', reason: 'r', expires: NOW + 1 }),
     ).toThrow(/too broad/);
+  });
+});
+
+describe('local entries and their audit records', () => {
+  it('keeps no entry, and removes none, when its audit record cannot be written', () => {
+    const t = tempDb();
+    try {
+      const clock = new ManualClock(NOW);
+      const svc = new HotlistService({
+        store: hotlistStore(t.db),
+        config: hotlistConfig(),
+        storagePath: t.dir,
+        clock,
+        log: silentLogger(),
+      });
+      const input = { plate: 'KDX9*', category: 'bolo', reason: 'hit and run', expires: NOW + 86_400_000 };
+      const auditFails = (): void => {
+        throw new Error('audit log unwritable');
+      };
+      expect(() => svc.addLocalEntry({ username: 'sgt' }, input, auditFails)).toThrow('audit log unwritable');
+      expect(svc.listLocalEntries(true)).toEqual([]);
+      expect(svc.activeLists().flatMap((l) => l.matcher.match('KDX912', null, NOW))).toEqual([]);
+
+      const kept = svc.addLocalEntry({ username: 'sgt' }, input);
+      expect(() => svc.removeLocalEntry({ username: 'sgt' }, kept.id, auditFails)).toThrow('audit log unwritable');
+      expect(svc.listLocalEntries().map((r) => r.id)).toEqual([kept.id]);
+      expect(svc.removeLocalEntry({ username: 'sgt' }, kept.id)).toBe(true);
+      expect(svc.listLocalEntries()).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
   });
 });

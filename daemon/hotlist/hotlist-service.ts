@@ -1,28 +1,48 @@
 import { join } from 'node:path';
-import type { Db } from '../store/database.js';
+import type { HotlistVersionRepository } from '../store/hotlist-versions.js';
+import type { LocalEntryRepository } from '../store/local-entries.js';
+import type { ReadPageRepository } from '../store/read-pages.js';
+import type { Transactions } from '../store/transactions.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { ListStatus } from '../alerts/payloads.js';
-import type { ActiveList, ActiveListProvider } from './active-list.js';
+import { ActiveLists, type ActiveList, type ActiveListProvider } from './active-list.js';
 import type { HotlistConfig } from './config.js';
 import { entryIdentity, type HotlistEntry } from './entry.js';
 import type { ListFetcher } from './fetch.js';
-import type { HitRecorder } from './hit-recorder.js';
 import { isPattern } from './normalize.js';
 import { TurnBudget } from './turn-budget.js';
 import { LocalEntryStore, type Actor, type LocalEntryInput, type LocalEntryRecord } from './local-entries.js';
 import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
-import { retroMatchEntries, runScan, runScanYielding } from './retro.js';
+import { retroMatchEntries, runScan, runScanYielding, type RetroRecorder } from './retro.js';
 import { SourceSync, type LoadedList } from './source-sync.js';
-import { VersionStore } from './version-store.js';
+
+/**
+ * What the service keeps in the database (store/hotlist-store.ts builds them on one connection):
+ * version records, local entries, the stored reads a new entry is matched against, and the
+ * transaction in which a local entry and its audit record commit together.
+ */
+export interface HotlistRepositories {
+  versions: HotlistVersionRepository;
+  localEntries: LocalEntryRepository;
+  reads: ReadPageRepository;
+  transactions: Pick<Transactions, 'immediate'>;
+}
 
 export interface HotlistServiceDeps {
-  db: Db;
+  store: HotlistRepositories;
   config: HotlistConfig;
   /** storage.path; the list cache goes to hotlists.cache_dir or <storagePath>/hotlists. */
   storagePath: string;
   clock: Clock;
   log: Logger;
+  /** Where the lists in use go; give the hit recorder the same object. Default: one of its own. */
+  lists?: ActiveLists;
+  /**
+   * Records retrospective hits (the HitRecorder) when a new version or local entry matches stored
+   * reads (hotlists.retro_hits). Without it no retrospective hits are raised.
+   */
+  retroHits?: RetroRecorder;
   /** Tests replace a source's fetcher by source id. */
   fetchers?: Record<string, ListFetcher>;
 }
@@ -57,7 +77,7 @@ const LOCAL_POLL_MS = 5_000;
  * in one assignment, only after it parsed; a failed fetch keeps the previous version.
  */
 export class HotlistService implements ActiveListProvider {
-  private readonly versions: VersionStore;
+  private readonly versions: HotlistVersionRepository;
   private readonly local: LocalEntryStore;
   private readonly syncers: SourceSync[];
   private readonly loaded = new Map<string, LoadedList>();
@@ -65,10 +85,9 @@ export class HotlistService implements ActiveListProvider {
   private readonly nextDue = new Map<string, number>();
   private readonly staleWarned = new Set<string>();
   private readonly listeners = new Set<() => void>();
-  private active: readonly ActiveList[] = [];
+  private readonly lists: ActiveLists;
   private localList: ActiveList | undefined;
   private localGeneration = '';
-  private recorder: HitRecorder | undefined;
   private loop: Promise<void> | undefined;
   private wake: AbortController | undefined;
   private roundsStarted = 0;
@@ -78,8 +97,9 @@ export class HotlistService implements ActiveListProvider {
 
   /** Stores its dependencies; no I/O until start(). */
   constructor(private readonly deps: HotlistServiceDeps) {
-    this.versions = new VersionStore(deps.db);
-    this.local = new LocalEntryStore(deps.db);
+    this.versions = deps.store.versions;
+    this.local = new LocalEntryStore(deps.store.localEntries);
+    this.lists = deps.lists ?? new ActiveLists();
     const cacheDir = deps.config.cache_dir || join(deps.storagePath, 'hotlists');
     this.syncers = deps.config.sources
       .filter((s) => s.enabled)
@@ -94,11 +114,6 @@ export class HotlistService implements ActiveListProvider {
             ...(deps.fetchers?.[s.id] ? { fetcher: deps.fetchers[s.id] } : {}),
           }),
       );
-  }
-
-  /** The recorder that raises retrospective hits; set once by main.ts after both exist. */
-  useRecorder(recorder: HitRecorder): void {
-    this.recorder = recorder;
   }
 
   /** Loads the cached lists and local entries, then refreshes in the background. */
@@ -153,7 +168,7 @@ export class HotlistService implements ActiveListProvider {
   }
 
   activeLists(): readonly ActiveList[] {
-    return this.active;
+    return this.lists.activeLists();
   }
 
   /** Called whenever the lists in use change (the MQTT status message carries their versions). */
@@ -202,13 +217,11 @@ export class HotlistService implements ActiveListProvider {
    * insert, so the entry and its audit record commit together.
    */
   addLocalEntry(actor: Actor, input: LocalEntryInput, audit?: (rec: LocalEntryRecord) => void): LocalEntryRecord {
-    const rec = this.deps.db
-      .transaction(() => {
-        const r = this.local.add(actor, input, this.deps.clock.now());
-        audit?.(r);
-        return r;
-      })
-      .immediate();
+    const rec = this.deps.store.transactions.immediate(() => {
+      const r = this.local.add(actor, input, this.deps.clock.now());
+      audit?.(r);
+      return r;
+    });
     this.deps.log.info(
       { entry: rec.id, user: actor.username, category: rec.entry.category },
       'local hotlist entry added',
@@ -219,13 +232,11 @@ export class HotlistService implements ActiveListProvider {
 
   /** Stamps a local entry removed; `audit` runs in the same transaction, only when something was removed. */
   removeLocalEntry(actor: Actor, id: string, audit?: () => void): boolean {
-    const ok = this.deps.db
-      .transaction(() => {
-        const removed = this.local.remove(actor, id, this.deps.clock.now());
-        if (removed) audit?.();
-        return removed;
-      })
-      .immediate();
+    const ok = this.deps.store.transactions.immediate(() => {
+      const removed = this.local.remove(actor, id, this.deps.clock.now());
+      if (removed) audit?.();
+      return removed;
+    });
     if (ok) this.deps.log.info({ entry: id, user: actor.username }, 'local hotlist entry removed');
     this.reloadLocal(false);
     return ok;
@@ -313,7 +324,8 @@ export class HotlistService implements ActiveListProvider {
   private async swap(id: string, next: LoadedList, previous: LoadedList | undefined): Promise<void> {
     this.loaded.set(id, next);
     this.rebuild();
-    if (!this.deps.config.retro_hits || !this.recorder) return;
+    const recorder = this.deps.retroHits;
+    if (!this.deps.config.retro_hits || !recorder) return;
     // When every entry is new (no previous version, or nothing in common), the version's own
     // index (same lenient categories) serves as is, rather than a second index of the same entries.
     const added = previous ? await addedEntries(previous, next.entries) : next.entries;
@@ -324,8 +336,8 @@ export class HotlistService implements ActiveListProvider {
     // Page by page with event-loop turns between: a first sync scans every stored read (21 days of them).
     const hits = await runScanYielding(
       retroMatchEntries(
-        this.deps.db,
-        this.recorder,
+        this.deps.store.reads,
+        recorder,
         matcher,
         { sourceId: id, versionId: next.version.id, asOf: next.version.asOf },
         this.windowMs(),
@@ -352,15 +364,16 @@ export class HotlistService implements ActiveListProvider {
 
   /** Retro-matches local entries nobody has matched yet (each claimed once, see LocalEntryStore.claimRetro). */
   private runPendingLocalRetro(): void {
-    if (!this.deps.config.retro_hits || !this.recorder) return;
+    const recorder = this.deps.retroHits;
+    if (!this.deps.config.retro_hits || !recorder) return;
     const now = this.deps.clock.now();
     const mine = this.local.unclaimedRetro(now).filter((r) => this.local.claimRetro(r.id, now));
     if (mine.length === 0) return;
     // At once: the CLI that adds an entry claims it and reports its hits before it exits.
     runScan(
       retroMatchEntries(
-        this.deps.db,
-        this.recorder,
+        this.deps.store.reads,
+        recorder,
         new Matcher(
           mine.map((r) => r.entry),
           { lenientCategories: this.deps.config.lenient_categories },
@@ -378,7 +391,7 @@ export class HotlistService implements ActiveListProvider {
       lists.push({ sourceId: l.sourceId, versionId: l.version.id, asOf: l.version.asOf, matcher: l.matcher });
     }
     if (this.localList) lists.push({ ...this.localList, asOf: this.deps.clock.now() });
-    this.active = lists;
+    this.lists.replace(lists);
     for (const f of this.listeners) {
       try {
         f();

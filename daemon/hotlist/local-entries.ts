@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../store/database.js';
+import type { LocalEntryRepository, StoredLocalEntry } from '../store/local-entries.js';
 import { isCategory, type Category, type HotlistEntry } from './entry.js';
 import { normalizePlate, normalizeState, plateProblem } from './normalize.js';
 
@@ -28,28 +28,13 @@ export interface LocalEntryRecord {
   removedBy: string | null;
 }
 
-interface LocalRow {
-  id: string;
-  plate: string;
-  state: string | null;
-  category: string;
-  reason: string;
-  case_number: string | null;
-  notes: string;
-  expires: number | null;
-  created_at: number;
-  created_by: string;
-  removed_at: number | null;
-  removed_by: string | null;
-}
-
 /**
  * Entries made on the unit (policy 424.3(d): partial plates from a major crime; BOLOs). They live
  * in their own table, so a list refresh never drops them, and they carry who entered them.
  */
 export class LocalEntryStore {
-  /** @param db an open database (see openDatabase). */
-  constructor(private readonly db: Db) {}
+  /** @param rows where the entries are kept (store/local-entries.ts). */
+  constructor(private readonly rows: LocalEntryRepository) {}
 
   /** Validates and stores an entry; throws an Error naming the bad field. */
   add(actor: Actor, input: LocalEntryInput, now: number): LocalEntryRecord {
@@ -64,46 +49,34 @@ export class LocalEntryStore {
     if (!input.reason.trim()) throw new Error('reason: say why the plate is wanted');
     if (!Number.isFinite(input.expires) || input.expires <= now) throw new Error('expires: must be in the future');
     const id = randomUUID();
-    this.db
-      .prepare(`INSERT INTO hotlist_local_entries (id, plate, state, category, reason, case_number, notes, expires, created_at, created_by)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(
-        id,
-        plate,
-        st.state,
-        category,
-        input.reason.trim(),
-        input.caseNumber?.trim() || null,
-        input.notes ?? '',
-        input.expires,
-        now,
-        actor.username,
-      );
+    this.rows.insert({
+      id,
+      plate,
+      state: st.state,
+      category,
+      reason: input.reason.trim(),
+      caseNumber: input.caseNumber?.trim() || null,
+      notes: input.notes ?? '',
+      expires: input.expires,
+      createdAt: now,
+      createdBy: actor.username,
+    });
     return this.get(id)!;
   }
 
   /** Stamps an entry removed (kept for the audit trail). Returns false when there is no live entry with that id. */
   remove(actor: Actor, id: string, now: number): boolean {
-    const r = this.db
-      .prepare('UPDATE hotlist_local_entries SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL')
-      .run(now, actor.username, id);
-    return r.changes > 0;
+    return this.rows.markRemoved(id, actor.username, now);
   }
 
   get(id: string): LocalEntryRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM hotlist_local_entries WHERE id = ?').get(id) as LocalRow | undefined;
+    const r = this.rows.get(id);
     return r && toRecord(r);
   }
 
   /** Entries not removed and not expired at `now`. */
   live(now: number): LocalEntryRecord[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT * FROM hotlist_local_entries WHERE removed_at IS NULL AND (expires IS NULL OR expires > ?) ORDER BY created_at',
-        )
-        .all(now) as LocalRow[]
-    ).map(toRecord);
+    return this.rows.live(now).map(toRecord);
   }
 
   /**
@@ -111,42 +84,25 @@ export class LocalEntryStore {
    * conditional UPDATE that SQLite serialises.
    */
   claimRetro(id: string, now: number): boolean {
-    return (
-      this.db
-        .prepare('UPDATE hotlist_local_entries SET retro_claimed_at = ? WHERE id = ? AND retro_claimed_at IS NULL')
-        .run(now, id).changes > 0
-    );
+    return this.rows.claimRetro(id, now);
   }
 
   /** Live entries whose retrospective match nobody has run yet. */
   unclaimedRetro(now: number): LocalEntryRecord[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT * FROM hotlist_local_entries WHERE retro_claimed_at IS NULL AND removed_at IS NULL AND (expires IS NULL OR expires > ?)',
-        )
-        .all(now) as LocalRow[]
-    ).map(toRecord);
+    return this.rows.unclaimedRetro(now).map(toRecord);
   }
 
   all(): LocalEntryRecord[] {
-    return (this.db.prepare('SELECT * FROM hotlist_local_entries ORDER BY created_at').all() as LocalRow[]).map(
-      toRecord,
-    );
+    return this.rows.all().map(toRecord);
   }
 
   /** Changes whenever an entry is added or removed (by this process or the CLI). */
   generation(): string {
-    const r = this.db
-      .prepare(
-        'SELECT count(*) AS n, max(created_at) AS c, max(removed_at) AS r, sum(removed_at IS NOT NULL) AS k FROM hotlist_local_entries',
-      )
-      .get() as { n: number; c: number | null; r: number | null; k: number | null };
-    return `${r.n}/${r.c ?? 0}/${r.r ?? 0}/${r.k ?? 0}`;
+    return this.rows.generation();
   }
 }
 
-function toRecord(r: LocalRow): LocalEntryRecord {
+function toRecord(r: StoredLocalEntry): LocalEntryRecord {
   return {
     id: r.id,
     entry: {
@@ -158,15 +114,15 @@ function toRecord(r: LocalRow): LocalEntryRecord {
       source: 'local',
       nic: null,
       ori: null,
-      caseNumber: r.case_number,
-      entered: r.created_at,
+      caseNumber: r.caseNumber,
+      entered: r.createdAt,
       expires: r.expires,
       priority: null,
       notes: r.notes,
     },
-    createdAt: r.created_at,
-    createdBy: r.created_by,
-    removedAt: r.removed_at,
-    removedBy: r.removed_by,
+    createdAt: r.createdAt,
+    createdBy: r.createdBy,
+    removedAt: r.removedAt,
+    removedBy: r.removedBy,
   };
 }

@@ -1,21 +1,12 @@
-import type { Db } from '../store/database.js';
+import type { ReadCursor, ReadPageRepository } from '../store/read-pages.js';
 import type { ActiveList } from './active-list.js';
 import type { HitRecorder, RecordedHit } from './hit-recorder.js';
 import { normalizePlate } from './normalize.js';
 import type { Matcher } from './matcher.js';
 import { nextTurn } from '../shared/turns.js';
 
-interface RetroRow {
-  id: string;
-  camera_id: string;
-  plate: string;
-  state: string | null;
-  confidence: number;
-  last_seen: number;
-  location_text: string;
-  lat: number | null;
-  lon: number | null;
-}
+/** What a scan needs of the hit recorder: recording a stored read's matches as retrospective hits. */
+export type RetroRecorder = Pick<HitRecorder, 'recordRetrospective'>;
 
 /**
  * Stored reads scanned per page. A page is read, matched and its hits recorded in one synchronous
@@ -35,44 +26,30 @@ export const READS_PER_PAGE = 1000;
  * for one read and entry (HitRecorder.recordRetrospective).
  */
 export function* scanStoredReads(
-  db: Db,
-  recorder: HitRecorder,
+  reads: ReadPageRepository,
+  recorder: RetroRecorder,
   list: ActiveList,
   from: number,
   now: number,
   pageSize = READS_PER_PAGE,
 ): Generator<void, RecordedHit[]> {
   const out: RecordedHit[] = [];
-  const page = db.prepare(
-    'SELECT rowid AS rid, id, camera_id, plate, state, confidence, last_seen, location_text, lat, lon FROM reads ' +
-      'WHERE (last_seen, rowid) > (?, ?) AND last_seen <= ? ORDER BY last_seen, rowid LIMIT ?',
-  );
-  let after: [number, number] = [from, 0];
+  let after: ReadCursor = [from, 0];
   for (;;) {
-    const rows = page.all(...after, now, pageSize) as (RetroRow & { rid: number })[];
+    const rows = reads.after(after, now, pageSize);
     for (const r of rows) {
       const matches = list.matcher.match(normalizePlate(r.plate), r.state, now);
       if (matches.length === 0) continue;
       out.push(
         ...recorder.recordRetrospective(
-          {
-            id: r.id,
-            cameraId: r.camera_id,
-            plate: r.plate,
-            state: r.state,
-            confidence: r.confidence,
-            lastSeen: r.last_seen,
-            locationText: r.location_text,
-            lat: r.lat,
-            lon: r.lon,
-          },
+          r,
           matches.map((match) => ({ match, list })),
         ),
       );
     }
     const last = rows.at(-1);
     if (!last || rows.length < pageSize) return out;
-    after = [last.last_seen, last.rid];
+    after = [last.lastSeen, last.rowid];
     yield;
   }
 }
@@ -99,13 +76,13 @@ export async function runScanYielding(scan: Generator<void, RecordedHit[]>): Pro
  * run with runScan or runScanYielding.
  */
 export function* retroMatchEntries(
-  db: Db,
-  recorder: HitRecorder,
+  reads: ReadPageRepository,
+  recorder: RetroRecorder,
   matcher: Matcher,
   list: Omit<ActiveList, 'matcher'>,
   windowMs: number,
   now: number,
 ): Generator<void, RecordedHit[]> {
   if (matcher.size === 0) return [];
-  return yield* scanStoredReads(db, recorder, { ...list, matcher }, now - windowMs, now);
+  return yield* scanStoredReads(reads, recorder, { ...list, matcher }, now - windowMs, now);
 }

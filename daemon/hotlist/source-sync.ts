@@ -8,7 +8,8 @@ import type { Category, HotlistEntry } from './entry.js';
 import { fetcherFor, sha, type ListFetcher } from './fetch.js';
 import { Matcher } from './matcher.js';
 import { parseList } from './parse.js';
-import { rowErrorsToStrings, type ListVersion, type VersionStore } from './version-store.js';
+import type { HotlistVersionRepository, ListVersion } from '../store/hotlist-versions.js';
+import { rowErrorsToStrings } from './version-store.js';
 
 /** One source's list version in use: its record, its entries and its index. */
 export interface LoadedList {
@@ -24,7 +25,7 @@ export type SyncOutcome =
   | { kind: 'refused' | 'failed'; version: ListVersion };
 
 export interface SourceSyncDeps {
-  versions: VersionStore;
+  versions: HotlistVersionRepository;
   /** Folder for the last good copy of each list. */
   cacheDir: string;
   lenientCategories: readonly Category[];

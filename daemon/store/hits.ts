@@ -61,6 +61,7 @@ export class HitStore {
   private readonly byRead;
   private readonly repeatStmt;
   private readonly touchStmt;
+  private readonly entriesForRead;
 
   /** @param db an open database (see openDatabase). */
   constructor(private readonly db: Db) {
@@ -80,6 +81,7 @@ export class HitStore {
     );
     this.byId = db.prepare('SELECT * FROM hits WHERE id = ?');
     this.byRead = db.prepare('SELECT * FROM hits WHERE read_id = ? ORDER BY created_at');
+    this.entriesForRead = db.prepare('SELECT entry_json FROM hits WHERE read_id = ?');
   }
 
   /** Every hit starts `unverified` (policy 424.3(f)). Call inside the transaction that also writes the outbox row. */
@@ -114,6 +116,11 @@ export class HitStore {
   /** Folds a repeat into hit `id`: its plate was seen again at `at`. */
   touch(id: string, at: number): void {
     this.touchStmt.run(at, id);
+  }
+
+  /** The entry snapshots (`entryJson`) of every hit a read raised, in no particular order. */
+  entryJsonForRead(readId: string): string[] {
+    return (this.entriesForRead.all(readId) as { entry_json: string }[]).map((r) => r.entry_json);
   }
 
   get(id: string): StoredHit | undefined {
