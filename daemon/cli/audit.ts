@@ -44,6 +44,7 @@ export const auditCommand: CliCommand = {
         if (values.json) writeNewFile(values.json, `${JSON.stringify(r, null, 2)}\n`);
         if (values.html) writeNewFile(values.html, html);
         io.out(`audit report ${r.from} .. ${r.to} (unit ${r.unit_id})`);
+        io.out(`  unit key (signs evidence packages): SHA-256 ${r.unit_key_sha256 ?? 'not loaded'}`);
         io.out(`  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries)` : `TAMPERED: ${r.chain.message}`}`);
         io.out(
           `  searches: ${r.searches_by_user_and_purpose.reduce((n, g) => n + Object.values(g.actions).reduce((a, b) => a + b, 0), 0)} by ${new Set(r.searches_by_user_and_purpose.map((g) => g.username)).size} user(s); refusals: ${r.refusals.length}`,
