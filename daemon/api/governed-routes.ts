@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parseTime } from '../shared/time-input.js';
 import type { AgencyLevel } from '../store/releases.js';
 import type { HoldScope } from '../store/holds.js';
@@ -27,12 +27,16 @@ function numberParam(params: Record<string, string>, name: string): number {
 }
 
 /** The files of a package folder, relative paths, in a stable order. */
-function filesUnder(dir: string): { path: string; data_base64: string }[] {
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .sort()
-    .map((p) => ({ path: relative(dir, p), data_base64: readFileSync(p).toString('base64') }));
+function filesUnder(dir: string, base = dir): { path: string; data_base64: string }[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) return filesUnder(p, base);
+      return e.isFile()
+        ? [{ path: relative(base, p).split(sep).join('/'), data_base64: readFileSync(p).toString('base64') }]
+        : [];
+    });
 }
 
 /** One handler per route of API_ROUTES: authenticate (done by the server), purpose, AuditedAccess, reply. */

@@ -91,6 +91,8 @@ export class ApiServer implements Service {
     // A missing or unreadable unit key stops the start here, before anyone can export unsigned.
     const key = this.loadedUnitKey();
     this.deps.log.info({ unit_key: key.source, unit_key_sha256: key.fingerprint }, 'unit key loaded');
+    // Checked before listening, so a wrong group leaves no socket behind.
+    const gid = this.deps.config.group ? groupId(this.deps.config.group) : undefined;
     await this.clearStaleSocket(path);
     if (signal.aborted) return;
     const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
@@ -117,7 +119,7 @@ export class ApiServer implements Service {
     await app.listen({ path });
     this.app = app;
     chmodSync(path, 0o660);
-    if (this.deps.config.group) chownSync(path, -1, groupId(this.deps.config.group));
+    if (gid !== undefined) chownSync(path, -1, gid);
     this.deps.log.info({ socket: path, group: this.deps.config.group ?? null }, 'api listening');
   }
 

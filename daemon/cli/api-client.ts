@@ -6,6 +6,8 @@ import { API_ROUTES, type BodyOf, type ReplyOf, type RouteName } from '../api/co
 /** Where the daemon listens unless the config's api.socket says otherwise. */
 export const DEFAULT_SOCKET = '/run/alpr-edge/api.sock';
 
+const REQUEST_TIMEOUT_MS = 5 * 60_000;
+
 /** Exit status when the daemon does not answer (EX_UNAVAILABLE). */
 export const EXIT_UNAVAILABLE = 69;
 
@@ -94,6 +96,13 @@ export class ApiClient {
           reject(status === 403 ? new AccessDeniedError(message) : new Error(message));
         });
       });
+      // A daemon that accepted the connection but never answers (hung, stopped in a debugger)
+      // should not hang a script forever; an evidence export of a big case takes a while.
+      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        req.destroy(
+          new Error(`the daemon did not answer within ${REQUEST_TIMEOUT_MS / 60_000} minutes (${this.socket})`),
+        ),
+      );
       req.on('error', (err: NodeJS.ErrnoException) =>
         reject(
           err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES'

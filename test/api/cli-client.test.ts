@@ -9,11 +9,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { isoDay } from '../../daemon/access/users.js';
 import { runCli } from '../../daemon/cli/main.js';
 import { readPublicKey } from '../../daemon/evidence/unit-key.js';
 import { readPackageFolder, verifyPackage } from '../../daemon/evidence/verify.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
-import { addRead, addUser, fakeIo, NOW, PASSWORD } from '../policy/fixture.js';
+import { addRead, addUser, DAY, fakeIo, NOW, PASSWORD } from '../policy/fixture.js';
 import { startApi, type ApiRig } from './api-fixture.js';
 
 const PURPOSE = ['--purpose', 'criminal_investigation', '--case', 'CR26-9'];
@@ -98,6 +100,20 @@ describe('the alpr-edge CLI through the local API', () => {
     expect(statSync(join(dir, 'manifest.json')).mode & 0o777).toBe(0o600);
     const publicKey = readPublicKey(join(rig.t.dir, 'unit-key.pem'));
     expect(verifyPackage(readPackageFolder(dir), { publicKey })).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it("judges training and stamps the audit log on the daemon's clock, not the client's", async () => {
+    await addUser(rig.t.db, 'lapsed', 'operator', { expiresOn: isoDay(NOW - DAY) });
+    // The client's clock set back 700 days: its training would look current there.
+    const now = jest.spyOn(Date, 'now').mockReturnValue(NOW - 700 * DAY);
+    try {
+      const r = await cli(['search', '--plate', 'AB*', '--from', '-1d', '--to', 'now', ...PURPOSE], 'lapsed');
+      expect(r).toMatchObject({ code: 77, err: expect.stringMatching(/training expired on/) });
+    } finally {
+      now.mockRestore();
+    }
+    const [e] = new AuditLog(rig.t.db).between(0, Number.MAX_SAFE_INTEGER).filter((x) => x.action === 'search');
+    expect(e).toMatchObject({ username: 'lapsed', outcome: 'refused', at: NOW });
   });
 
   it('says in one line that the daemon is not running, and how to start it', async () => {

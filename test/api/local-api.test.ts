@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { lstatSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_ROUTES } from '../../daemon/api/contract.js';
 import { apiConfigSchema } from '../../daemon/api/config.js';
@@ -184,6 +184,43 @@ describe('the local API on its UNIX socket', () => {
     } finally {
       await next.stop();
     }
+  });
+
+  it('gives the socket the configured group, and refuses to start with a group the system does not have', async () => {
+    const build = (socket: string, group: string): ApiServer =>
+      buildApiServer(
+        {
+          api: apiConfigSchema.parse({ socket, group }),
+          access: defaultAccessConfig,
+          unit: { id: 'unit-1', name: '', agency: 'x', mobile: false },
+          storage: storageConfigSchema.parse({ path: rig.t.dir }),
+        },
+        { db: rig.t.db, clock: rig.clock, log: silentLogger() },
+      );
+    const line = readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .find((l) => /^(users|nogroup|daemon):/.test(l));
+    if (!line) {
+      console.log('skipped the api.group check: none of users, nogroup, daemon is in /etc/group');
+      return;
+    }
+    const [name, , gid] = line.split(':');
+    const socket = join(rig.t.dir, 'grouped.sock');
+    const grouped = build(socket, name!);
+    await grouped.start(new AbortController().signal);
+    try {
+      expect({ gid: statSync(socket).gid, mode: statSync(socket).mode & 0o777 }).toEqual({
+        gid: Number(gid),
+        mode: 0o660,
+      });
+    } finally {
+      await grouped.stop();
+    }
+    const wrong = join(rig.t.dir, 'x.sock');
+    await expect(build(wrong, 'no-such-group-here').start(new AbortController().signal)).rejects.toThrow(
+      'api.group "no-such-group-here" is not a group on this system (see /etc/group)',
+    );
+    expect(existsSync(wrong)).toBe(false);
   });
 });
 

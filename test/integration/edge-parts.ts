@@ -12,7 +12,11 @@ import { Matcher } from '../../daemon/hotlist/matcher.js';
 import type { ActiveList } from '../../daemon/hotlist/active-list.js';
 import type { HotlistEntry } from '../../daemon/hotlist/entry.js';
 
-/** The alerts half of a unit, wired the way daemon/main.ts wires it, for MQTT tests and fixtures. */
+/**
+ * A rig for the MQTT publisher's contract tests (real broker): a hit recorder over one fixed list
+ * entry and a publisher built per test config. Not the daemon's wiring: main.ts builds these parts
+ * with createHitDelivery, which mqtt-hit-delivery.test.ts tests as main.ts uses it.
+ */
 export interface EdgeParts {
   db: Db;
   outbox: Outbox;
