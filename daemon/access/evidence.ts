@@ -124,6 +124,10 @@ export function exportEvidence(
         : { protection: 'plain', plain_reason: protection.plainReason }),
     },
     () => {
+      if (!protection.encrypted && !protection.plainReason.trim())
+        throw new Error(
+          'say how the package leaves: a passphrase to encrypt it, or a reason for a plain one (--plain --reason)',
+        );
       const readStore = new ReadStore(db);
       const ids = new HoldStore(db).readIdsForCase(caseNumber);
       if (ids.length === 0)

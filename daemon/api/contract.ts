@@ -215,8 +215,9 @@ export const API_ROUTES = {
       })
       .strict()
       .refine(
-        (b) => (b.passphrase === undefined) !== (b.plain_reason === undefined),
-        'give a passphrase (encrypted package) or plain_reason (plain folder, audited), not both or neither',
+        // Neither is refused by the export itself, after the purpose check (so that refusal is audited first).
+        (b) => b.passphrase === undefined || b.plain_reason === undefined,
+        'give a passphrase (encrypted package) or plain_reason (plain folder, audited), not both',
       ),
     reply: z.object({
       name: z.string().describe('The folder (plain) or the file NAME.alpr-evidence (encrypted) to write.'),

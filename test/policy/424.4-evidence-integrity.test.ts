@@ -158,6 +158,22 @@ describe('424.4 signed, confined and private evidence packages', () => {
       expect(noReason.err).toBe(
         'alpr-edge evidence: --plain needs --reason TEXT: why the package may leave unencrypted (it is audited)',
       );
+      // A client of the API that asks for neither gets nothing, and the attempt is audited.
+      const api = await rig.as('deputy');
+      await expect(api.call('exportEvidence', { case: CASE })).rejects.toThrow(
+        'say how the package leaves: a passphrase to encrypt it, or a reason for a plain one (--plain --reason)',
+      );
+      await expect(
+        api.call('exportEvidence', { case: CASE, passphrase: PASSPHRASE, plain_reason: REASON }),
+      ).rejects.toThrow('give a passphrase (encrypted package) or plain_reason (plain folder, audited), not both');
+      const last = new AuditLog(rig.t.db)
+        .between(0, Number.MAX_SAFE_INTEGER)
+        .filter((e) => e.action === 'export')
+        .pop()!;
+      expect(last).toMatchObject({
+        outcome: 'failed',
+        detail: { error: expect.stringMatching(/say how the package/) },
+      });
     });
   });
 
