@@ -117,13 +117,29 @@ describe('424.4 signed, confined and private evidence packages', () => {
       expect(manifestOf(plainDir).unit_key_sha256).toBe(fp);
     });
 
-    it('is named by its fingerprint in the audit report', async () => {
+    it('is named by its fingerprint in the audit report, summary and page', async () => {
       await addUser(rig.t.db, 'auditor', 'auditor');
+      const html = join(rig.t.dir, 'report.html');
       const r = await cli(
-        ['audit', 'report', '--from', '-1d', '--to', 'now', '--user', 'auditor', '--socket', rig.socket],
+        [
+          'audit',
+          'report',
+          '--from',
+          '-1d',
+          '--to',
+          'now',
+          '--html',
+          html,
+          '--user',
+          'auditor',
+          '--socket',
+          rig.socket,
+        ],
         [PASSWORD],
       );
-      expect(r.out).toContain(`unit key (signs evidence packages): SHA-256 ${manifestOf(plainDir).unit_key_sha256}`);
+      const fp = String(manifestOf(plainDir).unit_key_sha256);
+      expect(r.out).toContain(`unit key (signs evidence packages): SHA-256 ${fp}`);
+      expect(readFileSync(html, 'utf8')).toContain(`Unit key (signs evidence packages): SHA-256 <code>${fp}</code>`);
     });
   });
 
