@@ -38,7 +38,9 @@ const headerSchema = z
     key_check: z.string().min(16),
     name: z.string(),
   })
-  .strict();
+  .strict()
+  // scrypt needs 128·N·r bytes: a crafted header may not make verify take more than 1 GiB.
+  .refine((h) => 128 * h.N * h.r <= 2 ** 30, 'scrypt parameters too costly');
 type Header = z.infer<typeof headerSchema>;
 
 /** The passphrase does not open this package. */

@@ -2,6 +2,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '../shared/errors.js';
 import { keyFingerprint, loadUnitKey, readPublicKey, verifySignature } from './unit-key.js';
 
 describe('the unit key', () => {
@@ -44,6 +45,8 @@ describe('the unit key', () => {
   it('refuses a key others can read, and a key that is not Ed25519', () => {
     const k = loadUnitKey({ stateDir: dir });
     chmodSync(k.source, 0o644);
+    // A config problem: the daemon exits 78 and systemd does not restart it into the same refusal.
+    expect(() => loadUnitKey({ stateDir: dir })).toThrow(ConfigError);
     expect(() => loadUnitKey({ stateDir: dir })).toThrow(
       `the unit key ${k.source} is readable by others (mode 0644): chmod 600 it`,
     );

@@ -9,6 +9,7 @@ import {
 } from 'node:crypto';
 import { closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../shared/errors.js';
 
 /** The file name of the unit key, as a systemd credential (`LoadCredential=unit-key:...`) and in the state folder. */
 export const UNIT_KEY_CREDENTIAL = 'unit-key';
@@ -77,6 +78,15 @@ export interface UnitKeyLocation {
  * is not an Ed25519 private key. A credential is never created (systemd provides it).
  */
 export function loadUnitKey(where: UnitKeyLocation): UnitKey {
+  // A key the daemon cannot use will not fix itself: a ConfigError exits 78, so systemd stops retrying.
+  try {
+    return locateUnitKey(where);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+function locateUnitKey(where: UnitKeyLocation): UnitKey {
   if (!where.file && where.credentialsDir) {
     const cred = join(where.credentialsDir, UNIT_KEY_CREDENTIAL);
     if (exists(cred)) return fromPem(cred, readKeyFile(cred));
