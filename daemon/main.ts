@@ -27,6 +27,10 @@ import { UnstoredReads } from './storage/unstored-reads.js';
 import { RetentionJob } from './retention/retention-job.js';
 import { GpsPosition } from './position/gps-position.js';
 import { cameraLocated, PositionStampingSink } from './position/position-sink.js';
+import { AuditLog, type AuditKey, useAuditKey } from './store/audit-log.js';
+import { requireAuditKey } from './audit/audit-key.js';
+import { AuditHeadPublisher } from './audit/head-publisher.js';
+import { topicsFor } from './alerts/topics.js';
 import { AuditedAccess } from './access/audited-access.js';
 import { Authenticator } from './access/authenticate.js';
 import { Bootstrap } from './access/bootstrap.js';
@@ -59,11 +63,15 @@ export interface DaemonDeps {
   clock: Clock;
   /** Tests may pass a fake analyzer; the daemon builds the configured models. */
   analyzer?: FrameAnalyzer;
+  /** Tests may pass the audit key; the daemon reads it (requireAuditKey) and refuses to start without one. */
+  auditKey?: AuditKey;
 }
 
 /** Builds every room from the config (constructors only; nothing runs until start). */
 export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise<Daemon> {
   const { log, clock } = deps;
+  // Before anything else: without the key the audit log cannot be trusted, so refuse to start.
+  const auditKey = deps.auditKey ?? requireAuditKey(config.access.audit_key_file);
   const analyzer =
     deps.analyzer ??
     (await createFrameAnalyzer(config.vision, log.child({ component: 'vision' }), config.pipeline.min_confidence));
@@ -74,6 +82,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   );
   const rule = readRule(config.pipeline.single_frame_confidence, syntax ?? null);
   const db = openDatabase(join(config.storage.path, 'alpr-edge.db'));
+  useAuditKey(db, auditKey);
   const reads = new ReadStore(db);
   const storage = new StorageGuard({ db, config: config.storage, clock, log: log.child({ component: 'storage' }) });
   let unstoredCount = (): number => 0;
@@ -131,6 +140,15 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     storage,
   });
   const sink = new PositionStampingSink(store, gps ? (t) => gps.locate(t) : (_t, camera) => cameraLocated(camera));
+  const auditHead = new AuditHeadPublisher({
+    db,
+    clock,
+    log: log.child({ component: 'audit' }),
+    unitId: config.unit.id,
+    topic: topicsFor(config.mqtt.topic_prefix, config.unit.id).audit,
+    publisher: delivery.publisher,
+    intervalS: config.audit.head_interval_s,
+  });
   // The 21-day purge (424.4): a run at start, then every retention.interval_minutes.
   const retention = new RetentionJob({
     db,
@@ -184,6 +202,14 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       { name: 'vision', start: () => {}, stop: () => analyzer.close() },
       { name: 'retention', start: (signal) => retention.start(signal), stop: () => retention.stop() },
       ...delivery.services,
+      {
+        name: 'audit head',
+        start: (signal) => {
+          new AuditLog(db).markKeyInstalled(clock.now());
+          auditHead.start(signal);
+        },
+        stop: () => auditHead.stop(),
+      },
       {
         name: 'storage',
         start: async (signal) => {
@@ -282,6 +308,8 @@ export async function runDaemon(args: string[], deps: Pick<DaemonDeps, 'analyzer
   } catch (err) {
     const e = err as Error;
     log.fatal({ err: stripCredentials(e.message) }, 'could not start');
+    // A config problem (such as a missing audit key) also goes to stderr, in plain words.
+    if (e instanceof ConfigError) for (const p of e.problems) process.stderr.write(`alpr-edge: ${p}\n`);
     await lifecycle.stop();
     log.flush();
     // A wrong model file or config cannot be fixed by restarting: exit 78 so systemd stops trying.

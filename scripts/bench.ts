@@ -17,6 +17,7 @@ import { cameraSchema } from '../daemon/config/camera-schema.js';
 import { visionConfigSchema } from '../daemon/vision/config.js';
 import { systemClock } from '../daemon/shared/clock.js';
 import { silentLogger } from '../daemon/shared/logger.js';
+import { ephemeralAuditKey } from './make-audit-key.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/shared/node-flags.js';
 import type { RgbImage } from '../daemon/vision/image.js';
 
@@ -120,7 +121,7 @@ async function benchDaemonMemory(): Promise<void> {
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
-    `unit: { id: bench }\nstorage: { path: ${dir} }\napi: { socket: ${join(dir, 'api.sock')} }\ncameras:\n  - { id: clip, name: clip, url: ${join(root, 'test-fixtures', 'drive-by.mp4')}, fps: 5 }\n`,
+    `unit: { id: bench }\nstorage: { path: ${dir} }\naccess: { audit_key_file: ${ephemeralAuditKey(dir)} }\napi: { socket: ${join(dir, 'api.sock')} }\ncameras:\n  - { id: clip, name: clip, url: ${join(root, 'test-fixtures', 'drive-by.mp4')}, fps: 5 }\n`,
   );
   const child = spawn(
     process.execPath,

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ephemeralAuditKey } from './make-audit-key.js';
 
 export interface ClipTruth {
   file: string;
@@ -59,6 +60,9 @@ api:
 logging:
   level: info
   log_plates: true
+# An ephemeral audit key in the demo folder; a unit gets its key from systemd (docs/install.md).
+access:
+  audit_key_file: ${JSON.stringify(ephemeralAuditKey(demoState))}
 cameras:
   - id: demo-cam
     name: Synthetic drive-by

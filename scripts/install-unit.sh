@@ -30,6 +30,10 @@ if [ ! -f /etc/alpr-edge/config.yaml ]; then
   echo "   wrote /etc/alpr-edge/config.yaml from the example: edit cameras, then run"
   echo "   alpr-edge check-config /etc/alpr-edge/config.yaml"
 fi
+if [ ! -f /etc/alpr-edge/audit-key ]; then
+  # The audit log's HMAC key: root-only, handed to the service as a systemd credential.
+  (cd "$prefix" && node --import tsx scripts/make-audit-key.ts /etc/alpr-edge/audit-key)
+fi
 ln -sf "$prefix/bin/alpr-edge.js" /usr/local/bin/alpr-edge
 install -m 0644 "$src/systemd/alpr-edge.service" /etc/systemd/system/alpr-edge.service
 systemctl daemon-reload

@@ -10,6 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { ephemeralAuditKey } from './make-audit-key.js';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +186,7 @@ async function main(): Promise<void> {
 storage: { path: ${stateDir} }
 api: { socket: ${join(stateDir, 'api.sock')} }
 logging: { level: info, log_plates: true }
+access: { audit_key_file: ${ephemeralAuditKey(work)} }
 hotlists:
   sources: [{ id: clip, format: csv, file: ${hotlist} }]
   repeat_window_s: ${REPEAT_WINDOW_MS / 1000}

@@ -17,9 +17,15 @@ function table(headers: string[], rows: unknown[][], empty: string): string {
 
 /** A self-contained HTML page (no scripts, no external files) an auditor can read, print or file (424.5(e)). */
 export function renderAuditReportHtml(r: AuditReport): string {
-  const chain = r.chain.ok
-    ? `<p class="ok">Audit log intact: ${r.chain.entries} entries, hash chain verified.</p>`
-    : `<p class="bad">AUDIT LOG TAMPERED: ${esc(r.chain.message)}</p>`;
+  const head = r.audit_head
+    ? `<p>Head covered: entry ${r.audit_head.seq}, MAC <code>${esc(r.audit_head.mac ?? 'none (unkeyed)')}</code>; compare it with the head published on the unit's audit topic.</p>`
+    : '';
+  const notes = r.chain.notes.map((n) => `<p>${esc(n)}</p>`).join('');
+  const chain = `${
+    r.chain.ok
+      ? `<p class="ok">Audit log intact: ${r.chain.entries} entries, ${r.chain.keyed ? 'MACs verified with the audit key' : 'structure only (no audit key)'}.</p>`
+      : `<p class="bad">AUDIT LOG TAMPERED: ${esc(r.chain.message)}</p>`
+  }${notes}${head}`;
   const sections: [string, string][] = [
     [
       'Searches and data access by user and purpose',

@@ -18,6 +18,8 @@ export interface AuditReport {
   generated_at: string;
   generated_by: string;
   chain: AuditVerification;
+  /** The last entry this report's verification covered; compare it with the head published off the unit. */
+  audit_head: { seq: number; mac: string | null } | null;
   searches_by_user_and_purpose: {
     username: string;
     role: string;
@@ -78,6 +80,7 @@ export function buildAuditReport(
     unitKeySha256?: string | undefined;
     by: string;
     trainingWarningDays: number;
+    auditRetentionDays?: number | undefined;
   },
 ): AuditReport {
   const audit = new AuditLog(db);
@@ -136,6 +139,7 @@ export function buildAuditReport(
       training_lapsed.push({ username: u.username, full_name: u.fullName, role: u.role, expires_on: exp, status });
   }
 
+  const chain = audit.verify({ retentionDays: o.auditRetentionDays });
   return {
     unit_id: o.unitId,
     unit_key_sha256: o.unitKeySha256 ?? null,
@@ -143,7 +147,8 @@ export function buildAuditReport(
     to: iso(o.to),
     generated_at: iso(o.now),
     generated_by: o.by,
-    chain: audit.verify(),
+    chain,
+    audit_head: chain.head,
     searches_by_user_and_purpose: [...groups.values()].sort((a, b) => a.username.localeCompare(b.username)),
     refusals: entries
       .filter((e) => e.outcome === 'refused' && e.action !== 'login')

@@ -11,7 +11,7 @@ import { PURPOSE_ACTIONS, type Action } from './roles.js';
 import type { Purpose } from './purpose.js';
 import { canvassReads, parsePlatePattern, searchReads, type CanvassQuery, type ReadQuery } from './read-queries.js';
 import { buildAuditReport, type AuditReport } from './audit-report.js';
-import type { AuditVerification } from '../store/audit-log.js';
+import type { AuditVerification, VerifyOptions } from '../store/audit-log.js';
 import {
   getHit,
   hitsOfReads,
@@ -348,7 +348,14 @@ export class AuditedAccess {
   /** The regular audit (424.5(e)) for [from, to). */
   auditReport(
     user: AuthenticatedUser,
-    o: { from: number; to: number; unitId: string; unitKeySha256?: string; trainingWarningDays: number },
+    o: {
+      from: number;
+      to: number;
+      unitId: string;
+      unitKeySha256?: string;
+      trainingWarningDays: number;
+      auditRetentionDays?: number;
+    },
   ): AuditReport {
     return this.perform(user, 'audit_report', undefined, { kind: 'audit_report', from: o.from, to: o.to }, () => {
       const report = buildAuditReport(this.db, { ...o, now: this.clock.now(), by: user.username });
@@ -356,10 +363,11 @@ export class AuditedAccess {
     });
   }
 
-  /** Checks the audit log's hash chain (424.5(b)); the check itself is audited. */
-  verifyAuditLog(user: AuthenticatedUser): AuditVerification {
-    return this.perform(user, 'audit_verify', undefined, { kind: 'audit_verify' }, () => {
-      const v = this.audit.verify();
+  /** Checks the audit log's chain (424.5(b)): MACs with the key, and the published head if given; the check itself is audited. */
+  verifyAuditLog(user: AuthenticatedUser, opts: Omit<VerifyOptions, 'key'> = {}): AuditVerification {
+    const query = { kind: 'audit_verify', ...(opts.expectHead ? { expect_head: opts.expectHead.seq } : {}) };
+    return this.perform(user, 'audit_verify', undefined, query, () => {
+      const v = this.audit.verify(opts);
       return {
         value: v,
         count: v.entries,

@@ -42,6 +42,13 @@ export const accessConfigSchema = z
       .max(36500)
       .default(3 * 365)
       .describe('Days the audit log is kept (never purged with reads; default 3 years).'),
+    audit_key_file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "File holding the audit log's 32-byte HMAC key. Leave unset on units: systemd hands the key over as the credential audit-key (LoadCredential=audit-key:/etc/alpr-edge/audit-key). Set it for development and tests.",
+      ),
   })
   .strict()
   .default({

@@ -136,6 +136,19 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
     );
   }
 
+  /**
+   * Publishes a retained QoS 1 message when connected; false when not (the caller tries again
+   * later). For state a late subscriber must still get, such as the audit head.
+   */
+  publishRetained(topic: string, payload: string): boolean {
+    const client = this.client;
+    if (!client?.connected) return false;
+    client.publish(topic, payload, { qos: 1, retain: true }, (err) => {
+      if (err) this.deps.log.warn({ topic, err: err.message }, 'retained publish failed');
+    });
+    return true;
+  }
+
   publishVolatile(topic: string, payload: string, qos: 0 | 1 = 0): boolean {
     const client = this.client;
     if (!client?.connected) return false;
@@ -298,28 +311,14 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
 
   private clientOptions(): IClientOptions {
     const c = this.deps.config;
-    const read = (what: string, file: string): Buffer => {
-      try {
-        return readFileSync(file);
-      } catch (err) {
-        throw new Error(
-          `mqtt.${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        );
-      }
-    };
     return {
+      ...brokerAuthOptions(c),
       clientId: c.client_id || `alpr-edge-${this.deps.unitId}`,
       clean: true,
       keepalive: c.keepalive_s,
       reconnectPeriod: c.reconnect_s * 1000,
       connectTimeout: 10_000,
       queueQoSZero: false,
-      rejectUnauthorized: c.reject_unauthorized,
-      ...(c.username ? { username: c.username } : {}),
-      ...(c.password ? { password: c.password } : {}),
-      ...(c.ca_file ? { ca: read('ca_file', c.ca_file) } : {}),
-      ...(c.cert_file ? { cert: read('cert_file', c.cert_file) } : {}),
-      ...(c.key_file ? { key: read('key_file', c.key_file) } : {}),
       will: {
         topic: this.deps.topics.status,
         payload: Buffer.from(this.statusPayload('offline')),
@@ -328,6 +327,27 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
       },
     };
   }
+}
+
+/** Credentials and TLS files from mqtt config, for every client that talks to the unit's broker. */
+export function brokerAuthOptions(c: MqttConfig): IClientOptions {
+  const read = (what: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(
+        `mqtt.${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+  };
+  return {
+    rejectUnauthorized: c.reject_unauthorized,
+    ...(c.username ? { username: c.username } : {}),
+    ...(c.password ? { password: c.password } : {}),
+    ...(c.ca_file ? { ca: read('ca_file', c.ca_file) } : {}),
+    ...(c.cert_file ? { cert: read('cert_file', c.cert_file) } : {}),
+    ...(c.key_file ? { key: read('key_file', c.key_file) } : {}),
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

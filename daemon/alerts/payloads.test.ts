@@ -89,6 +89,7 @@ describe('MQTT payloads', () => {
       hits: 'ccso/alpr/unit7/hits',
       status: 'ccso/alpr/unit7/status',
       health: 'ccso/alpr/unit7/health',
+      audit: 'ccso/alpr/unit7/audit',
       reads: 'ccso/alpr/unit7/reads',
     });
     expect(() => topicsFor('alpr/#', 'u')).toThrow(/wildcards/);

@@ -11,11 +11,19 @@ export interface Topics {
   health: string;
   /** QoS 1, not retained, optional (mqtt.publish_reads): every read, through the outbox. */
   reads: string;
+  /** QoS 1, retained: the audit log's head `{unit, seq, mac, time}` (daemon/audit/head-publisher.ts). */
+  audit: string;
 }
 
 export function topicsFor(prefix: string, unitId: string): Topics {
   if (/[+#]/.test(prefix) || /[+#/]/.test(unitId))
     throw new Error('MQTT topic prefix and unit id may not contain wildcards');
   const base = `${prefix}/${unitId}`;
-  return { hits: `${base}/hits`, status: `${base}/status`, health: `${base}/health`, reads: `${base}/reads` };
+  return {
+    hits: `${base}/hits`,
+    status: `${base}/status`,
+    health: `${base}/health`,
+    reads: `${base}/reads`,
+    audit: `${base}/audit`,
+  };
 }

@@ -13,6 +13,7 @@ import {
   userSummarySchema,
   auditVerificationSchema,
   auditReportSchema,
+  expectHeadSchema,
   localEntrySchema,
   sourceStatusSchema,
   ok,
@@ -242,9 +243,10 @@ export const API_ROUTES = {
   auditVerify: {
     method: 'POST',
     path: '/api/audit/verify',
-    summary: "Walks the audit log's hash chain (424.5(b)); the check is audited.",
+    summary:
+      "Walks the audit log (424.5(b)): MACs with the daemon's audit key, and the published head if given; the check is audited.",
     auth: true,
-    body: empty,
+    body: z.object({ expectHead: expectHeadSchema.optional() }).strict(),
     reply: auditVerificationSchema,
   },
   auditReport: {

@@ -204,8 +204,11 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
       const key = unitKey();
       return { unit_id: deps.unitId, public_key_pem: key.publicKeyPem, fingerprint_sha256: key.fingerprint };
     },
-    auditVerify({ user }) {
-      return access.verifyAuditLog(user);
+    auditVerify({ user, body }) {
+      return access.verifyAuditLog(user, {
+        expectHead: body.expectHead,
+        retentionDays: deps.accessConfig.audit_retention_days,
+      });
     },
     auditReport({ user, body }) {
       const report = access.auditReport(user, {
@@ -214,6 +217,7 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
         unitId: deps.unitId,
         unitKeySha256: unitKey().fingerprint,
         trainingWarningDays: deps.accessConfig.training_warning_days,
+        auditRetentionDays: deps.accessConfig.audit_retention_days,
       });
       return { report, html: renderAuditReportHtml(report) };
     },

@@ -138,16 +138,41 @@ export const userSummarySchema = z.object({
   trainingCurrent: z.boolean(),
 });
 
+const auditHeadSchema = z.object({ seq: z.number(), mac: z.string().nullable() });
+
+/** What a verification checked: with the key (MACs) or structure only, and the head it covered. */
+const auditCheckedFields = {
+  entries: z.number(),
+  firstSeq: nullableNumber,
+  lastSeq: nullableNumber,
+  keyed: z.boolean(),
+  unkeyed: z.object({ from: z.number(), to: z.number() }).nullable(),
+  head: auditHeadSchema.nullable(),
+  notes: z.array(z.string()),
+};
+
 export const auditVerificationSchema = z.union([
-  z.object({ ok: z.literal(true), entries: z.number(), firstSeq: nullableNumber, lastSeq: nullableNumber }),
+  z.object({ ok: z.literal(true), ...auditCheckedFields }),
   z.object({
     ok: z.literal(false),
-    entries: z.number(),
-    problem: z.enum(['edited', 'inserted', 'deleted']),
+    ...auditCheckedFields,
+    problem: z.enum([
+      'edited',
+      'inserted',
+      'deleted',
+      'renumbered',
+      'truncated',
+      'rewritten',
+      'time_back',
+      'purge_permit',
+    ]),
     seq: z.number(),
     message: z.string(),
   }),
 ]);
+
+/** A head published off the unit (`<prefix>/<unit>/audit`): its seq and MAC. */
+export const expectHeadSchema = z.object({ seq: z.number().int().min(0), mac: z.string().regex(/^[0-9a-f]{64}$/) });
 
 /** The audit report (424.5(e)): the parts the CLI summarises are typed; other fields pass through untyped. */
 export const auditReportSchema = z.object({
@@ -156,6 +181,7 @@ export const auditReportSchema = z.object({
   from: z.string(),
   to: z.string(),
   chain: auditVerificationSchema,
+  audit_head: auditHeadSchema.nullable(),
   searches_by_user_and_purpose: z.array(z.object({ username: z.string(), actions: z.record(z.string(), z.number()) })),
   refusals: z.array(z.unknown()),
   hits: z.object({ total: z.number(), confirmed: z.number(), rejected: z.number(), unverified: z.number() }),

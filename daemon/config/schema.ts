@@ -5,6 +5,7 @@ import { pipelineConfigSchema } from '../pipeline/config.js';
 import { hotlistConfigSchema } from '../hotlist/config.js';
 import { mqttConfigSchema } from '../alerts/config.js';
 import { accessConfigSchema } from '../access/config.js';
+import { auditConfigSchema } from '../audit/config.js';
 import { retentionConfigSchema } from '../retention/config.js';
 import { healthConfigSchema } from '../health/config.js';
 import { storageConfigSchema } from '../storage/config.js';
@@ -74,6 +75,7 @@ export const configSchema = z
     hotlists: hotlistConfigSchema,
     mqtt: mqttConfigSchema,
     access: accessConfigSchema,
+    audit: auditConfigSchema,
     api: apiConfigSchema,
     evidence: evidenceConfigSchema.optional(),
     retention: retentionConfigSchema,

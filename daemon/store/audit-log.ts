@@ -1,5 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Db } from './database.js';
+import { type AuditKey, type AuditRow, GENESIS_HASH, hashRow, linkOf, macRow, sealHead } from './audit-chain.js';
+import { type AuditVerification, type VerifyOptions, verifyAuditChain } from './audit-verify.js';
+
+export { GENESIS_HASH, hashRow, macRow } from './audit-chain.js';
+export type { AuditKey } from './audit-chain.js';
+export type { AuditVerification, VerifyOptions } from './audit-verify.js';
 
 /** What one audit entry says: who did what, why, with which query, and how much it returned. */
 export interface AuditEntryInput {
@@ -29,33 +34,41 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /** HMAC-SHA-256 under the audit key; null on entries written before the key was installed. */
+  mac: string | null;
 }
 
-interface AuditRow {
+/** The last entry, as published off the unit (`alpr-edge audit verify --expect-head SEQ:MAC`). */
+export interface AuditHead {
   seq: number;
-  at: number;
-  username: string;
-  role: string;
-  action: string;
-  outcome: 'allowed' | 'refused' | 'failed';
-  purpose_category: string | null;
-  case_number: string | null;
-  query: string;
-  result_count: number;
-  detail: string;
-  prev_hash: string;
+  mac: string | null;
   hash: string;
+  at: number | null;
 }
 
-/** The result of `verify()`: ok, or the first entry that was edited, inserted or deleted. */
-export type AuditVerification =
-  | { ok: true; entries: number; firstSeq: number | null; lastSeq: number | null }
-  | { ok: false; entries: number; problem: 'edited' | 'inserted' | 'deleted'; seq: number; message: string };
+/** Raised when a process without the audit key tries to add to a keyed log. */
+export class AuditKeyMissingError extends Error {
+  override name = 'AuditKeyMissingError';
+}
 
-export const GENESIS_HASH = '0'.repeat(64);
+// The key belongs to the open database handle, like a pragma: every AuditLog on that handle (the
+// many `new AuditLog(db)` call sites) then writes keyed entries, without threading it through each.
+const keys = new WeakMap<Db, AuditKey>();
+
+/** Gives this database handle the audit key: entries appended through it carry a MAC, and verify checks MACs. */
+export function useAuditKey(db: Db, key: AuditKey): void {
+  keys.set(db, key);
+}
+
+/** The audit key given to this handle, if any. */
+export function auditKeyOf(db: Db): AuditKey | undefined {
+  return keys.get(db);
+}
 
 /**
- * The append-only, hash-chained audit log (policy 424.5(b)). `append` must run inside the
+ * The append-only, keyed audit log (policy 424.5(b)). With the audit key (useAuditKey) each
+ * entry's MAC chains to the previous one, so only the daemon can write entries that verify;
+ * without it, a process may only add to a log that has no keyed entries yet. `append` must run inside the
  * caller's transaction when the entry describes a write made there (so both commit or neither);
  * it takes the chain head inside that transaction, so callers from several processes must use
  * `db.transaction(...).immediate()` (AuditedAccess does) to keep the chain linear.
@@ -68,19 +81,25 @@ export class AuditLog {
   /** @param db an open database (migrations applied). */
   constructor(private readonly db: Db) {
     this.insert = db.prepare(`INSERT INTO audit_log
-      (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash)
-      VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)`);
-    this.head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
+      (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash, prev_mac, mac)
+      VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash, @prev_mac, @mac)`);
+    this.head = db.prepare('SELECT seq, hash, mac FROM audit_head WHERE id = 1');
     this.setHead = db.prepare(
-      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+      `INSERT INTO audit_head (id, seq, hash, mac, seal) VALUES (1, @seq, @hash, @mac, @seal) ON CONFLICT (id)
+       DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac, seal = excluded.seal`,
     );
   }
 
   /** Appends one entry and returns it. Runs in its own IMMEDIATE transaction unless one is open. */
   append(input: AuditEntryInput): AuditEntry {
+    const key = keys.get(this.db);
     const run = (): AuditEntry => {
-      const head = this.head.get() as { seq: number; hash: string } | undefined;
-      const row: Omit<AuditRow, 'hash'> = {
+      const head = this.head.get() as { seq: number; hash: string; mac: string | null } | undefined;
+      if (!key && head?.mac)
+        throw new AuditKeyMissingError(
+          'this process does not hold the audit key, so it cannot add to the keyed audit log (only the daemon writes it; see docs/integrity.md)',
+        );
+      const content = {
         seq: (head?.seq ?? 0) + 1,
         at: input.at,
         username: input.username,
@@ -94,12 +113,32 @@ export class AuditLog {
         detail: JSON.stringify(input.detail ?? {}),
         prev_hash: head?.hash ?? GENESIS_HASH,
       };
-      const full: AuditRow = { ...row, hash: hashRow(row) };
+      const prevMac = key ? linkOf(head) : null;
+      const mac = key && prevMac ? macRow(key, prevMac, content) : null;
+      const full: AuditRow = { ...content, hash: hashRow(content), prev_mac: prevMac, mac };
       this.insert.run(full);
-      this.setHead.run(full.seq, full.hash);
+      this.setHead.run({ seq: full.seq, hash: full.hash, mac, seal: key && mac ? sealHead(key, full.seq, mac) : null });
       return toEntry(full);
     };
     return this.db.inTransaction ? run() : this.db.transaction(run).immediate();
+  }
+
+  /**
+   * On a log written before the audit key existed, records (keyed) that the key is now in use and
+   * up to which entry the log is unkeyed; later entries are all keyed. Needs the key on this handle.
+   * Returns the entry, or null when the log is empty or already keyed.
+   */
+  markKeyInstalled(now: number): AuditEntry | null {
+    const head = this.head.get() as { seq: number; mac: string | null } | undefined;
+    if (!head || head.mac || !keys.get(this.db)) return null;
+    return this.append({
+      at: now,
+      username: 'system',
+      role: 'system',
+      action: 'audit_key_installed',
+      outcome: 'allowed',
+      detail: { unkeyed_through: head.seq },
+    });
   }
 
   /** Entries with `from <= at < to`, oldest first. */
@@ -119,81 +158,22 @@ export class AuditLog {
   }
 
   /**
-   * Walks the whole chain from the anchor and reports the first entry that breaks it: a changed
-   * row (its hash no longer matches its content), an inserted row (a seq out of order or a
-   * prev_hash that skips), or a deleted row (a gap in seq, or a head that points past the end).
+   * Checks the whole log from its anchor (see audit-verify.ts): with this handle's audit key, the
+   * MACs too; without it, only the unkeyed structure, which the result says.
    */
-  verify(): AuditVerification {
-    const anchor = this.db.prepare('SELECT first_seq, prev_hash FROM audit_anchor WHERE id = 1').get() as
-      | { first_seq: number; prev_hash: string }
-      | undefined;
-    let expectedSeq = anchor?.first_seq ?? 1;
-    let prevHash = anchor?.prev_hash ?? GENESIS_HASH;
-    let entries = 0;
-    let firstSeq: number | null = null;
-    for (const row of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
-      entries++;
-      firstSeq ??= row.seq;
-      const { hash, ...content } = row;
-      if (row.seq < expectedSeq) {
-        return fail(
-          'inserted',
-          row.seq,
-          `entry ${row.seq} was inserted before the start of the kept log (${expectedSeq})`,
-        );
-      }
-      if (row.seq > expectedSeq) {
-        const range = row.seq - 1 > expectedSeq ? `s ${expectedSeq}-${row.seq - 1} were` : ` ${expectedSeq} was`;
-        return fail(
-          'deleted',
-          expectedSeq,
-          `entry${range} deleted: the chain jumps from ${expectedSeq - 1} to ${row.seq}`,
-        );
-      }
-      if (hashRow(content) !== hash) {
-        // A row renumbered one step down by an insertion before it still hashes under its old seq.
-        if (hashRow({ ...content, seq: row.seq - 1 }) === hash) {
-          return fail(
-            'inserted',
-            row.seq - 1,
-            `an entry was inserted at ${row.seq - 1}: the entries after it were renumbered`,
-          );
-        }
-        return fail('edited', row.seq, `entry ${row.seq} was edited: its content no longer matches its hash`);
-      }
-      if (row.prev_hash !== prevHash) {
-        return fail(
-          'inserted',
-          row.seq,
-          `entry ${row.seq} was inserted or replaced: it does not link to entry ${row.seq - 1}`,
-        );
-      }
-      prevHash = hash;
-      expectedSeq = row.seq + 1;
-    }
-    const head = this.head.get() as { seq: number; hash: string } | undefined;
-    if (head && (head.seq !== expectedSeq - 1 || head.hash !== prevHash)) {
-      if (head.seq > expectedSeq - 1) {
-        return fail(
-          'deleted',
-          expectedSeq,
-          `entry ${expectedSeq}${head.seq > expectedSeq ? `-${head.seq}` : ''} was deleted from the end of the log`,
-        );
-      }
-      if (head.seq === expectedSeq - 1)
-        return fail(
-          'edited',
-          head.seq,
-          `entry ${head.seq} was replaced: it is not the entry the log recorded as its last`,
-        );
-      return fail('inserted', head.seq + 1, `entry ${head.seq + 1} was appended outside the audited path`);
-    }
-    if (!head && entries > 0) return fail('inserted', firstSeq ?? 1, 'the log has entries but no recorded head');
-    return { ok: true, entries, firstSeq, lastSeq: entries ? expectedSeq - 1 : null };
+  verify(opts: Omit<VerifyOptions, 'key'> = {}): AuditVerification {
+    const key = keys.get(this.db);
+    return verifyAuditChain(this.db, key ? { ...opts, key } : opts);
+  }
 
-    function fail(problem: 'edited' | 'inserted' | 'deleted', seq: number, message: string): AuditVerification {
-      return { ok: false, entries, problem, seq, message };
-    }
+  /** The last entry (the head to publish off the unit), or null for an empty log. */
+  lastEntry(): AuditHead | null {
+    const h = this.db
+      .prepare(
+        'SELECT h.seq, h.hash, h.mac, l.at FROM audit_head h LEFT JOIN audit_log l ON l.seq = h.seq WHERE h.id = 1',
+      )
+      .get() as AuditHead | undefined;
+    return h ?? null;
   }
 
   /**
@@ -204,17 +184,18 @@ export class AuditLog {
     return this.db
       .transaction(() => {
         const last = this.db
-          .prepare('SELECT seq, hash FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1')
-          .get(before) as { seq: number; hash: string } | undefined;
+          .prepare('SELECT seq, hash, mac FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1')
+          .get(before) as { seq: number; hash: string; mac: string | null } | undefined;
         if (!last) return 0;
         this.db.prepare('INSERT INTO audit_purge_permit (id) VALUES (1)').run();
         const n = this.db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(last.seq).changes;
         this.db.prepare('DELETE FROM audit_purge_permit').run();
         this.db
           .prepare(
-            'INSERT INTO audit_anchor (id, first_seq, prev_hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET first_seq = excluded.first_seq, prev_hash = excluded.prev_hash',
+            `INSERT INTO audit_anchor (id, first_seq, prev_hash, prev_mac) VALUES (1, ?, ?, ?) ON CONFLICT (id)
+             DO UPDATE SET first_seq = excluded.first_seq, prev_hash = excluded.prev_hash, prev_mac = excluded.prev_mac`,
           )
-          .run(last.seq + 1, last.hash);
+          .run(last.seq + 1, last.hash, last.mac);
         this.append({
           at: now,
           username: actor.username,
@@ -222,30 +203,13 @@ export class AuditLog {
           action: 'audit_purge',
           outcome: 'allowed',
           resultCount: n,
-          detail: { before, last_deleted_seq: last.seq },
+          // The keyed record of the move: verify accepts an anchor only when such an entry names it.
+          detail: { before, last_deleted_seq: last.seq, last_deleted_hash: last.hash, last_deleted_mac: last.mac },
         });
         return n;
       })
       .immediate();
   }
-}
-
-/** SHA-256 over the previous hash and a fixed-order serialisation of the row's content. */
-export function hashRow(row: Omit<AuditRow, 'hash'>): string {
-  const content = [
-    row.seq,
-    row.at,
-    row.username,
-    row.role,
-    row.action,
-    row.outcome,
-    row.purpose_category,
-    row.case_number,
-    row.query,
-    row.result_count,
-    row.detail,
-  ];
-  return createHash('sha256').update(row.prev_hash).update('\n').update(JSON.stringify(content)).digest('hex');
 }
 
 function toEntry(r: AuditRow): AuditEntry {
@@ -263,5 +227,6 @@ function toEntry(r: AuditRow): AuditEntry {
     detail: JSON.parse(r.detail) as Record<string, unknown>,
     prevHash: r.prev_hash,
     hash: r.hash,
+    mac: r.mac,
   };
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildApiServer } from '../../daemon/main.js';
 import type { AccessConfig } from '../../daemon/access/config.js';
 import { createHitDelivery } from '../../daemon/alerts/hit-delivery.js';
@@ -7,6 +7,8 @@ import { ApiClient } from '../../daemon/cli/api-client.js';
 import { configSchema } from '../../daemon/config/schema.js';
 import { ManualClock, type Clock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
+import { openDatabase } from '../../daemon/store/database.js';
+import { type AuditKey, useAuditKey } from '../../daemon/store/audit-log.js';
 import { PASSWORD, NOW, tempDb } from '../policy/fixture.js';
 
 /** The daemon's local API on a temp socket over a temp database (real SQLite, real socket), on a clock the test moves. */
@@ -23,11 +25,14 @@ export interface ApiRig<C extends Clock = ManualClock> {
 /**
  * Starts the API as main.ts builds it (its hotlists from createHitDelivery, not started: no
  * fetch loop), on a ManualClock at NOW unless `clock` is given. `hotlists` is the config section.
+ * `file` serves that database file instead of a temp one (left in place), and `auditKey` gives
+ * the daemon's handle the audit key, as main.ts does.
  */
 export async function startApi<C extends Clock = ManualClock>(
-  opts: { access?: Partial<AccessConfig>; clock?: C; hotlists?: unknown } = {},
+  opts: { access?: Partial<AccessConfig>; clock?: C; hotlists?: unknown; file?: string; auditKey?: AuditKey } = {},
 ): Promise<ApiRig<C>> {
-  const t = tempDb();
+  const t = opts.file ? openFile(opts.file) : tempDb();
+  if (opts.auditKey) useAuditKey(t.db, opts.auditKey);
   const clock = (opts.clock ?? new ManualClock(NOW)) as C;
   const socket = join(t.dir, 'api.sock');
   const config = configSchema.parse({
@@ -57,4 +62,10 @@ export async function startApi<C extends Clock = ManualClock>(
       t.close();
     },
   };
+}
+
+/** An existing database file, shaped like tempDb(); close() closes it and leaves the file. */
+function openFile(file: string): ReturnType<typeof tempDb> {
+  const db = openDatabase(file, { create: false });
+  return { db, dir: dirname(file), file, close: () => db.close() };
 }

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { runCli } from '../../daemon/cli/main.js';
 import { HitStore } from '../../daemon/store/hits.js';
-import { AuditLog } from '../../daemon/store/audit-log.js';
+import { AuditLog, useAuditKey } from '../../daemon/store/audit-log.js';
 import { addRead, addUser, fakeIo, NOW, PASSWORD } from '../policy/fixture.js';
 import { startApi, type ApiRig } from './api-fixture.js';
 
@@ -54,6 +55,23 @@ describe('alpr-edge hotlist', () => {
       .prepare("SELECT detail FROM audit_log WHERE action = 'hotlist_manage' AND outcome = 'allowed' ORDER BY seq")
       .all() as { detail: string }[];
     expect(audit.map((a) => JSON.parse(a.detail).op)).toEqual(['add', 'list', 'remove']);
+  });
+
+  it('adds a local entry to a keyed audit log: the daemon holds the key, the CLI gives none', async () => {
+    useAuditKey(t.db, randomBytes(32));
+    await addUser(t.db, 'op', 'operator');
+    new AuditLog(t.db).append({ at: NOW, username: 'system', role: 'system', action: 'start', outcome: 'allowed' });
+    const io = fakeIo([PASSWORD]);
+    const add = ['hotlist', 'add', '--socket', rig.socket, '--user', 'op', '--plate', 'ABC123'];
+    const more = ['--category', 'investigation', '--reason', 'suspect', '--purpose', 'criminal_investigation'];
+    expect(await runCli([...add, ...more, '--case', '26-1', '--days', '7'], io)).toBe(0);
+    expect(new AuditLog(t.db).verify()).toMatchObject({ ok: true, keyed: true });
+    const last = new AuditLog(t.db).between(0, NOW + 86_400_000).pop();
+    expect(last).toMatchObject({
+      action: 'hotlist_manage',
+      outcome: 'allowed',
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
   it('refuses a technician and an untrained operator with exit 77 and stores nothing', async () => {

@@ -4,7 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,10 +56,14 @@ export class DaemonProcess {
     // Each daemon gets its own API socket in its temp folder unless the test chooses one.
     const yaml = /^api:/m.test(configYaml) ? configYaml : `${configYaml.trimEnd()}\napi: { socket: $STATE/api.sock }\n`;
     writeFileSync(file, yaml.replaceAll('$STATE', dir));
+    // An ephemeral audit key, handed over the way systemd does (LoadCredential=audit-key).
+    const credentials = join(dir, 'credentials');
+    mkdirSync(credentials, { mode: 0o700 });
+    writeFileSync(join(credentials, 'audit-key'), randomBytes(32), { mode: 0o400 });
     const main = entry ? ['--import', 'tsx', entry] : [BIN];
     const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...main, 'run', '--config', file], {
       cwd: ROOT,
-      env: { ...process.env, ...env, NOTIFY_SOCKET: '' },
+      env: { ...process.env, CREDENTIALS_DIRECTORY: credentials, ...env, NOTIFY_SOCKET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new DaemonProcess(child, dir);

@@ -29,6 +29,20 @@ describe('the daemon refuses to start', () => {
     expect(d.stderr).toMatch(/refusing to start/);
   }, 60_000);
 
+  it('without an audit key, exiting 78 and saying how to create one', async () => {
+    // No systemd credential and no access.audit_key_file: the log could not be trusted.
+    const d = DaemonProcess.start(`unit: { id: u1 }\nstorage: { path: $STATE }\n${camera}`, {
+      CREDENTIALS_DIRECTORY: '',
+    });
+    started.push(d);
+    const exit = await d.exited;
+    expect(exit.code).toBe(78);
+    expect(d.stderr).toMatch(/no audit key/);
+    expect(d.stderr).toMatch(/scripts\/make-audit-key\.ts \/etc\/alpr-edge\/audit-key/);
+    expect(d.stderr).toMatch(/LoadCredential=audit-key/);
+    expect(d.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
   it('when a model file does not match its manifest checksum, exiting 78 and naming the file', async () => {
     const models = mkdtempSync(join(tmpdir(), 'models-'));
     try {

@@ -93,7 +93,7 @@ async function startUnit(configText: string, lifecycle: Lifecycle) {
   const analyzer: FrameAnalyzer = { analyze: async () => scene, close: async () => {} };
   const lines: Line[] = [];
   const log = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Line) });
-  const daemon = await buildDaemon(config, { log, clock: systemClock, analyzer });
+  const daemon = await buildDaemon(config, { log, clock: systemClock, analyzer, auditKey: randomBytes(32) });
   await lifecycle.start(
     daemon.services.filter((s) => !s.name.startsWith('camera ')),
     new AbortController().signal,

@@ -41,7 +41,7 @@ describe('424.5(b) audited access and a tamper-evident log', () => {
       query: { plate: 'ABC*' },
       resultCount: 1,
     });
-    expect(audit.verify()).toEqual({ ok: true, entries: 5, firstSeq: 1, lastSeq: 5 });
+    expect(audit.verify()).toMatchObject({ ok: true, entries: 5, firstSeq: 1, lastSeq: 5 });
   });
 
   it('refuses to update or delete an audit row through SQL', () => {
