@@ -178,6 +178,7 @@ export function renderAuditReportHtml(r: AuditReport): string {
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#eee}.ok{color:#060}.bad{color:#b00;font-weight:bold}.empty{color:#666}</style></head>
 <body><h1>ALPR audit report</h1>
 <p>Unit <strong>${esc(r.unit_id)}</strong>, period ${esc(r.from)} to ${esc(r.to)}. Generated ${esc(r.generated_at)} by ${esc(r.generated_by)} (policy 424.5(e)).</p>
+<p>Unit key (signs evidence packages): SHA-256 <code>${esc(r.unit_key_sha256 ?? 'not loaded')}</code></p>
 ${chain}
 ${sections.map(([h, body]) => `<h2>${esc(h)}</h2>\n${body}`).join('\n')}
 </body></html>

@@ -11,6 +11,8 @@ import { describeLocated } from '../position/fix.js';
 /** The regular audit of policy 424.5(e), as data; audit-report-html.ts renders it for people. */
 export interface AuditReport {
   unit_id: string;
+  /** Fingerprint of the unit key that signs evidence packages (see evidence/unit-key.ts). */
+  unit_key_sha256: string | null;
   from: string;
   to: string;
   generated_at: string;
@@ -75,6 +77,7 @@ export function buildAuditReport(
     to: number;
     now: number;
     unitId: string;
+    unitKeySha256?: string | undefined;
     by: string;
     trainingWarningDays: number;
     auditRetentionDays?: number | undefined;
@@ -139,6 +142,7 @@ export function buildAuditReport(
   const chain = audit.verify({ retentionDays: o.auditRetentionDays });
   return {
     unit_id: o.unitId,
+    unit_key_sha256: o.unitKeySha256 ?? null,
     from: iso(o.from),
     to: iso(o.to),
     generated_at: iso(o.now),

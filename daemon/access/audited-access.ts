@@ -348,7 +348,14 @@ export class AuditedAccess {
   /** The regular audit (424.5(e)) for [from, to). */
   auditReport(
     user: AuthenticatedUser,
-    o: { from: number; to: number; unitId: string; trainingWarningDays: number; auditRetentionDays?: number },
+    o: {
+      from: number;
+      to: number;
+      unitId: string;
+      unitKeySha256?: string;
+      trainingWarningDays: number;
+      auditRetentionDays?: number;
+    },
   ): AuditReport {
     return this.perform(user, 'audit_report', undefined, { kind: 'audit_report', from: o.from, to: o.to }, () => {
       const report = buildAuditReport(this.db, { ...o, now: this.clock.now(), by: user.username });

@@ -14,6 +14,7 @@ import {
   type FreeSpace,
   type PackageFile,
 } from '../evidence/package.js';
+import type { UnitKey } from '../evidence/unit-key.js';
 import type { AuditedAccess } from './audited-access.js';
 import type { AuthenticatedUser } from './authorize.js';
 import { hitsOfReads, type HitView } from './hit-queries.js';
@@ -25,8 +26,16 @@ export interface EvidenceExportDeps {
   access: AuditedAccess;
   unitId: string;
   agency: string;
+  /** Signs each package's manifest. */
+  unitKey: UnitKey;
   freeSpace?: FreeSpace;
 }
+
+/**
+ * How the package leaves the daemon: encrypted (the API seals it with the exporter's passphrase),
+ * or plain, which needs a reason; either is recorded in the export's audit entry.
+ */
+export type ExportProtection = { encrypted: true } | { encrypted: false; plainReason: string };
 
 export interface ExportResult {
   id: string;
@@ -93,6 +102,7 @@ export function exportEvidence(
   user: AuthenticatedUser,
   purpose: Purpose | undefined,
   target: string,
+  protection: ExportProtection,
   /** Where the package is going, for the audit log and the export record, when `target` is only a staging folder. */
   recordAs: string = target,
 ): ExportResult {
@@ -105,8 +115,19 @@ export function exportEvidence(
     user,
     'export',
     purpose,
-    { kind: 'evidence_export', target: recordAs, export_id: id },
+    {
+      kind: 'evidence_export',
+      target: recordAs,
+      export_id: id,
+      ...(protection.encrypted
+        ? { protection: 'aes-256-gcm' }
+        : { protection: 'plain', plain_reason: protection.plainReason }),
+    },
     () => {
+      if (!protection.encrypted && !protection.plainReason.trim())
+        throw new Error(
+          'say how the package leaves: a passphrase to encrypt it, or a reason for a plain one (--plain --reason)',
+        );
       const readStore = new ReadStore(db);
       const ids = new HoldStore(db).readIdsForCase(caseNumber);
       if (ids.length === 0)
@@ -134,17 +155,24 @@ export function exportEvidence(
       .forCase(caseNumber)
       .filter((e) => e.action === 'export')
       .pop();
-    const result = writePackage(target, name, files, {
-      format: PACKAGE_FORMAT,
-      case_number: caseNumber,
-      unit_id: deps.unitId,
-      agency: deps.agency,
-      exported_by: { username: user.username, full_name: user.fullName, role: user.role },
-      exported_at: new Date(now).toISOString(),
-      purpose: { category: purpose!.category, case_number: caseNumber },
-      audit_seq: exportEntry?.seq ?? 0,
-      counts: { reads: data.reads.length, hits: data.hits.length, crops: data.crops.length },
-    });
+    const result = writePackage(
+      target,
+      name,
+      files,
+      {
+        format: PACKAGE_FORMAT,
+        case_number: caseNumber,
+        unit_id: deps.unitId,
+        agency: deps.agency,
+        exported_by: { username: user.username, full_name: user.fullName, role: user.role },
+        exported_at: new Date(now).toISOString(),
+        purpose: { category: purpose!.category, case_number: caseNumber },
+        audit_seq: exportEntry?.seq ?? 0,
+        counts: { reads: data.reads.length, hits: data.hits.length, crops: data.crops.length },
+        unit_key_sha256: deps.unitKey.fingerprint,
+      },
+      (m) => deps.unitKey.sign(m),
+    );
     db.transaction(() => {
       db.prepare(`INSERT INTO evidence_exports (id, at, exported_by, case_number, purpose_category, target, reads, hits, crops, manifest_sha256)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
@@ -169,7 +197,12 @@ export function exportEvidence(
         caseNumber,
         resultCount: data.reads.length,
         query: { export_id: id },
-        detail: { dir: recordAs === target ? result.dir : recordAs, manifest_sha256: result.manifestSha256 },
+        detail: {
+          dir: recordAs === target ? result.dir : recordAs,
+          manifest_sha256: result.manifestSha256,
+          unit_key_sha256: deps.unitKey.fingerprint,
+          protection: protection.encrypted ? 'aes-256-gcm' : 'plain',
+        },
       });
     }).immediate();
     return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../access/roles.js';
+import { MIN_PASSPHRASE } from '../evidence/sealed.js';
 import {
   purposeFields,
   time,
@@ -195,16 +196,49 @@ export const API_ROUTES = {
     summary:
       "The case's held data as a verifiable package (424.4): its files, base64; the client writes them. Purpose defaults to criminal_investigation.",
     auth: true,
-    body: z.object({ ...purposeFields, destination: z.string().optional() }).strict(),
+    body: z
+      .object({
+        ...purposeFields,
+        destination: z.string().optional(),
+        passphrase: z
+          .string()
+          .min(MIN_PASSPHRASE, `the passphrase must be at least ${MIN_PASSPHRASE} characters`)
+          .max(1024)
+          .optional()
+          .describe('Encrypts the package (AES-256-GCM, scrypt-derived key) into one file, NAME.alpr-evidence.'),
+        plain_reason: z
+          .string()
+          .trim()
+          .min(1, 'say why the package may leave unencrypted')
+          .max(500)
+          .optional()
+          .describe('Instead of a passphrase: why the package leaves unencrypted; recorded in the audit log.'),
+      })
+      .strict()
+      .refine(
+        // Neither is refused by the export itself, after the purpose check (so that refusal is audited first).
+        (b) => b.passphrase === undefined || b.plain_reason === undefined,
+        'give a passphrase (encrypted package) or plain_reason (plain folder, audited), not both',
+      ),
     reply: z.object({
-      name: z.string(),
+      name: z.string().describe('The folder (plain) or the file NAME.alpr-evidence (encrypted) to write.'),
+      encrypted: z.boolean(),
       export_id: z.string(),
       manifest_sha256: z.string(),
+      unit_key_sha256: z.string(),
       reads: z.number(),
       hits: z.number(),
       crops: z.number(),
       files: z.array(z.object({ path: z.string(), data_base64: z.string() })),
     }),
+  },
+  unitKey: {
+    method: 'GET',
+    path: '/api/unit/key',
+    summary:
+      "The unit's Ed25519 public key (PEM) that signs evidence manifests, and its fingerprint: SHA-256 of its DER bytes.",
+    auth: false,
+    reply: z.object({ unit_id: z.string(), public_key_pem: z.string(), fingerprint_sha256: z.string() }),
   },
   auditVerify: {
     method: 'POST',

@@ -7,6 +7,8 @@ import type { HoldScope } from '../store/holds.js';
 import { authorizeAudited } from '../access/authorize.js';
 import { exportEvidence } from '../access/evidence.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
+import { SEALED_SUFFIX, sealPackage } from '../evidence/sealed.js';
+import type { UnitKey } from '../evidence/unit-key.js';
 import type { AGENCY_LEVELS } from './contract.js';
 import { hotlistRoutes } from './hotlist-routes.js';
 import { buildOpenApi } from './openapi.js';
@@ -38,7 +40,7 @@ function filesUnder(dir: string, base = dir): { path: string; data_base64: strin
 }
 
 /** One handler per route of API_ROUTES: authenticate (done by the server), purpose, AuditedAccess, reply. */
-export function governedRoutes(deps: RouteDeps): RouteHandlers {
+export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHandlers {
   const { access, clock } = deps;
   const time = (v: string | number, flag: string, endOfDay = false): number =>
     parseTime(v, flag, { now: clock.now(), endOfDay });
@@ -153,31 +155,54 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
     releaseHold({ user, body, params }) {
       return { hold: access.releaseHold(user, numberParam(params, 'id'), body.reason) };
     },
-    exportEvidence({ user, body }) {
+    async exportEvidence({ user, body }) {
       const purpose = purposeOf(deps, user, 'export', body, { kind: 'evidence_export' }, 'criminal_investigation');
-      // The package is built in a private temp folder and handed back; the client writes it on
-      // the evidence drive with its own rights. The audit records where the client said it goes.
+      const key = unitKey();
+      // The package is built and signed in a private temp folder and handed back, sealed with the
+      // exporter's passphrase unless a reason for a plain one is given (audited): the client writes
+      // it on the evidence drive with its own rights. The audit records where the client said it goes.
       const tmp = mkdtempSync(join(tmpdir(), 'alpr-export-'));
       try {
         const r = exportEvidence(
-          { db: deps.db, clock, access, unitId: deps.unitId, agency: deps.agency },
+          { db: deps.db, clock, access, unitId: deps.unitId, agency: deps.agency, unitKey: key },
           user,
           purpose,
           tmp,
+          body.passphrase === undefined
+            ? { encrypted: false, plainReason: body.plain_reason ?? '' }
+            : { encrypted: true },
           body.destination ?? 'returned to the API client',
         );
-        return {
-          name: relative(tmp, r.dir),
+        const name = relative(tmp, r.dir);
+        const files = filesUnder(r.dir);
+        const common = {
           export_id: r.id,
           manifest_sha256: r.manifestSha256,
+          unit_key_sha256: key.fingerprint,
           reads: r.reads,
           hits: r.hits,
           crops: r.crops,
-          files: filesUnder(r.dir),
+        };
+        if (body.passphrase === undefined) return { name, encrypted: false, ...common, files };
+        const sealed = await sealPackage(
+          name,
+          files.map((f) => ({ path: f.path, data: Buffer.from(f.data_base64, 'base64') })),
+          body.passphrase,
+        );
+        const file = `${name}${SEALED_SUFFIX}`;
+        return {
+          name: file,
+          encrypted: true,
+          ...common,
+          files: [{ path: file, data_base64: sealed.toString('base64') }],
         };
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
+    },
+    unitKey() {
+      const key = unitKey();
+      return { unit_id: deps.unitId, public_key_pem: key.publicKeyPem, fingerprint_sha256: key.fingerprint };
     },
     auditVerify({ user, body }) {
       return access.verifyAuditLog(user, {
@@ -190,6 +215,7 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
         from: time(body.from, '--from'),
         to: time(body.to, '--to', true) + 1,
         unitId: deps.unitId,
+        unitKeySha256: unitKey().fingerprint,
         trainingWarningDays: deps.accessConfig.training_warning_days,
         auditRetentionDays: deps.accessConfig.audit_retention_days,
       });

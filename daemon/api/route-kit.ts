@@ -10,6 +10,7 @@ import { parsePurpose, type Purpose, type PurposeCategory } from '../access/purp
 import type { Action } from '../access/roles.js';
 import type { UserAdmin } from '../access/user-admin.js';
 import type { HotlistService } from '../hotlist/hotlist-service.js';
+import type { UnitKeyLocation } from '../evidence/unit-key.js';
 import type { ParsedBodyOf, ReplyOf, RouteName } from './contract.js';
 import type { SessionTable } from './sessions.js';
 
@@ -27,6 +28,11 @@ export interface RouteDeps {
   agency: string;
   /** The daemon's hotlists (local entries, sync); undefined where none run. */
   hotlists: HotlistService | undefined;
+  /**
+   * Where the unit key is (evidence.unit_key_file, storage.path, $CREDENTIALS_DIRECTORY). Unset:
+   * the systemd credential, else unit-key.pem beside the database. Loaded when the API starts.
+   */
+  unitKey?: UnitKeyLocation | undefined;
 }
 
 export interface RouteRequest<N extends RouteName> {

@@ -1,6 +1,7 @@
 import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
+import { loadUnitKey, type UnitKey } from '../evidence/unit-key.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AccessDeniedError } from '../shared/errors.js';
@@ -62,9 +63,23 @@ export class ApiServer implements Service {
   readonly name = 'api';
   private app: FastifyInstance | undefined;
   private readonly handlers: RouteHandlers;
+  private unitKey: UnitKey | undefined;
 
   constructor(private readonly deps: ApiServerDeps) {
-    this.handlers = governedRoutes(deps);
+    this.handlers = governedRoutes(deps, () => this.loadedUnitKey());
+  }
+
+  /** The unit key, loaded (or created, on first start) once. */
+  private loadedUnitKey(): UnitKey {
+    if (!this.unitKey) {
+      const dbFile = this.deps.db.name;
+      if (!this.deps.unitKey && (dbFile === ':memory:' || dbFile === ''))
+        throw new Error('no state folder for the unit key: set evidence.unit_key_file');
+      this.unitKey = loadUnitKey(
+        this.deps.unitKey ?? { stateDir: dirname(dbFile), credentialsDir: process.env.CREDENTIALS_DIRECTORY },
+      );
+    }
+    return this.unitKey;
   }
 
   get socketPath(): string {
@@ -73,6 +88,9 @@ export class ApiServer implements Service {
 
   async start(signal: AbortSignal): Promise<void> {
     const path = this.deps.config.socket;
+    // A missing or unreadable unit key stops the start here, before anyone can export unsigned.
+    const key = this.loadedUnitKey();
+    this.deps.log.info({ unit_key: key.source, unit_key_sha256: key.fingerprint }, 'unit key loaded');
     // Checked before listening, so a wrong group leaves no socket behind.
     const gid = this.deps.config.group ? groupId(this.deps.config.group) : undefined;
     await this.clearStaleSocket(path);

@@ -177,6 +177,7 @@ export const expectHeadSchema = z.object({ seq: z.number().int().min(0), mac: z.
 /** The audit report (424.5(e)): the parts the CLI summarises are typed; other fields pass through untyped. */
 export const auditReportSchema = z.object({
   unit_id: z.string(),
+  unit_key_sha256: z.string().nullable(),
   from: z.string(),
   to: z.string(),
   chain: auditVerificationSchema,

@@ -69,6 +69,7 @@ export const auditCommand: CliCommand = {
         if (values.json) writeNewFile(values.json, `${JSON.stringify(r, null, 2)}\n`);
         if (values.html) writeNewFile(values.html, html);
         io.out(`audit report ${r.from} .. ${r.to} (unit ${r.unit_id})`);
+        io.out(`  unit key (signs evidence packages): SHA-256 ${r.unit_key_sha256 ?? 'not loaded'}`);
         io.out(
           `  audit log: ${r.chain.ok ? `intact (${r.chain.entries} entries, ${r.chain.keyed ? 'MACs checked' : 'structure only: no audit key'})` : `TAMPERED: ${r.chain.message}`}`,
         );

@@ -11,6 +11,7 @@ import { healthConfigSchema } from '../health/config.js';
 import { storageConfigSchema } from '../storage/config.js';
 import { gpsConfigSchema } from '../position/config.js';
 import { apiConfigSchema } from '../api/config.js';
+import { evidenceConfigSchema } from '../evidence/config.js';
 import { checkUnitKind } from './unit-kind.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
@@ -76,6 +77,7 @@ export const configSchema = z
     access: accessConfigSchema,
     audit: auditConfigSchema,
     api: apiConfigSchema,
+    evidence: evidenceConfigSchema.optional(),
     retention: retentionConfigSchema,
     health: healthConfigSchema,
     gps: gpsConfigSchema.optional(),

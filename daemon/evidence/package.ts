@@ -6,25 +6,26 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
-  readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   statfsSync,
   statSync,
   writeSync,
 } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 
 /**
  * Evidence packages on portable media (policy 424.4: "downloaded from the server onto portable
  * media and booked into evidence"). A package is a folder of plain files anyone can open (JSON,
- * CSV, JPEG) plus `manifest.json` (SHA-256 and size of every file, who exported it, when and why)
- * and `manifest.sha256` (the manifest's own hash, also kept in the unit's audit log). It is written
+ * CSV, JPEG) plus `manifest.json` (SHA-256 and size of every file, who exported it, when and why,
+ * the unit and its key's fingerprint) and `manifest.sig` (the unit key's Ed25519 signature over
+ * the manifest's exact bytes, base64); the manifest's SHA-256 is kept in the unit's audit log. It is written
  * under a `.partial` name and renamed only when complete, so a pulled drive or power cut never
  * leaves something that looks like a finished package.
  */
-export const PACKAGE_FORMAT = 'alpr-edge-evidence/1';
+export const PACKAGE_FORMAT = 'alpr-edge-evidence/2';
+export const MANIFEST = 'manifest.json';
+export const SIGNATURE = 'manifest.sig';
 
 export interface PackageFile {
   path: string;
@@ -47,8 +48,13 @@ export interface Manifest {
   purpose: { category: string; case_number: string };
   audit_seq: number;
   counts: Record<string, number>;
+  /** SHA-256 of the signing key's public DER bytes (see unit-key.ts). */
+  unit_key_sha256: string;
   files: ManifestEntry[];
 }
+
+/** Signs the manifest's bytes (the unit key). */
+export type ManifestSigner = (manifest: Buffer) => Buffer;
 
 /** Free bytes on the file system holding `dir` (a port, so tests can simulate a full drive). */
 export type FreeSpace = (dir: string) => number;
@@ -89,6 +95,7 @@ export function writePackage(
   name: string,
   files: PackageFile[],
   manifestBase: Omit<Manifest, 'files'>,
+  sign: ManifestSigner,
 ): { dir: string; manifestSha256: string } {
   const partial = join(target, `.${name}.partial`);
   const final = join(target, name);
@@ -108,9 +115,9 @@ export function writePackage(
       entries.push({ path: f.path, bytes: buf.length, sha256: sha256(buf) });
     }
     const manifest = Buffer.from(`${JSON.stringify({ ...manifestBase, files: entries }, null, 2)}\n`);
-    writeSynced(join(partial, 'manifest.json'), manifest);
+    writeSynced(join(partial, MANIFEST), manifest);
+    writeSynced(join(partial, SIGNATURE), Buffer.from(`${sign(manifest).toString('base64')}\n`));
     const manifestSha256 = sha256(manifest);
-    writeSynced(join(partial, 'manifest.sha256'), Buffer.from(`${manifestSha256}  manifest.json\n`));
     renameSync(partial, final);
     return { dir: final, manifestSha256 };
   } catch (err) {
@@ -119,55 +126,6 @@ export function writePackage(
     if (code === 'ENOSPC') throw new Error(`export target ${target} ran out of space; nothing was left behind`);
     throw err;
   }
-}
-
-export interface PackageCheck {
-  ok: boolean;
-  problems: string[];
-  manifest?: Manifest;
-}
-
-/** Checks a package: the manifest's own hash, then every listed file's size and SHA-256, and that nothing was added. */
-export function verifyPackage(dir: string): PackageCheck {
-  const problems: string[] = [];
-  let manifestBuf: Buffer;
-  try {
-    manifestBuf = readFileSync(join(dir, 'manifest.json'));
-  } catch {
-    return { ok: false, problems: [`${dir}: no manifest.json (not an evidence package, or an unfinished one)`] };
-  }
-  try {
-    const recorded = readFileSync(join(dir, 'manifest.sha256'), 'utf8').split(/\s+/)[0];
-    if (recorded !== sha256(manifestBuf))
-      problems.push('manifest.json: changed since export (its SHA-256 does not match manifest.sha256)');
-  } catch {
-    problems.push('manifest.sha256: missing');
-  }
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(manifestBuf.toString('utf8')) as Manifest;
-  } catch {
-    return { ok: false, problems: [...problems, 'manifest.json: not valid JSON'] };
-  }
-  if (manifest.format !== PACKAGE_FORMAT) problems.push(`manifest.json: unknown format "${manifest.format}"`);
-  const listed = new Set<string>();
-  for (const f of manifest.files ?? []) {
-    listed.add(f.path);
-    let buf: Buffer;
-    try {
-      buf = readFileSync(join(dir, f.path));
-    } catch {
-      problems.push(`${f.path}: missing`);
-      continue;
-    }
-    if (buf.length !== f.bytes || sha256(buf) !== f.sha256)
-      problems.push(`${f.path}: changed (SHA-256 does not match the manifest)`);
-  }
-  for (const p of listFiles(dir)) {
-    if (p !== 'manifest.json' && p !== 'manifest.sha256' && !listed.has(p))
-      problems.push(`${p}: not in the manifest (added after export)`);
-  }
-  return { ok: problems.length === 0, problems, manifest };
 }
 
 export function sha256(buf: Buffer | string): string {
@@ -192,16 +150,6 @@ function writeSynced(file: string, buf: Buffer): void {
   } finally {
     closeSync(fd);
   }
-}
-
-function listFiles(dir: string, base = dir): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p, base));
-    else out.push(relative(base, p).split(sep).join('/'));
-  }
-  return out;
 }
 
 function mib(n: number): string {

@@ -12,12 +12,14 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { isoDay } from '../../daemon/access/users.js';
 import { runCli } from '../../daemon/cli/main.js';
-import { verifyPackage } from '../../daemon/evidence/package.js';
+import { readPublicKey } from '../../daemon/evidence/unit-key.js';
+import { readPackageFolder, verifyPackage } from '../../daemon/evidence/verify.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
 import { addRead, addUser, DAY, fakeIo, NOW, PASSWORD } from '../policy/fixture.js';
 import { startApi, type ApiRig } from './api-fixture.js';
 
 const PURPOSE = ['--purpose', 'criminal_investigation', '--case', 'CR26-9'];
+const PLAIN = ['--plain', '--reason', 'prosecutor asked for a plain copy'];
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
 
 // The CLI as the daemon's client: output files are new files written by the user's own process.
@@ -84,19 +86,20 @@ describe('the alpr-edge CLI through the local API', () => {
     const victim = join(rig.t.dir, 'victim-dir');
     mkdirSync(victim);
     symlinkSync(victim, join(usb, `.alpr-evidence-CR26-9-${stamp}.partial`));
-    const refused = await cli(['evidence', 'export', '--case', 'CR26-9', '--to', usb]);
+    const refused = await cli(['evidence', 'export', '--case', 'CR26-9', '--to', usb, ...PLAIN]);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/\.partial is a symbolic link: refusing to write through it/);
     expect(readdirSync(victim)).toEqual([]);
 
     const other = join(rig.t.dir, 'usb2');
     mkdirSync(other);
-    const ok = await cli(['evidence', 'export', '--case', 'CR26-9', '--to', other]);
+    const ok = await cli(['evidence', 'export', '--case', 'CR26-9', '--to', other, ...PLAIN]);
     expect(ok).toMatchObject({ code: 0 });
     const dir = join(other, `alpr-evidence-CR26-9-${stamp}`);
     expect(ok.out).toContain(dir);
     expect(statSync(join(dir, 'manifest.json')).mode & 0o777).toBe(0o600);
-    expect(verifyPackage(dir)).toMatchObject({ ok: true, problems: [] });
+    const publicKey = readPublicKey(join(rig.t.dir, 'unit-key.pem'));
+    expect(verifyPackage(readPackageFolder(dir), { publicKey })).toMatchObject({ ok: true, problems: [] });
   });
 
   it("judges training and stamps the audit log on the daemon's clock, not the client's", async () => {

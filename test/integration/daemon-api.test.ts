@@ -98,6 +98,13 @@ cameras:
     ]);
     expect((await cli(['audit', 'verify', '--user', 'chief'], [ADMIN_PW])).out).toMatch(/audit log intact/);
 
+    // The unit key that signs evidence was made on the first start (0600, in the state folder),
+    // logged by fingerprint, and is handed out without a login.
+    expect(statSync(join(d.dir, 'unit-key.pem')).mode & 0o777).toBe(0o600);
+    const fp = d.logs.find((l) => l.msg === 'unit key loaded')?.unit_key_sha256;
+    expect(fp).toMatch(/^[0-9a-f]{64}$/);
+    expect((await cli(['unit', 'key'], [])).out).toContain(`unit door1 key SHA-256 fingerprint: ${fp}`);
+
     expect(await d.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(existsSync(d.socket)).toBe(false);
     const after = await cli(['audit', 'verify', '--user', 'chief'], [ADMIN_PW]);

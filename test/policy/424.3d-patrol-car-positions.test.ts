@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { exportEvidence } from '../../daemon/access/evidence.js';
+import { loadUnitKey } from '../../daemon/evidence/unit-key.js';
 import { cameraSchema } from '../../daemon/config/camera-schema.js';
 import { StoringReadSink } from '../../daemon/pipeline/store-sink.js';
 import type { PlateRead } from '../../daemon/pipeline/plate-read.js';
@@ -113,10 +114,18 @@ describe('424.3(d) a patrol car locates every read by GPS', () => {
     const target = join(t.dir, 'usb');
     mkdirSync(target);
     const out = exportEvidence(
-      { db: t.db, clock: new ManualClock(NOW), access, unitId: 'car-7', agency: 'CCSO' },
+      {
+        db: t.db,
+        clock: new ManualClock(NOW),
+        access,
+        unitId: 'car-7',
+        agency: 'CCSO',
+        unitKey: loadUnitKey({ stateDir: t.dir }),
+      },
       op,
       purpose,
       target,
+      { encrypted: false, plainReason: 'test of the package contents' },
     );
     const rows = JSON.parse(readFileSync(join(out.dir, 'reads.json'), 'utf8')) as Record<string, unknown>[];
     expect(rows.find((r) => r.id === 'r3')).toMatchObject({

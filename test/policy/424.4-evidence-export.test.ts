@@ -1,13 +1,16 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { exportEvidence } from '../../daemon/access/evidence.js';
-import { verifyPackage } from '../../daemon/evidence/package.js';
+import { loadUnitKey } from '../../daemon/evidence/unit-key.js';
+import { readPackageFolder, verifyPackage } from '../../daemon/evidence/verify.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
 import { ManualClock } from '../../daemon/shared/clock.js';
 import { addHit, addRead, addUser, tempDb, DAY, NOW } from './fixture.js';
 
 const purpose = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0099' };
+const PLAIN = { encrypted: false, plainReason: 'court asked for a plain copy' } as const;
 
 // Policy 424.4: evidence is downloaded onto portable media and booked into evidence.
 describe('424.4 evidence export', () => {
@@ -15,11 +18,13 @@ describe('424.4 evidence export', () => {
   let access: AuditedAccess;
   let deps: Parameters<typeof exportEvidence>[0];
   let target: string;
+  let publicKey: KeyObject;
   beforeEach(async () => {
     t = tempDb();
     const clock = new ManualClock(NOW);
     access = new AuditedAccess(t.db, clock);
-    deps = { db: t.db, clock, access, unitId: 'unit-7', agency: 'CCSO' };
+    deps = { db: t.db, clock, access, unitId: 'unit-7', agency: 'CCSO', unitKey: loadUnitKey({ stateDir: t.dir }) };
+    publicKey = createPublicKey(deps.unitKey.publicKeyPem);
     target = join(t.dir, 'usb');
     mkdirSync(target);
     const a = addRead(t.db, { plate: 'SUSP01', at: NOW - DAY });
@@ -36,7 +41,7 @@ describe('424.4 evidence export', () => {
 
   it('writes reads and hits as JSON and CSV, crops as JPEG, audit entries and a manifest that verifies', async () => {
     const op = await addUser(t.db, 'exporter', 'operator');
-    const r = exportEvidence(deps, op, purpose, target);
+    const r = exportEvidence(deps, op, purpose, target, PLAIN);
     expect(r).toMatchObject({ reads: 2, hits: 1, crops: 2 });
     const files = readdirSync(r.dir).sort();
     expect(files).toEqual([
@@ -46,7 +51,7 @@ describe('424.4 evidence export', () => {
       'hits.json',
       'holds.json',
       'manifest.json',
-      'manifest.sha256',
+      'manifest.sig',
       'reads.csv',
       'reads.json',
       'releases.json',
@@ -65,7 +70,8 @@ describe('424.4 evidence export', () => {
     );
     const audit = JSON.parse(readFileSync(join(r.dir, 'audit.json'), 'utf8')) as { action: string }[];
     expect(audit.map((e) => e.action)).toEqual(['hold_create', 'export']);
-    expect(verifyPackage(r.dir)).toMatchObject({ ok: true, problems: [] });
+    expect(verifyPackage(readPackageFolder(r.dir), { publicKey })).toMatchObject({ ok: true, problems: [] });
+    expect(manifest.unit_key_sha256).toBe(deps.unitKey.fingerprint);
     expect(
       new AuditLog(t.db)
         .between(0, NOW + 1)
@@ -76,12 +82,12 @@ describe('424.4 evidence export', () => {
 
   it('detects a changed, a removed and an added file, and an edited manifest', async () => {
     const op = await addUser(t.db, 'exporter', 'operator');
-    const { dir } = exportEvidence(deps, op, purpose, target);
+    const { dir } = exportEvidence(deps, op, purpose, target, PLAIN);
     appendFileSync(join(dir, 'reads.csv'), 'x');
     writeFileSync(join(dir, 'extra.txt'), 'hi');
     const crop = readdirSync(join(dir, 'crops'))[0]!;
     writeFileSync(join(dir, 'crops', crop), Buffer.from([1]));
-    const v = verifyPackage(dir);
+    const v = verifyPackage(readPackageFolder(dir), { publicKey });
     expect(v.ok).toBe(false);
     expect(v.problems).toEqual(
       expect.arrayContaining([
@@ -94,20 +100,22 @@ describe('424.4 evidence export', () => {
       join(dir, 'manifest.json'),
       readFileSync(join(dir, 'manifest.json'), 'utf8').replace('exporter', 'someone'),
     );
-    expect(verifyPackage(dir).problems[0]).toMatch(/manifest.json: changed since export/);
+    expect(verifyPackage(readPackageFolder(dir), { publicKey }).problems[0]).toMatch(
+      /manifest.sig: the signature does not verify with this public key: manifest.json was changed/,
+    );
   });
 
   it('refuses a missing target, a read-only one and one too small, leaving nothing behind, and audits it', async () => {
     const op = await addUser(t.db, 'exporter', 'operator');
-    expect(() => exportEvidence(deps, op, purpose, join(t.dir, 'nope'))).toThrow(
+    expect(() => exportEvidence(deps, op, purpose, join(t.dir, 'nope'), PLAIN)).toThrow(
       /does not exist: mount the evidence drive/,
     );
-    expect(() => exportEvidence({ ...deps, freeSpace: () => 1000 }, op, purpose, target)).toThrow(
+    expect(() => exportEvidence({ ...deps, freeSpace: () => 1000 }, op, purpose, target, PLAIN)).toThrow(
       /too small: the package needs about/,
     );
     if (process.getuid?.() !== 0) {
       chmodSync(target, 0o555);
-      expect(() => exportEvidence(deps, op, purpose, target)).toThrow(/read-only/);
+      expect(() => exportEvidence(deps, op, purpose, target, PLAIN)).toThrow(/read-only/);
       chmodSync(target, 0o755);
     }
     expect(readdirSync(target)).toEqual([]);
@@ -124,7 +132,7 @@ describe('424.4 evidence export', () => {
     // A folder in the way of the final name makes the last step (rename) fail.
     const stamp = new Date(NOW).toISOString().replace(/[:.]/g, '-');
     mkdirSync(join(target, `alpr-evidence-CR26-0099-${stamp}`, 'in-the-way'), { recursive: true });
-    expect(() => exportEvidence(deps, op, purpose, target)).toThrow();
+    expect(() => exportEvidence(deps, op, purpose, target, PLAIN)).toThrow();
     expect(readdirSync(target).filter((n) => n.endsWith('.partial'))).toEqual([]);
     expect(existsSync(join(target, `alpr-evidence-CR26-0099-${stamp}`, 'manifest.json'))).toBe(false);
     expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ action: 'export_written', outcome: 'failed' });
@@ -132,10 +140,10 @@ describe('424.4 evidence export', () => {
 
   it('refuses an export for a case with no hold and for a technician', async () => {
     const op = await addUser(t.db, 'exporter', 'operator');
-    expect(() => exportEvidence(deps, op, { ...purpose, caseNumber: 'CR26-0000' }, target)).toThrow(
+    expect(() => exportEvidence(deps, op, { ...purpose, caseNumber: 'CR26-0000' }, target, PLAIN)).toThrow(
       /no active evidence hold of case CR26-0000/,
     );
     const tech = await addUser(t.db, 'tech', 'technician');
-    expect(() => exportEvidence(deps, tech, purpose, target)).toThrow(/technician role may not export/);
+    expect(() => exportEvidence(deps, tech, purpose, target, PLAIN)).toThrow(/technician role may not export/);
   });
 });

@@ -137,10 +137,20 @@ describe('424.5(b) the alpr-edge governance commands', () => {
     ).toMatch(/hold 1 on case CR26-7/);
     const usb = join(t.dir, 'usb');
     mkdirSync(usb);
-    const exp = await cli(['evidence', 'export', '--case', 'CR26-7', '--to', usb, '--user', 'deputy'], [OP_PW]);
+    const PKG_PW = 'evidence locker 7 passphrase';
+    const exp = await cli(
+      ['evidence', 'export', '--case', 'CR26-7', '--to', usb, '--user', 'deputy'],
+      [OP_PW, PKG_PW, PKG_PW],
+    );
     expect(exp.code).toBe(0);
-    const dir = exp.out.split('\n')[1]!.trim();
-    expect((await cli(['evidence', 'verify', dir])).out).toMatch(/intact/);
+    const file = exp.out.split('\n')[1]!.trim();
+    expect(file).toMatch(/\.alpr-evidence$/);
+    const pub = join(t.dir, 'unit.pub');
+    expect((await cli(['unit', 'key', '--out', pub])).code).toBe(0);
+    const sha = /manifest SHA-256 ([0-9a-f]{64})/.exec(exp.out)![1]!;
+    const verifyIo = fakeIo([PKG_PW]);
+    expect(await runCli(['evidence', 'verify', file, '--pubkey', pub, '--expect', sha], verifyIo)).toBe(0);
+    expect(verifyIo.lines[0]).toMatch(/intact — signed by unit unit-1/);
     expect(
       (
         await cli(
