@@ -41,6 +41,9 @@ import { SessionTable } from './api/sessions.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
+/** How long a daemon that failed to start waits for what did start to stop, before it exits anyway. */
+const FAILED_START_STOP_MS = 10_000;
+
 /** What the daemon is made of, for main and for tests that run a whole unit in-process. */
 export interface Daemon {
   services: Service[];
@@ -243,7 +246,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
  * the API in-process build it with this too.
  */
 export function buildApiServer(
-  config: Pick<EdgeConfig, 'api' | 'access' | 'unit' | 'storage'>,
+  config: Pick<EdgeConfig, 'api' | 'access' | 'unit' | 'storage' | 'evidence'>,
   deps: { db: Db; clock: Clock; log: Logger; hotlists?: HotlistService | undefined },
 ): ApiServer {
   const { db, clock, log } = deps;
@@ -262,6 +265,11 @@ export function buildApiServer(
     unitId: config.unit.id,
     agency: config.unit.agency,
     hotlists: deps.hotlists,
+    unitKey: {
+      file: config.evidence?.unit_key_file,
+      stateDir: config.storage.path,
+      credentialsDir: process.env.CREDENTIALS_DIRECTORY,
+    },
   });
 }
 
@@ -310,7 +318,12 @@ export async function runDaemon(args: string[], deps: Pick<DaemonDeps, 'analyzer
     log.fatal({ err: stripCredentials(e.message) }, 'could not start');
     // A config problem (such as a missing audit key) also goes to stderr, in plain words.
     if (e instanceof ConfigError) for (const p of e.problems) process.stderr.write(`alpr-edge: ${p}\n`);
-    await lifecycle.stop();
+    // Stop what did start, but never hang on it: a daemon that could not start exits either way.
+    const stopped = await Promise.race([
+      lifecycle.stop().then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), FAILED_START_STOP_MS).unref()),
+    ]);
+    if (!stopped) log.warn({ after_ms: FAILED_START_STOP_MS }, 'services still stopping after a failed start; exiting');
     log.flush();
     // A wrong model file or config cannot be fixed by restarting: exit 78 so systemd stops trying.
     process.exit(e instanceof ModelError || e instanceof ConfigError ? EXIT_CONFIG : 1);

@@ -7,8 +7,8 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 
 /** The file name of the unit key, as a systemd credential (`LoadCredential=unit-key:...`) and in the state folder. */
@@ -123,6 +123,8 @@ function createKeyFile(file: string): void {
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   let fd: number;
   try {
+    // A configured key folder that does not exist yet is made private, as the state folder is.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   } catch (err) {
     throw new Error(`cannot create the unit key ${file}: ${(err as NodeJS.ErrnoException).code ?? 'failed'}`);

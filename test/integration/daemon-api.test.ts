@@ -110,4 +110,30 @@ cameras:
     const after = await cli(['audit', 'verify', '--user', 'chief'], [ADMIN_PW]);
     expect(after).toMatchObject({ code: 69, err: expect.stringMatching(/the unit's daemon is not running/) });
   }, 120_000);
+
+  it('makes and uses the evidence key where evidence.unit_key_file says', async () => {
+    const d = DaemonProcess.start(
+      `
+unit: { id: door2 }
+storage: { path: $STATE }
+evidence: { unit_key_file: $STATE/keys/evidence-key.pem }
+cameras:
+  - { id: road, name: Road, url: ${DRIVE_BY_CLIP}, fps: 2, location: { text: Test road, lat: 39.74, lon: -105.51 } }
+`,
+      {},
+      FIXTURE,
+    );
+    try {
+      await waitUntil(
+        () => d.logs.some((l) => l.msg === 'alpr-edge started'),
+        60_000,
+        `the daemon to start (${d.stderr.slice(-300)})`,
+      );
+      expect(statSync(join(d.dir, 'keys', 'evidence-key.pem')).mode & 0o777).toBe(0o600);
+      expect(existsSync(join(d.dir, 'unit-key.pem'))).toBe(false);
+    } finally {
+      await d.stop('SIGTERM');
+      d.cleanup();
+    }
+  }, 120_000);
 });
