@@ -34,6 +34,9 @@ import { UserAdmin } from './access/user-admin.js';
 import { ApiServer } from './api/server.js';
 import type { HotlistService } from './hotlist/hotlist-service.js';
 import { SessionTable } from './api/sessions.js';
+import { resolveFfmpegPath } from './camera/ffmpeg-path.js';
+import { FrameTap } from './live/frame-tap.js';
+import { LiveViews } from './live/live-views.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
@@ -50,6 +53,8 @@ export interface Daemon {
   unstored: UnstoredReads;
   /** The local API (the one door to the data for people and programs). */
   api: ApiServer;
+  /** Live views of the cameras, for the page's routes. */
+  live: LiveViews;
   /** SIGHUP: refresh hotlists. */
   reload(): void;
 }
@@ -140,6 +145,15 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     log,
   });
   const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists });
+  const frames = new FrameTap(clock);
+  const live = new LiveViews({
+    cameras: config.cameras,
+    access: new AuditedAccess(db, clock),
+    frames,
+    ffmpegPath: resolveFfmpegPath(),
+    clock,
+    log: log.child({ component: 'live' }),
+  });
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const clog = log.child({ component: 'camera', camera: camera.id });
@@ -159,7 +173,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       name: `camera ${camera.id}`,
       start: (signal) => {
         pipeline.start();
-        return source.start(pipeline.onFrame, signal);
+        return source.start(frames.tap(pipeline.onFrame), signal);
       },
       // Stop the stream first, then finalise the vehicles in view so their reads are stored.
       stop: async () => {
@@ -197,11 +211,13 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       },
       ...(gps ? [{ name: 'gps', start: (signal: AbortSignal) => gps.start(signal), stop: () => gps.stop() }] : []),
       ...services,
+      live.service,
       // Last to start, first to stop: no request is taken before the data is ready or after it closes.
       api,
     ],
     db,
     api,
+    live,
     pipelines,
     sources,
     delivery,
