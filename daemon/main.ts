@@ -37,6 +37,8 @@ import { SessionTable } from './api/sessions.js';
 import { resolveFfmpegPath } from './camera/ffmpeg-path.js';
 import { FrameTap } from './live/frame-tap.js';
 import { LiveViews } from './live/live-views.js';
+import { DaemonMetrics } from './health/metrics.js';
+import { MetricsServer } from './health/metrics-server.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
@@ -55,6 +57,9 @@ export interface Daemon {
   api: ApiServer;
   /** Live views of the cameras, for the page's routes. */
   live: LiveViews;
+  /** The Prometheus figures (served on metrics.listen when set). */
+  metrics: DaemonMetrics;
+  metricsServer: MetricsServer | undefined;
   /** SIGHUP: refresh hotlists. */
   reload(): void;
 }
@@ -154,13 +159,34 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     clock,
     log: log.child({ component: 'live' }),
   });
+  const metrics = new DaemonMetrics(
+    {
+      cameras: () =>
+        [...pipelines].map(([id, p]) => {
+          const src = sources.get(id)?.stats();
+          const { framesAnalyzed, reads } = p.stats;
+          return { id, framesAnalyzed, reads, framesDropped: src?.framesDropped ?? 0, connected: !!src?.connected };
+        }),
+      outboxDepth: () => delivery.outbox.depth(),
+      lists: () => delivery.status().sources.map((s) => ({ source: s.id, ageS: s.age_s, stale: s.stale })),
+      mqttConnected: () => (delivery.publisher ? delivery.publisher.connected : null),
+      diskFreeBytes: () => storage.status().free_bytes,
+      liveViewers: () => live.relayStats(),
+    },
+    clock,
+  );
+  delivery.recorder.onAnnounce((hits) => metrics.countHits(hits));
+  const timedAnalyzer = metrics.timed(analyzer);
+  const metricsServer = config.metrics.listen
+    ? new MetricsServer(config.metrics.listen, metrics, log.child({ component: 'metrics' }))
+    : undefined;
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const clog = log.child({ component: 'camera', camera: camera.id });
     const pipeline = new CameraPipeline(
       camera,
       config.pipeline,
-      analyzer,
+      timedAnalyzer,
       sink,
       clock,
       clog.child({ component: 'pipeline' }),
@@ -212,12 +238,15 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       ...(gps ? [{ name: 'gps', start: (signal: AbortSignal) => gps.start(signal), stop: () => gps.stop() }] : []),
       ...services,
       live.service,
+      ...(metricsServer ? [metricsServer] : []),
       // Last to start, first to stop: no request is taken before the data is ready or after it closes.
       api,
     ],
     db,
     api,
     live,
+    metrics,
+    metricsServer,
     pipelines,
     sources,
     delivery,

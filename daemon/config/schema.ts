@@ -10,6 +10,7 @@ import { healthConfigSchema } from '../health/config.js';
 import { storageConfigSchema } from '../storage/config.js';
 import { gpsConfigSchema } from '../position/config.js';
 import { apiConfigSchema } from '../api/config.js';
+import { metricsConfigSchema } from '../health/metrics-config.js';
 import { checkUnitKind } from './unit-kind.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
@@ -76,6 +77,7 @@ export const configSchema = z
     api: apiConfigSchema,
     retention: retentionConfigSchema,
     health: healthConfigSchema,
+    metrics: metricsConfigSchema,
     gps: gpsConfigSchema.optional(),
   })
   .strict()

@@ -89,6 +89,7 @@ export class HitRecorder {
   private readonly cropStmt;
   private readonly existingForRead;
   private readonly reads: ReadStore;
+  private readonly listeners = new Set<(hits: readonly RecordedHit[], cameraId: string) => void>();
 
   /** Stores its dependencies; no I/O. */
   constructor(private readonly deps: HitRecorderDeps) {
@@ -282,8 +283,25 @@ export class HitRecorder {
     })();
   }
 
+  /**
+   * Calls `f` with the hits of each announcement (live, retrospective and those sent while the
+   * disk was full), once they are durable or sent; e.g. the metrics' hit counters. A throwing
+   * listener is logged and the rest still run. Returns the unsubscribe.
+   */
+  onAnnounce(f: (hits: readonly RecordedHit[], cameraId: string) => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
   /** Logs each hit, once it is durable (stored) or in the broker's hands (sent). */
   announce(hits: readonly RecordedHit[], cameraId: string, extra: Record<string, unknown> = {}): void {
+    for (const f of this.listeners) {
+      try {
+        f(hits, cameraId);
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message }, 'hit listener failed');
+      }
+    }
     for (const h of hits) {
       this.deps.log.info(
         {
