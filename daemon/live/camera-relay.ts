@@ -31,14 +31,23 @@ export interface CameraRelayDeps {
   /** Called when ffmpeg ended `maxFailures` times in a row without sending a byte: the stream cannot be relayed. */
   onFailed(reason: string): void;
   maxFailures?: number;
+  /** HEARTBEAT_MS unless a test says otherwise. */
+  heartbeatMs?: number;
 }
 
 /** A viewer whose socket has this much unsent data gets no more until it drains (a slow link must not hold the unit's memory). */
 const MAX_BUFFERED_BYTES = 2 * 1024 * 1024;
 const KILL_AFTER_MS = 2000;
+/**
+ * A viewer whose network went away (the car drove out of the Wi-Fi) sends no close: every this
+ * often each socket is pinged, and one that did not answer the previous ping is dropped.
+ */
+export const HEARTBEAT_MS = 5000;
 
 export class CameraRelay {
   private readonly clients = new Set<WebSocket>();
+  private readonly unanswered = new WeakSet<WebSocket>();
+  private stopHeartbeat: (() => void) | undefined;
   private child: ChildHandle | undefined;
   private exited: Promise<void> | undefined;
   private linger: AbortController | undefined;
@@ -77,12 +86,15 @@ export class CameraRelay {
     header.writeUInt16BE(this.deps.height, 6);
     ws.send(header, { binary: true });
     ws.once('close', () => this.remove(ws));
+    ws.on('pong', () => this.unanswered.delete(ws));
+    this.stopHeartbeat ??= this.deps.clock.every(this.deps.heartbeatMs ?? HEARTBEAT_MS, () => this.heartbeat());
     if (!this.child && !this.retry) this.spawn();
   }
 
   /** Stops ffmpeg now and closes every viewer (daemon stopping, or the viewing's camera went away). */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopHeartbeat?.();
     this.linger?.abort();
     this.retry?.abort();
     for (const ws of this.clients) ws.close(1001, 'the daemon is stopping');
@@ -90,8 +102,21 @@ export class CameraRelay {
     await this.stopFfmpeg();
   }
 
+  private heartbeat(): void {
+    for (const ws of this.clients) {
+      if (this.unanswered.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.unanswered.add(ws);
+      ws.ping();
+    }
+  }
+
   private remove(ws: WebSocket): void {
     if (!this.clients.delete(ws) || this.clients.size > 0) return;
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = undefined;
     const ctl = new AbortController();
     this.linger = ctl;
     void this.deps.clock.sleep(this.deps.lingerMs, ctl.signal).then(async () => {
@@ -142,6 +167,8 @@ export class CameraRelay {
     if (this.failures >= (d.maxFailures ?? 3)) {
       for (const ws of this.clients) ws.close(1011, 'the stream cannot be relayed');
       this.clients.clear();
+      this.stopHeartbeat?.();
+      this.stopHeartbeat = undefined;
       this.failures = 0;
       d.onFailed(stderr.at(-1) ?? `ffmpeg ended with ${code ?? signal}`);
       return;

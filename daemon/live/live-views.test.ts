@@ -142,6 +142,21 @@ describe('live views of the cameras', () => {
     });
   }, 30_000);
 
+  it('drops a viewer whose network went away (no answer to pings) and stops the relay', async () => {
+    live = make(CLIP, { heartbeatMs: 300, lingerMs: 200 });
+    const deputy = await addUser(t.db, 'deputy.ray', 'operator');
+    const l = live.start('front', deputy, patrol);
+    if (l.kind !== 'mpeg1') throw new Error('expected the relay');
+    // A client that never answers a ping, as a laptop that left the Wi-Fi without a goodbye.
+    const ws = new WebSocket(base + l.ws_path, { autoPong: false });
+    const closed = new Promise((r) => ws.on('close', r));
+    await until(() => live.relayStats()[0]?.pid, 5000, 'the relay to start');
+    const pid = live.relayStats()[0]!.pid!;
+    await closed;
+    await until(() => !alive(pid), 5000, 'the relay ffmpeg to exit');
+    expect(live.relayStats()).toEqual([{ cameraId: 'front', viewers: 0, pid: undefined }]);
+  }, 30_000);
+
   it("refuses a socket without the viewing's token or for another user, and a role that may not view, on the record", async () => {
     live = make(CLIP);
     const deputy = await addUser(t.db, 'deputy.ray', 'operator');

@@ -47,6 +47,8 @@ export interface LiveViewsDeps {
   lingerMs?: number;
   /** A viewing with no open socket (or, for JPEG, no frame fetched) for this long ends by itself. */
   idleMs?: number;
+  /** How often viewers are pinged (a socket that misses one answer is dropped); tests shorten it. */
+  heartbeatMs?: number;
   /** Wait between tries of a relay whose ffmpeg ended while people watch. */
   retryMs?: number;
   /** After a camera's stream could not be relayed, viewings of it get JPEGs for this long. */
@@ -225,6 +227,7 @@ export class LiveViews {
       log: d.log,
       lingerMs: d.lingerMs ?? 2000,
       retryMs: d.retryMs ?? 2000,
+      ...(d.heartbeatMs ? { heartbeatMs: d.heartbeatMs } : {}),
       onFailed: (reason) => {
         // Viewings started from now on get a JPEG a second of the frames the pipeline decodes.
         this.fallbackUntil.set(cameraId, d.clock.now() + (d.fallbackMs ?? 300_000));
