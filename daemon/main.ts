@@ -34,7 +34,6 @@ import { UserAdmin } from './access/user-admin.js';
 import { ApiServer } from './api/server.js';
 import type { HotlistService } from './hotlist/hotlist-service.js';
 import { SessionTable } from './api/sessions.js';
-import { resolveFfmpegPath } from './camera/ffmpeg-path.js';
 import { FrameTap } from './live/frame-tap.js';
 import { LiveViews } from './live/live-views.js';
 import { DaemonMetrics } from './health/metrics.js';
@@ -155,7 +154,6 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     cameras: config.cameras,
     access: new AuditedAccess(db, clock),
     frames,
-    ffmpegPath: resolveFfmpegPath(),
     clock,
     log: log.child({ component: 'live' }),
   });

@@ -15,6 +15,7 @@ import type { Purpose } from '../access/purpose.js';
 import { roleAllows } from '../access/roles.js';
 import type { LiveStartResponse } from '../api/web-contract.js';
 import { WEB_API_PREFIX } from '../api/web-constants.js';
+import { resolveFfmpegPath } from '../camera/ffmpeg-path.js';
 import { nodeProcessSpawner, type ProcessSpawner } from '../camera/process-port.js';
 import type { CameraConfig } from '../config/camera-schema.js';
 import type { Service } from '../lifecycle/lifecycle.js';
@@ -39,7 +40,8 @@ export interface LiveViewsDeps {
   /** The one audited path; a start is one `perform`. */
   access: Pick<AuditedAccess, 'perform'>;
   frames: FrameTap;
-  ffmpegPath: string;
+  /** ffmpeg binary; default: resolveFfmpegPath() when a relay first starts (system first, npm fallback). */
+  ffmpegPath?: string;
   clock: Clock;
   log: Logger;
   spawner?: ProcessSpawner;
@@ -166,9 +168,18 @@ export class LiveViews {
       given.length === v.token.length &&
       timingSafeEqual(given, v.token) &&
       (userId === undefined || userId === v.userId);
-    const relay = ok ? this.relayFor(v.cameraId) : undefined;
-    if (!v || !ok || !relay) {
+    if (!v || !ok) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return true;
+    }
+    let relay: CameraRelay | undefined;
+    try {
+      relay = this.relayFor(v.cameraId);
+    } catch (err) {
+      this.deps.log.error({ camera: v.cameraId, err: (err as Error).message }, 'cannot start a live relay');
+    }
+    if (!relay) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -218,7 +229,7 @@ export class LiveViews {
     const d = this.deps;
     relay = new CameraRelay({
       cameraId,
-      ffmpegPath: d.ffmpegPath,
+      ffmpegPath: d.ffmpegPath ?? resolveFfmpegPath(),
       args: buildRelayArgs(camera),
       width: camera.width,
       height: camera.height,
