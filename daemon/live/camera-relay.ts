@@ -38,6 +38,7 @@ export interface CameraRelayDeps {
 /** A viewer whose socket has this much unsent data gets no more until it drains (a slow link must not hold the unit's memory). */
 const MAX_BUFFERED_BYTES = 2 * 1024 * 1024;
 const KILL_AFTER_MS = 2000;
+const TS_PACKET = 188;
 /**
  * A viewer whose network went away (the car drove out of the Wi-Fi) sends no close: every this
  * often each socket is pinged, and one that did not answer the previous ping is dropped.
@@ -47,6 +48,10 @@ export const HEARTBEAT_MS = 5000;
 export class CameraRelay {
   private readonly clients = new Set<WebSocket>();
   private readonly unanswered = new WeakSet<WebSocket>();
+  /** Viewers that joined mid-stream and still need to be brought to a 188-byte packet boundary. */
+  private readonly unaligned = new WeakSet<WebSocket>();
+  /** Bytes of the current ffmpeg's output so far, to find packet boundaries in the next chunk. */
+  private streamBytes = 0;
   private stopHeartbeat: (() => void) | undefined;
   private child: ChildHandle | undefined;
   private exited: Promise<void> | undefined;
@@ -85,6 +90,7 @@ export class CameraRelay {
     header.writeUInt16BE(this.deps.width, 4);
     header.writeUInt16BE(this.deps.height, 6);
     ws.send(header, { binary: true });
+    if (this.streamBytes > 0) this.unaligned.add(ws);
     ws.once('close', () => this.remove(ws));
     ws.on('pong', () => this.unanswered.delete(ws));
     this.stopHeartbeat ??= this.deps.clock.every(this.deps.heartbeatMs ?? HEARTBEAT_MS, () => this.heartbeat());
@@ -133,6 +139,7 @@ export class CameraRelay {
     const d = this.deps;
     this.tail.mark(`relay ffmpeg at ${new Date(d.clock.now()).toISOString()}`);
     this.sentBytes = false;
+    this.streamBytes = 0;
     const child = d.spawner.spawn(d.ffmpegPath, d.args);
     this.child = child;
     this.exited = new Promise((resolve) =>
@@ -150,8 +157,16 @@ export class CameraRelay {
     child.onStderr((c) => this.tail.push(c));
     child.onStdout((chunk) => {
       this.sentBytes = true;
+      // Pipe reads cut the MPEG-TS anywhere: a viewer who joined mid-stream starts at the next packet.
+      const toBoundary = (TS_PACKET - (this.streamBytes % TS_PACKET)) % TS_PACKET;
+      this.streamBytes += chunk.length;
       for (const ws of this.clients) {
-        if (ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_BUFFERED_BYTES) ws.send(chunk, { binary: true });
+        if (ws.readyState !== ws.OPEN || ws.bufferedAmount >= MAX_BUFFERED_BYTES) continue;
+        if (!this.unaligned.has(ws)) ws.send(chunk, { binary: true });
+        else if (toBoundary < chunk.length) {
+          this.unaligned.delete(ws);
+          ws.send(chunk.subarray(toBoundary), { binary: true });
+        }
       }
     });
     d.log.info({ camera: d.cameraId, pid: child.pid }, 'live relay started');

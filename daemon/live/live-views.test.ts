@@ -114,7 +114,16 @@ describe('live views of the cameras', () => {
     expect([v1.header.readUInt16BE(4), v1.header.readUInt16BE(6)]).toEqual([1280, 720]);
     // MPEG-TS: 188-byte packets starting with the sync byte 0x47.
     expect((await v1.firstTs)[0]).toBe(0x47);
-    await v2.firstTs;
+    expect((await v2.firstTs)[0]).toBe(0x47);
+    // A viewer joining mid-stream starts at a packet boundary too, whatever the pipe cut.
+    await until(() => v1.bytes() > 100_000, 10_000, 'some of the stream');
+    const c = live.start('front', deputy, patrol);
+    if (c.kind !== 'mpeg1') throw new Error('expected the relay');
+    const late = await watch(base + c.ws_path);
+    const lateFirst = await late.firstTs;
+    expect([lateFirst[0], lateFirst[188]]).toEqual([0x47, 0x47]);
+    late.ws.close();
+    await until(() => live.relayStats()[0]?.viewers === 2, 5000, 'the late viewer to leave');
     const relays = live.relayStats();
     expect(relays).toEqual([{ cameraId: 'front', viewers: 2, pid: expect.any(Number) }]);
     const pid = relays[0]!.pid!;
@@ -131,7 +140,7 @@ describe('live views of the cameras', () => {
     expect(gone).toBeGreaterThanOrEqual(1500);
 
     const entries = new AuditLog(t.db).between(0, Date.now() + 1);
-    expect(entries).toHaveLength(2);
+    expect(entries).toHaveLength(3);
     expect(entries[0]).toMatchObject({
       username: 'deputy.ray',
       action: 'search',
