@@ -54,8 +54,12 @@ export interface Daemon {
   unstored: UnstoredReads;
   /** The local API (the one door to the data for people and programs). */
   api: ApiServer;
-  /** Live views of the cameras, for the page's routes. */
-  live: LiveViews;
+  /**
+   * Live views of the cameras, for the page's routes: liveStart → start(camera, user, purpose),
+   * liveEnd → end(live_id, user.id), the server's 'upgrade' event → upgrade(req, socket, head,
+   * user.id), GET /api/web/live/:live_id/frame → frame(live_id, user.id).
+   */
+  liveViews: LiveViews;
   /** The Prometheus figures (served on metrics.listen when set). */
   metrics: DaemonMetrics;
   metricsServer: MetricsServer | undefined;
@@ -150,7 +154,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   });
   const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists });
   const frames = new FrameTap(clock);
-  const live = new LiveViews({
+  const liveViews = new LiveViews({
     cameras: config.cameras,
     access: new AuditedAccess(db, clock),
     frames,
@@ -169,7 +173,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       lists: () => delivery.status().sources.map((s) => ({ source: s.id, ageS: s.age_s, stale: s.stale })),
       mqttConnected: () => (delivery.publisher ? delivery.publisher.connected : null),
       diskFreeBytes: () => storage.status().free_bytes,
-      liveViewers: () => live.relayStats(),
+      liveViewers: () => liveViews.relayStats(),
     },
     clock,
   );
@@ -235,14 +239,14 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       },
       ...(gps ? [{ name: 'gps', start: (signal: AbortSignal) => gps.start(signal), stop: () => gps.stop() }] : []),
       ...services,
-      live.service,
+      liveViews.service,
       ...(metricsServer ? [metricsServer] : []),
       // Last to start, first to stop: no request is taken before the data is ready or after it closes.
       api,
     ],
     db,
     api,
-    live,
+    liveViews,
     metrics,
     metricsServer,
     pipelines,
