@@ -147,7 +147,7 @@ export class LiveViews {
   end(liveId: string, userId: number): boolean {
     const v = this.viewings.get(liveId);
     if (!v || v.userId !== userId) return false;
-    this.drop(v, 'ended');
+    this.drop(v, 'closed');
     return true;
   }
 
@@ -249,7 +249,7 @@ export class LiveViews {
     return relay;
   }
 
-  private drop(v: Viewing, why: string): void {
+  private drop(v: Viewing, why: 'closed' | 'abandoned' | 'daemon stopping'): void {
     this.viewings.delete(v.id);
     for (const ws of this.wss.clients) {
       if ((ws as unknown as { liveId?: string }).liveId === v.id) ws.close(1000, 'the viewing ended');
@@ -260,8 +260,9 @@ export class LiveViews {
         live_id: v.id,
         user: v.username,
         seconds: Math.round((this.deps.clock.now() - v.startedAt) / 1000),
+        why,
       },
-      `live view ${why}`,
+      'live view ended',
     );
   }
 
