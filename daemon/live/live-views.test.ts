@@ -183,12 +183,16 @@ describe('live views of the cameras', () => {
     // A technician aims cameras without a purpose or ALPR training; an auditor may not watch.
     expect(live.start('front', tech).kind).toBe('mpeg1');
     expect(() => live.start('front', auditor, patrol)).toThrow(AccessDeniedError);
+    // An administrator without ALPR training may aim a camera, not watch it as data.
+    const admin = await addUser(t.db, 'admin.sue', 'administrator', { trained: false });
+    expect(live.start('front', admin, patrol).kind).toBe('mpeg1');
     expect(() => live.start('rear', deputy, patrol)).toThrow(LiveViewError);
     const entries = new AuditLog(t.db).between(0, Date.now() + 1);
     expect(entries.map((e) => [e.username, e.action, e.outcome])).toEqual([
       ['deputy.ray', 'search', 'allowed'],
       ['tech.lee', 'unit_configure', 'allowed'],
       ['auditor.kim', 'search', 'refused'],
+      ['admin.sue', 'unit_configure', 'allowed'],
     ]);
     // Ending someone else's viewing does nothing; one's own ends it.
     expect(live.end(l.live_id, tech.id)).toBe(false);

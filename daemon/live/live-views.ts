@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { AuditedAccess } from '../access/audited-access.js';
-import type { AuthenticatedUser } from '../access/authorize.js';
+import { refusalReason, type AuthenticatedUser } from '../access/authorize.js';
 import type { Purpose } from '../access/purpose.js';
 import { roleAllows } from '../access/roles.js';
 import type { LiveStartResponse } from '../api/web-contract.js';
@@ -112,12 +112,10 @@ export class LiveViews {
     if (!camera) throw new LiveViewError('not_found', `no camera "${cameraId}" on this unit`);
     const now = this.deps.clock.now();
     const kind = (this.fallbackUntil.get(cameraId) ?? 0) > now ? 'jpeg' : 'mpeg1';
-    const action =
-      purpose && roleAllows(user.role, 'search')
-        ? 'search'
-        : roleAllows(user.role, 'unit_configure')
-          ? 'unit_configure'
-          : 'search';
+    // A deputy watches as data access under the purpose; anyone who may configure the unit (an
+    // untrained administrator included) may aim a camera; anyone else is refused as a search.
+    const asSearch = purpose !== undefined && refusalReason(user, 'search', now) === undefined;
+    const action = asSearch || !roleAllows(user.role, 'unit_configure') ? 'search' : 'unit_configure';
     const id = randomBytes(16).toString('hex');
     this.deps.access.perform(
       user,
