@@ -38,6 +38,10 @@ import { UserAdmin } from './access/user-admin.js';
 import { ApiServer } from './api/server.js';
 import type { HotlistService } from './hotlist/hotlist-service.js';
 import { SessionTable } from './api/sessions.js';
+import { FrameTap } from './live/frame-tap.js';
+import { LiveViews } from './live/live-views.js';
+import { DaemonMetrics } from './health/metrics.js';
+import { MetricsServer } from './health/metrics-server.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
@@ -57,6 +61,15 @@ export interface Daemon {
   unstored: UnstoredReads;
   /** The local API (the one door to the data for people and programs). */
   api: ApiServer;
+  /**
+   * Live views of the cameras, for the page's routes: liveStart → start(camera, user, purpose),
+   * liveEnd → end(live_id, user.id), the server's 'upgrade' event → upgrade(req, socket, head,
+   * user.id), GET /api/web/live/:live_id/frame → frame(live_id, user.id).
+   */
+  liveViews: LiveViews;
+  /** The Prometheus figures (served on metrics.listen when set). */
+  metrics: DaemonMetrics;
+  metricsServer: MetricsServer | undefined;
   /** SIGHUP: refresh hotlists. */
   reload(): void;
 }
@@ -161,13 +174,42 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     log,
   });
   const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists });
+  const frames = new FrameTap(clock);
+  const liveViews = new LiveViews({
+    cameras: config.cameras,
+    access: new AuditedAccess(db, clock),
+    frames,
+    clock,
+    log: log.child({ component: 'live' }),
+  });
+  const metrics = new DaemonMetrics(
+    {
+      cameras: () =>
+        [...pipelines].map(([id, p]) => {
+          const src = sources.get(id)?.stats();
+          const { framesAnalyzed, reads } = p.stats;
+          return { id, framesAnalyzed, reads, framesDropped: src?.framesDropped ?? 0, connected: !!src?.connected };
+        }),
+      outboxDepth: () => delivery.outbox.depth(),
+      lists: () => delivery.status().sources.map((s) => ({ source: s.id, ageS: s.age_s, stale: s.stale })),
+      mqttConnected: () => (delivery.publisher ? delivery.publisher.connected : null),
+      diskFreeBytes: () => storage.status().free_bytes,
+      liveViewers: () => liveViews.relayStats(),
+    },
+    clock,
+  );
+  delivery.recorder.onAnnounce((hits) => metrics.countHits(hits));
+  const timedAnalyzer = metrics.timed(analyzer);
+  const metricsServer = config.metrics.listen
+    ? new MetricsServer(config.metrics.listen, metrics, log.child({ component: 'metrics' }))
+    : undefined;
   const services: Service[] = [];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const clog = log.child({ component: 'camera', camera: camera.id });
     const pipeline = new CameraPipeline(
       camera,
       config.pipeline,
-      analyzer,
+      timedAnalyzer,
       sink,
       clock,
       clog.child({ component: 'pipeline' }),
@@ -180,7 +222,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       name: `camera ${camera.id}`,
       start: (signal) => {
         pipeline.start();
-        return source.start(pipeline.onFrame, signal);
+        return source.start(frames.tap(pipeline.onFrame), signal);
       },
       // Stop the stream first, then finalise the vehicles in view so their reads are stored.
       stop: async () => {
@@ -226,11 +268,16 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       },
       ...(gps ? [{ name: 'gps', start: (signal: AbortSignal) => gps.start(signal), stop: () => gps.stop() }] : []),
       ...services,
+      liveViews.service,
+      ...(metricsServer ? [metricsServer] : []),
       // Last to start, first to stop: no request is taken before the data is ready or after it closes.
       api,
     ],
     db,
     api,
+    liveViews,
+    metrics,
+    metricsServer,
     pipelines,
     sources,
     delivery,

@@ -12,6 +12,7 @@ import { storageConfigSchema } from '../storage/config.js';
 import { gpsConfigSchema } from '../position/config.js';
 import { apiConfigSchema } from '../api/config.js';
 import { evidenceConfigSchema } from '../evidence/config.js';
+import { metricsConfigSchema } from '../health/metrics-config.js';
 import { checkUnitKind } from './unit-kind.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
@@ -80,6 +81,7 @@ export const configSchema = z
     evidence: evidenceConfigSchema.optional(),
     retention: retentionConfigSchema,
     health: healthConfigSchema,
+    metrics: metricsConfigSchema,
     gps: gpsConfigSchema.optional(),
   })
   .strict()

@@ -89,6 +89,7 @@ export class HitRecorder {
   private readonly hits: HitStore;
   private readonly reads: ReadStore;
   private readonly transactions: Transactions;
+  private readonly listeners = new Set<(hits: readonly RecordedHit[], cameraId: string) => void>();
 
   /** Stores its dependencies and prepares its statements (store/hits.ts, store/reads.ts); no other I/O. */
   constructor(private readonly deps: HitRecorderDeps) {
@@ -277,8 +278,25 @@ export class HitRecorder {
     });
   }
 
+  /**
+   * Calls `f` with the hits of each announcement (live, retrospective and those sent while the
+   * disk was full), once they are durable or sent; e.g. the metrics' hit counters. A throwing
+   * listener is logged and the rest still run. Returns the unsubscribe.
+   */
+  onAnnounce(f: (hits: readonly RecordedHit[], cameraId: string) => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
   /** Logs each hit, once it is durable (stored) or in the broker's hands (sent). */
   announce(hits: readonly RecordedHit[], cameraId: string, extra: Record<string, unknown> = {}): void {
+    for (const f of this.listeners) {
+      try {
+        f(hits, cameraId);
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message }, 'hit listener failed');
+      }
+    }
     for (const h of hits) {
       this.deps.log.info(
         {
