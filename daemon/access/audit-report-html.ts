@@ -165,6 +165,14 @@ export function renderAuditReportHtml(r: AuditReport): string {
         'Every active user is trained.',
       ),
     ],
+    [
+      'Accounts that do not name one person (424.3(b))',
+      table(
+        ['User', 'Name', 'Role', 'Problem'],
+        r.identity_incomplete.map((u) => [u.username, u.full_name, u.role, u.problem]),
+        'Every active account names one person with an employee number.',
+      ),
+    ],
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ALPR audit report ${esc(r.unit_id)} ${esc(r.from)} – ${esc(r.to)}</title>

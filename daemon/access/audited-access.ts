@@ -130,6 +130,20 @@ export class AuditedAccess {
     throw new AccessDeniedError(reason);
   }
 
+  /** Audits and throws the refusal of a whole API request (e.g. any route but a password change while one is due). */
+  refuseRequest(user: AuthenticatedUser, route: string, reason: string): never {
+    this.audit.append({
+      at: this.clock.now(),
+      username: user.username,
+      role: user.role,
+      action: 'api_request',
+      query: { route },
+      outcome: 'refused',
+      detail: { reason },
+    });
+    throw new AccessDeniedError(reason);
+  }
+
   /** Search by exact or partial plate (`*`, `?`), window and cameras (424.3(c),(d)). */
   searchReads(
     user: AuthenticatedUser,

@@ -130,6 +130,8 @@ export const recordsRequestSchema = z.object({
 export const userSummarySchema = z.object({
   username: z.string(),
   fullName: z.string(),
+  employeeNumber: z.string().nullable(),
+  mustChangePassword: z.boolean(),
   role: z.enum(ROLES),
   disabled: z.boolean(),
   locked: z.boolean(),
@@ -165,6 +167,7 @@ export const auditReportSchema = z.object({
   logins: z.array(z.object({ succeeded: z.number(), failed: z.number() })),
   lockouts: z.array(z.unknown()),
   training_lapsed: z.array(z.object({ username: z.string(), status: z.string() })),
+  identity_incomplete: z.array(z.object({ username: z.string(), problem: z.string() })),
 });
 
 export const localEntrySchema = z.object({
@@ -219,7 +222,23 @@ export const API_ROUTES = {
     summary: 'Log in: returns a bearer token that expires after access.session_minutes without use.',
     auth: false,
     body: z.object({ user: z.string().min(1), password: z.string() }).strict(),
-    reply: z.object({ token: z.string(), expires_at: z.string(), user: z.string(), role: z.enum(ROLES) }),
+    reply: z.object({
+      token: z.string(),
+      expires_at: z.string(),
+      user: z.string(),
+      role: z.enum(ROLES),
+      must_change_password: z
+        .boolean()
+        .describe('The password was set by an administrator: only POST /api/password works until it is changed.'),
+    }),
+  },
+  changeOwnPassword: {
+    method: 'POST',
+    path: '/api/password',
+    summary: "Changes the caller's own password (the current one proves it is them); ends a forced change.",
+    auth: true,
+    body: z.object({ current_password: z.string(), new_password: z.string() }).strict(),
+    reply: ok,
   },
   logout: {
     method: 'DELETE',
@@ -242,7 +261,13 @@ export const API_ROUTES = {
     summary: 'First run only: the one-time secret buys the first administrator.',
     auth: false,
     body: z
-      .object({ secret: z.string(), username: z.string().min(1), full_name: z.string().min(1), password: z.string() })
+      .object({
+        secret: z.string(),
+        username: z.string().min(1),
+        full_name: z.string().min(1),
+        employee_number: z.string().min(1),
+        password: z.string(),
+      })
       .strict(),
     reply: z.object({ username: z.string() }),
   },
@@ -412,6 +437,7 @@ export const API_ROUTES = {
       .object({
         username: z.string().min(1),
         full_name: z.string().min(1),
+        employee_number: z.string().min(1),
         role: z.enum(ROLES),
         password: z.string().optional(),
       })
@@ -426,6 +452,14 @@ export const API_ROUTES = {
     body: z.object({ course: z.string().optional(), completed_on: z.string(), expires_on: z.string() }).strict(),
     reply: z.object({ completedOn: z.string(), expiresOn: z.string() }),
   },
+  setIdentity: {
+    method: 'POST',
+    path: '/api/users/:name/identity',
+    summary: "Sets a user's employee number (and full name): one person per account (424.3(b)).",
+    auth: true,
+    body: z.object({ employee_number: z.string().min(1), full_name: z.string().optional() }).strict(),
+    reply: ok,
+  },
   setRole: {
     method: 'POST',
     path: '/api/users/:name/role',
@@ -437,7 +471,8 @@ export const API_ROUTES = {
   setPassword: {
     method: 'POST',
     path: '/api/users/:name/password',
-    summary: "Sets a user's password; clears their lock and failure count.",
+    summary:
+      "Sets a user's password (a reset); clears their lock and failure count; they must change it at their next login.",
     auth: true,
     body: z.object({ password: z.string() }).strict(),
     reply: ok,

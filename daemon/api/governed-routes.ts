@@ -5,6 +5,7 @@ import { parseTime } from '../shared/time-input.js';
 import type { AgencyLevel } from '../store/releases.js';
 import type { HoldScope } from '../store/holds.js';
 import { authorizeAudited } from '../access/authorize.js';
+import { identityProblem } from '../access/identity.js';
 import { exportEvidence } from '../access/evidence.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import type { AGENCY_LEVELS } from './contract.js';
@@ -42,7 +43,17 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
     async login({ body }) {
       const user = await deps.authenticator.login(body.user, body.password, clock.now(), 'api');
       const s = deps.sessions.open(user.id);
-      return { token: s.token, expires_at: new Date(s.expiresAt).toISOString(), user: user.username, role: user.role };
+      return {
+        token: s.token,
+        expires_at: new Date(s.expiresAt).toISOString(),
+        user: user.username,
+        role: user.role,
+        must_change_password: user.mustChangePassword ?? false,
+      };
+    },
+    async changeOwnPassword({ user, body }) {
+      await deps.users.changeOwnPassword(user, body.current_password, body.new_password);
+      return { ok: true as const };
     },
     logout({ token }) {
       if (token) deps.sessions.close(token);
@@ -60,6 +71,7 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
           secret: body.secret,
           username: body.username,
           fullName: body.full_name,
+          employeeNumber: body.employee_number,
           password: body.password,
           minPasswordLength: deps.accessConfig.min_password_length,
         },
@@ -193,12 +205,20 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
     async addUser({ user, body }) {
       if (body.password === undefined) {
         // Lets a client refuse before it asks for a password the caller may not set.
-        authorizeAudited(deps.db, user, 'users_manage', clock.now(), { kind: 'user_add', username: body.username });
+        const query = { kind: 'user_add', username: body.username };
+        authorizeAudited(deps.db, user, 'users_manage', clock.now(), query);
+        const problem = identityProblem({
+          username: body.username,
+          fullName: body.full_name,
+          employeeNumber: body.employee_number,
+        });
+        if (problem) access.refuse(user, 'users_manage', query, problem);
         return { username: body.username, created: false };
       }
       const u = await deps.users.add(user, {
         username: body.username,
         fullName: body.full_name,
+        employeeNumber: body.employee_number,
         role: body.role,
         password: body.password,
       });
@@ -217,7 +237,16 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
       return { ok: true as const };
     },
     async setPassword({ user, body, params }) {
-      await deps.users.setPassword(user, params.name ?? '', body.password);
+      const target = await deps.users.setPassword(user, params.name ?? '', body.password);
+      // A reset ends the user's sessions: their next login must choose a new password.
+      deps.sessions.closeUser(target.id);
+      return { ok: true as const };
+    },
+    setIdentity({ user, body, params }) {
+      deps.users.setIdentity(user, params.name ?? '', {
+        employeeNumber: body.employee_number,
+        fullName: body.full_name,
+      });
       return { ok: true as const };
     },
     disableUser({ user, params }) {

@@ -60,6 +60,9 @@ export const auditCommand: CliCommand = {
         io.out(
           `  training lapsed or expiring: ${r.training_lapsed.map((u) => `${u.username} (${u.status})`).join(', ') || 'none'}`,
         );
+        io.out(
+          `  accounts not naming one person: ${r.identity_incomplete.map((u) => `${u.username} (${u.problem})`).join(', ') || 'none'}`,
+        );
         if (values.html) io.out(`  HTML: ${values.html}`);
         if (values.json) io.out(`  JSON: ${values.json}`);
         return r.chain.ok ? 0 : 2;

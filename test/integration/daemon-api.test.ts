@@ -42,7 +42,7 @@ cameras:
     // The daemon issued the one-time secret at start, in its own storage folder.
     const secret = readFileSync(join(d.dir, 'bootstrap-secret'), 'utf8').trim();
     const boot = await cli(
-      ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief'],
+      ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy', '--employee-number', 'E-100'],
       [secret, ADMIN_PW, ADMIN_PW],
     );
     expect(boot).toMatchObject({ code: 0 });

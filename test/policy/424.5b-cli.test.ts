@@ -13,6 +13,7 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   let t: ApiRig['t'];
   const ADMIN_PW = 'chief admin passphrase';
   const OP_PW = 'deputy passphrase 1';
+  const OP_FIRST = 'first issued phrase 7';
   beforeEach(async () => {
     rig = await startApi({ clock: systemClock });
     t = rig.t;
@@ -28,18 +29,43 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   it('bootstraps an administrator, adds a trained operator, and lets them search, verify, hold, export and report', async () => {
     // The daemon wrote the one-time secret when it started; only the unit administrator can read it.
     const secret = new Bootstrap(t.db, t.dir).readSecret()!;
-    const bootstrap = ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy'];
+    const bootstrap = [
+      'users',
+      'bootstrap',
+      '--new-user',
+      'chief',
+      '--full-name',
+      'Chief Deputy',
+      '--employee-number',
+      'E-100',
+    ];
     const wrong = await cli(bootstrap, ['not the secret', ADMIN_PW, ADMIN_PW]);
     expect(wrong).toMatchObject({ code: 77, err: expect.stringMatching(/bootstrap secret is wrong/) });
     expect((await cli(bootstrap, [secret, ADMIN_PW, ADMIN_PW])).code).toBe(0);
     expect(
       (
         await cli(
-          ['users', 'add', 'deputy', '--role', 'operator', '--full-name', 'D. Puty', '--user', 'chief'],
-          [ADMIN_PW, OP_PW, OP_PW],
+          [
+            'users',
+            'add',
+            'deputy',
+            '--role',
+            'operator',
+            '--full-name',
+            'Dana Puty',
+            '--employee-number',
+            'E-200',
+            '--user',
+            'chief',
+          ],
+          [ADMIN_PW, OP_FIRST, OP_FIRST],
         )
       ).code,
     ).toBe(0);
+    // The administrator chose that password: the deputy must choose their own before anything else.
+    const forced = await cli(['records', 'list', '--user', 'deputy'], [OP_FIRST]);
+    expect(forced).toMatchObject({ code: 77, err: expect.stringMatching(/must change password/) });
+    expect((await cli(['users', 'passwd', '--user', 'deputy'], [OP_FIRST, OP_PW, OP_PW])).code).toBe(0);
 
     const refused = await cli(
       [
@@ -223,7 +249,10 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   it('reports a tampered audit log with exit 2', async () => {
     const secretFile = new Bootstrap(t.db, t.dir).ensureSecret(Date.now())!;
     const secret = readFileSync(secretFile, 'utf8').trim();
-    await cli(['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief'], [secret, ADMIN_PW, ADMIN_PW]);
+    await cli(
+      ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy', '--employee-number', 'E-100'],
+      [secret, ADMIN_PW, ADMIN_PW],
+    );
     expect(existsSync(secretFile)).toBe(false);
     t.db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'nobody' WHERE seq = 1;");
     const r = await cli(['audit', 'verify', '--user', 'chief'], [ADMIN_PW]);
