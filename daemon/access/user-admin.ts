@@ -5,6 +5,7 @@ import type { AuthenticatedUser } from './authorize.js';
 import type { AccessConfig } from './config.js';
 import { AccessDeniedError } from '../shared/errors.js';
 import { identityProblem } from './identity.js';
+import { latestExpiry, trainingProblem } from './training-rules.js';
 import { passwordProblem } from './password-strength.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Role } from './roles.js';
@@ -190,20 +191,42 @@ export class UserAdmin {
     );
   }
 
-  /** Records completed office-approved training (424.3(e)). */
+  /**
+   * Records completed office-approved training (424.3(e)) for someone else: an administrator or
+   * supervisor, never the trainee. Without an expiry, it runs access.training_valid_days.
+   */
   addTraining(
-    admin: AuthenticatedUser,
+    recorder: AuthenticatedUser,
     username: string,
-    t: { course: string; completedOn: string; expiresOn: string },
+    t: { course: string; completedOn: string; expiresOn?: string | undefined },
   ): TrainingRecord {
+    const validDays = this.config.training_valid_days;
+    const expiresOn =
+      t.expiresOn ?? (Number.isNaN(Date.parse(t.completedOn)) ? '' : latestExpiry(t.completedOn, validDays));
     return this.access.perform(
-      admin,
-      'users_manage',
+      recorder,
+      'training_record',
       undefined,
-      { kind: 'training_add', username, ...t },
+      { kind: 'training_add', username, course: t.course, completedOn: t.completedOn, expiresOn },
       () => {
+        const trainee = this.must(username);
+        const problem = trainingProblem({
+          recorderId: recorder.id,
+          traineeId: trainee.id,
+          completedOn: t.completedOn,
+          expiresOn,
+          today: isoDay(this.clock.now()),
+          validDays,
+        });
+        if (problem) throw new AccessDeniedError(problem);
         const rec = this.users.addTraining(
-          { userId: this.must(username).id, ...t, recordedBy: admin.username },
+          {
+            userId: trainee.id,
+            course: t.course,
+            completedOn: t.completedOn,
+            expiresOn,
+            recordedBy: recorder.username,
+          },
           this.clock.now(),
         );
         return { value: rec, count: 1 };

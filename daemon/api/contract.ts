@@ -447,9 +447,12 @@ export const API_ROUTES = {
   addTraining: {
     method: 'POST',
     path: '/api/users/:name/training',
-    summary: 'Records office-approved ALPR training (424.3(e)).',
+    summary:
+      "Records someone else's office-approved ALPR training (424.3(e)): an administrator or supervisor, not the trainee; completed by today; valid at most access.training_valid_days (the default expiry).",
     auth: true,
-    body: z.object({ course: z.string().optional(), completed_on: z.string(), expires_on: z.string() }).strict(),
+    body: z
+      .object({ course: z.string().optional(), completed_on: z.string(), expires_on: z.string().optional() })
+      .strict(),
     reply: z.object({ completedOn: z.string(), expiresOn: z.string() }),
   },
   setIdentity: {

@@ -19,9 +19,11 @@ const HELP = `usage: alpr-edge users <action> [options]
         (names with "shared", "pool", "generic", "car N" or "unit N", or a one-word full name).
   identity NAME --employee-number N [--full-name "First Last"]
         give an older account its employee number (listed as "employee number missing")
-  training NAME --completed-on DATE --expires-on DATE [--course TEXT]
-        record office-approved ALPR training (policy 424.3(e)); without current training a user
-        sees no data, whatever the role
+  training NAME --completed-on DATE [--expires-on DATE] [--course TEXT]
+        record someone else's office-approved ALPR training (policy 424.3(e)); an administrator
+        or supervisor records it, never the trainee; completed by today; valid at most
+        access.training_valid_days (default 365, the expiry when none is given). Without current
+        training a user sees no data, whatever the role
   role NAME ROLE                              change a user's role
   password NAME                               reset a user's password (asked twice); they must change it at their next login
   passwd                                      change your own password (asked for the current one, then the new one twice)
@@ -30,7 +32,8 @@ const HELP = `usage: alpr-edge users <action> [options]
 Passwords: at least 12 characters (access.min_password_length) and not guessable: common
 passwords, words with digits appended, keyboard runs and your own name are refused.
 
-roles: ${ROLES.join(', ')}. Every action but bootstrap and passwd needs an administrator (--user) and is audited.
+roles: ${ROLES.join(', ')}. Every action but bootstrap, passwd and training needs an administrator (--user); training needs
+an administrator or supervisor. Everything is audited.
 
 ${COMMON_HELP}`;
 
@@ -88,7 +91,7 @@ export const usersCommand: CliCommand = {
             {
               course: values.course,
               completed_on: values['completed-on'] ?? '',
-              expires_on: values['expires-on'] ?? '',
+              expires_on: values['expires-on'],
             },
             { name: username },
           );

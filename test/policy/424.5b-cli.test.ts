@@ -14,6 +14,7 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   const ADMIN_PW = 'chief admin passphrase';
   const OP_PW = 'deputy passphrase 1';
   const OP_FIRST = 'first issued phrase 7';
+  const SARGE_PW = 'sergeant stripes phrase 4';
   beforeEach(async () => {
     rig = await startApi({ clock: systemClock });
     t = rig.t;
@@ -88,16 +89,30 @@ describe('424.5(b) the alpr-edge governance commands', () => {
     expect(refused).toMatchObject({ code: 77 });
     expect(refused.err).toMatch(/no ALPR training on record/);
 
-    for (const u of ['chief', 'deputy']) {
-      expect(
-        (
-          await cli(
-            ['users', 'training', u, '--completed-on', '2026-01-10', '--expires-on', '2099-01-10', '--user', 'chief'],
-            [ADMIN_PW],
-          )
-        ).code,
-      ).toBe(0);
-    }
+    // Training is recorded by someone other than the trainee: the chief records the deputy's, a
+    // supervisor the chief's. An expiry years away is refused.
+    const completed = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const selfTraining = await cli(
+      ['users', 'training', 'chief', '--completed-on', completed, '--user', 'chief'],
+      [ADMIN_PW],
+    );
+    expect(selfTraining).toMatchObject({ code: 77, err: expect.stringMatching(/someone other than the trainee/) });
+    const longTraining = await cli(
+      ['users', 'training', 'deputy', '--completed-on', completed, '--expires-on', '2099-01-10', '--user', 'chief'],
+      [ADMIN_PW],
+    );
+    expect(longTraining).toMatchObject({ code: 77, err: expect.stringMatching(/valid at most 365 days/) });
+    expect(
+      (await cli(['users', 'training', 'deputy', '--completed-on', completed, '--user', 'chief'], [ADMIN_PW])).out,
+    ).toMatch(/training recorded for deputy/);
+    const sarge = ['--role', 'supervisor', '--full-name', 'Sam Sarge', '--employee-number', 'E-300'];
+    expect(
+      (await cli(['users', 'add', 'sarge', ...sarge, '--user', 'chief'], [ADMIN_PW, OP_FIRST, OP_FIRST])).code,
+    ).toBe(0);
+    expect((await cli(['users', 'passwd', '--user', 'sarge'], [OP_FIRST, SARGE_PW, SARGE_PW])).code).toBe(0);
+    expect(
+      (await cli(['users', 'training', 'chief', '--completed-on', completed, '--user', 'sarge'], [SARGE_PW])).code,
+    ).toBe(0);
     const readId = addRead(t.db, { plate: 'ABC123', at: Date.now() - 3_600_000 });
     const hitId = addHit(t.db, readId);
     const found = await cli(
