@@ -75,6 +75,42 @@ export function renderAuditReportHtml(r: AuditReport): string {
       ),
     ],
     [
+      'Holds to review: broad, long and overdue (424.4)',
+      table(
+        ['Hold', 'Case', 'Concern', 'Created by', 'Created', 'Approval', 'Review date'],
+        [
+          ...r.hold_concerns.broad.map((h) => [
+            h.id,
+            h.caseNumber,
+            'broad range',
+            h.createdBy,
+            t(h.createdAt),
+            h.approval,
+            t(h.reviewAt),
+          ]),
+          ...r.hold_concerns.long.map((h) => [
+            h.id,
+            h.caseNumber,
+            'open over a year',
+            h.createdBy,
+            t(h.createdAt),
+            h.approval,
+            t(h.reviewAt),
+          ]),
+          ...r.hold_concerns.overdue.map((h) => [
+            h.id,
+            h.caseNumber,
+            'past its review date: lapsed',
+            h.createdBy,
+            t(h.createdAt),
+            h.approval,
+            t(h.reviewAt),
+          ]),
+        ],
+        'No broad, long or overdue holds.',
+      ),
+    ],
+    [
       'Purges (policy 424.4)',
       table(
         ['Run', 'Window (days)', 'Reads deleted', 'Crops', 'Hits', 'Kept under hold', 'Oldest remaining', 'Outcome'],

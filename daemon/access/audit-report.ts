@@ -43,6 +43,8 @@ export interface AuditReport {
     }[];
   };
   holds: Hold[];
+  /** Open holds an auditor should look at (424.4): wide (approval needed or predating it), open over a year, past review. */
+  hold_concerns: { broad: Hold[]; long: Hold[]; overdue: Hold[] };
   purges: PurgeRecord[];
   exports: {
     at: string;
@@ -166,6 +168,7 @@ export function buildAuditReport(
         })),
     },
     holds: new HoldStore(db).changedBetween(o.from, o.to),
+    hold_concerns: new HoldStore(db).concerns(o.now, 365 * 86_400_000),
     purges: new PurgeRecordStore(db).between(o.from, o.to),
     exports: entries
       .filter((e) => e.action === 'export' || e.action === 'export_written')

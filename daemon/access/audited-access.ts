@@ -6,7 +6,9 @@ import { ReadStore, type StoredRead } from '../store/reads.js';
 import { HoldStore, type Hold, type HoldScope } from '../store/holds.js';
 import { ReleaseStore, releaseProblem, type Release, type ReleaseInput } from '../store/releases.js';
 import { RecordsRequestStore, type RecordsRequest } from '../store/records-requests.js';
+import { defaultRetentionConfig } from '../retention/config.js';
 import { refusalReason, type AuthenticatedUser } from './authorize.js';
+import { approvalProblem, holdNeedsApproval, holdScopeProblem, reviewDate, type HoldLimits } from './hold-rules.js';
 import { PURPOSE_ACTIONS, type Action } from './roles.js';
 import type { Purpose } from './purpose.js';
 import { canvassReads, parsePlatePattern, searchReads, type CanvassQuery, type ReadQuery } from './read-queries.js';
@@ -46,10 +48,14 @@ export class AuditedAccess {
   private readonly records: RecordsRequestStore;
   private readonly readStore: ReadStore;
 
-  /** @param db an open database; @param clock the time stamped on entries. */
+  /**
+   * @param db an open database; @param clock the time stamped on entries; @param holdLimits the
+   * retention settings that bound evidence holds.
+   */
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly holdLimits: HoldLimits = defaultRetentionConfig,
   ) {
     this.audit = new AuditLog(db);
     this.holds = new HoldStore(db);
@@ -229,7 +235,11 @@ export class AuditedAccess {
     );
   }
 
-  /** Puts reads under an evidence hold for the purpose's case (424.4): the purge skips them. */
+  /**
+   * Puts reads under an evidence hold for the purpose's case (424.4): the purge skips them. A
+   * range ends no later than now; one wider than retention.hold_max_range_days protects nothing
+   * until a second person approves it; every hold lapses at its review date unless renewed.
+   */
   createHold(user: AuthenticatedUser, purpose: Purpose | undefined, h: { reason: string; scope: HoldScope }): Hold {
     const scope =
       h.scope.kind === 'range' && h.scope.platePattern
@@ -242,11 +252,26 @@ export class AuditedAccess {
       purpose,
       query,
       () => {
+        const now = this.clock.now();
+        const problem = holdScopeProblem(scope, now);
+        if (problem) throw new AccessDeniedError(problem);
+        const wide = holdNeedsApproval(scope, this.holdLimits);
         const hold = this.holds.create(
-          { caseNumber: purpose!.caseNumber, reason: h.reason, createdBy: user.username, scope },
-          this.clock.now(),
+          {
+            caseNumber: purpose!.caseNumber,
+            reason: h.reason,
+            createdBy: user.username,
+            scope,
+            reviewAt: reviewDate(now, this.holdLimits),
+            approval: wide ? 'pending' : 'not_needed',
+          },
+          now,
         );
-        return { value: hold, count: this.holds.readIdsForCase(hold.caseNumber).length, detail: { hold_id: hold.id } };
+        return {
+          value: hold,
+          count: this.holds.readIdsForCase(hold.caseNumber, now).length,
+          detail: { hold_id: hold.id, approval: hold.approval, review_at: hold.reviewAt },
+        };
       },
       'write',
     );
@@ -265,6 +290,54 @@ export class AuditedAccess {
       () => {
         const hold = this.holds.release(holdId, user.username, reason, this.clock.now());
         return { value: hold, count: 1, detail: { hold_id: holdId } };
+      },
+      'write',
+    );
+  }
+
+  /** A second person (supervisor or administrator, not the requester) lets a wide hold protect its range. */
+  approveHold(user: AuthenticatedUser, holdId: number, note: string): Hold {
+    const existing = this.holds.get(holdId);
+    const purpose = existing
+      ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber }
+      : undefined;
+    return this.perform(
+      user,
+      'hold_approve',
+      purpose,
+      { kind: 'hold_approve', hold_id: holdId, note },
+      () => {
+        const h = this.holds.get(holdId);
+        if (!h) throw new Error(`no hold ${holdId}`);
+        const problem = approvalProblem(user.username, h.createdBy, holdId);
+        if (problem) throw new AccessDeniedError(problem);
+        const hold = this.holds.approve(holdId, user.username, this.clock.now());
+        return { value: hold, count: this.holds.readIdsForCase(hold.caseNumber, this.clock.now()).length };
+      },
+      'write',
+    );
+  }
+
+  /** Keeps a hold past its review date for another period, with the reason it is still needed. */
+  renewHold(user: AuthenticatedUser, holdId: number, reason: string): Hold {
+    const existing = this.holds.get(holdId);
+    const purpose = existing
+      ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber }
+      : undefined;
+    return this.perform(
+      user,
+      'hold_renew',
+      purpose,
+      { kind: 'hold_renew', hold_id: holdId, reason },
+      () => {
+        const now = this.clock.now();
+        const before = this.holds.get(holdId);
+        const hold = this.holds.renew(holdId, user.username, reason, now, reviewDate(now, this.holdLimits));
+        return {
+          value: hold,
+          count: 1,
+          detail: { previous_review_at: before?.reviewAt ?? null, review_at: hold.reviewAt },
+        };
       },
       'write',
     );

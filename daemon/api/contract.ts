@@ -90,6 +90,21 @@ export const holdSchema = z.object({
   releasedAt: nullableNumber,
   releasedBy: z.string().nullable(),
   releaseReason: z.string().nullable(),
+  approval: z
+    .enum(['not_needed', 'pending', 'approved', 'predates_rule'])
+    .describe(
+      'pending: a range wider than retention.hold_max_range_days, protecting nothing until a second person approves.',
+    ),
+  approvedBy: z.string().nullable(),
+  approvedAt: nullableNumber,
+  reviewAt: z.number().describe('After this time the hold lapses (the purge ignores it) unless renewed.'),
+  renewals: z.number(),
+  renewedBy: z.string().nullable(),
+  renewedAt: nullableNumber,
+  renewReason: z.string().nullable(),
+  protects: z
+    .boolean()
+    .describe('Keeps data from the purge now: not released, approved if it must be, not past review.'),
 });
 export type ApiHold = z.infer<typeof holdSchema>;
 
@@ -150,6 +165,14 @@ export const auditVerificationSchema = z.union([
   }),
 ]);
 
+const holdConcernSchema = z.object({
+  id: z.number(),
+  caseNumber: z.string(),
+  createdBy: z.string(),
+  approval: z.string(),
+  reviewAt: z.number(),
+});
+
 /** The audit report (424.5(e)): the parts the CLI summarises are typed; other fields pass through untyped. */
 export const auditReportSchema = z.object({
   unit_id: z.string(),
@@ -160,6 +183,11 @@ export const auditReportSchema = z.object({
   refusals: z.array(z.unknown()),
   hits: z.object({ total: z.number(), confirmed: z.number(), rejected: z.number(), unverified: z.number() }),
   holds: z.array(z.unknown()),
+  hold_concerns: z.object({
+    broad: z.array(holdConcernSchema),
+    long: z.array(holdConcernSchema),
+    overdue: z.array(holdConcernSchema),
+  }),
   purges: z.array(z.unknown()),
   exports: z.array(z.unknown()),
   releases: z.array(z.unknown()),
@@ -377,6 +405,23 @@ export const API_ROUTES = {
     auth: true,
     body: z.object({ all: z.boolean().optional(), case: z.string().optional() }).strict(),
     reply: z.object({ holds: z.array(holdSchema) }),
+  },
+  approveHold: {
+    method: 'POST',
+    path: '/api/holds/:id/approve',
+    summary:
+      'A second person (supervisor or administrator, not the requester) approves a hold wider than retention.hold_max_range_days; until then it protects nothing.',
+    auth: true,
+    body: z.object({ note: z.string().optional() }).strict(),
+    reply: z.object({ hold: holdSchema, kept_reads: z.number() }),
+  },
+  renewHold: {
+    method: 'POST',
+    path: '/api/holds/:id/renew',
+    summary: "Moves a hold's review date on by retention.hold_review_days, with the reason it is still needed.",
+    auth: true,
+    body: z.object({ reason: z.string() }).strict(),
+    reply: z.object({ hold: holdSchema }),
   },
   releaseHold: {
     method: 'POST',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseTime } from '../shared/time-input.js';
 import type { AgencyLevel } from '../store/releases.js';
-import type { HoldScope } from '../store/holds.js';
+import { holdProtects, type Hold, type HoldScope } from '../store/holds.js';
 import { authorizeAudited } from '../access/authorize.js';
 import { identityProblem } from '../access/identity.js';
 import { exportEvidence } from '../access/evidence.js';
@@ -39,6 +39,7 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
   const { access, clock } = deps;
   const time = (v: string | number, flag: string, endOfDay = false): number =>
     parseTime(v, flag, { now: clock.now(), endOfDay });
+  const withProtects = (h: Hold) => ({ ...h, protects: holdProtects(h, clock.now()) });
   return {
     async login({ body }) {
       const user = await deps.authenticator.login(body.user, body.password, clock.now(), 'api');
@@ -153,13 +154,22 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
       else throw new Error('say what to hold: --read ID[,ID...] or --from TIME --to TIME [--plate P] [--camera C]');
       const purpose = purposeOf(deps, user, 'hold_create', body, { kind: 'hold_create' }, 'criminal_investigation');
       const hold = access.createHold(user, purpose, { reason: body.reason, scope });
-      return { hold, kept_reads: access.holds.readIdsForCase(hold.caseNumber).length };
+      return { hold: withProtects(hold), kept_reads: access.holds.readIdsForCase(hold.caseNumber, clock.now()).length };
     },
     listHolds({ user, body }) {
-      return { holds: access.listHolds(user, { includeReleased: body.all ?? false, caseNumber: body.case }) };
+      return {
+        holds: access.listHolds(user, { includeReleased: body.all ?? false, caseNumber: body.case }).map(withProtects),
+      };
+    },
+    approveHold({ user, body, params }) {
+      const hold = access.approveHold(user, numberParam(params, 'id'), body.note ?? '');
+      return { hold: withProtects(hold), kept_reads: access.holds.readIdsForCase(hold.caseNumber, clock.now()).length };
+    },
+    renewHold({ user, body, params }) {
+      return { hold: withProtects(access.renewHold(user, numberParam(params, 'id'), body.reason)) };
     },
     releaseHold({ user, body, params }) {
-      return { hold: access.releaseHold(user, numberParam(params, 'id'), body.reason) };
+      return { hold: withProtects(access.releaseHold(user, numberParam(params, 'id'), body.reason)) };
     },
     exportEvidence({ user, body }) {
       const purpose = purposeOf(deps, user, 'export', body, { kind: 'evidence_export' }, 'criminal_investigation');

@@ -1,3 +1,4 @@
+import { defaultRetentionConfig } from '../../daemon/retention/config.js';
 import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { renderAuditReportHtml } from '../../daemon/access/audit-report-html.js';
 import { Authenticator } from '../../daemon/access/authenticate.js';
@@ -51,7 +52,7 @@ describe('424.5(e) audit report', () => {
     await new RetentionJob({
       db: t.db,
       clock: new ManualClock(NOW),
-      config: { days: 21, batch_size: 100, pause_ms: 0, interval_minutes: 60 },
+      config: { ...defaultRetentionConfig, days: 21, batch_size: 100, pause_ms: 0 },
       auditRetentionDays: 1095,
       log: silentLogger(),
     }).runOnce(NOW);

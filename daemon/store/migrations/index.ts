@@ -11,6 +11,7 @@ import { holdsMigration } from './022-holds.js';
 import { releasesRecordsMigration } from './023-releases-records.js';
 import { purgesMigration } from './024-purges.js';
 import { identityMigration } from './025-identity.js';
+import { holdRulesMigration } from './026-hold-rules.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   releasesRecordsMigration,
   purgesMigration,
   identityMigration,
+  holdRulesMigration,
 ];
