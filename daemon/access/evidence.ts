@@ -1,3 +1,4 @@
+import { AccessDeniedError } from '../shared/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { Db } from '../store/database.js';
@@ -107,6 +108,8 @@ export function exportEvidence(
     purpose,
     { kind: 'evidence_export', target: recordAs, export_id: id },
     () => {
+      const federal = access.federalExportProblem(caseNumber);
+      if (federal) throw new AccessDeniedError(federal);
       const readStore = new ReadStore(db);
       const ids = new HoldStore(db).readIdsForCase(caseNumber);
       if (ids.length === 0)

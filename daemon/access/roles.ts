@@ -24,6 +24,7 @@ export const ACTIONS = [
   'users_manage', // users and roles
   'training_record', // record someone else's training (424.3(e))
   'agency_manage', // the agency registry that fixes each agency's level (424.4)
+  'agency_list',
   'password_change', // change one's own password
   'unit_configure', // technician work: config, cameras, health; no read data
 ] as const;
@@ -68,6 +69,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'hold_renew',
     'training_record',
     'records_request_create',
+    'agency_list',
     'password_change',
   ]),
   operator: new Set<Action>([
@@ -81,9 +83,11 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'release',
     'hotlist_manage',
     'records_request_create',
+    'agency_list',
     'password_change',
   ]),
   auditor: new Set<Action>([
+    'agency_list',
     'audit_report',
     'audit_verify',
     'hold_list',
@@ -99,6 +103,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'hold_list',
     'hold_release',
     'hold_renew',
+    'agency_list',
     'password_change',
   ]),
 };

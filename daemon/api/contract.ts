@@ -109,14 +109,27 @@ export const holdSchema = z.object({
 export type ApiHold = z.infer<typeof holdSchema>;
 
 /** The same list as store/releases.ts (the server checks at compile time that they agree). */
-export const AGENCY_LEVELS = ['local', 'state', 'federal', 'prosecutor'] as const;
+export const AGENCY_LEVELS = ['local', 'state', 'federal', 'non-law-enforcement'] as const;
+
+export const agencySchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  level: z.enum(AGENCY_LEVELS),
+  addedBy: z.string(),
+  addedAt: z.number(),
+});
 
 export const releaseSchema = z.object({
   id: z.number(),
   at: z.number(),
   recordedBy: z.string(),
   agency: z.string(),
-  agencyLevel: z.enum(AGENCY_LEVELS),
+  agencyLevel: z
+    .enum([...AGENCY_LEVELS, 'prosecutor'])
+    .describe("From the agency registry; 'prosecutor' only on old records."),
+  agencyId: z.number().optional(),
+  exportId: z.string().optional(),
+  holdId: z.number().optional(),
   requestingOfficer: z.string(),
   legalBasis: z.string(),
   caseNumber: z.string(),
@@ -575,22 +588,49 @@ export const API_ROUTES = {
   addRelease: {
     method: 'POST',
     path: '/api/releases',
-    summary: 'Records a release of data to another agency (424.4, 424.5(d)); federal: County Attorney first.',
+    summary:
+      'Records a release of data to a registered agency (its level comes from the registry) covering an export or a hold of the case (424.4, 424.5(d)); federal: County Attorney first.',
     auth: true,
     body: z
       .object({
         ...purposeFields,
-        agency: z.string(),
-        level: z.enum(AGENCY_LEVELS),
+        agency: z.string().describe('A name in the agency registry.'),
         officer: z.string(),
         legal_basis: z.string(),
         what: z.string(),
+        export_id: z.string().optional().describe('The evidence export the release covers.'),
+        hold_id: z.number().int().optional().describe('The hold the release covers.'),
         package: z.string().optional(),
         attorney_notified_by: z.string().optional(),
         attorney_notified_at: time.optional(),
       })
       .strict(),
     reply: z.object({ release: releaseSchema }),
+  },
+  attorneyNotification: {
+    method: 'POST',
+    path: '/api/cases/:case/attorney-notification',
+    summary:
+      'Records that the County Attorney was notified of a case (before a federal release, 424.4): not in the future, not before the case first access.',
+    auth: true,
+    body: z.object({ notified_by: z.string(), notified_at: time }).strict(),
+    reply: z.object({ case: z.string(), notified_by: z.string(), notified_at: z.number() }),
+  },
+  addAgency: {
+    method: 'POST',
+    path: '/api/agencies',
+    summary: 'Registers an agency and its level (administrator); releases take the level from here.',
+    auth: true,
+    body: z.object({ name: z.string(), level: z.enum(AGENCY_LEVELS) }).strict(),
+    reply: z.object({ agency: agencySchema }),
+  },
+  listAgencies: {
+    method: 'POST',
+    path: '/api/agencies/list',
+    summary: 'The agency registry.',
+    auth: true,
+    body: empty,
+    reply: z.object({ agencies: z.array(agencySchema) }),
   },
   addHotlistEntry: {
     method: 'POST',

@@ -282,10 +282,11 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
       const purpose = purposeOf(deps, user, 'release', body, { kind: 'release', agency: body.agency });
       const release = access.recordRelease(user, purpose, {
         agency: body.agency,
-        agencyLevel: body.level,
         requestingOfficer: body.officer,
         legalBasis: body.legal_basis,
         what: body.what,
+        exportId: body.export_id,
+        holdId: body.hold_id,
         packageId: body.package,
         attorneyNotifiedBy: body.attorney_notified_by,
         attorneyNotifiedAt:
@@ -294,6 +295,19 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
             : time(body.attorney_notified_at, '--attorney-notified-at'),
       });
       return { release };
+    },
+    attorneyNotification({ user, body, params }) {
+      const n = access.recordAttorneyNotification(user, params.case ?? '', {
+        notifiedBy: body.notified_by,
+        notifiedAt: time(body.notified_at, '--at'),
+      });
+      return { case: n.caseNumber, notified_by: n.notifiedBy, notified_at: n.notifiedAt };
+    },
+    addAgency({ user, body }) {
+      return { agency: access.addAgency(user, body) };
+    },
+    listAgencies({ user }) {
+      return { agencies: access.listAgencies(user) };
     },
     ...hotlistRoutes(deps),
     openapi() {

@@ -182,6 +182,10 @@ describe('424.5(b) the alpr-edge governance commands', () => {
     expect(exp.code).toBe(0);
     const dir = exp.out.split('\n')[1]!.trim();
     expect((await cli(['evidence', 'verify', dir])).out).toMatch(/intact/);
+    // The registry, not the deputy, says USPIS is federal.
+    expect((await cli(['agencies', 'add', 'USPIS', '--level', 'federal', '--user', 'chief'], [ADMIN_PW])).out).toBe(
+      'agency "USPIS" registered as federal',
+    );
     expect(
       (
         await cli(
@@ -190,8 +194,8 @@ describe('424.5(b) the alpr-edge governance commands', () => {
             'add',
             '--agency',
             'USPIS',
-            '--level',
-            'federal',
+            '--hold',
+            '1',
             '--officer',
             'Insp. R',
             '--legal-basis',

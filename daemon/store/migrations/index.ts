@@ -12,6 +12,7 @@ import { releasesRecordsMigration } from './023-releases-records.js';
 import { purgesMigration } from './024-purges.js';
 import { identityMigration } from './025-identity.js';
 import { holdRulesMigration } from './026-hold-rules.js';
+import { agenciesMigration } from './027-agencies.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   purgesMigration,
   identityMigration,
   holdRulesMigration,
+  agenciesMigration,
 ];
