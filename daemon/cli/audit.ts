@@ -60,6 +60,10 @@ export const auditCommand: CliCommand = {
         io.out(
           `  training lapsed or expiring: ${r.training_lapsed.map((u) => `${u.username} (${u.status})`).join(', ') || 'none'}`,
         );
+        const hc = r.hold_concerns;
+        io.out(
+          `  holds to review: ${hc.broad.length} broad, ${hc.long.length} open over a year, ${hc.overdue.length} past review (lapsed)`,
+        );
         io.out(
           `  accounts not naming one person: ${r.identity_incomplete.map((u) => `${u.username} (${u.problem})`).join(', ') || 'none'}`,
         );
