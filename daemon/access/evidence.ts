@@ -111,7 +111,9 @@ export function exportEvidence(
       const federal = access.federalExportProblem(caseNumber);
       if (federal) throw new AccessDeniedError(federal);
       const readStore = new ReadStore(db);
-      const ids = new HoldStore(db).readIdsForCase(caseNumber);
+      // Only holds that protect now: a wide hold awaiting its second person, or one past its
+      // review date, does not widen what leaves the unit either.
+      const ids = new HoldStore(db).readIdsForCase(caseNumber, clock.now());
       if (ids.length === 0)
         throw new Error(
           `no active evidence hold of case ${caseNumber} covers any read: create one first (alpr-edge holds add)`,

@@ -8,7 +8,7 @@ import { openDatabase } from '../../daemon/store/database.js';
 import { migrations } from '../../daemon/store/migrations/index.js';
 import { HoldStore } from '../../daemon/store/holds.js';
 import { startApi, type ApiRig } from '../api/api-fixture.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isoDay } from '../../daemon/access/users.js';
@@ -106,6 +106,18 @@ describe('424.4 holds that cannot switch off the purge', () => {
     });
     await purge();
     expect(exists(kept)).toBe(true);
+  });
+
+  it('exports nothing a wide hold names until it is approved', async () => {
+    addRead(rig.t.db, { plate: 'ABC123', at: NOW - 10 * DAY });
+    const usb = join(rig.t.dir, 'usb');
+    mkdirSync(usb);
+    const { hold } = await deputy.call('createHold', { ...CASE, reason: 'wide', from: NOW - 20 * DAY, to: NOW });
+    await expect(deputy.call('exportEvidence', { ...CASE, destination: usb })).rejects.toThrow(
+      /no active evidence hold of case CR26-9 covers any read/,
+    );
+    await sarge.call('approveHold', {}, { id: hold.id });
+    await expect(deputy.call('exportEvidence', { ...CASE, destination: usb })).resolves.toMatchObject({ reads: 1 });
   });
 
   it('lets a hold lapse at its review date unless renewed with a reason', async () => {
