@@ -177,7 +177,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   const frames = new FrameTap(clock);
   const liveViews = new LiveViews({
     cameras: config.cameras,
-    access: new AuditedAccess(db, clock),
+    access: new AuditedAccess(db, clock, config.retention),
     frames,
     clock,
     log: log.child({ component: 'live' }),
@@ -293,11 +293,12 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
  * the API in-process build it with this too.
  */
 export function buildApiServer(
-  config: Pick<EdgeConfig, 'api' | 'access' | 'unit' | 'storage' | 'evidence'>,
+  config: Pick<EdgeConfig, 'api' | 'access' | 'unit' | 'storage' | 'evidence' | 'retention'>,
   deps: { db: Db; clock: Clock; log: Logger; hotlists?: HotlistService | undefined },
 ): ApiServer {
   const { db, clock, log } = deps;
-  const access = new AuditedAccess(db, clock);
+  // The hold limits (range, review) come from the config: the API is where holds are made.
+  const access = new AuditedAccess(db, clock, config.retention);
   return new ApiServer({
     config: config.api,
     log: log.child({ component: 'api' }),

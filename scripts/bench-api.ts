@@ -30,7 +30,8 @@ export async function benchApi(db: Db, dir: string, now: number, log: (l: string
   const u = users.create(
     {
       username: 'bench-api',
-      fullName: 'Bench',
+      fullName: 'Bench Marker',
+      employeeNumber: 'BENCH-1',
       role: 'operator',
       passwordHash: await hashPassword(password, { N: 1024, r: 8, p: 1 }),
       createdBy: 'bench',

@@ -81,6 +81,42 @@ export function renderAuditReportHtml(r: AuditReport): string {
       ),
     ],
     [
+      'Holds to review: broad, long and overdue (424.4)',
+      table(
+        ['Hold', 'Case', 'Concern', 'Created by', 'Created', 'Approval', 'Review date'],
+        [
+          ...r.hold_concerns.broad.map((h) => [
+            h.id,
+            h.caseNumber,
+            'broad range',
+            h.createdBy,
+            t(h.createdAt),
+            h.approval,
+            t(h.reviewAt),
+          ]),
+          ...r.hold_concerns.long.map((h) => [
+            h.id,
+            h.caseNumber,
+            'open over a year',
+            h.createdBy,
+            t(h.createdAt),
+            h.approval,
+            t(h.reviewAt),
+          ]),
+          ...r.hold_concerns.overdue.map((h) => [
+            h.id,
+            h.caseNumber,
+            'past its review date: lapsed',
+            h.createdBy,
+            t(h.createdAt),
+            h.approval,
+            t(h.reviewAt),
+          ]),
+        ],
+        'No broad, long or overdue holds.',
+      ),
+    ],
+    [
       'Purges (policy 424.4)',
       table(
         ['Run', 'Window (days)', 'Reads deleted', 'Crops', 'Hits', 'Kept under hold', 'Oldest remaining', 'Outcome'],
@@ -169,6 +205,14 @@ export function renderAuditReportHtml(r: AuditReport): string {
         ['User', 'Name', 'Role', 'Training expires', 'Status'],
         r.training_lapsed.map((u) => [u.username, u.full_name, u.role, u.expires_on ?? 'never trained', u.status]),
         'Every active user is trained.',
+      ),
+    ],
+    [
+      'Accounts that do not name one person (424.3(b))',
+      table(
+        ['User', 'Name', 'Role', 'Problem'],
+        r.identity_incomplete.map((u) => [u.username, u.full_name, u.role, u.problem]),
+        'Every active account names one person with an employee number.',
       ),
     ],
   ];

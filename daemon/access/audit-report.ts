@@ -4,6 +4,7 @@ import { HoldStore, type Hold } from '../store/holds.js';
 import { PurgeRecordStore, type PurgeRecord } from '../store/purge-records.js';
 import { ReleaseStore, type Release } from '../store/releases.js';
 import { RecordsRequestStore, type RecordsRequest } from '../store/records-requests.js';
+import { identityProblem } from './identity.js';
 import { UserStore, isoDay, trainingCurrent } from './users.js';
 import { toStoredRead, type ReadRow } from '../store/reads.js';
 import { describeLocated } from '../position/fix.js';
@@ -46,6 +47,8 @@ export interface AuditReport {
     }[];
   };
   holds: Hold[];
+  /** Open holds an auditor should look at (424.4): wide (approval needed or predating it), open over a year, past review. */
+  hold_concerns: { broad: Hold[]; long: Hold[]; overdue: Hold[] };
   purges: PurgeRecord[];
   exports: {
     at: string;
@@ -66,6 +69,8 @@ export interface AuditReport {
     expires_on: string | null;
     status: 'none' | 'expired' | 'expiring';
   }[];
+  /** Active accounts that do not name one person (424.3(b)): no employee number, or a shared-looking name. */
+  identity_incomplete: { username: string; full_name: string; role: string; problem: string }[];
 }
 
 const SEARCH_ACTIONS = new Set(['search', 'view_hits', 'verify_hit', 'export', 'hold_create', 'release']);
@@ -140,6 +145,15 @@ export function buildAuditReport(
   }
 
   const chain = audit.verify({ retentionDays: o.auditRetentionDays });
+  const identity_incomplete: AuditReport['identity_incomplete'] = [];
+  for (const u of users.list().filter((x) => x.disabledAt === null)) {
+    const problem =
+      u.employeeNumber === null
+        ? 'employee number missing'
+        : identityProblem({ ...u, employeeNumber: u.employeeNumber });
+    if (problem) identity_incomplete.push({ username: u.username, full_name: u.fullName, role: u.role, problem });
+  }
+
   return {
     unit_id: o.unitId,
     unit_key_sha256: o.unitKeySha256 ?? null,
@@ -170,6 +184,7 @@ export function buildAuditReport(
         })),
     },
     holds: new HoldStore(db).changedBetween(o.from, o.to),
+    hold_concerns: new HoldStore(db).concerns(o.now, 365 * 86_400_000),
     purges: new PurgeRecordStore(db).between(o.from, o.to),
     exports: entries
       .filter((e) => e.action === 'export' || e.action === 'export_written')
@@ -188,5 +203,6 @@ export function buildAuditReport(
       .filter((e) => e.action === 'lockout')
       .map((e) => ({ at: iso(e.at), username: e.username, locked_until: iso(Number(e.detail.locked_until)) })),
     training_lapsed,
+    identity_incomplete,
   };
 }

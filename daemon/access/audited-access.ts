@@ -6,7 +6,11 @@ import { ReadStore, type StoredRead } from '../store/reads.js';
 import { HoldStore, type Hold, type HoldScope } from '../store/holds.js';
 import { ReleaseStore, releaseProblem, type Release, type ReleaseInput } from '../store/releases.js';
 import { RecordsRequestStore, type RecordsRequest } from '../store/records-requests.js';
+import { AgencyStore, type Agency } from '../store/agencies.js';
+import { federalNeedsNotification, notificationProblem, standingNotification } from './release-rules.js';
+import { defaultRetentionConfig } from '../retention/config.js';
 import { refusalReason, type AuthenticatedUser } from './authorize.js';
+import { approvalProblem, holdNeedsApproval, holdScopeProblem, reviewDate, type HoldLimits } from './hold-rules.js';
 import { PURPOSE_ACTIONS, type Action } from './roles.js';
 import type { Purpose } from './purpose.js';
 import { canvassReads, parsePlatePattern, searchReads, type CanvassQuery, type ReadQuery } from './read-queries.js';
@@ -43,17 +47,23 @@ export class AuditedAccess {
   private readonly audit: AuditLog;
   readonly holds: HoldStore;
   private readonly releases: ReleaseStore;
+  private readonly agencies: AgencyStore;
   private readonly records: RecordsRequestStore;
   private readonly readStore: ReadStore;
 
-  /** @param db an open database; @param clock the time stamped on entries. */
+  /**
+   * @param db an open database; @param clock the time stamped on entries; @param holdLimits the
+   * retention settings that bound evidence holds.
+   */
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly holdLimits: HoldLimits = defaultRetentionConfig,
   ) {
     this.audit = new AuditLog(db);
     this.holds = new HoldStore(db);
     this.releases = new ReleaseStore(db);
+    this.agencies = new AgencyStore(db);
     this.records = new RecordsRequestStore(db);
     this.readStore = new ReadStore(db);
   }
@@ -124,6 +134,20 @@ export class AuditedAccess {
       role: user.role,
       action,
       query,
+      outcome: 'refused',
+      detail: { reason },
+    });
+    throw new AccessDeniedError(reason);
+  }
+
+  /** Audits and throws the refusal of a whole API request (e.g. any route but a password change while one is due). */
+  refuseRequest(user: AuthenticatedUser, route: string, reason: string): never {
+    this.audit.append({
+      at: this.clock.now(),
+      username: user.username,
+      role: user.role,
+      action: 'api_request',
+      query: { route },
       outcome: 'refused',
       detail: { reason },
     });
@@ -215,7 +239,11 @@ export class AuditedAccess {
     );
   }
 
-  /** Puts reads under an evidence hold for the purpose's case (424.4): the purge skips them. */
+  /**
+   * Puts reads under an evidence hold for the purpose's case (424.4): the purge skips them. A
+   * range ends no later than now; one wider than retention.hold_max_range_days protects nothing
+   * until a second person approves it; every hold lapses at its review date unless renewed.
+   */
   createHold(user: AuthenticatedUser, purpose: Purpose | undefined, h: { reason: string; scope: HoldScope }): Hold {
     const scope =
       h.scope.kind === 'range' && h.scope.platePattern
@@ -228,11 +256,26 @@ export class AuditedAccess {
       purpose,
       query,
       () => {
+        const now = this.clock.now();
+        const problem = holdScopeProblem(scope, now);
+        if (problem) throw new AccessDeniedError(problem);
+        const wide = holdNeedsApproval(scope, this.holdLimits);
         const hold = this.holds.create(
-          { caseNumber: purpose!.caseNumber, reason: h.reason, createdBy: user.username, scope },
-          this.clock.now(),
+          {
+            caseNumber: purpose!.caseNumber,
+            reason: h.reason,
+            createdBy: user.username,
+            scope,
+            reviewAt: reviewDate(now, this.holdLimits),
+            approval: wide ? 'pending' : 'not_needed',
+          },
+          now,
         );
-        return { value: hold, count: this.holds.readIdsForCase(hold.caseNumber).length, detail: { hold_id: hold.id } };
+        return {
+          value: hold,
+          count: this.holds.readIdsForCase(hold.caseNumber, now).length,
+          detail: { hold_id: hold.id, approval: hold.approval, review_at: hold.reviewAt },
+        };
       },
       'write',
     );
@@ -256,6 +299,54 @@ export class AuditedAccess {
     );
   }
 
+  /** A second person (supervisor or administrator, not the requester) lets a wide hold protect its range. */
+  approveHold(user: AuthenticatedUser, holdId: number, note: string): Hold {
+    const existing = this.holds.get(holdId);
+    const purpose = existing
+      ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber }
+      : undefined;
+    return this.perform(
+      user,
+      'hold_approve',
+      purpose,
+      { kind: 'hold_approve', hold_id: holdId, note },
+      () => {
+        const h = this.holds.get(holdId);
+        if (!h) throw new Error(`no hold ${holdId}`);
+        const problem = approvalProblem(user.username, h.createdBy, holdId);
+        if (problem) throw new AccessDeniedError(problem);
+        const hold = this.holds.approve(holdId, user.username, this.clock.now());
+        return { value: hold, count: this.holds.readIdsForCase(hold.caseNumber, this.clock.now()).length };
+      },
+      'write',
+    );
+  }
+
+  /** Keeps a hold past its review date for another period, with the reason it is still needed. */
+  renewHold(user: AuthenticatedUser, holdId: number, reason: string): Hold {
+    const existing = this.holds.get(holdId);
+    const purpose = existing
+      ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber }
+      : undefined;
+    return this.perform(
+      user,
+      'hold_renew',
+      purpose,
+      { kind: 'hold_renew', hold_id: holdId, reason },
+      () => {
+        const now = this.clock.now();
+        const before = this.holds.get(holdId);
+        const hold = this.holds.renew(holdId, user.username, reason, now, reviewDate(now, this.holdLimits));
+        return {
+          value: hold,
+          count: 1,
+          detail: { previous_review_at: before?.reviewAt ?? null, review_at: hold.reviewAt },
+        };
+      },
+      'write',
+    );
+  }
+
   listHolds(user: AuthenticatedUser, opts: { includeReleased?: boolean; caseNumber?: string } = {}): Hold[] {
     return this.perform(user, 'hold_list', undefined, { kind: 'hold_list', ...opts }, () => {
       const holds = this.holds.list(opts);
@@ -264,22 +355,34 @@ export class AuditedAccess {
   }
 
   /**
-   * Records a release of data to another agency (424.4, 424.5(d)). A federal release without a
-   * criminal-investigation purpose and a County Attorney notification is refused, and the
-   * refusal is audited.
+   * Records a release of data to another agency (424.4, 424.5(d)). The agency must be in the
+   * registry, which gives its level; the release names the export or hold of the case it covers.
+   * A federal release needs a criminal-investigation purpose and a County Attorney notification
+   * that stands (not in the future, not before the case's first access). Refusals are audited.
    */
   recordRelease(
     user: AuthenticatedUser,
     purpose: Purpose | undefined,
-    r: Omit<ReleaseInput, 'caseNumber' | 'purposeCategory'>,
+    r: {
+      agency: string;
+      requestingOfficer: string;
+      legalBasis: string;
+      what: string;
+      exportId?: string | undefined;
+      holdId?: number | undefined;
+      packageId?: string | undefined;
+      attorneyNotifiedBy?: string | undefined;
+      attorneyNotifiedAt?: number | undefined;
+    },
   ): Release {
     const query = {
       kind: 'release',
       agency: r.agency,
-      level: r.agencyLevel,
       officer: r.requestingOfficer,
       legal_basis: r.legalBasis,
       what: r.what,
+      export_id: r.exportId ?? null,
+      hold_id: r.holdId ?? null,
     };
     return this.perform(
       user,
@@ -287,18 +390,126 @@ export class AuditedAccess {
       purpose,
       query,
       () => {
-        const input: ReleaseInput = { ...r, caseNumber: purpose!.caseNumber, purposeCategory: purpose!.category };
-        const problem = releaseProblem(input, this.clock.now());
-        if (problem) throw new AccessDeniedError(problem);
-        const rel = this.releases.record(input, user.username, this.clock.now());
+        const now = this.clock.now();
+        const caseNumber = purpose!.caseNumber;
+        const agency = this.agencies.byName(r.agency);
+        if (!agency)
+          throw new AccessDeniedError(
+            `agency "${r.agency}" is not in the agency registry: an administrator registers it with its level (alpr-edge agencies add NAME --level LEVEL)`,
+          );
+        const coverage = this.coverageProblem(caseNumber, r.exportId, r.holdId);
+        if (coverage) throw new AccessDeniedError(coverage);
+        if (r.attorneyNotifiedBy !== undefined || r.attorneyNotifiedAt !== undefined)
+          this.notifyAttorney(user, caseNumber, r.attorneyNotifiedBy ?? '', r.attorneyNotifiedAt ?? Number.NaN);
+        const firstAccess = this.releases.firstAccess(caseNumber);
+        const standing = standingNotification(this.releases.notifications(caseNumber), now, firstAccess);
+        const input: ReleaseInput = {
+          agency: agency.name,
+          agencyLevel: agency.level,
+          agencyId: agency.id,
+          requestingOfficer: r.requestingOfficer,
+          legalBasis: r.legalBasis,
+          what: r.what,
+          exportId: r.exportId,
+          holdId: r.holdId,
+          packageId: r.packageId,
+          caseNumber,
+          purposeCategory: purpose!.category,
+          attorneyNotifiedBy: standing?.notifiedBy,
+          attorneyNotifiedAt: standing?.notifiedAt,
+        };
+        const problem = releaseProblem(input, now);
+        if (problem)
+          throw new AccessDeniedError(
+            agency.level === 'federal' && !standing && /County Attorney/.test(problem)
+              ? federalNeedsNotification(caseNumber, firstAccess)
+              : problem,
+          );
+        const rel = this.releases.record(input, user.username, now);
         return {
           value: rel,
           count: 1,
-          detail: { release_id: rel.id, attorney_notified_by: r.attorneyNotifiedBy ?? null },
+          detail: { release_id: rel.id, level: agency.level, attorney_notified_by: standing?.notifiedBy ?? null },
         };
       },
       'write',
     );
+  }
+
+  /** Records that the County Attorney was told of a case (before a federal release, 424.4). */
+  recordAttorneyNotification(
+    user: AuthenticatedUser,
+    caseNumber: string,
+    n: { notifiedBy: string; notifiedAt: number },
+  ): { caseNumber: string; notifiedBy: string; notifiedAt: number } {
+    const purpose = { category: 'criminal_investigation' as const, caseNumber };
+    return this.perform(
+      user,
+      'release',
+      purpose,
+      { kind: 'attorney_notification', notified_by: n.notifiedBy, notified_at: n.notifiedAt },
+      () => {
+        this.notifyAttorney(user, caseNumber, n.notifiedBy, n.notifiedAt);
+        return { value: { caseNumber, ...n }, count: 1 };
+      },
+      'write',
+    );
+  }
+
+  /** Checks and stores a notification inside the caller's transaction; throws AccessDeniedError if it cannot stand. */
+  private notifyAttorney(user: AuthenticatedUser, caseNumber: string, by: string, at: number): void {
+    if (!by.trim()) throw new AccessDeniedError('say who notified the County Attorney (--notified-by NAME)');
+    const problem = notificationProblem(at, this.clock.now(), this.releases.firstAccess(caseNumber));
+    if (problem) throw new AccessDeniedError(problem);
+    this.releases.recordNotification({ caseNumber, notifiedBy: by, notifiedAt: at }, user.username, this.clock.now());
+  }
+
+  /** Why the export or hold named does not cover this case's release, or undefined. */
+  private coverageProblem(
+    caseNumber: string,
+    exportId: string | undefined,
+    holdId: number | undefined,
+  ): string | undefined {
+    if (exportId === undefined && holdId === undefined)
+      return 'a release names the data that left: --export EXPORT_ID (from alpr-edge evidence export) or --hold HOLD_ID';
+    if (exportId !== undefined) {
+      const c = this.releases.exportCase(exportId);
+      if (c === undefined) return `no evidence export ${exportId}`;
+      if (c !== caseNumber) return `export ${exportId} is of case ${c}, not ${caseNumber}`;
+    }
+    if (holdId !== undefined) {
+      const h = this.holds.get(holdId);
+      if (!h) return `no hold ${holdId}`;
+      if (h.caseNumber !== caseNumber) return `hold ${holdId} is of case ${h.caseNumber}, not ${caseNumber}`;
+    }
+    return undefined;
+  }
+
+  /** Why an export of this case is refused for want of a County Attorney notification, or undefined. */
+  federalExportProblem(caseNumber: string): string | undefined {
+    if (!this.releases.releasedFederally(caseNumber)) return undefined;
+    const firstAccess = this.releases.firstAccess(caseNumber);
+    if (standingNotification(this.releases.notifications(caseNumber), this.clock.now(), firstAccess)) return undefined;
+    return `case ${caseNumber} was released to a federal agency: ${federalNeedsNotification(caseNumber, firstAccess)}`;
+  }
+
+  /** Registers an agency and its level (administrator). */
+  addAgency(user: AuthenticatedUser, a: { name: string; level: string }): Agency {
+    return this.perform(
+      user,
+      'agency_manage',
+      undefined,
+      { kind: 'agency_add', name: a.name, level: a.level },
+      () => ({ value: this.agencies.add(a, user.username, this.clock.now()), count: 1 }),
+      'write',
+    );
+  }
+
+  listAgencies(user: AuthenticatedUser): Agency[] {
+    return this.perform(user, 'agency_list', undefined, { kind: 'agency_list' }, () => {
+      const list = this.agencies.list();
+      return { value: list, count: list.length };
+    });
   }
 
   /** Records a non-law-enforcement request and refers it to the Records Manager (424.5(a)); returns no data. */

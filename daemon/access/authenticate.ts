@@ -7,6 +7,9 @@ import { hashPassword, randomSecret, verifyPassword } from './passwords.js';
 import { UserStore } from './users.js';
 import type { AuthenticatedUser } from './authorize.js';
 
+/** The one answer to a refused login, whatever the reason (the audit log has the reason). */
+export const LOGIN_REFUSED = 'wrong user name or password';
+
 // A fixed hash to verify against for unknown users, so a wrong name takes as long as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
@@ -28,7 +31,11 @@ export class Authenticator {
     this.audit = new AuditLog(db);
   }
 
-  /** Checks a password; returns the user or throws AccessDeniedError with a reason fit to show (no hint which part was wrong). */
+  /**
+   * Checks a password; returns the user or throws AccessDeniedError with ONE message whatever
+   * the reason (unknown user, wrong password, disabled, locked), so a refusal tells a guesser
+   * nothing; the audit log records the real reason.
+   */
   async login(username: string, password: string, now: number, via = 'cli'): Promise<AuthenticatedUser> {
     const user = this.users.byName(username);
     if (!user) {
@@ -42,7 +49,7 @@ export class Authenticator {
         outcome: 'refused',
         detail: { via, reason: 'unknown user' },
       });
-      throw new AccessDeniedError('wrong user name or password');
+      throw new AccessDeniedError(LOGIN_REFUSED);
     }
     if (user.disabledAt !== null) {
       this.audit.append({
@@ -53,7 +60,7 @@ export class Authenticator {
         outcome: 'refused',
         detail: { via, reason: 'account disabled' },
       });
-      throw new AccessDeniedError(`account "${user.username}" is disabled`);
+      throw new AccessDeniedError(LOGIN_REFUSED);
     }
     if (user.lockedUntil !== null && user.lockedUntil > now) {
       this.audit.append({
@@ -64,12 +71,10 @@ export class Authenticator {
         outcome: 'refused',
         detail: { via, reason: 'account locked', locked_until: user.lockedUntil },
       });
-      throw new AccessDeniedError(
-        `account "${user.username}" is locked after repeated failed logins until ${new Date(user.lockedUntil).toISOString()}`,
-      );
+      throw new AccessDeniedError(LOGIN_REFUSED);
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
-      const { failures, lockedUntil } = this.db
+      this.db
         .transaction(() => {
           const r = this.users.recordFailure(
             user.id,
@@ -98,11 +103,7 @@ export class Authenticator {
           return r;
         })
         .immediate();
-      if (lockedUntil)
-        throw new AccessDeniedError(
-          `wrong password ${failures} times: account "${user.username}" is locked until ${new Date(lockedUntil).toISOString()}`,
-        );
-      throw new AccessDeniedError('wrong user name or password');
+      throw new AccessDeniedError(LOGIN_REFUSED);
     }
     this.db
       .transaction(() => {
@@ -113,7 +114,7 @@ export class Authenticator {
           role: user.role,
           action: 'login',
           outcome: 'allowed',
-          detail: { via },
+          detail: user.mustChangePassword ? { via, must_change_password: true } : { via },
         });
       })
       .immediate();
@@ -173,6 +174,7 @@ export class Authenticator {
       fullName: u.fullName,
       role: u.role,
       trainingExpiresOn: this.users.trainingExpiry(u.id, now),
+      mustChangePassword: u.mustChangePassword,
     };
   }
 }

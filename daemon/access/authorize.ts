@@ -12,13 +12,20 @@ export interface AuthenticatedUser {
   role: Role;
   /** Latest expiry (YYYY-MM-DD) of a completed training, or null: no training on record. */
   trainingExpiresOn: string | null;
+  /** The password was set by an administrator: nothing but changing it is allowed. */
+  mustChangePassword?: boolean;
 }
+
+/** The answer to anything but a password change while the user's password was set by an administrator. */
+export const MUST_CHANGE_PASSWORD =
+  'must change password: it was set by an administrator; choose your own first with: alpr-edge users passwd';
 
 /**
  * Why `user` may not do `action` at `now`, or undefined when they may. Role first (424.3(b)), then
  * training for anything that touches data (424.3(e)): an untrained administrator sees no reads.
  */
 export function refusalReason(user: AuthenticatedUser, action: Action, now: number): string | undefined {
+  if (user.mustChangePassword && action !== 'password_change') return MUST_CHANGE_PASSWORD;
   if (!roleAllows(user.role, action))
     return `the ${user.role} role may not ${action.replace(/_/g, ' ')} (policy 424.3(b))`;
   if (DATA_ACTIONS.has(action) && !trainingCurrent(user.trainingExpiresOn, now)) {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Db } from '../store/database.js';
 import { AuditLog } from '../store/audit-log.js';
 import { AccessDeniedError } from '../shared/errors.js';
-import { hashPassword, passwordProblem, randomSecret } from './passwords.js';
+import { identityProblem } from './identity.js';
+import { passwordProblem } from './password-strength.js';
+import { hashPassword, randomSecret } from './passwords.js';
 import { sha256 } from './authenticate.js';
 import { UserStore, type UserRecord } from './users.js';
 
@@ -56,11 +58,21 @@ export class Bootstrap {
 
   /** Creates the first administrator if `secret` matches the pending one-time secret; the secret is then spent. */
   async createFirstAdministrator(
-    a: { secret: string; username: string; fullName: string; password: string; minPasswordLength: number },
+    a: {
+      secret: string;
+      username: string;
+      fullName: string;
+      employeeNumber: string;
+      password: string;
+      minPasswordLength: number;
+    },
     now: number,
   ): Promise<UserRecord> {
     if (!this.needed()) throw new AccessDeniedError('this unit already has users; bootstrap runs only once');
-    const problem = passwordProblem(a.password, a.minPasswordLength);
+    // The first administrator chose this password, so it need not be changed at the next login.
+    const problem =
+      identityProblem(a) ??
+      passwordProblem(a.password, a.minPasswordLength, [a.username, a.fullName, a.employeeNumber]);
     if (problem) throw new Error(problem);
     const hash = await hashPassword(a.password);
     const audit = new AuditLog(this.db);
@@ -86,6 +98,7 @@ export class Bootstrap {
           {
             username: a.username,
             fullName: a.fullName,
+            employeeNumber: a.employeeNumber,
             role: 'administrator',
             passwordHash: hash,
             createdBy: 'bootstrap',

@@ -17,17 +17,30 @@ export const accessConfigSchema = z
       .number()
       .int()
       .min(1)
-      .max(20)
+      .max(5, 'at most 5 failed logins before the lock (policy 424.5(b))')
       .default(5)
-      .describe('Consecutive failed logins that lock an account.'),
+      .describe('Consecutive failed logins that lock an account (at most 5).'),
     lockout_minutes: z
       .number()
       .int()
-      .min(1)
+      .min(10, 'an account stays locked at least 10 minutes')
       .max(24 * 60)
       .default(15)
-      .describe('Minutes an account stays locked after too many failed logins.'),
-    min_password_length: z.number().int().min(10).max(128).default(12).describe('Shortest password a user may set.'),
+      .describe('Minutes an account stays locked after too many failed logins (at least 10).'),
+    min_password_length: z
+      .number()
+      .int()
+      .min(12)
+      .max(128)
+      .default(12)
+      .describe('Shortest password a user may set (at least 12); it must also not be guessable.'),
+    training_valid_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(730, 'training is valid at most 2 years (730 days)')
+      .default(365)
+      .describe('Longest a training record may stay valid, from its completion date (at most 730 days).'),
     training_warning_days: z
       .number()
       .int()
@@ -56,6 +69,7 @@ export const accessConfigSchema = z
     lockout_after_failures: 5,
     lockout_minutes: 15,
     min_password_length: 12,
+    training_valid_days: 365,
     training_warning_days: 30,
     audit_retention_days: 3 * 365,
   })

@@ -1,3 +1,4 @@
+import { AccessDeniedError } from '../shared/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { Db } from '../store/database.js';
@@ -124,12 +125,16 @@ export function exportEvidence(
         : { protection: 'plain', plain_reason: protection.plainReason }),
     },
     () => {
+      const federal = access.federalExportProblem(caseNumber);
+      if (federal) throw new AccessDeniedError(federal);
       if (!protection.encrypted && !protection.plainReason.trim())
         throw new Error(
           'say how the package leaves: a passphrase to encrypt it, or a reason for a plain one (--plain --reason)',
         );
       const readStore = new ReadStore(db);
-      const ids = new HoldStore(db).readIdsForCase(caseNumber);
+      // Only holds that protect now: a wide hold awaiting its second person, or one past its
+      // review date, does not widen what leaves the unit either.
+      const ids = new HoldStore(db).readIdsForCase(caseNumber, clock.now());
       if (ids.length === 0)
         throw new Error(
           `no active evidence hold of case ${caseNumber} covers any read: create one first (alpr-edge holds add)`,

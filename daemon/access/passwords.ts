@@ -32,13 +32,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** A password is refused when short or when it is one repeated character (e.g. `aaaaaaaaaaaa`). */
-export function passwordProblem(password: string, minLength: number): string | undefined {
-  if (password.length < minLength) return `a password needs at least ${minLength} characters`;
-  if (new Set(password).size < 4) return 'a password needs at least 4 different characters';
-  return undefined;
-}
-
 /** A random secret, URL-safe, for bootstrap secrets and session tokens. */
 export function randomSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');

@@ -3,7 +3,11 @@ import type { Db } from '../store/database.js';
 import type { AuditedAccess } from './audited-access.js';
 import type { AuthenticatedUser } from './authorize.js';
 import type { AccessConfig } from './config.js';
-import { hashPassword, passwordProblem } from './passwords.js';
+import { AccessDeniedError } from '../shared/errors.js';
+import { identityProblem } from './identity.js';
+import { latestExpiry, trainingProblem } from './training-rules.js';
+import { passwordProblem } from './password-strength.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import type { Role } from './roles.js';
 import { UserStore, isoDay, trainingCurrent, type TrainingRecord, type UserRecord } from './users.js';
 
@@ -11,6 +15,9 @@ import { UserStore, isoDay, trainingCurrent, type TrainingRecord, type UserRecor
 export interface UserSummary {
   username: string;
   fullName: string;
+  /** null: an account made before employee numbers were required ("employee number missing"). */
+  employeeNumber: string | null;
+  mustChangePassword: boolean;
   role: Role;
   disabled: boolean;
   locked: boolean;
@@ -34,21 +41,41 @@ export class UserAdmin {
     this.users = new UserStore(db);
   }
 
+  /**
+   * Adds a user for one named person (identity.ts), with a first password they must change at
+   * their first login. A shared account or a weak password is refused and audited.
+   */
   async add(
     admin: AuthenticatedUser,
-    u: { username: string; fullName: string; role: Role; password: string },
+    u: { username: string; fullName: string; employeeNumber: string; role: Role; password: string },
   ): Promise<UserRecord> {
-    const problem = passwordProblem(u.password, this.config.min_password_length);
-    if (problem) throw new Error(problem);
     const hash = await hashPassword(u.password);
     return this.access.perform(
       admin,
       'users_manage',
       undefined,
-      { kind: 'user_add', username: u.username, role: u.role },
+      {
+        kind: 'user_add',
+        username: u.username,
+        role: u.role,
+        full_name: u.fullName,
+        employee_number: u.employeeNumber,
+      },
       () => {
+        const problem =
+          identityProblem(u) ??
+          passwordProblem(u.password, this.config.min_password_length, [u.username, u.fullName, u.employeeNumber]);
+        if (problem) throw new AccessDeniedError(problem);
         const rec = this.users.create(
-          { username: u.username, fullName: u.fullName, role: u.role, passwordHash: hash, createdBy: admin.username },
+          {
+            username: u.username,
+            fullName: u.fullName,
+            employeeNumber: u.employeeNumber,
+            role: u.role,
+            passwordHash: hash,
+            createdBy: admin.username,
+            mustChangePassword: true,
+          },
           this.clock.now(),
         );
         return { value: rec, count: 1 };
@@ -57,18 +84,61 @@ export class UserAdmin {
     );
   }
 
-  async setPassword(admin: AuthenticatedUser, username: string, password: string): Promise<void> {
-    const problem = passwordProblem(password, this.config.min_password_length);
-    if (problem) throw new Error(problem);
+  /** An administrator sets a user's password (a reset): the user must change it at their next login. */
+  async setPassword(admin: AuthenticatedUser, username: string, password: string): Promise<UserRecord> {
     const hash = await hashPassword(password);
-    this.access.perform(
+    return this.access.perform(
       admin,
       'users_manage',
       undefined,
       { kind: 'user_password', username },
       () => {
-        this.users.setPassword(this.must(username).id, hash, this.clock.now());
+        const u = this.must(username);
+        const problem = passwordProblem(password, this.config.min_password_length, [u.username, u.fullName]);
+        if (problem) throw new AccessDeniedError(problem);
+        this.users.setPassword(u.id, hash, this.clock.now(), true);
+        return { value: u, count: 1 };
+      },
+      'write',
+    );
+  }
+
+  /** A user changes their own password, proving the current one; this ends a forced change. */
+  async changeOwnPassword(user: AuthenticatedUser, current: string, next: string): Promise<void> {
+    const rec = this.users.byId(user.id);
+    const currentOk = rec !== undefined && (await verifyPassword(current, rec.passwordHash));
+    const hash = await hashPassword(next);
+    this.access.perform(
+      user,
+      'password_change',
+      undefined,
+      { kind: 'password_change' },
+      () => {
+        if (!currentOk) throw new AccessDeniedError('your current password is wrong');
+        if (next === current) throw new AccessDeniedError('password refused: the new password is the current one');
+        const problem = passwordProblem(next, this.config.min_password_length, [user.username, user.fullName]);
+        if (problem) throw new AccessDeniedError(problem);
+        this.users.setPassword(user.id, hash, this.clock.now(), false);
         return { value: undefined, count: 1 };
+      },
+      'write',
+    );
+  }
+
+  /** Gives an account its employee number and full name (accounts made before they were required). */
+  setIdentity(admin: AuthenticatedUser, username: string, id: { employeeNumber: string; fullName?: string }): void {
+    this.access.perform(
+      admin,
+      'users_manage',
+      undefined,
+      { kind: 'user_identity', username, employee_number: id.employeeNumber, full_name: id.fullName ?? null },
+      () => {
+        const u = this.must(username);
+        const fullName = id.fullName ?? u.fullName;
+        const problem = identityProblem({ username: u.username, fullName, employeeNumber: id.employeeNumber });
+        if (problem) throw new AccessDeniedError(problem);
+        this.users.setIdentity(u.id, id.employeeNumber, fullName);
+        return { value: undefined, count: 1, detail: { previous_employee_number: u.employeeNumber } };
       },
       'write',
     );
@@ -121,20 +191,42 @@ export class UserAdmin {
     );
   }
 
-  /** Records completed office-approved training (424.3(e)). */
+  /**
+   * Records completed office-approved training (424.3(e)) for someone else: an administrator or
+   * supervisor, never the trainee. Without an expiry, it runs access.training_valid_days.
+   */
   addTraining(
-    admin: AuthenticatedUser,
+    recorder: AuthenticatedUser,
     username: string,
-    t: { course: string; completedOn: string; expiresOn: string },
+    t: { course: string; completedOn: string; expiresOn?: string | undefined },
   ): TrainingRecord {
+    const validDays = this.config.training_valid_days;
+    const expiresOn =
+      t.expiresOn ?? (Number.isNaN(Date.parse(t.completedOn)) ? '' : latestExpiry(t.completedOn, validDays));
     return this.access.perform(
-      admin,
-      'users_manage',
+      recorder,
+      'training_record',
       undefined,
-      { kind: 'training_add', username, ...t },
+      { kind: 'training_add', username, course: t.course, completedOn: t.completedOn, expiresOn },
       () => {
+        const trainee = this.must(username);
+        const problem = trainingProblem({
+          recorderId: recorder.id,
+          traineeId: trainee.id,
+          completedOn: t.completedOn,
+          expiresOn,
+          today: isoDay(this.clock.now()),
+          validDays,
+        });
+        if (problem) throw new AccessDeniedError(problem);
         const rec = this.users.addTraining(
-          { userId: this.must(username).id, ...t, recordedBy: admin.username },
+          {
+            userId: trainee.id,
+            course: t.course,
+            completedOn: t.completedOn,
+            expiresOn,
+            recordedBy: recorder.username,
+          },
           this.clock.now(),
         );
         return { value: rec, count: 1 };
@@ -151,6 +243,8 @@ export class UserAdmin {
         return {
           username: u.username,
           fullName: u.fullName,
+          employeeNumber: u.employeeNumber,
+          mustChangePassword: u.mustChangePassword,
           role: u.role,
           disabled: u.disabledAt !== null,
           locked: u.lockedUntil !== null && u.lockedUntil > now,

@@ -5,8 +5,12 @@ export interface UserRecord {
   id: number;
   username: string;
   fullName: string;
+  /** The office's employee number; null only for users made before it was required. */
+  employeeNumber: string | null;
   role: Role;
   passwordHash: string;
+  /** The password was set by an administrator: only a change of password is allowed until the user sets their own. */
+  mustChangePassword: boolean;
   failedLogins: number;
   lockedUntil: number | null;
   createdAt: number;
@@ -29,8 +33,10 @@ interface UserRow {
   id: number;
   username: string;
   full_name: string;
+  employee_number: string | null;
   role: string;
   password_hash: string;
+  must_change_password: number;
   failed_logins: number;
   locked_until: number | null;
   created_at: number;
@@ -51,7 +57,15 @@ export class UserStore {
   }
 
   create(
-    u: { username: string; fullName: string; role: Role; passwordHash: string; createdBy: string },
+    u: {
+      username: string;
+      fullName: string;
+      employeeNumber: string;
+      role: Role;
+      passwordHash: string;
+      createdBy: string;
+      mustChangePassword?: boolean;
+    },
     now: number,
   ): UserRecord {
     if (!USERNAME_RE.test(u.username))
@@ -60,11 +74,40 @@ export class UserStore {
       );
     if (!isRole(u.role)) throw new Error(`"${u.role}" is not a role`);
     if (this.byName(u.username)) throw new Error(`user "${u.username}" already exists`);
+    this.mustBeFreeEmployeeNumber(u.employeeNumber);
     const id = this.db
-      .prepare(`INSERT INTO users (username, full_name, role, password_hash, created_at, created_by, password_changed_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(u.username, u.fullName, u.role, u.passwordHash, now, u.createdBy, now).lastInsertRowid;
+      .prepare(`INSERT INTO users (username, full_name, employee_number, role, password_hash, created_at, created_by, password_changed_at, must_change_password)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(
+        u.username,
+        u.fullName,
+        u.employeeNumber,
+        u.role,
+        u.passwordHash,
+        now,
+        u.createdBy,
+        now,
+        u.mustChangePassword ? 1 : 0,
+      ).lastInsertRowid;
     return this.byId(Number(id))!;
+  }
+
+  /** Sets a user's employee number and full name (an administrator fixing an older account). */
+  setIdentity(id: number, employeeNumber: string, fullName: string): void {
+    this.mustBeFreeEmployeeNumber(employeeNumber, id);
+    this.db
+      .prepare('UPDATE users SET employee_number = ?, full_name = ? WHERE id = ?')
+      .run(employeeNumber, fullName, id);
+  }
+
+  private mustBeFreeEmployeeNumber(employeeNumber: string, exceptId = -1): void {
+    const other = this.db
+      .prepare('SELECT username FROM users WHERE employee_number = ? AND id != ?')
+      .get(employeeNumber, exceptId) as { username: string } | undefined;
+    if (other)
+      throw new Error(
+        `employee number ${employeeNumber} already belongs to ${other.username}: one person, one account`,
+      );
   }
 
   byName(username: string): UserRecord | undefined {
@@ -81,12 +124,13 @@ export class UserStore {
     return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
   }
 
-  setPassword(id: number, passwordHash: string, now: number): void {
+  /** `mustChange`: set by an administrator, so the user must choose their own at the next login. */
+  setPassword(id: number, passwordHash: string, now: number, mustChange: boolean): void {
     this.db
       .prepare(
-        'UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?',
+        'UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL WHERE id = ?',
       )
-      .run(passwordHash, now, id);
+      .run(passwordHash, now, mustChange ? 1 : 0, id);
   }
 
   setRole(id: number, role: Role): void {
@@ -191,8 +235,10 @@ function toUser(r: UserRow): UserRecord {
     id: r.id,
     username: r.username,
     fullName: r.full_name,
+    employeeNumber: r.employee_number,
     role: r.role as Role,
     passwordHash: r.password_hash,
+    mustChangePassword: r.must_change_password === 1,
     failedLogins: r.failed_logins,
     lockedUntil: r.locked_until,
     createdAt: r.created_at,

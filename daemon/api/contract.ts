@@ -8,6 +8,7 @@ import {
   hitSchema,
   holdSchema,
   AGENCY_LEVELS,
+  agencySchema,
   releaseSchema,
   recordsRequestSchema,
   userSummarySchema,
@@ -48,7 +49,23 @@ export const API_ROUTES = {
     summary: 'Log in: returns a bearer token that expires after access.session_minutes without use.',
     auth: false,
     body: z.object({ user: z.string().min(1), password: z.string() }).strict(),
-    reply: z.object({ token: z.string(), expires_at: z.string(), user: z.string(), role: z.enum(ROLES) }),
+    reply: z.object({
+      token: z.string(),
+      expires_at: z.string(),
+      user: z.string(),
+      role: z.enum(ROLES),
+      must_change_password: z
+        .boolean()
+        .describe('The password was set by an administrator: only POST /api/password works until it is changed.'),
+    }),
+  },
+  changeOwnPassword: {
+    method: 'POST',
+    path: '/api/password',
+    summary: "Changes the caller's own password (the current one proves it is them); ends a forced change.",
+    auth: true,
+    body: z.object({ current_password: z.string(), new_password: z.string() }).strict(),
+    reply: ok,
   },
   logout: {
     method: 'DELETE',
@@ -71,7 +88,13 @@ export const API_ROUTES = {
     summary: 'First run only: the one-time secret buys the first administrator.',
     auth: false,
     body: z
-      .object({ secret: z.string(), username: z.string().min(1), full_name: z.string().min(1), password: z.string() })
+      .object({
+        secret: z.string(),
+        username: z.string().min(1),
+        full_name: z.string().min(1),
+        employee_number: z.string().min(1),
+        password: z.string(),
+      })
       .strict(),
     reply: z.object({ username: z.string() }),
   },
@@ -182,6 +205,23 @@ export const API_ROUTES = {
     body: z.object({ all: z.boolean().optional(), case: z.string().optional() }).strict(),
     reply: z.object({ holds: z.array(holdSchema) }),
   },
+  approveHold: {
+    method: 'POST',
+    path: '/api/holds/:id/approve',
+    summary:
+      'A second person (supervisor or administrator, not the requester) approves a hold wider than retention.hold_max_range_days; until then it protects nothing.',
+    auth: true,
+    body: z.object({ note: z.string().optional() }).strict(),
+    reply: z.object({ hold: holdSchema, kept_reads: z.number() }),
+  },
+  renewHold: {
+    method: 'POST',
+    path: '/api/holds/:id/renew',
+    summary: "Moves a hold's review date on by retention.hold_review_days, with the reason it is still needed.",
+    auth: true,
+    body: z.object({ reason: z.string() }).strict(),
+    reply: z.object({ hold: holdSchema }),
+  },
   releaseHold: {
     method: 'POST',
     path: '/api/holds/:id/release',
@@ -275,6 +315,7 @@ export const API_ROUTES = {
       .object({
         username: z.string().min(1),
         full_name: z.string().min(1),
+        employee_number: z.string().min(1),
         role: z.enum(ROLES),
         password: z.string().optional(),
       })
@@ -284,10 +325,21 @@ export const API_ROUTES = {
   addTraining: {
     method: 'POST',
     path: '/api/users/:name/training',
-    summary: 'Records office-approved ALPR training (424.3(e)).',
+    summary:
+      "Records someone else's office-approved ALPR training (424.3(e)): an administrator or supervisor, not the trainee; completed by today; valid at most access.training_valid_days (the default expiry).",
     auth: true,
-    body: z.object({ course: z.string().optional(), completed_on: z.string(), expires_on: z.string() }).strict(),
+    body: z
+      .object({ course: z.string().optional(), completed_on: z.string(), expires_on: z.string().optional() })
+      .strict(),
     reply: z.object({ completedOn: z.string(), expiresOn: z.string() }),
+  },
+  setIdentity: {
+    method: 'POST',
+    path: '/api/users/:name/identity',
+    summary: "Sets a user's employee number (and full name): one person per account (424.3(b)).",
+    auth: true,
+    body: z.object({ employee_number: z.string().min(1), full_name: z.string().optional() }).strict(),
+    reply: ok,
   },
   setRole: {
     method: 'POST',
@@ -300,7 +352,8 @@ export const API_ROUTES = {
   setPassword: {
     method: 'POST',
     path: '/api/users/:name/password',
-    summary: "Sets a user's password; clears their lock and failure count.",
+    summary:
+      "Sets a user's password (a reset); clears their lock and failure count; they must change it at their next login.",
     auth: true,
     body: z.object({ password: z.string() }).strict(),
     reply: ok,
@@ -355,22 +408,49 @@ export const API_ROUTES = {
   addRelease: {
     method: 'POST',
     path: '/api/releases',
-    summary: 'Records a release of data to another agency (424.4, 424.5(d)); federal: County Attorney first.',
+    summary:
+      'Records a release of data to a registered agency (its level comes from the registry) covering an export or a hold of the case (424.4, 424.5(d)); federal: County Attorney first.',
     auth: true,
     body: z
       .object({
         ...purposeFields,
-        agency: z.string(),
-        level: z.enum(AGENCY_LEVELS),
+        agency: z.string().describe('A name in the agency registry.'),
         officer: z.string(),
         legal_basis: z.string(),
         what: z.string(),
+        export_id: z.string().optional().describe('The evidence export the release covers.'),
+        hold_id: z.number().int().optional().describe('The hold the release covers.'),
         package: z.string().optional(),
         attorney_notified_by: z.string().optional(),
         attorney_notified_at: time.optional(),
       })
       .strict(),
     reply: z.object({ release: releaseSchema }),
+  },
+  attorneyNotification: {
+    method: 'POST',
+    path: '/api/cases/:case/attorney-notification',
+    summary:
+      'Records that the County Attorney was notified of a case (before a federal release, 424.4): not in the future, not before the case first access.',
+    auth: true,
+    body: z.object({ notified_by: z.string(), notified_at: time }).strict(),
+    reply: z.object({ case: z.string(), notified_by: z.string(), notified_at: z.number() }),
+  },
+  addAgency: {
+    method: 'POST',
+    path: '/api/agencies',
+    summary: 'Registers an agency and its level (administrator); releases take the level from here.',
+    auth: true,
+    body: z.object({ name: z.string(), level: z.enum(AGENCY_LEVELS) }).strict(),
+    reply: z.object({ agency: agencySchema }),
+  },
+  listAgencies: {
+    method: 'POST',
+    path: '/api/agencies/list',
+    summary: 'The agency registry.',
+    auth: true,
+    body: empty,
+    reply: z.object({ agencies: z.array(agencySchema) }),
   },
   addHotlistEntry: {
     method: 'POST',

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parseTime } from '../shared/time-input.js';
 import type { AgencyLevel } from '../store/releases.js';
-import type { HoldScope } from '../store/holds.js';
+import { holdProtects, type Hold, type HoldScope } from '../store/holds.js';
 import { authorizeAudited } from '../access/authorize.js';
+import { identityProblem } from '../access/identity.js';
 import { exportEvidence } from '../access/evidence.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import { SEALED_SUFFIX, sealPackage } from '../evidence/sealed.js';
@@ -44,11 +45,22 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
   const { access, clock } = deps;
   const time = (v: string | number, flag: string, endOfDay = false): number =>
     parseTime(v, flag, { now: clock.now(), endOfDay });
+  const withProtects = (h: Hold) => ({ ...h, protects: holdProtects(h, clock.now()) });
   return {
     async login({ body }) {
       const user = await deps.authenticator.login(body.user, body.password, clock.now(), 'api');
       const s = deps.sessions.open(user.id);
-      return { token: s.token, expires_at: new Date(s.expiresAt).toISOString(), user: user.username, role: user.role };
+      return {
+        token: s.token,
+        expires_at: new Date(s.expiresAt).toISOString(),
+        user: user.username,
+        role: user.role,
+        must_change_password: user.mustChangePassword ?? false,
+      };
+    },
+    async changeOwnPassword({ user, body }) {
+      await deps.users.changeOwnPassword(user, body.current_password, body.new_password);
+      return { ok: true as const };
     },
     logout({ token }) {
       if (token) deps.sessions.close(token);
@@ -66,6 +78,7 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
           secret: body.secret,
           username: body.username,
           fullName: body.full_name,
+          employeeNumber: body.employee_number,
           password: body.password,
           minPasswordLength: deps.accessConfig.min_password_length,
         },
@@ -147,13 +160,22 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
       else throw new Error('say what to hold: --read ID[,ID...] or --from TIME --to TIME [--plate P] [--camera C]');
       const purpose = purposeOf(deps, user, 'hold_create', body, { kind: 'hold_create' }, 'criminal_investigation');
       const hold = access.createHold(user, purpose, { reason: body.reason, scope });
-      return { hold, kept_reads: access.holds.readIdsForCase(hold.caseNumber).length };
+      return { hold: withProtects(hold), kept_reads: access.holds.readIdsForCase(hold.caseNumber, clock.now()).length };
     },
     listHolds({ user, body }) {
-      return { holds: access.listHolds(user, { includeReleased: body.all ?? false, caseNumber: body.case }) };
+      return {
+        holds: access.listHolds(user, { includeReleased: body.all ?? false, caseNumber: body.case }).map(withProtects),
+      };
+    },
+    approveHold({ user, body, params }) {
+      const hold = access.approveHold(user, numberParam(params, 'id'), body.note ?? '');
+      return { hold: withProtects(hold), kept_reads: access.holds.readIdsForCase(hold.caseNumber, clock.now()).length };
+    },
+    renewHold({ user, body, params }) {
+      return { hold: withProtects(access.renewHold(user, numberParam(params, 'id'), body.reason)) };
     },
     releaseHold({ user, body, params }) {
-      return { hold: access.releaseHold(user, numberParam(params, 'id'), body.reason) };
+      return { hold: withProtects(access.releaseHold(user, numberParam(params, 'id'), body.reason)) };
     },
     async exportEvidence({ user, body }) {
       const purpose = purposeOf(deps, user, 'export', body, { kind: 'evidence_export' }, 'criminal_investigation');
@@ -227,12 +249,20 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
     async addUser({ user, body }) {
       if (body.password === undefined) {
         // Lets a client refuse before it asks for a password the caller may not set.
-        authorizeAudited(deps.db, user, 'users_manage', clock.now(), { kind: 'user_add', username: body.username });
+        const query = { kind: 'user_add', username: body.username };
+        authorizeAudited(deps.db, user, 'users_manage', clock.now(), query);
+        const problem = identityProblem({
+          username: body.username,
+          fullName: body.full_name,
+          employeeNumber: body.employee_number,
+        });
+        if (problem) access.refuse(user, 'users_manage', query, problem);
         return { username: body.username, created: false };
       }
       const u = await deps.users.add(user, {
         username: body.username,
         fullName: body.full_name,
+        employeeNumber: body.employee_number,
         role: body.role,
         password: body.password,
       });
@@ -251,7 +281,16 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
       return { ok: true as const };
     },
     async setPassword({ user, body, params }) {
-      await deps.users.setPassword(user, params.name ?? '', body.password);
+      const target = await deps.users.setPassword(user, params.name ?? '', body.password);
+      // A reset ends the user's sessions: their next login must choose a new password.
+      deps.sessions.closeUser(target.id);
+      return { ok: true as const };
+    },
+    setIdentity({ user, body, params }) {
+      deps.users.setIdentity(user, params.name ?? '', {
+        employeeNumber: body.employee_number,
+        fullName: body.full_name,
+      });
       return { ok: true as const };
     },
     disableUser({ user, params }) {
@@ -277,10 +316,11 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
       const purpose = purposeOf(deps, user, 'release', body, { kind: 'release', agency: body.agency });
       const release = access.recordRelease(user, purpose, {
         agency: body.agency,
-        agencyLevel: body.level,
         requestingOfficer: body.officer,
         legalBasis: body.legal_basis,
         what: body.what,
+        exportId: body.export_id,
+        holdId: body.hold_id,
         packageId: body.package,
         attorneyNotifiedBy: body.attorney_notified_by,
         attorneyNotifiedAt:
@@ -289,6 +329,19 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
             : time(body.attorney_notified_at, '--attorney-notified-at'),
       });
       return { release };
+    },
+    attorneyNotification({ user, body, params }) {
+      const n = access.recordAttorneyNotification(user, params.case ?? '', {
+        notifiedBy: body.notified_by,
+        notifiedAt: time(body.notified_at, '--at'),
+      });
+      return { case: n.caseNumber, notified_by: n.notifiedBy, notified_at: n.notifiedAt };
+    },
+    addAgency({ user, body }) {
+      return { agency: access.addAgency(user, body) };
+    },
+    listAgencies({ user }) {
+      return { agencies: access.listAgencies(user) };
     },
     ...hotlistRoutes(deps),
     openapi() {

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { AccessDeniedError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Service } from '../lifecycle/lifecycle.js';
-import type { AuthenticatedUser } from '../access/authorize.js';
+import { MUST_CHANGE_PASSWORD, type AuthenticatedUser } from '../access/authorize.js';
 import type { ApiConfig } from './config.js';
 import { API_ROUTES, type RouteName, type RouteSpec } from './contract.js';
 import { governedRoutes } from './governed-routes.js';
@@ -155,6 +155,9 @@ export class ApiServer implements Service {
           if (token) this.deps.sessions.close(token);
           throw new HttpError(401, 'not logged in, or the session expired: log in again');
         }
+        // A password an administrator set opens nothing but its own change (and logout).
+        if (user.mustChangePassword && name !== 'changeOwnPassword' && name !== 'logout')
+          this.deps.access.refuseRequest(user, name, MUST_CHANGE_PASSWORD);
       }
       let body: unknown;
       if (spec.body) {

@@ -91,18 +91,46 @@ export const holdSchema = z.object({
   releasedAt: nullableNumber,
   releasedBy: z.string().nullable(),
   releaseReason: z.string().nullable(),
+  approval: z
+    .enum(['not_needed', 'pending', 'approved', 'predates_rule'])
+    .describe(
+      'pending: a range wider than retention.hold_max_range_days, protecting nothing until a second person approves.',
+    ),
+  approvedBy: z.string().nullable(),
+  approvedAt: nullableNumber,
+  reviewAt: z.number().describe('After this time the hold lapses (the purge ignores it) unless renewed.'),
+  renewals: z.number(),
+  renewedBy: z.string().nullable(),
+  renewedAt: nullableNumber,
+  renewReason: z.string().nullable(),
+  protects: z
+    .boolean()
+    .describe('Keeps data from the purge now: not released, approved if it must be, not past review.'),
 });
 export type ApiHold = z.infer<typeof holdSchema>;
 
 /** The same list as store/releases.ts (the server checks at compile time that they agree). */
-export const AGENCY_LEVELS = ['local', 'state', 'federal', 'prosecutor'] as const;
+export const AGENCY_LEVELS = ['local', 'state', 'federal', 'non-law-enforcement'] as const;
+
+export const agencySchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  level: z.enum(AGENCY_LEVELS),
+  addedBy: z.string(),
+  addedAt: z.number(),
+});
 
 export const releaseSchema = z.object({
   id: z.number(),
   at: z.number(),
   recordedBy: z.string(),
   agency: z.string(),
-  agencyLevel: z.enum(AGENCY_LEVELS),
+  agencyLevel: z
+    .enum([...AGENCY_LEVELS, 'prosecutor'])
+    .describe("From the agency registry; 'prosecutor' only on old records."),
+  agencyId: z.number().optional(),
+  exportId: z.string().optional(),
+  holdId: z.number().optional(),
   requestingOfficer: z.string(),
   legalBasis: z.string(),
   caseNumber: z.string(),
@@ -131,6 +159,8 @@ export const recordsRequestSchema = z.object({
 export const userSummarySchema = z.object({
   username: z.string(),
   fullName: z.string(),
+  employeeNumber: z.string().nullable(),
+  mustChangePassword: z.boolean(),
   role: z.enum(ROLES),
   disabled: z.boolean(),
   locked: z.boolean(),
@@ -174,6 +204,14 @@ export const auditVerificationSchema = z.union([
 /** A head published off the unit (`<prefix>/<unit>/audit`): its seq and MAC. */
 export const expectHeadSchema = z.object({ seq: z.number().int().min(0), mac: z.string().regex(/^[0-9a-f]{64}$/) });
 
+const holdConcernSchema = z.object({
+  id: z.number(),
+  caseNumber: z.string(),
+  createdBy: z.string(),
+  approval: z.string(),
+  reviewAt: z.number(),
+});
+
 /** The audit report (424.5(e)): the parts the CLI summarises are typed; other fields pass through untyped. */
 export const auditReportSchema = z.object({
   unit_id: z.string(),
@@ -186,6 +224,11 @@ export const auditReportSchema = z.object({
   refusals: z.array(z.unknown()),
   hits: z.object({ total: z.number(), confirmed: z.number(), rejected: z.number(), unverified: z.number() }),
   holds: z.array(z.unknown()),
+  hold_concerns: z.object({
+    broad: z.array(holdConcernSchema),
+    long: z.array(holdConcernSchema),
+    overdue: z.array(holdConcernSchema),
+  }),
   purges: z.array(z.unknown()),
   exports: z.array(z.unknown()),
   releases: z.array(z.unknown()),
@@ -193,6 +236,7 @@ export const auditReportSchema = z.object({
   logins: z.array(z.object({ succeeded: z.number(), failed: z.number() })),
   lockouts: z.array(z.unknown()),
   training_lapsed: z.array(z.object({ username: z.string(), status: z.string() })),
+  identity_incomplete: z.array(z.object({ username: z.string(), problem: z.string() })),
 });
 
 export const localEntrySchema = z.object({

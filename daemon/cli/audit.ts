@@ -91,6 +91,13 @@ export const auditCommand: CliCommand = {
         io.out(
           `  training lapsed or expiring: ${r.training_lapsed.map((u) => `${u.username} (${u.status})`).join(', ') || 'none'}`,
         );
+        const hc = r.hold_concerns;
+        io.out(
+          `  holds to review: ${hc.broad.length} broad, ${hc.long.length} open over a year, ${hc.overdue.length} past review (lapsed)`,
+        );
+        io.out(
+          `  accounts not naming one person: ${r.identity_incomplete.map((u) => `${u.username} (${u.problem})`).join(', ') || 'none'}`,
+        );
         if (values.html) io.out(`  HTML: ${values.html}`);
         if (values.json) io.out(`  JSON: ${values.json}`);
         return r.chain.ok ? 0 : 2;

@@ -7,6 +7,7 @@ import { hitsCommand } from './hits.js';
 import { holdsCommand } from './holds.js';
 import { evidenceCommand } from './evidence.js';
 import { releasesCommand } from './releases.js';
+import { agenciesCommand } from './agencies.js';
 import { recordsCommand } from './records.js';
 import { auditCommand } from './audit.js';
 import { hotlistCommand } from './hotlist.js';
@@ -22,6 +23,7 @@ export const commands: CliCommand[] = [
   holdsCommand,
   evidenceCommand,
   releasesCommand,
+  agenciesCommand,
   recordsCommand,
   auditCommand,
   hotlistCommand,

@@ -16,6 +16,8 @@ export interface SessionRun {
   values: Record<string, string>;
   switches: Set<string>;
   positional: string[];
+  /** The password typed at the login prompt (for `users passwd`, which must prove it again to the daemon). */
+  password: string;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function withSession(
   const password = await io.promptSecret(`Password for ${username}: `);
   await api.login(username, password);
   try {
-    return await body({ api, values, switches, positional });
+    return await body({ api, values, switches, positional, password });
   } finally {
     await api.logout();
   }

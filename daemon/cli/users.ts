@@ -7,21 +7,33 @@ import { SESSION_FLAGS, socketFrom, withSession } from './session.js';
 
 const HELP = `usage: alpr-edge users <action> [options]
 
-  bootstrap --new-user NAME --full-name "NAME"
+  bootstrap --new-user NAME --full-name "First Last" --employee-number N
         first run only: create the first administrator from the one-time secret. The daemon writes
         the secret to <storage>/bootstrap-secret at start (readable by the unit administrator
         only, e.g. sudo cat it); you are asked for it and for the new password. There is no
         default password.
-  list                                        users, roles, training and lock state
-  add NAME --role ROLE --full-name "NAME"     a new user; you are asked for their first password
-  training NAME --completed-on DATE --expires-on DATE [--course TEXT]
-        record office-approved ALPR training (policy 424.3(e)); without current training a user
-        sees no data, whatever the role
+  list                                        users, employee numbers, roles, training and lock state
+  add NAME --role ROLE --full-name "First Last" --employee-number N
+        a new user for one person; you are asked for their first password, which they must
+        change at their first login. Shared accounts are refused: one person per account
+        (names with "shared", "pool", "generic", "car N" or "unit N", or a one-word full name).
+  identity NAME --employee-number N [--full-name "First Last"]
+        give an older account its employee number (listed as "employee number missing")
+  training NAME --completed-on DATE [--expires-on DATE] [--course TEXT]
+        record someone else's office-approved ALPR training (policy 424.3(e)); an administrator
+        or supervisor records it, never the trainee; completed by today; valid at most
+        access.training_valid_days (default 365, the expiry when none is given). Without current
+        training a user sees no data, whatever the role
   role NAME ROLE                              change a user's role
-  password NAME                               set a user's password (you are asked for it twice)
+  password NAME                               reset a user's password (asked twice); they must change it at their next login
+  passwd                                      change your own password (asked for the current one, then the new one twice)
   disable NAME | enable NAME                  end or restore a user's access (users are never deleted)
 
-roles: ${ROLES.join(', ')}. Every action but bootstrap needs an administrator (--user) and is audited.
+Passwords: at least 12 characters (access.min_password_length) and not guessable: common
+passwords, words with digits appended, keyboard runs and your own name are refused.
+
+roles: ${ROLES.join(', ')}. Every action but bootstrap, passwd and training needs an administrator (--user); training needs
+an administrator or supervisor. Everything is audited.
 
 ${COMMON_HELP}`;
 
@@ -32,8 +44,8 @@ export const usersCommand: CliCommand = {
   async run(args, io) {
     const [action, ...rest] = args;
     if (action === 'bootstrap') return bootstrap(rest, io);
-    const known = { values: ['role', 'full-name', 'completed-on', 'expires-on', 'course'] };
-    return withSession(rest, io, known, async ({ api, values, positional }) => {
+    const known = { values: ['role', 'full-name', 'employee-number', 'completed-on', 'expires-on', 'course'] };
+    return withSession(rest, io, known, async ({ api, values, positional, password: current }) => {
       const name = positional[0];
       const need = (): string => {
         if (!name) throw new Error(`give the user name: alpr-edge users ${action} NAME`);
@@ -44,13 +56,14 @@ export const usersCommand: CliCommand = {
           const { users: list } = await api.call('listUsers', {});
           printTable(
             io,
-            ['USER', 'NAME', 'ROLE', 'TRAINING EXPIRES', 'STATE'],
+            ['USER', 'NAME', 'EMPLOYEE NO', 'ROLE', 'TRAINING EXPIRES', 'STATE'],
             list.map((u) => [
               u.username,
               u.fullName,
+              u.employeeNumber ?? 'employee number missing',
               u.role,
               u.trainingExpiresOn ? `${u.trainingExpiresOn}${u.trainingCurrent ? '' : ' (lapsed)'}` : 'none',
-              u.disabled ? 'disabled' : u.locked ? 'locked' : 'active',
+              u.disabled ? 'disabled' : u.locked ? 'locked' : u.mustChangePassword ? 'must change password' : 'active',
             ]),
           );
           return 0;
@@ -59,13 +72,15 @@ export const usersCommand: CliCommand = {
           const username = need();
           const role = roleFlag(values.role);
           const fullName = values['full-name'];
-          if (!fullName) throw new Error('give --full-name "First Last"');
+          const employeeNumber = values['employee-number'];
+          if (!fullName || !employeeNumber) throw new Error('give --full-name "First Last" and --employee-number N');
+          const who = { username, full_name: fullName, employee_number: employeeNumber, role };
           // Refuse before asking for a password the caller may not set.
-          await api.call('addUser', { username, full_name: fullName, role });
+          await api.call('addUser', who);
           const password = await promptNewPassword(io, username);
-          await api.call('addUser', { username, full_name: fullName, role, password });
+          await api.call('addUser', { ...who, password });
           io.out(
-            `user ${username} added as ${role}; record their training (alpr-edge users training ${username} ...) before they can see data`,
+            `user ${username} added as ${role}; they must change this password at their first login; record their training (alpr-edge users training ${username} ...) before they can see data`,
           );
           return 0;
         }
@@ -76,7 +91,7 @@ export const usersCommand: CliCommand = {
             {
               course: values.course,
               completed_on: values['completed-on'] ?? '',
-              expires_on: values['expires-on'] ?? '',
+              expires_on: values['expires-on'],
             },
             { name: username },
           );
@@ -94,7 +109,27 @@ export const usersCommand: CliCommand = {
           const username = need();
           const password = await promptNewPassword(io, username);
           await api.call('setPassword', { password }, { name: username });
-          io.out(`password of ${username} changed; their lock and failure count were cleared`);
+          io.out(
+            `password of ${username} reset; their lock and failure count were cleared; they must change it at their next login`,
+          );
+          return 0;
+        }
+        case 'passwd': {
+          const next = await promptNewPassword(io, values.user ?? 'your account');
+          await api.call('changeOwnPassword', { current_password: current, new_password: next });
+          io.out('your password was changed');
+          return 0;
+        }
+        case 'identity': {
+          const username = need();
+          const employeeNumber = values['employee-number'];
+          if (!employeeNumber) throw new Error('give --employee-number N');
+          await api.call(
+            'setIdentity',
+            { employee_number: employeeNumber, full_name: values['full-name'] },
+            { name: username },
+          );
+          io.out(`${username} now has employee number ${employeeNumber}`);
           return 0;
         }
         case 'disable':
@@ -117,18 +152,21 @@ function roleFlag(s: string | undefined): Role {
 }
 
 async function bootstrap(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags(args, { values: [...SESSION_FLAGS, 'new-user', 'full-name'] });
+  const { values } = parseFlags(args, { values: [...SESSION_FLAGS, 'new-user', 'full-name', 'employee-number'] });
   const api = new ApiClient(socketFrom(values));
   await api.probe();
   const username = values['new-user'];
   const fullName = values['full-name'];
+  const employeeNumber = values['employee-number'];
   const pending = await api.call('bootstrapSecret', {});
   if (!pending.needed) {
     io.err('refused: this unit already has users; ask an administrator (alpr-edge users add)');
     return EXIT_DENIED;
   }
-  if (!username || !fullName)
-    throw new Error('give --new-user NAME and --full-name "First Last" for the first administrator');
+  if (!username || !fullName || !employeeNumber)
+    throw new Error(
+      'give --new-user NAME, --full-name "First Last" and --employee-number N for the first administrator',
+    );
   if (pending.issued) {
     io.out(
       `a one-time bootstrap secret was written to ${pending.file} (mode 0600).\nRead it as the unit administrator (e.g. sudo cat ${pending.file}), then run this command again and give it when asked.`,
@@ -137,7 +175,13 @@ async function bootstrap(args: string[], io: CliIo): Promise<number> {
   }
   const secret = await io.promptSecret(`One-time bootstrap secret (in ${pending.file}): `);
   const password = await promptNewPassword(io, username);
-  const u = await api.call('bootstrap', { secret, username, full_name: fullName, password });
+  const u = await api.call('bootstrap', {
+    secret,
+    username,
+    full_name: fullName,
+    employee_number: employeeNumber,
+    password,
+  });
   io.out(
     `administrator ${u.username} created; the bootstrap secret is spent and deleted.\nNext: alpr-edge users training ${u.username} --completed-on DATE --expires-on DATE --user ${u.username}`,
   );

@@ -37,9 +37,34 @@ export const retentionConfigSchema = z
       .max(24 * 60)
       .default(60)
       .describe('Minutes between purge runs (one also runs at start).'),
+    hold_max_range_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(31)
+      .default(7)
+      .describe(
+        'Widest time range an evidence hold may cover on its requester alone; a wider one protects nothing until a second person (supervisor or administrator) approves it.',
+      ),
+    hold_review_days: z
+      .number()
+      .int()
+      .min(30)
+      .max(365)
+      .default(365)
+      .describe(
+        'Days after which an evidence hold lapses (the purge ignores it) unless renewed with a reason (at most a year).',
+      ),
   })
   .strict()
-  .default({ days: MAX_RETENTION_DAYS, batch_size: 100, pause_ms: 5, interval_minutes: 60 })
+  .default({
+    days: MAX_RETENTION_DAYS,
+    batch_size: 100,
+    pause_ms: 5,
+    interval_minutes: 60,
+    hold_max_range_days: 7,
+    hold_review_days: 365,
+  })
   .describe('The purge of reads, crops and hits (policy 424.4).');
 
 export type RetentionConfig = z.infer<typeof retentionConfigSchema>;

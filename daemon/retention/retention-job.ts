@@ -112,7 +112,7 @@ export class RetentionJob {
     const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
     db.pragma('wal_autocheckpoint = 0');
     try {
-      const totals = await this.deleteExpired(cutoff, checkpointer, signal);
+      const totals = await this.deleteExpired(now, cutoff, checkpointer, signal);
       const saved = this.recordRun(now, cutoff, startedAt, totals);
       this.trimAuditLogAndSessions(now);
       // Copy the rest back and let the WAL file shrink to nothing (skipped if ingest is mid-write).
@@ -170,10 +170,15 @@ export class RetentionJob {
   }
 
   /** Walks expired reads oldest first with a (last_seen, rowid) cursor, so held reads are passed once, not re-read. */
-  private async deleteExpired(cutoff: number, checkpointer: Checkpointer, signal?: AbortSignal): Promise<PurgeTotals> {
+  private async deleteExpired(
+    now: number,
+    cutoff: number,
+    checkpointer: Checkpointer,
+    signal?: AbortSignal,
+  ): Promise<PurgeTotals> {
     const { db, config } = this.deps;
     const holds = new HoldStore(db);
-    const ranges = holds.activeRanges();
+    const ranges = holds.activeRanges(now);
     const nextBatch = db.prepare(`SELECT rowid AS rowid, id, plate, camera_id, last_seen FROM reads
       WHERE last_seen < ? AND (last_seen > ? OR (last_seen = ? AND rowid > ?)) ORDER BY last_seen, rowid LIMIT ?`);
     let cursor = { lastSeen: -Infinity, rowid: 0 };
@@ -209,7 +214,10 @@ export class RetentionJob {
         cameraId: r.camera_id,
         lastSeen: r.last_seen,
       }));
-      const heldIds = holds.heldAmong(facts.map((f) => f.id));
+      const heldIds = holds.heldAmong(
+        facts.map((f) => f.id),
+        now,
+      );
       const discard: number[] = [];
       for (const f of facts) {
         const d = decide(f, cutoff, { heldIds, ranges });

@@ -81,7 +81,13 @@ describe('low-space guard', () => {
   it('deletes the oldest crops not under a hold nor of a hit until free space is back above the floor, keeps every read, and audits it', async () => {
     const ids = fill(t.db, 30);
     new HoldStore(t.db).create(
-      { caseNumber: 'CR-26-0042', reason: 'evidence', createdBy: 'sgt', scope: { kind: 'reads', readIds: ['r00'] } },
+      {
+        caseNumber: 'CR-26-0042',
+        reason: 'evidence',
+        createdBy: 'sgt',
+        reviewAt: Number.MAX_SAFE_INTEGER,
+        scope: { kind: 'reads', readIds: ['r00'] },
+      },
       NOW,
     );
     new HitStore(t.db).insert({
@@ -138,6 +144,7 @@ describe('low-space guard', () => {
         caseNumber: 'CR-26-0043',
         reason: 'evidence',
         createdBy: 'sgt',
+        reviewAt: Number.MAX_SAFE_INTEGER,
         scope: { kind: 'range', from: 0, to: NOW, platePattern: 'ABC*' },
       },
       NOW,

@@ -205,7 +205,13 @@ export class StorageGuard {
     const holds = new HoldStore(db);
     const plan = pickCropsToShed(
       batch,
-      { heldIds: holds.heldAmong(batch.map((c) => c.readId)), ranges: holds.activeRanges() },
+      {
+        heldIds: holds.heldAmong(
+          batch.map((c) => c.readId),
+          clock.now(),
+        ),
+        ranges: holds.activeRanges(clock.now()),
+      },
       needBytes,
     );
     if (plan.examined === 0) return 0;

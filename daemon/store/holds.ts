@@ -5,6 +5,13 @@ export type HoldScope =
   | { kind: 'reads'; readIds: string[] }
   | { kind: 'range'; platePattern?: string | undefined; from: number; to: number; cameraId?: string | undefined };
 
+/**
+ * Whether a hold needed a second person: 'pending' protects nothing until approved;
+ * 'predates_rule' is a wide hold made before approvals existed.
+ */
+export const HOLD_APPROVALS = ['not_needed', 'pending', 'approved', 'predates_rule'] as const;
+export type HoldApproval = (typeof HOLD_APPROVALS)[number];
+
 export interface Hold {
   id: number;
   caseNumber: string;
@@ -15,7 +22,24 @@ export interface Hold {
   releasedAt: number | null;
   releasedBy: string | null;
   releaseReason: string | null;
+  approval: HoldApproval;
+  approvedBy: string | null;
+  approvedAt: number | null;
+  /** After this time the hold lapses (the purge ignores it) unless renewed. */
+  reviewAt: number;
+  renewals: number;
+  renewedBy: string | null;
+  renewedAt: number | null;
+  renewReason: string | null;
 }
+
+/** True when the hold keeps data from the purge at `now`: not released, approved if it had to be, not past review. */
+export function holdProtects(h: Hold, now: number): boolean {
+  return h.releasedAt === null && h.approval !== 'pending' && h.reviewAt > now;
+}
+
+/** The SQL form of holdProtects, on table alias `h`. */
+const PROTECTS_SQL = "h.released_at IS NULL AND h.approval != 'pending' AND h.review_at > ?";
 
 /** A range hold in the form the pure retention policy reads. */
 export interface HoldRange {
@@ -40,17 +64,36 @@ interface HoldRow {
   released_at: number | null;
   released_by: string | null;
   release_reason: string | null;
+  approval: HoldApproval;
+  approved_by: string | null;
+  approved_at: number | null;
+  review_at: number;
+  renewals: number;
+  renewed_by: string | null;
+  renewed_at: number | null;
+  renew_reason: string | null;
 }
 
 /**
- * Evidence holds (policy 424.4). Unaudited storage: people reach it through AuditedAccess; the
- * retention job reads `heldAmong` and `activeRanges`.
+ * Evidence holds (policy 424.4). Unaudited storage: people reach it through AuditedAccess (which
+ * applies access/hold-rules.ts); the retention job reads `heldAmong` and `activeRanges`, which
+ * count only holds that protect at that time (holdProtects).
  */
 export class HoldStore {
   /** @param db an open database (migrations applied). */
   constructor(private readonly db: Db) {}
 
-  create(h: { caseNumber: string; reason: string; createdBy: string; scope: HoldScope }, now: number): Hold {
+  create(
+    h: {
+      caseNumber: string;
+      reason: string;
+      createdBy: string;
+      scope: HoldScope;
+      reviewAt: number;
+      approval?: 'not_needed' | 'pending';
+    },
+    now: number,
+  ): Hold {
     if (!h.reason.trim()) throw new Error('a hold needs a reason (--reason TEXT)');
     const s = h.scope;
     if (s.kind === 'reads') {
@@ -66,8 +109,8 @@ export class HoldStore {
     }
     const id = Number(
       this.db
-        .prepare(`INSERT INTO holds (case_number, reason, created_by, created_at, scope_kind, plate_pattern, from_ms, to_ms, camera_id)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .prepare(`INSERT INTO holds (case_number, reason, created_by, created_at, scope_kind, plate_pattern, from_ms, to_ms, camera_id, review_at, approval)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(
           h.caseNumber,
           h.reason,
@@ -78,6 +121,8 @@ export class HoldStore {
           s.kind === 'range' ? s.from : null,
           s.kind === 'range' ? s.to : null,
           s.kind === 'range' ? (s.cameraId ?? null) : null,
+          h.reviewAt,
+          h.approval ?? 'not_needed',
         ).lastInsertRowid,
     );
     if (s.kind === 'reads') {
@@ -96,6 +141,36 @@ export class HoldStore {
       .prepare('UPDATE holds SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ?')
       .run(now, by, reason, id);
     return this.get(id)!;
+  }
+
+  /** A second person's approval of a pending (wide) hold: from now it protects its range. */
+  approve(id: number, by: string, now: number): Hold {
+    const h = this.mustGet(id);
+    if (h.releasedAt !== null) throw new Error(`hold ${id} was released by ${h.releasedBy}`);
+    if (h.approval !== 'pending') throw new Error(`hold ${id} needs no approval (${h.approval.replace('_', ' ')})`);
+    this.db
+      .prepare("UPDATE holds SET approval = 'approved', approved_by = ?, approved_at = ? WHERE id = ?")
+      .run(by, now, id);
+    return this.get(id)!;
+  }
+
+  /** Moves the review date on, with the reason the hold is still needed. */
+  renew(id: number, by: string, reason: string, now: number, reviewAt: number): Hold {
+    const h = this.mustGet(id);
+    if (h.releasedAt !== null) throw new Error(`hold ${id} was released by ${h.releasedBy}`);
+    if (!reason.trim()) throw new Error('say why the hold is still needed (--reason TEXT)');
+    this.db
+      .prepare(
+        'UPDATE holds SET review_at = ?, renewals = renewals + 1, renewed_by = ?, renewed_at = ?, renew_reason = ? WHERE id = ?',
+      )
+      .run(reviewAt, by, now, reason, id);
+    return this.get(id)!;
+  }
+
+  private mustGet(id: number): Hold {
+    const h = this.get(id);
+    if (!h) throw new Error(`no hold ${id}`);
+    return h;
   }
 
   get(id: number): Hold | undefined {
@@ -117,6 +192,16 @@ export class HoldStore {
     return rows.map((r) => this.toHold(r));
   }
 
+  /** Unreleased holds that are wide, long-lived or past their review date at `now`, for the audit report. */
+  concerns(now: number, longMs: number): { broad: Hold[]; long: Hold[]; overdue: Hold[] } {
+    const open = this.list();
+    return {
+      broad: open.filter((h) => h.approval !== 'not_needed'),
+      long: open.filter((h) => now - h.createdAt > longMs),
+      overdue: open.filter((h) => h.reviewAt <= now),
+    };
+  }
+
   /** Holds created or released in [from, to), for the audit report. */
   changedBetween(from: number, to: number): Hold[] {
     const rows = this.db
@@ -127,22 +212,23 @@ export class HoldStore {
     return rows.map((r) => this.toHold(r));
   }
 
-  /** Which of these read ids a still-active hold names explicitly. */
-  heldAmong(readIds: string[]): Set<string> {
+  /** Which of these read ids a hold that protects at `now` names explicitly. */
+  heldAmong(readIds: string[], now: number): Set<string> {
     const held = new Set<string>();
     const stmt = this.db.prepare(
-      'SELECT 1 FROM hold_reads hr JOIN holds h ON h.id = hr.hold_id WHERE hr.read_id = ? AND h.released_at IS NULL LIMIT 1',
+      `SELECT 1 FROM hold_reads hr JOIN holds h ON h.id = hr.hold_id WHERE hr.read_id = ? AND ${PROTECTS_SQL} LIMIT 1`,
     );
-    for (const id of readIds) if (stmt.get(id)) held.add(id);
+    for (const id of readIds) if (stmt.get(id, now)) held.add(id);
     return held;
   }
 
-  activeRanges(): HoldRange[] {
+  /** Range holds that protect at `now` (approved if wide, not past review). */
+  activeRanges(now: number): HoldRange[] {
     const rows = this.db
       .prepare(
-        "SELECT id, plate_pattern, from_ms, to_ms, camera_id FROM holds WHERE scope_kind = 'range' AND released_at IS NULL",
+        `SELECT id, plate_pattern, from_ms, to_ms, camera_id FROM holds h WHERE scope_kind = 'range' AND ${PROTECTS_SQL}`,
       )
-      .all() as {
+      .all(now) as {
       id: number;
       plate_pattern: string | null;
       from_ms: number;
@@ -158,10 +244,13 @@ export class HoldStore {
     }));
   }
 
-  /** Ids of every read an active hold of this case covers (named reads and range matches), oldest first. */
-  readIdsForCase(caseNumber: string): string[] {
+  /**
+   * Ids of every read an unreleased hold of this case covers (named reads and range matches),
+   * oldest first; with `now`, only holds that protect then (holdProtects).
+   */
+  readIdsForCase(caseNumber: string, now?: number): string[] {
     const ids = new Set<string>();
-    for (const h of this.list({ caseNumber })) {
+    for (const h of this.list({ caseNumber }).filter((x) => now === undefined || holdProtects(x, now))) {
       if (h.scope.kind === 'reads') {
         for (const r of this.db
           .prepare(
@@ -212,6 +301,14 @@ export class HoldStore {
       releasedAt: r.released_at,
       releasedBy: r.released_by,
       releaseReason: r.release_reason,
+      approval: r.approval,
+      approvedBy: r.approved_by,
+      approvedAt: r.approved_at,
+      reviewAt: r.review_at,
+      renewals: r.renewals,
+      renewedBy: r.renewed_by,
+      renewedAt: r.renewed_at,
+      renewReason: r.renew_reason,
     };
   }
 }

@@ -7,6 +7,8 @@ import { DRIVE_BY_CLIP } from '../helpers/rtsp-server.js';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'fake-analyzer-daemon.ts');
 const ADMIN_PW = 'chief admin passphrase';
+const FIRST_PW = 'first issued phrase 7';
+const SARGE_PW = 'sergeant stripes phrase 4';
 
 // The one door, end to end: the real daemon process listens on its socket, and the CLI, run as
 // a client in this process, bootstraps, searches and checks the audit log only through it.
@@ -42,13 +44,21 @@ cameras:
     // The daemon issued the one-time secret at start, in its own storage folder.
     const secret = readFileSync(join(d.dir, 'bootstrap-secret'), 'utf8').trim();
     const boot = await cli(
-      ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief'],
+      ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy', '--employee-number', 'E-100'],
       [secret, ADMIN_PW, ADMIN_PW],
     );
     expect(boot).toMatchObject({ code: 0 });
     expect(existsSync(join(d.dir, 'bootstrap-secret'))).toBe(false);
-    const training = ['users', 'training', 'chief', '--completed-on', '2026-01-10', '--expires-on', '2099-01-10'];
-    expect((await cli([...training, '--user', 'chief'], [ADMIN_PW])).code).toBe(0);
+    // Training is recorded by someone else: a supervisor the chief adds records the chief's.
+    const sarge = ['--role', 'supervisor', '--full-name', 'Sam Sarge', '--employee-number', 'E-300'];
+    expect(
+      (await cli(['users', 'add', 'sarge', ...sarge, '--user', 'chief'], [ADMIN_PW, FIRST_PW, FIRST_PW])).code,
+    ).toBe(0);
+    expect((await cli(['users', 'passwd', '--user', 'sarge'], [FIRST_PW, SARGE_PW, SARGE_PW])).code).toBe(0);
+    const completed = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    expect(
+      (await cli(['users', 'training', 'chief', '--completed-on', completed, '--user', 'sarge'], [SARGE_PW])).code,
+    ).toBe(0);
 
     const ok = await cli(
       [

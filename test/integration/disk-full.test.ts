@@ -290,7 +290,13 @@ maybe('a full disk (real tmpfs, real Mosquitto)', () => {
     for (const p of plates) await pass(p);
     const first = readsOf(plates[0]!)[0]!.id;
     new HoldStore(daemon.db).create(
-      { caseNumber: 'CR-26-0042', reason: 'evidence', createdBy: 'sgt', scope: { kind: 'reads', readIds: [first] } },
+      {
+        caseNumber: 'CR-26-0042',
+        reason: 'evidence',
+        createdBy: 'sgt',
+        reviewAt: Number.MAX_SAFE_INTEGER,
+        scope: { kind: 'reads', readIds: [first] },
+      },
       Date.now(),
     );
     const cropped = () =>

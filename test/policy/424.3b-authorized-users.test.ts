@@ -60,8 +60,9 @@ describe('424.3(b) authorized users', () => {
     const auth = new Authenticator(t.db, { ...defaultAccessConfig, lockout_after_failures: 3, lockout_minutes: 10 });
     for (let i = 0; i < 2; i++)
       await expect(auth.login('deputy', 'wrong wrong wrong', NOW)).rejects.toThrow('wrong user name');
-    await expect(auth.login('deputy', 'wrong wrong wrong', NOW)).rejects.toThrow(/locked until/);
-    await expect(auth.login('deputy', PASSWORD, NOW + 60_000)).rejects.toThrow(/is locked/);
+    await expect(auth.login('deputy', 'wrong wrong wrong', NOW)).rejects.toThrow(/^wrong user name or password$/);
+    await expect(auth.login('deputy', PASSWORD, NOW + 60_000)).rejects.toThrow(/^wrong user name or password$/);
+    expect(new AuditLog(t.db).between(0, NOW + 3600_000).at(-1)?.detail).toMatchObject({ reason: 'account locked' });
     await expect(auth.login('deputy', PASSWORD, NOW + 11 * 60_000)).resolves.toMatchObject({ username: 'deputy' });
     const actions = new AuditLog(t.db).between(0, NOW + 3600_000).map((e) => e.action);
     expect(actions.filter((a) => a === 'lockout')).toHaveLength(1);
@@ -78,12 +79,13 @@ describe('424.3(b) authorized users', () => {
     expect(auth.resumeSession('made-up', NOW)).toBeUndefined();
   });
 
-  it('refuses a disabled user', async () => {
+  it('refuses a disabled user with the same words as a wrong password, and audits the real reason', async () => {
     const u = await addUser(t.db, 'deputy', 'operator');
     new UserStore(t.db).disable(u.id, NOW);
     await expect(new Authenticator(t.db, defaultAccessConfig).login('deputy', PASSWORD, NOW)).rejects.toThrow(
-      /disabled/,
+      /^wrong user name or password$/,
     );
+    expect(new AuditLog(t.db).between(0, NOW + 1).at(-1)?.detail).toMatchObject({ reason: 'account disabled' });
   });
 
   it('gives each role only its own actions: a technician sees no read data, an auditor cannot search', async () => {
@@ -114,7 +116,13 @@ describe('424.3(b) authorized users', () => {
     const file = boot.ensureSecret(NOW)!;
     expect(file).toContain('bootstrap-secret');
     const secret = boot.readSecret()!;
-    const base = { username: 'chief', fullName: 'Chief', password: 'a long admin passphrase', minPasswordLength: 12 };
+    const base = {
+      username: 'chief',
+      fullName: 'Chief Deputy',
+      employeeNumber: 'E-100',
+      password: 'a long admin passphrase',
+      minPasswordLength: 12,
+    };
     await expect(boot.createFirstAdministrator({ ...base, secret: 'guess' }, NOW)).rejects.toThrow(/secret is wrong/);
     const admin = await boot.createFirstAdministrator({ ...base, secret }, NOW);
     expect(admin.role).toBe('administrator');

@@ -68,7 +68,6 @@ describe('424.3(c) / 424.5(c) a stated purpose for every access', () => {
     await expect(
       door.recordRelease(op, undefined, {
         agency: 'CSP',
-        agencyLevel: 'state',
         requestingOfficer: 'Tpr X',
         legalBasis: 'CRS',
         what: 'x',

@@ -1,12 +1,14 @@
 import { releaseProblem, ReleaseStore } from '../../daemon/store/releases.js';
 import { startApi, type ApiRig } from '../api/api-fixture.js';
 import { ApiDoor } from './api-door.js';
-import { addUser, NOW } from './fixture.js';
+import { AgencyStore } from '../../daemon/store/agencies.js';
+import { HoldStore } from '../../daemon/store/holds.js';
+import { addRead, addUser, DAY, NOW } from './fixture.js';
 
 const crim = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0100' };
 const base = {
   agency: 'U.S. Postal Inspection Service',
-  agencyLevel: 'federal' as const,
+  holdId: 1,
   requestingOfficer: 'Insp. Rivera',
   legalBasis: 'C.R.S. 24-72-305.5',
   what: 'evidence package of case CR26-0100 (3 reads)',
@@ -22,6 +24,21 @@ describe('424.4 releases and the federal rule', () => {
     rig = await startApi();
     t = rig.t;
     access = new ApiDoor(rig);
+    // The registry fixes each agency's level; each release covers a hold of its case (holds 1-3).
+    const agencies = new AgencyStore(t.db);
+    agencies.add({ name: 'U.S. Postal Inspection Service', level: 'federal' }, 'chief', NOW);
+    agencies.add({ name: 'Colorado State Patrol', level: 'state' }, 'chief', NOW);
+    for (const caseNumber of ['CR26-0100', 'CV26-1', 'INC-9'])
+      new HoldStore(t.db).create(
+        {
+          caseNumber,
+          reason: 'evidence',
+          createdBy: 'x',
+          reviewAt: NOW + DAY,
+          scope: { kind: 'reads', readIds: [addRead(t.db, { plate: 'ABC123', at: NOW - DAY })] },
+        },
+        NOW,
+      );
   });
   afterEach(() => rig.close());
 
@@ -42,7 +59,7 @@ describe('424.4 releases and the federal rule', () => {
       access.recordRelease(
         op,
         { category: 'civil_action', caseNumber: 'CV26-1' },
-        { ...base, attorneyNotifiedBy: 'Sgt. Lee', attorneyNotifiedAt: NOW - 1000 },
+        { ...base, holdId: 2, attorneyNotifiedBy: 'Sgt. Lee', attorneyNotifiedAt: NOW - 1000 },
       ),
     ).rejects.toThrow(/only for a criminal investigation/);
   });
@@ -75,7 +92,7 @@ describe('424.4 releases and the federal rule', () => {
         await access.recordRelease(
           op,
           { category: 'patrol_operation', caseNumber: 'INC-9' },
-          { ...base, agency: 'Colorado State Patrol', agencyLevel: 'state' },
+          { ...base, holdId: 3, agency: 'Colorado State Patrol' },
         )
       ).id,
     ).toBeGreaterThan(0);
@@ -89,6 +106,7 @@ describe('424.4 releases and the federal rule', () => {
       releaseProblem(
         {
           ...base,
+          agencyLevel: 'federal',
           caseNumber: 'x',
           purposeCategory: 'criminal_investigation',
           attorneyNotifiedBy: 'x',

@@ -1,3 +1,4 @@
+import { defaultRetentionConfig } from '../../daemon/retention/config.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { RetentionJob } from '../../daemon/retention/retention-job.js';
 import { cutoffFor, decide, globMatches } from '../../daemon/retention/retention-policy.js';
@@ -65,7 +66,7 @@ describe('424.4 retention job', () => {
     new RetentionJob({
       db: t.db,
       clock: new ManualClock(NOW),
-      config: { days: 21, batch_size: batch, pause_ms: 0, interval_minutes: 60 },
+      config: { ...defaultRetentionConfig, days: 21, batch_size: batch, pause_ms: 0 },
       auditRetentionDays: 1095,
       log: silentLogger(),
     });
@@ -79,7 +80,13 @@ describe('424.4 retention job', () => {
     addHit(t.db, held);
     const recent = addRead(t.db, { plate: 'NEW001', at: NOW - 20 * DAY });
     new HoldStore(t.db).create(
-      { caseNumber: 'CR26-1', reason: 'homicide', createdBy: 'x', scope: { kind: 'reads', readIds: [held] } },
+      {
+        caseNumber: 'CR26-1',
+        reason: 'homicide',
+        createdBy: 'x',
+        reviewAt: Number.MAX_SAFE_INTEGER,
+        scope: { kind: 'reads', readIds: [held] },
+      },
       NOW - 23 * DAY,
     );
 
@@ -128,6 +135,7 @@ describe('424.4 retention job', () => {
         caseNumber: 'CR26-1',
         reason: 'x',
         createdBy: 'x',
+        reviewAt: Number.MAX_SAFE_INTEGER,
         scope: { kind: 'range', platePattern: 'HELD*', from: 0, to: NOW },
       },
       NOW - 23 * DAY,
@@ -142,7 +150,13 @@ describe('424.4 retention job', () => {
     for (let i = 0; i < 35; i++) addRead(t.db, { plate: `OLD${i}`, at: NOW - 25 * DAY + i });
     const keep = addRead(t.db, { plate: 'HELD', at: NOW - 25 * DAY - 1 });
     new HoldStore(t.db).create(
-      { caseNumber: 'CR26-1', reason: 'x', createdBy: 'x', scope: { kind: 'reads', readIds: [keep] } },
+      {
+        caseNumber: 'CR26-1',
+        reason: 'x',
+        createdBy: 'x',
+        reviewAt: Number.MAX_SAFE_INTEGER,
+        scope: { kind: 'reads', readIds: [keep] },
+      },
       NOW,
     );
     const before = new AuditLog(t.db).between(0, NOW + 1).length;
@@ -159,7 +173,7 @@ describe('424.4 retention job', () => {
     const j = new RetentionJob({
       db: t.db,
       clock,
-      config: { days: 21, batch_size: 10, pause_ms: 0, interval_minutes: 60 },
+      config: { ...defaultRetentionConfig, days: 21, batch_size: 10, pause_ms: 0 },
       auditRetentionDays: 1095,
       log: silentLogger(),
       onRunFinished: () => finished++,

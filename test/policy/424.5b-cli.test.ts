@@ -13,6 +13,8 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   let t: ApiRig['t'];
   const ADMIN_PW = 'chief admin passphrase';
   const OP_PW = 'deputy passphrase 1';
+  const OP_FIRST = 'first issued phrase 7';
+  const SARGE_PW = 'sergeant stripes phrase 4';
   beforeEach(async () => {
     rig = await startApi({ clock: systemClock });
     t = rig.t;
@@ -28,18 +30,43 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   it('bootstraps an administrator, adds a trained operator, and lets them search, verify, hold, export and report', async () => {
     // The daemon wrote the one-time secret when it started; only the unit administrator can read it.
     const secret = new Bootstrap(t.db, t.dir).readSecret()!;
-    const bootstrap = ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy'];
+    const bootstrap = [
+      'users',
+      'bootstrap',
+      '--new-user',
+      'chief',
+      '--full-name',
+      'Chief Deputy',
+      '--employee-number',
+      'E-100',
+    ];
     const wrong = await cli(bootstrap, ['not the secret', ADMIN_PW, ADMIN_PW]);
     expect(wrong).toMatchObject({ code: 77, err: expect.stringMatching(/bootstrap secret is wrong/) });
     expect((await cli(bootstrap, [secret, ADMIN_PW, ADMIN_PW])).code).toBe(0);
     expect(
       (
         await cli(
-          ['users', 'add', 'deputy', '--role', 'operator', '--full-name', 'D. Puty', '--user', 'chief'],
-          [ADMIN_PW, OP_PW, OP_PW],
+          [
+            'users',
+            'add',
+            'deputy',
+            '--role',
+            'operator',
+            '--full-name',
+            'Dana Puty',
+            '--employee-number',
+            'E-200',
+            '--user',
+            'chief',
+          ],
+          [ADMIN_PW, OP_FIRST, OP_FIRST],
         )
       ).code,
     ).toBe(0);
+    // The administrator chose that password: the deputy must choose their own before anything else.
+    const forced = await cli(['records', 'list', '--user', 'deputy'], [OP_FIRST]);
+    expect(forced).toMatchObject({ code: 77, err: expect.stringMatching(/must change password/) });
+    expect((await cli(['users', 'passwd', '--user', 'deputy'], [OP_FIRST, OP_PW, OP_PW])).code).toBe(0);
 
     const refused = await cli(
       [
@@ -62,16 +89,30 @@ describe('424.5(b) the alpr-edge governance commands', () => {
     expect(refused).toMatchObject({ code: 77 });
     expect(refused.err).toMatch(/no ALPR training on record/);
 
-    for (const u of ['chief', 'deputy']) {
-      expect(
-        (
-          await cli(
-            ['users', 'training', u, '--completed-on', '2026-01-10', '--expires-on', '2099-01-10', '--user', 'chief'],
-            [ADMIN_PW],
-          )
-        ).code,
-      ).toBe(0);
-    }
+    // Training is recorded by someone other than the trainee: the chief records the deputy's, a
+    // supervisor the chief's. An expiry years away is refused.
+    const completed = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const selfTraining = await cli(
+      ['users', 'training', 'chief', '--completed-on', completed, '--user', 'chief'],
+      [ADMIN_PW],
+    );
+    expect(selfTraining).toMatchObject({ code: 77, err: expect.stringMatching(/someone other than the trainee/) });
+    const longTraining = await cli(
+      ['users', 'training', 'deputy', '--completed-on', completed, '--expires-on', '2099-01-10', '--user', 'chief'],
+      [ADMIN_PW],
+    );
+    expect(longTraining).toMatchObject({ code: 77, err: expect.stringMatching(/valid at most 365 days/) });
+    expect(
+      (await cli(['users', 'training', 'deputy', '--completed-on', completed, '--user', 'chief'], [ADMIN_PW])).out,
+    ).toMatch(/training recorded for deputy/);
+    const sarge = ['--role', 'supervisor', '--full-name', 'Sam Sarge', '--employee-number', 'E-300'];
+    expect(
+      (await cli(['users', 'add', 'sarge', ...sarge, '--user', 'chief'], [ADMIN_PW, OP_FIRST, OP_FIRST])).code,
+    ).toBe(0);
+    expect((await cli(['users', 'passwd', '--user', 'sarge'], [OP_FIRST, SARGE_PW, SARGE_PW])).code).toBe(0);
+    expect(
+      (await cli(['users', 'training', 'chief', '--completed-on', completed, '--user', 'sarge'], [SARGE_PW])).code,
+    ).toBe(0);
     const readId = addRead(t.db, { plate: 'ABC123', at: Date.now() - 3_600_000 });
     const hitId = addHit(t.db, readId);
     const found = await cli(
@@ -151,6 +192,10 @@ describe('424.5(b) the alpr-edge governance commands', () => {
     const verifyIo = fakeIo([PKG_PW]);
     expect(await runCli(['evidence', 'verify', file, '--pubkey', pub, '--expect', sha], verifyIo)).toBe(0);
     expect(verifyIo.lines[0]).toMatch(/intact — signed by unit unit-1/);
+    // The registry, not the deputy, says USPIS is federal.
+    expect((await cli(['agencies', 'add', 'USPIS', '--level', 'federal', '--user', 'chief'], [ADMIN_PW])).out).toBe(
+      'agency "USPIS" registered as federal',
+    );
     expect(
       (
         await cli(
@@ -159,8 +204,8 @@ describe('424.5(b) the alpr-edge governance commands', () => {
             'add',
             '--agency',
             'USPIS',
-            '--level',
-            'federal',
+            '--hold',
+            '1',
             '--officer',
             'Insp. R',
             '--legal-basis',
@@ -233,7 +278,10 @@ describe('424.5(b) the alpr-edge governance commands', () => {
   it('reports a tampered audit log with exit 2', async () => {
     const secretFile = new Bootstrap(t.db, t.dir).ensureSecret(Date.now())!;
     const secret = readFileSync(secretFile, 'utf8').trim();
-    await cli(['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief'], [secret, ADMIN_PW, ADMIN_PW]);
+    await cli(
+      ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy', '--employee-number', 'E-100'],
+      [secret, ADMIN_PW, ADMIN_PW],
+    );
     expect(existsSync(secretFile)).toBe(false);
     t.db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'nobody' WHERE seq = 1;");
     const r = await cli(['audit', 'verify', '--user', 'chief'], [ADMIN_PW]);

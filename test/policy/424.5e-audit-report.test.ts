@@ -1,3 +1,5 @@
+import { AgencyStore } from '../../daemon/store/agencies.js';
+import { defaultRetentionConfig } from '../../daemon/retention/config.js';
 import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { renderAuditReportHtml } from '../../daemon/access/audit-report-html.js';
 import { Authenticator } from '../../daemon/access/authenticate.js';
@@ -30,16 +32,17 @@ describe('424.5(e) audit report', () => {
     access.searchReads(op, { category: 'patrol_operation', caseNumber: 'INC-1' }, { plate: 'WAN*', from: 0, to: NOW });
     expect(() => access.searchReads(op, undefined, { plate: 'X*', from: 0, to: NOW })).toThrow();
     access.verifyHit(op, crim, { hitId: hit, outcome: 'confirmed', reference: 'CBI-77', note: '' });
-    access.createHold(op, crim, {
+    const hold = access.createHold(op, crim, {
       reason: 'stolen car',
       scope: {
         kind: 'reads',
         readIds: [(t.db.prepare('SELECT read_id FROM hits WHERE id = ?').get(hit) as { read_id: string }).read_id],
       },
     });
+    new AgencyStore(t.db).add({ name: 'CSP', level: 'state' }, 'chief', NOW);
     access.recordRelease(op, crim, {
       agency: 'CSP',
-      agencyLevel: 'state',
+      holdId: hold.id,
       requestingOfficer: 'Tpr A',
       legalBasis: 'CRS',
       what: '1 read',
@@ -51,7 +54,7 @@ describe('424.5(e) audit report', () => {
     await new RetentionJob({
       db: t.db,
       clock: new ManualClock(NOW),
-      config: { days: 21, batch_size: 100, pause_ms: 0, interval_minutes: 60 },
+      config: { ...defaultRetentionConfig, days: 21, batch_size: 100, pause_ms: 0 },
       auditRetentionDays: 1095,
       log: silentLogger(),
     }).runOnce(NOW);

@@ -67,7 +67,8 @@ export class ApiDoor {
     purpose: Purpose | undefined,
     r: {
       agency: string;
-      agencyLevel: 'local' | 'state' | 'federal' | 'prosecutor';
+      holdId?: number;
+      exportId?: string;
       requestingOfficer: string;
       legalBasis: string;
       what: string;
@@ -80,7 +81,8 @@ export class ApiDoor {
       await c.call('addRelease', {
         ...body(purpose),
         agency: r.agency,
-        level: r.agencyLevel,
+        hold_id: r.holdId,
+        export_id: r.exportId,
         officer: r.requestingOfficer,
         legal_basis: r.legalBasis,
         what: r.what,

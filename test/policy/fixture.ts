@@ -49,7 +49,8 @@ export async function addUser(
   const u = users.create(
     {
       username,
-      fullName: username.toUpperCase(),
+      fullName: `${username[0]!.toUpperCase()}${username.slice(1)} Tester`,
+      employeeNumber: `E-${username}`,
       role,
       passwordHash: await cheapPasswordHash(),
       createdBy: 'test',

@@ -11,6 +11,9 @@ import { holdsMigration } from './022-holds.js';
 import { releasesRecordsMigration } from './023-releases-records.js';
 import { purgesMigration } from './024-purges.js';
 import { auditMacMigration } from './025-audit-mac.js';
+import { identityMigration } from './026-identity.js';
+import { holdRulesMigration } from './027-hold-rules.js';
+import { agenciesMigration } from './028-agencies.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -33,4 +36,7 @@ export const migrations: readonly Migration[] = [
   releasesRecordsMigration,
   purgesMigration,
   auditMacMigration,
+  identityMigration,
+  holdRulesMigration,
+  agenciesMigration,
 ];
