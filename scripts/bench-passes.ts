@@ -69,6 +69,7 @@ cameras:
     url: ${server.url}
     fps: ${Number(values.fps)}
     stall_timeout_s: 5
+    location: { text: Bench road, lat: 39.74, lon: -105.51 }
 `);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const stopAt = Date.now();

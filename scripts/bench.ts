@@ -121,7 +121,7 @@ async function benchDaemonMemory(): Promise<void> {
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
-    `unit: { id: bench }\nstorage: { path: ${dir} }\naccess: { audit_key_file: ${ephemeralAuditKey(dir)} }\napi: { socket: ${join(dir, 'api.sock')} }\ncameras:\n  - { id: clip, name: clip, url: ${join(root, 'test-fixtures', 'drive-by.mp4')}, fps: 5 }\n`,
+    `unit: { id: bench }\nstorage: { path: ${dir} }\naccess: { audit_key_file: ${ephemeralAuditKey(dir)} }\napi: { socket: ${join(dir, 'api.sock')} }\ncameras:\n  - { id: clip, name: clip, url: ${join(root, 'test-fixtures', 'drive-by.mp4')}, fps: 5, location: { text: Bench road, lat: 39.74, lon: -105.51 } }\n`,
   );
   const child = spawn(
     process.execPath,
