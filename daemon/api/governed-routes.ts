@@ -5,6 +5,7 @@ import { parseTime } from '../shared/time-input.js';
 import type { AgencyLevel } from '../store/releases.js';
 import type { HoldScope } from '../store/holds.js';
 import { authorizeAudited } from '../access/authorize.js';
+import { PageAccess } from '../access/page-access.js';
 import { exportEvidence } from '../access/evidence.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import type { AGENCY_LEVELS } from './contract.js';
@@ -36,6 +37,7 @@ function filesUnder(dir: string): { path: string; data_base64: string }[] {
 /** One handler per route of API_ROUTES: authenticate (done by the server), purpose, AuditedAccess, reply. */
 export function governedRoutes(deps: RouteDeps): RouteHandlers {
   const { access, clock } = deps;
+  const page = new PageAccess(deps.db, access, clock);
   const time = (v: string | number, flag: string, endOfDay = false): number =>
     parseTime(v, flag, { now: clock.now(), endOfDay });
   return {
@@ -226,6 +228,24 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
     },
     enableUser({ user, params }) {
       deps.users.enable(user, params.name ?? '');
+      return { ok: true as const };
+    },
+    grantCbi({ user, body, params }) {
+      let expiresAt: number | null = null;
+      if (body.expires_on !== undefined) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(body.expires_on)) throw new Error('give --expires-on as YYYY-MM-DD');
+        // The grant holds through the whole of its last day, UTC.
+        expiresAt = Date.parse(`${body.expires_on}T00:00:00Z`) + 86_400_000;
+        if (!Number.isFinite(expiresAt)) throw new Error(`"${body.expires_on}" is not a date`);
+      }
+      const g = page.grantCbi(user, params.name ?? '', expiresAt);
+      return {
+        granted_at: new Date(g.grantedAt).toISOString(),
+        expires_at: g.expiresAt === null ? null : new Date(g.expiresAt).toISOString(),
+      };
+    },
+    revokeCbi({ user, params }) {
+      page.revokeCbi(user, params.name ?? '');
       return { ok: true as const };
     },
     addRecordsRequest({ user, body }) {

@@ -20,6 +20,10 @@ const HELP = `usage: alpr-edge users <action> [options]
   role NAME ROLE                              change a user's role
   password NAME                               set a user's password (you are asked for it twice)
   disable NAME | enable NAME                  end or restore a user's access (users are never deleted)
+  cbi-grant NAME [--expires-on DATE]          authorize NAME to see the bureau's (CBI) data: NIC, ORI,
+                                              list reasons and notes (policy 424.3(g)); others see
+                                              "bureau details: not authorized"
+  cbi-revoke NAME                             end that authorization
 
 roles: ${ROLES.join(', ')}. Every action but bootstrap needs an administrator (--user) and is audited.
 
@@ -102,6 +106,24 @@ export const usersCommand: CliCommand = {
           const username = need();
           await api.call(action === 'disable' ? 'disableUser' : 'enableUser', {}, { name: username });
           io.out(`${username} ${action}d`);
+          return 0;
+        }
+        case 'cbi-grant': {
+          const username = need();
+          const g = await api.call(
+            'grantCbi',
+            values['expires-on'] === undefined ? {} : { expires_on: values['expires-on'] },
+            { name: username },
+          );
+          io.out(
+            `${username} may see CBI data from ${g.granted_at}${g.expires_at ? ` until ${g.expires_at}` : ' (no expiry)'}`,
+          );
+          return 0;
+        }
+        case 'cbi-revoke': {
+          const username = need();
+          await api.call('revokeCbi', {}, { name: username });
+          io.out(`${username} may no longer see CBI data`);
           return 0;
         }
         default:

@@ -10,6 +10,7 @@ import { healthConfigSchema } from '../health/config.js';
 import { storageConfigSchema } from '../storage/config.js';
 import { gpsConfigSchema } from '../position/config.js';
 import { apiConfigSchema } from '../api/config.js';
+import { webConfigSchema } from '../api/web/config.js';
 import { checkUnitKind } from './unit-kind.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
@@ -74,6 +75,7 @@ export const configSchema = z
     mqtt: mqttConfigSchema,
     access: accessConfigSchema,
     api: apiConfigSchema,
+    web: webConfigSchema,
     retention: retentionConfigSchema,
     health: healthConfigSchema,
     gps: gpsConfigSchema.optional(),

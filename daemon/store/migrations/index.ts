@@ -10,6 +10,7 @@ import { auditLogMigration } from './021-audit-log.js';
 import { holdsMigration } from './022-holds.js';
 import { releasesRecordsMigration } from './023-releases-records.js';
 import { purgesMigration } from './024-purges.js';
+import { pageRecordsMigration } from './028-page-records.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   holdsMigration,
   releasesRecordsMigration,
   purgesMigration,
+  pageRecordsMigration,
 ];
