@@ -229,3 +229,20 @@ export class PageAccess {
     });
   }
 }
+
+/** What a user without the CBI-data authorization sees in place of the bureau's details (policy 424.3(g)). */
+export const NOT_AUTHORIZED_TEXT = 'bureau details: not authorized';
+
+/** Leaves the bureau's details (the entry's reason) out of hits for a user without the authorization. */
+export function hitsForUser<T extends { reason: string }>(authorized: boolean, hits: T[]): T[] {
+  return authorized ? hits : hits.map((h) => ({ ...h, reason: NOT_AUTHORIZED_TEXT }));
+}
+
+/** Leaves the bureau's details (reason, NIC, ORI, notes) out of list entries for a user without the authorization. */
+export function entriesForUser<
+  T extends { entry: { reason: string; nic: string | null; ori: string | null; notes: string } },
+>(authorized: boolean, rows: T[]): T[] {
+  return authorized
+    ? rows
+    : rows.map((r) => ({ ...r, entry: { ...r.entry, reason: NOT_AUTHORIZED_TEXT, nic: null, ori: null, notes: '' } }));
+}

@@ -5,7 +5,7 @@ import { parseTime } from '../shared/time-input.js';
 import type { AgencyLevel } from '../store/releases.js';
 import type { HoldScope } from '../store/holds.js';
 import { authorizeAudited } from '../access/authorize.js';
-import { PageAccess } from '../access/page-access.js';
+import { hitsForUser, PageAccess } from '../access/page-access.js';
 import { exportEvidence } from '../access/evidence.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import type { AGENCY_LEVELS } from './contract.js';
@@ -38,6 +38,8 @@ function filesUnder(dir: string): { path: string; data_base64: string }[] {
 export function governedRoutes(deps: RouteDeps): RouteHandlers {
   const { access, clock } = deps;
   const page = new PageAccess(deps.db, access, clock);
+  // Policy 424.3(g): the entry's reason is the bureau's; only users holding the authorization get it.
+  const cbi = (u: { id: number }) => page.cbiAuthorization(u.id) !== undefined;
   const time = (v: string | number, flag: string, endOfDay = false): number =>
     parseTime(v, flag, { now: clock.now(), endOfDay });
   return {
@@ -98,7 +100,7 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
       if (!r) return { read: null, hits: [], crop_base64: null };
       return {
         read: r.read,
-        hits: r.hits,
+        hits: hitsForUser(cbi(user), r.hits),
         crop_base64: body.crop && r.crop ? r.crop.toString('base64') : null,
       };
     },
@@ -109,7 +111,7 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
         to: time(body.to, '--to', true),
         status: body.status,
       });
-      return { hits };
+      return { hits: hitsForUser(cbi(user), hits) };
     },
     verifyHit({ user, body, params }) {
       const hitId = params.id ?? '';
@@ -127,7 +129,7 @@ export function governedRoutes(deps: RouteDeps): RouteHandlers {
         reference: body.reference,
         note: body.note ?? '',
       });
-      return { hit };
+      return { hit: hitsForUser(cbi(user), [hit])[0]! };
     },
     createHold({ user, body }) {
       let scope: HoldScope;
