@@ -172,6 +172,7 @@ cameras:
     const ok = (r: { code: number; err: string }) => expect(r).toMatchObject({ code: 0, err: '' });
     ok(await cli(['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief'], [secret, ADMIN_PW, ADMIN_PW]));
     const training = ['--completed-on', '2026-01-10', '--expires-on', '2099-01-10', '--user', 'chief'];
+    ok(await cli(['users', 'training', 'chief', ...training], [ADMIN_PW]));
     for (const [name, pw] of [
       ['deputy.ray', DEPUTY_PW],
       ['clerk.pat', CLERK_PW],
@@ -277,6 +278,7 @@ cameras:
     await card.locator('.verification', { hasNotText: PAGE_VERIFICATION_NOTICE }).waitFor({ timeout: 5000 });
 
     mkdirSync(OUTPUT, { recursive: true });
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     const shot = join(OUTPUT, 'in-car-daemon-1024x768.png');
     await page.screenshot({ path: shot });
     console.log(`screenshot: ${shot}`);
@@ -321,6 +323,28 @@ cameras:
     expect(views.every((v) => v.case_number === 'SHIFT-2026-1202' && v.at > 0)).toBe(true);
     // Batched: far fewer entries than the things shown.
     expect(views.length).toBeLessThan(shown.size);
+
+    // The audit report (424.5(e)) lists the disposition, the verification and the page's views.
+    const reportFile = join(daemon.dir, 'report.json');
+    const report = await cli(
+      ['audit', 'report', '--from', '-1h', '--to', 'now', '--json', reportFile, '--user', 'chief'],
+      [ADMIN_PW],
+    );
+    expect(report).toMatchObject({ code: 0, err: '' });
+    const r = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      hits: {
+        verifications: { hit_id: string; username: string }[];
+        dispositions: { hit_id: string; disposition: string }[];
+      };
+      page_views: { username: string; hits: number; crops: number }[];
+    };
+    expect(r.hits.verifications).toContainEqual(expect.objectContaining({ hit_id: first.id, username: 'deputy.ray' }));
+    expect(r.hits.dispositions).toContainEqual(
+      expect.objectContaining({ hit_id: first.id, disposition: 'correct_read', action_taken: 'vehicle_stopped' }),
+    );
+    const deputyViews = r.page_views.filter((v) => v.username === 'deputy.ray');
+    expect(deputyViews.reduce((n, v) => n + v.hits, 0)).toBeGreaterThanOrEqual(lap.length);
+    expect(deputyViews.reduce((n, v) => n + v.crops, 0)).toBeGreaterThanOrEqual(lap.length);
 
     // CSRF: the same cookie without the page's token is refused, and changes nothing.
     const forged = await page.context().request.post(`${url}api/web/hits/${lap[1]!.id}/disposition`, {
