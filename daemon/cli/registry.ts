@@ -10,6 +10,7 @@ import { releasesCommand } from './releases.js';
 import { recordsCommand } from './records.js';
 import { auditCommand } from './audit.js';
 import { hotlistCommand } from './hotlist.js';
+import { webCommand } from './web.js';
 
 /** Every subcommand, in the order `--help` lists them. Add a line here for a new one. */
 export const commands: CliCommand[] = [
@@ -24,4 +25,5 @@ export const commands: CliCommand[] = [
   recordsCommand,
   auditCommand,
   hotlistCommand,
+  webCommand,
 ];

@@ -13,12 +13,14 @@ export async function startWebServer(
   db: Db,
   clock: Clock,
   web: Record<string, unknown> = {},
+  access: Record<string, unknown> = {},
 ): Promise<{ server: WebServer; url: string }> {
   const webDir = await ensureWebBundle();
   const config = configSchema.parse({
     unit: { id: 'car-12', name: 'Car 12' },
     storage: { path: '/tmp' },
     web: { listen: '127.0.0.1:0', ...web },
+    access,
     cameras: [{ id: 'front', name: 'Front', url: 'rtsp://127.0.0.1/x', location: { lat: 39.74, lon: -105.51 } }],
   });
   const server = buildWebServer(config, {
