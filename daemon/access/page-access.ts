@@ -91,10 +91,10 @@ export class PageAccess {
   }
 
   /** Records, as one audit entry, what the page was sent over a few seconds: hits pushed live, crops loaded. */
-  recordViews(user: AuthenticatedUser, purpose: Purpose | undefined, b: ViewBatch): void {
+  recordViews(user: AuthenticatedUser, purpose: Purpose | undefined, b: ViewBatch, kind = 'page_views'): void {
     const count = b.hits.length + b.reads.length + b.crops.length;
     if (count === 0) return;
-    this.access.perform(user, b.reads.length ? 'search' : 'view_hits', purpose, { kind: 'page_views' }, () => ({
+    this.access.perform(user, b.reads.length ? 'search' : 'view_hits', purpose, { kind }, () => ({
       value: undefined,
       count,
       detail: { via: 'page', hit_ids: b.hits, read_ids: b.reads, crop_read_ids: b.crops },

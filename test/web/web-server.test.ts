@@ -186,4 +186,45 @@ describe('the in-car page server', () => {
     expect(text).toContain(`"id":"${missed}"`);
     expect(text).not.toContain(`"id":"${first}"`);
   });
+
+  it('does not keep an unused session alive by its own audit sweeps', async () => {
+    web = await startWebServer(t.db, clock, { view_audit_interval_s: 1 });
+    const c = new PageClient(web.url);
+    await c.login('deputy');
+    clock.advance(20 * 60_000);
+    await new Promise((r) => setTimeout(r, 1300)); // a sweep runs meanwhile
+    clock.advance(11 * 60_000);
+    expect((await c.call('GET', WEB_PATHS.session)).json.error.code).toBe('session_expired');
+  });
+
+  it('answers recent reads, a search with its purpose, health, units and cameras, and names the search results in the audit log', async () => {
+    web = await startWebServer(t.db, clock);
+    const readId = addRead(t.db, { plate: 'ABC123', at: NOW - 3600_000 });
+    addRead(t.db, { plate: 'XYZ999', at: NOW - 1800_000 });
+    const c = new PageClient(web.url);
+    await c.login('deputy');
+    const recent = await c.call('GET', `${WEB_PATHS.recentReads}?limit=10`);
+    expect(recent.json.reads.map((r: { plate: string }) => r.plate)).toEqual(['XYZ999', 'ABC123']);
+    const search = await c.call('POST', WEB_PATHS.search, {
+      purpose: { category: 'criminal_investigation', case_number: 'CR26-0042' },
+      plate: 'AB?12*',
+      from: new Date(NOW - DAY).toISOString(),
+      to: new Date(NOW).toISOString(),
+    });
+    expect(search.json).toMatchObject({ reads: [{ id: readId, plate: 'ABC123' }], truncated: false });
+    const noPurpose = await c.call('POST', WEB_PATHS.search, { plate: 'ABC123', from: 'x', to: 'y' });
+    expect(noPurpose).toMatchObject({ status: 400, json: { error: { code: 'invalid', field: 'purpose' } } });
+    const health = await c.call('GET', WEB_PATHS.health);
+    expect(health.json).toMatchObject({ unit: { id: 'car-12', name: 'Car 12' }, storage: { state: 'ok' } });
+    expect((await c.call('GET', WEB_PATHS.units)).json.units).toEqual([
+      expect.objectContaining({ id: 'car-12', state: 'online' }),
+    ]);
+    expect((await c.call('GET', WEB_PATHS.cameras)).json.cameras).toEqual([
+      { id: 'front', name: 'Front', unit: { id: 'car-12', name: 'Car 12' } },
+    ]);
+    const named = new AuditLog(t.db)
+      .between(0, Number.MAX_SAFE_INTEGER)
+      .find((e) => e.query.kind === 'page_search_results');
+    expect(named).toMatchObject({ username: 'deputy', caseNumber: 'CR26-0042', detail: { read_ids: [readId] } });
+  });
 });

@@ -172,6 +172,8 @@ export function webRoutes(deps: WebRouteDeps, live: LiveHits): WebHandlers {
             limit: b.limit,
           });
       const ids = found.reads.map((r) => r.id);
+      // The search's own entry counts the results; this one names them (policy 424.5(b)).
+      page.recordViews(c.user, purpose, { hits: [], reads: ids, crops: [] }, 'page_search_results');
       const hitIds = page.hitIdsOfReads(ids);
       const crops = page.readsWithCrop(ids);
       return {

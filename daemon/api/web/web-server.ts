@@ -134,31 +134,35 @@ export class WebServer implements Service {
   async stop(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.live.stop();
-    for (const s of this.sessions.all()) for (const end of s.streams) end('logged_out');
-    this.flushViews(true);
+    // The daemon stops: streams close without a session_end, so the page says it lost the connection.
+    for (const s of this.sessions.all()) for (const end of s.streams) end();
+    this.flushViews();
     const app = this.app;
     this.app = undefined;
     await app?.close();
   }
 
-  /** Writes each session's views since the last flush as one audit entry (policy 424.5(b)). */
-  private flushViews(all = false): void {
+  /** Writes each session's views since the last flush as one audit entry (policy 424.5(b)); ends expired sessions' streams. */
+  private flushViews(): void {
     const gone = this.sessions.sweep();
     for (const s of gone) for (const end of s.streams) end('expired');
-    for (const s of [...(all ? this.sessions.all() : this.sessions.all()), ...gone]) {
-      const v = s.views;
-      if (v.hits.size + v.reads.size + v.crops.size === 0) continue;
-      const batch = { hits: [...v.hits], reads: [...v.reads], crops: [...v.crops] };
-      v.hits.clear();
-      v.reads.clear();
-      v.crops.clear();
-      const user = this.deps.authenticator.currentUser(s.userId, this.deps.clock.now());
-      if (!user) continue;
-      try {
-        this.deps.page.recordViews(user, s.purpose ?? undefined, batch);
-      } catch (err) {
-        this.deps.log.error({ err: (err as Error).message, user: user.username }, 'could not record page views');
-      }
+    for (const s of [...this.sessions.all(), ...gone]) this.flush(s);
+  }
+
+  /** One audit entry for what `s` was shown since its last flush, if anything. */
+  private flush(s: PageSession): void {
+    const v = s.views;
+    if (v.hits.size + v.reads.size + v.crops.size === 0) return;
+    const batch = { hits: [...v.hits], reads: [...v.reads], crops: [...v.crops] };
+    v.hits.clear();
+    v.reads.clear();
+    v.crops.clear();
+    const user = this.deps.authenticator.currentUser(s.userId, this.deps.clock.now());
+    if (!user) return;
+    try {
+      this.deps.page.recordViews(user, s.purpose ?? undefined, batch);
+    } catch (err) {
+      this.deps.log.error({ err: (err as Error).message, user: user.username }, 'could not record page views');
     }
   }
 
@@ -192,7 +196,7 @@ export class WebServer implements Service {
       if (name === 'logout') {
         this.sessions.close(session.token);
         for (const end of session.streams) end('logged_out');
-        this.flushSession(session, user);
+        this.flush(session);
         return reply.code(204).header('set-cookie', this.cookie('', 0)).send();
       }
       if (name === 'events') return this.events(req, reply, session, user);
@@ -265,19 +269,6 @@ export class WebServer implements Service {
       .send(WEB_ROUTES.login.response.parse(view));
   }
 
-  private flushSession(s: PageSession, user: AuthenticatedUser): void {
-    const v = s.views;
-    const batch = { hits: [...v.hits], reads: [...v.reads], crops: [...v.crops] };
-    v.hits.clear();
-    v.reads.clear();
-    v.crops.clear();
-    try {
-      this.deps.page.recordViews(user, s.purpose ?? undefined, batch);
-    } catch (err) {
-      this.deps.log.error({ err: (err as Error).message, user: user.username }, 'could not record page views');
-    }
-  }
-
   private crop(req: FastifyRequest, reply: FastifyReply, session: PageSession, user: AuthenticatedUser): FastifyReply {
     const readId = (req.params as { read_id?: string }).read_id ?? '';
     const jpeg = this.deps.page.crop(user, readId);
@@ -328,11 +319,12 @@ export class WebServer implements Service {
     const unsubscribe = this.live.subscribe({ deliver });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     keepAlive.unref();
-    const end = (reason: 'expired' | 'logged_out' | 'disabled') => {
-      write('session_end', {
-        reason,
-        message: reason === 'logged_out' ? 'You logged out.' : 'Your session ended. Log in again.',
-      });
+    const end = (reason?: 'expired' | 'logged_out' | 'disabled') => {
+      if (reason)
+        write('session_end', {
+          reason,
+          message: reason === 'logged_out' ? 'You logged out.' : 'Your session ended. Log in again.',
+        });
       res.end();
     };
     session.streams.add(end);

@@ -11,8 +11,8 @@ export interface PageSession {
   purpose: Purpose | null;
   /** Shown but not yet in the audit log (flushed every web.view_audit_interval_s). */
   views: { hits: Set<string>; reads: Set<string>; crops: Set<string> };
-  /** Closes the session's open event streams (logout, expiry). */
-  streams: Set<(reason: 'expired' | 'logged_out' | 'disabled') => void>;
+  /** Closes the session's open event streams: with a reason (logout, expiry) the page is told why. */
+  streams: Set<(reason?: 'expired' | 'logged_out' | 'disabled') => void>;
 }
 
 /**
@@ -67,7 +67,8 @@ export class PageSessions {
   sweep(): PageSession[] {
     const gone: PageSession[] = [];
     for (const [t, s] of this.byToken)
-      if (this.table.resume(t) === undefined) {
+      if (!this.table.alive(t)) {
+        this.table.close(t);
         this.byToken.delete(t);
         gone.push(s);
       }
