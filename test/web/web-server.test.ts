@@ -9,6 +9,7 @@ import { runCli } from '../../daemon/cli/main.js';
 import { configSchema } from '../../daemon/config/schema.js';
 import { ManualClock } from '../../daemon/shared/clock.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
+import { UserStore } from '../../daemon/access/users.js';
 import { addHit, addRead, addUser, DAY, fakeIo, NOW, PASSWORD, tempDb } from '../policy/fixture.js';
 import { PageClient, startWebServer } from './web-rig.js';
 
@@ -226,5 +227,29 @@ describe('the in-car page server', () => {
       .between(0, Number.MAX_SAFE_INTEGER)
       .find((e) => e.query.kind === 'page_search_results');
     expect(named).toMatchObject({ username: 'deputy', caseNumber: 'CR26-0042', detail: { read_ids: [readId] } });
+  });
+
+  it('ends the live stream of a user disabled meanwhile instead of pushing them the next hit', async () => {
+    web = await startWebServer(t.db, clock);
+    const c = new PageClient(web.url);
+    await c.login('deputy');
+    const ac = new AbortController();
+    const res = await fetch(`${web.url}${WEB_PATHS.events}`, { headers: { cookie: c.cookie }, signal: ac.signal });
+    const reader = res.body!.getReader();
+    await reader.read(); // the stream is open
+    const deputy = new UserStore(t.db).byName('deputy')!;
+    new UserStore(t.db).disable(deputy.id, NOW);
+    const hidden = addHit(t.db, addRead(t.db, { plate: 'HIDDEN1', at: NOW }));
+    web.server.live.notify();
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    ac.abort();
+    expect(text).toMatch(/event: session_end\ndata: \{"reason":"disabled"/);
+    expect(text).not.toContain(hidden);
+    expect((await c.call('GET', WEB_PATHS.session)).status).toBe(401);
   });
 });

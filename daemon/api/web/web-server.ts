@@ -307,9 +307,24 @@ export class WebServer implements Service {
     res.write(': stream open\n\n');
     const write = (event: string, data: unknown, id?: string) =>
       res.write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const end = (reason?: 'expired' | 'logged_out' | 'disabled') => {
+      if (reason)
+        write('session_end', {
+          reason,
+          message: reason === 'logged_out' ? 'You logged out.' : 'Your session ended. Log in again.',
+        });
+      res.end();
+    };
     const deliver = (event: 'hit' | 'hit_update', h: Parameters<typeof toWebHit>[0]) => {
-      if (this.deps.page.hitRefusal(user)) return;
-      const cbi = this.deps.page.cbiAuthorization(user.id) !== undefined;
+      // The user as they are now: disabled, retrained or re-roled since the stream opened.
+      const current = this.deps.authenticator.currentUser(session.userId, this.deps.clock.now());
+      if (!current) {
+        this.sessions.close(session.token);
+        end('disabled');
+        return;
+      }
+      if (this.deps.page.hitRefusal(current)) return;
+      const cbi = this.deps.page.cbiAuthorization(current.id) !== undefined;
       const hit = webEventSchemas.hit.parse(toWebHit(h, this.deps.site, cbi, this.deps.clock.now()));
       write(event, hit, hit.cursor);
       session.views.hits.add(hit.id);
@@ -319,14 +334,6 @@ export class WebServer implements Service {
     const unsubscribe = this.live.subscribe({ deliver });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     keepAlive.unref();
-    const end = (reason?: 'expired' | 'logged_out' | 'disabled') => {
-      if (reason)
-        write('session_end', {
-          reason,
-          message: reason === 'logged_out' ? 'You logged out.' : 'Your session ended. Log in again.',
-        });
-      res.end();
-    };
     session.streams.add(end);
     req.raw.on('close', () => {
       clearInterval(keepAlive);
