@@ -5,6 +5,7 @@ import type { AuthenticatedUser } from './authorize.js';
 import type { AccessConfig } from './config.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import type { Role } from './roles.js';
+import { PageRecords } from '../store/page-records.js';
 import { UserStore, isoDay, trainingCurrent, type TrainingRecord, type UserRecord } from './users.js';
 
 /** A user as listed to an administrator: never the hash. */
@@ -16,6 +17,10 @@ export interface UserSummary {
   locked: boolean;
   trainingExpiresOn: string | null;
   trainingCurrent: boolean;
+  /** Holds the CBI-data authorization now (policy 424.3(g)). */
+  cbiAuthorized: boolean;
+  /** When that authorization ends (ISO time); null without one or without an expiry. */
+  cbiAuthorizedUntil: string | null;
 }
 
 /**
@@ -24,6 +29,7 @@ export interface UserSummary {
  */
 export class UserAdmin {
   private readonly users: UserStore;
+  private readonly records: PageRecords;
 
   constructor(
     readonly db: Db,
@@ -32,6 +38,7 @@ export class UserAdmin {
     private readonly config: AccessConfig,
   ) {
     this.users = new UserStore(db);
+    this.records = new PageRecords(db);
   }
 
   async add(
@@ -148,6 +155,7 @@ export class UserAdmin {
       const now = this.clock.now();
       const list = this.users.list().map((u) => {
         const exp = this.users.trainingExpiry(u.id, now);
+        const cbi = this.records.cbiAuthorization(u.id, now);
         return {
           username: u.username,
           fullName: u.fullName,
@@ -156,6 +164,8 @@ export class UserAdmin {
           locked: u.lockedUntil !== null && u.lockedUntil > now,
           trainingExpiresOn: exp,
           trainingCurrent: trainingCurrent(exp, now),
+          cbiAuthorized: cbi !== undefined,
+          cbiAuthorizedUntil: cbi?.expiresAt == null ? null : new Date(cbi.expiresAt).toISOString(),
         };
       });
       return { value: list, count: list.length };

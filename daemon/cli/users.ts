@@ -48,12 +48,13 @@ export const usersCommand: CliCommand = {
           const { users: list } = await api.call('listUsers', {});
           printTable(
             io,
-            ['USER', 'NAME', 'ROLE', 'TRAINING EXPIRES', 'STATE'],
+            ['USER', 'NAME', 'ROLE', 'TRAINING EXPIRES', 'CBI DATA', 'STATE'],
             list.map((u) => [
               u.username,
               u.fullName,
               u.role,
               u.trainingExpiresOn ? `${u.trainingExpiresOn}${u.trainingCurrent ? '' : ' (lapsed)'}` : 'none',
+              u.cbiAuthorized ? (u.cbiAuthorizedUntil ? `until ${u.cbiAuthorizedUntil}` : 'yes') : 'no',
               u.disabled ? 'disabled' : u.locked ? 'locked' : 'active',
             ]),
           );

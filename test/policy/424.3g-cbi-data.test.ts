@@ -99,6 +99,10 @@ describe('424.3(g) CBI data only for those authorized', () => {
       code: 0,
       out: expect.stringMatching(/deputy may see CBI data from .* \(no expiry\)/),
     });
+    const list = (await cli(['users', 'list', '--user', 'chief'])).out;
+    expect(list).toMatch(/CBI DATA/);
+    expect(list).toMatch(/^deputy\s.*\syes\s+active$/m);
+    expect(list).toMatch(/^clerk\s.*\sno\s+active$/m);
     const page = await pageHits('deputy');
     expect(page.hits[0]!.bureau).toEqual({
       authorized: true,
@@ -117,7 +121,7 @@ describe('424.3(g) CBI data only for those authorized', () => {
     expect((await hitsList('deputy')).out).not.toMatch(/NCIC stolen/);
     const admin = new AuditLog(rig.t.db)
       .between(0, Number.MAX_SAFE_INTEGER)
-      .filter((e) => e.action === 'users_manage' && e.outcome === 'allowed');
+      .filter((e) => e.action === 'users_manage' && e.outcome === 'allowed' && /^cbi_/.test(String(e.query.kind)));
     expect(admin.map((e) => [e.username, e.query.kind, e.query.username])).toEqual([
       ['chief', 'cbi_grant', 'deputy'],
       ['chief', 'cbi_revoke', 'deputy'],
