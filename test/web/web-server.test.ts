@@ -114,6 +114,17 @@ describe('the in-car page server', () => {
     c.csrf = 'f'.repeat(48);
     expect((await c.call('POST', WEB_PATHS.patrolPurpose, purpose)).status).toBe(403);
     c.csrf = login.json.csrf_token;
+    const foreign = await fetch(`${web.url}${WEB_PATHS.patrolPurpose}`, {
+      method: 'POST',
+      headers: {
+        cookie: c.cookie,
+        'x-csrf-token': c.csrf,
+        origin: 'https://evil.example',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(purpose),
+    });
+    expect(foreign.status).toBe(403);
     expect((await c.call('POST', WEB_PATHS.patrolPurpose, purpose)).json.patrol_purpose).toEqual(purpose);
   });
 

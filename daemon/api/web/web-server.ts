@@ -49,6 +49,17 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/** A browser's POST names its page in Origin: it must be this server (absent: not a browser, the token decides). */
+function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The in-car page and its routes (/api/web/*), served by the daemon on web.listen: HTTPS with the
  * configured certificate (plain HTTP only on loopback). The same process and the same audited
@@ -193,6 +204,8 @@ export class WebServer implements Service {
       const { session, user } = this.resolve(req);
       if (spec.method === 'POST' && !csrfMatches(req.headers[CSRF_HEADER], session.csrf))
         throw new WebRefusal(403, 'csrf', 'The request lacks the page token: reload the page.');
+      if (spec.method === 'POST' && !sameOrigin(req))
+        throw new WebRefusal(403, 'csrf', 'The request came from another site: use the page itself.');
       if (name === 'logout') {
         this.sessions.close(session.token);
         for (const end of session.streams) end('logged_out');
