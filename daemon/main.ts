@@ -42,6 +42,8 @@ import { FrameTap } from './live/frame-tap.js';
 import { LiveViews } from './live/live-views.js';
 import { DaemonMetrics } from './health/metrics.js';
 import { MetricsServer } from './health/metrics-server.js';
+import { buildWebServer } from './api/web/build-web.js';
+import type { WebServer } from './api/web/web-server.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
 
@@ -70,6 +72,8 @@ export interface Daemon {
   /** The Prometheus figures (served on metrics.listen when set). */
   metrics: DaemonMetrics;
   metricsServer: MetricsServer | undefined;
+  /** The in-car page, when web.listen is set. */
+  web: WebServer | undefined;
   /** SIGHUP: refresh hotlists. */
   reload(): void;
 }
@@ -110,23 +114,38 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     config.unit.mobile && config.gps
       ? new GpsPosition({ config: config.gps, clock, log: log.child({ component: 'gps' }) })
       : undefined;
+  const cameraStats = () =>
+    [...pipelines].map(([id, p]) => {
+      const src = sources.get(id)?.stats();
+      return {
+        id,
+        fps: fps.rate(id, p.stats.framesAnalyzed, clock.now()),
+        dropped_frames: src?.framesDropped ?? 0,
+        connected: src?.connected ?? false,
+      };
+    });
   const delivery = createHitDelivery({
     config,
     db,
     clock,
     log,
     gps,
-    cameraStats: () =>
-      [...pipelines].map(([id, p]) => {
-        const src = sources.get(id)?.stats();
-        return {
-          id,
-          fps: fps.rate(id, p.stats.framesAnalyzed, clock.now()),
-          dropped_frames: src?.framesDropped ?? 0,
-          connected: src?.connected ?? false,
-        };
-      }),
+    cameraStats,
     storage: () => ({ ...storage.status(), unstored_reads: unstoredCount() }),
+  });
+  // The in-car page: new hits reach its live stream through `web.live.notify()` below.
+  const web = buildWebServer(config, {
+    db,
+    clock,
+    log,
+    sources: {
+      cameraStats,
+      lists: () => delivery.hotlists.listStatus(),
+      outboxDepth: () => delivery.outbox.depth(),
+      broker: () => delivery.publisher,
+      storage: () => ({ ...storage.status(), unstored_reads: unstoredCount() }),
+      gps,
+    },
   });
   const readLog = log.child({ component: 'reads' });
   const unstored = new UnstoredReads({
@@ -150,7 +169,10 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     logPlates: config.logging.log_plates,
     hits: {
       onStored: (read, camera) => delivery.onRead(read, camera),
-      onCommitted: (hits, camera) => delivery.announce(hits, camera.id),
+      onCommitted: (hits, camera) => {
+        delivery.announce(hits, camera.id);
+        if (hits.length) web?.live.notify();
+      },
     },
     unstored,
     storage,
@@ -272,12 +294,14 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
       ...(metricsServer ? [metricsServer] : []),
       // Last to start, first to stop: no request is taken before the data is ready or after it closes.
       api,
+      ...(web ? [web] : []),
     ],
     db,
     api,
     liveViews,
     metrics,
     metricsServer,
+    web,
     pipelines,
     sources,
     delivery,

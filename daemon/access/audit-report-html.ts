@@ -60,7 +60,29 @@ export function renderAuditReportHtml(r: AuditReport): string {
           ['Time', 'Verified by', 'Hit', 'Outcome', 'Bureau reference', 'Read at'],
           r.hits.verifications.map((v) => [v.at, v.username, v.hit_id, v.outcome, v.reference, v.read_position]),
           'No verifications recorded.',
+        ) +
+        table(
+          ['Time', 'Reviewed by', 'Hit', 'Disposition', 'Action taken'],
+          r.hits.dispositions.map((d) => [d.at, d.username, d.hit_id, d.disposition, d.action_taken]),
+          'No dispositions recorded.',
         ),
+    ],
+    [
+      'Views on the in-car page (policy 424.5(b))',
+      table(
+        ['Time', 'User', 'Purpose', 'Case', 'What', 'Hits', 'Reads', 'Crops'],
+        r.page_views.map((v) => [
+          v.at,
+          v.username,
+          v.purpose_category,
+          v.case_number,
+          v.kind,
+          v.hits,
+          v.reads,
+          v.crops,
+        ]),
+        'Nothing was shown on the page.',
+      ),
     ],
     [
       'Evidence holds',

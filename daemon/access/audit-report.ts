@@ -45,7 +45,23 @@ export interface AuditReport {
       /** Where the hit's read was made and how that is known (fixed camera, GPS fix), or why not. */
       read_position: string;
     }[];
+    /** The deputy's review of hits on the in-car page: what the read was and the action taken. */
+    dispositions: { at: string; username: string; hit_id: string; disposition: string; action_taken: string }[];
   };
+  /**
+   * What the in-car page showed, by whom and when (policy 424.5(b)): one row per response or per
+   * batch of live pushes and crops, with how many hits, reads and crops it held.
+   */
+  page_views: {
+    at: string;
+    username: string;
+    purpose_category: string | null;
+    case_number: string | null;
+    kind: string;
+    hits: number;
+    reads: number;
+    crops: number;
+  }[];
   holds: Hold[];
   /** Open holds an auditor should look at (424.4): wide (approval needed or predating it), open over a year, past review. */
   hold_concerns: { broad: Hold[]; long: Hold[]; overdue: Hold[] };
@@ -173,7 +189,7 @@ export function buildAuditReport(
       confirmed: hc('confirmed'),
       rejected: hc('rejected'),
       verifications: entries
-        .filter((e) => e.action === 'verify_hit' && e.outcome === 'allowed')
+        .filter((e) => e.action === 'verify_hit' && e.outcome === 'allowed' && e.query.kind !== 'hit_disposition')
         .map((e) => ({
           at: iso(e.at),
           username: e.username,
@@ -182,7 +198,31 @@ export function buildAuditReport(
           reference: String(e.query.reference),
           read_position: hitReadPosition(String(e.query.hit_id)),
         })),
+      dispositions: entries
+        .filter((e) => e.action === 'verify_hit' && e.outcome === 'allowed' && e.query.kind === 'hit_disposition')
+        .map((e) => ({
+          at: iso(e.at),
+          username: e.username,
+          hit_id: String(e.query.hit_id),
+          disposition: String(e.query.disposition),
+          action_taken: String(e.query.action_taken),
+        })),
     },
+    page_views: entries
+      .filter((e) => e.outcome === 'allowed' && e.detail.via === 'page')
+      .map((e) => {
+        const n = (k: string): number => (Array.isArray(e.detail[k]) ? (e.detail[k] as unknown[]).length : 0);
+        return {
+          at: iso(e.at),
+          username: e.username,
+          purpose_category: e.purposeCategory,
+          case_number: e.caseNumber,
+          kind: String(e.query.kind),
+          hits: n('hit_ids'),
+          reads: n('read_ids'),
+          crops: n('crop_read_ids'),
+        };
+      }),
     holds: new HoldStore(db).changedBetween(o.from, o.to),
     hold_concerns: new HoldStore(db).concerns(o.now, 365 * 86_400_000),
     purges: new PurgeRecordStore(db).between(o.from, o.to),

@@ -9,6 +9,7 @@ import { latestExpiry, trainingProblem } from './training-rules.js';
 import { passwordProblem } from './password-strength.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Role } from './roles.js';
+import { PageRecords } from '../store/page-records.js';
 import { UserStore, isoDay, trainingCurrent, type TrainingRecord, type UserRecord } from './users.js';
 
 /** A user as listed to an administrator: never the hash. */
@@ -23,6 +24,10 @@ export interface UserSummary {
   locked: boolean;
   trainingExpiresOn: string | null;
   trainingCurrent: boolean;
+  /** Holds the CBI-data authorization now (policy 424.3(g)). */
+  cbiAuthorized: boolean;
+  /** When that authorization ends (ISO time); null without one or without an expiry. */
+  cbiAuthorizedUntil: string | null;
 }
 
 /**
@@ -31,6 +36,7 @@ export interface UserSummary {
  */
 export class UserAdmin {
   private readonly users: UserStore;
+  private readonly records: PageRecords;
 
   constructor(
     readonly db: Db,
@@ -39,6 +45,7 @@ export class UserAdmin {
     private readonly config: AccessConfig,
   ) {
     this.users = new UserStore(db);
+    this.records = new PageRecords(db);
   }
 
   /**
@@ -240,6 +247,7 @@ export class UserAdmin {
       const now = this.clock.now();
       const list = this.users.list().map((u) => {
         const exp = this.users.trainingExpiry(u.id, now);
+        const cbi = this.records.cbiAuthorization(u.id, now);
         return {
           username: u.username,
           fullName: u.fullName,
@@ -250,6 +258,8 @@ export class UserAdmin {
           locked: u.lockedUntil !== null && u.lockedUntil > now,
           trainingExpiresOn: exp,
           trainingCurrent: trainingCurrent(exp, now),
+          cbiAuthorized: cbi !== undefined,
+          cbiAuthorizedUntil: cbi?.expiresAt == null ? null : new Date(cbi.expiresAt).toISOString(),
         };
       });
       return { value: list, count: list.length };

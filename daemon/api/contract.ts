@@ -374,6 +374,24 @@ export const API_ROUTES = {
     body: empty,
     reply: ok,
   },
+  grantCbi: {
+    method: 'POST',
+    path: '/api/users/:name/cbi-grant',
+    summary: "Records a user's authorization to see the bureau's (CBI) data, policy 424.3(g).",
+    auth: true,
+    body: z
+      .object({ expires_on: z.string().optional().describe('Last day (YYYY-MM-DD) it holds; absent: no expiry.') })
+      .strict(),
+    reply: z.object({ granted_at: z.string(), expires_at: z.string().nullable() }),
+  },
+  revokeCbi: {
+    method: 'POST',
+    path: '/api/users/:name/cbi-revoke',
+    summary: "Ends a user's CBI-data authorization.",
+    auth: true,
+    body: empty,
+    reply: ok,
+  },
   addRecordsRequest: {
     method: 'POST',
     path: '/api/records',

@@ -6,6 +6,7 @@ import type { AgencyLevel } from '../store/releases.js';
 import { holdProtects, type Hold, type HoldScope } from '../store/holds.js';
 import { authorizeAudited } from '../access/authorize.js';
 import { identityProblem } from '../access/identity.js';
+import { hitsForUser, PageAccess } from '../access/page-access.js';
 import { exportEvidence } from '../access/evidence.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import { SEALED_SUFFIX, sealPackage } from '../evidence/sealed.js';
@@ -43,6 +44,9 @@ function filesUnder(dir: string, base = dir): { path: string; data_base64: strin
 /** One handler per route of API_ROUTES: authenticate (done by the server), purpose, AuditedAccess, reply. */
 export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHandlers {
   const { access, clock } = deps;
+  const page = new PageAccess(deps.db, access, clock);
+  // Policy 424.3(g): the entry's reason is the bureau's; only users holding the authorization get it.
+  const cbi = (u: { id: number }) => page.cbiAuthorization(u.id) !== undefined;
   const time = (v: string | number, flag: string, endOfDay = false): number =>
     parseTime(v, flag, { now: clock.now(), endOfDay });
   const withProtects = (h: Hold) => ({ ...h, protects: holdProtects(h, clock.now()) });
@@ -115,7 +119,7 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
       if (!r) return { read: null, hits: [], crop_base64: null };
       return {
         read: r.read,
-        hits: r.hits,
+        hits: hitsForUser(cbi(user), r.hits),
         crop_base64: body.crop && r.crop ? r.crop.toString('base64') : null,
       };
     },
@@ -126,7 +130,7 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
         to: time(body.to, '--to', true),
         status: body.status,
       });
-      return { hits };
+      return { hits: hitsForUser(cbi(user), hits) };
     },
     verifyHit({ user, body, params }) {
       const hitId = params.id ?? '';
@@ -144,7 +148,7 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
         reference: body.reference,
         note: body.note ?? '',
       });
-      return { hit };
+      return { hit: hitsForUser(cbi(user), [hit])[0]! };
     },
     createHold({ user, body }) {
       let scope: HoldScope;
@@ -299,6 +303,24 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
     },
     enableUser({ user, params }) {
       deps.users.enable(user, params.name ?? '');
+      return { ok: true as const };
+    },
+    grantCbi({ user, body, params }) {
+      let expiresAt: number | null = null;
+      if (body.expires_on !== undefined) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(body.expires_on)) throw new Error('give --expires-on as YYYY-MM-DD');
+        // The grant holds through the whole of its last day, UTC.
+        expiresAt = Date.parse(`${body.expires_on}T00:00:00Z`) + 86_400_000;
+        if (!Number.isFinite(expiresAt)) throw new Error(`"${body.expires_on}" is not a date`);
+      }
+      const g = page.grantCbi(user, params.name ?? '', expiresAt);
+      return {
+        granted_at: new Date(g.grantedAt).toISOString(),
+        expires_at: g.expiresAt === null ? null : new Date(g.expiresAt).toISOString(),
+      };
+    },
+    revokeCbi({ user, params }) {
+      page.revokeCbi(user, params.name ?? '');
       return { ok: true as const };
     },
     addRecordsRequest({ user, body }) {

@@ -1,4 +1,6 @@
 import { authorizeAudited, type AuthenticatedUser } from '../access/authorize.js';
+import { entriesForUser } from '../access/page-access.js';
+import { PageRecords } from '../store/page-records.js';
 import type { Action } from '../access/roles.js';
 import type { HotlistService } from '../hotlist/hotlist-service.js';
 import { VersionStore } from '../hotlist/version-store.js';
@@ -24,6 +26,7 @@ const PURPOSE_REQUIRED =
 export function hotlistRoutes(deps: RouteDeps): HotlistRoutes {
   const { db, clock } = deps;
   const audit = new AuditLog(db);
+  const records = new PageRecords(db);
   const service = (): HotlistService => {
     if (!deps.hotlists) throw new Error('this daemon runs no hotlists');
     return deps.hotlists;
@@ -80,7 +83,8 @@ export function hotlistRoutes(deps: RouteDeps): HotlistRoutes {
       authorizeAudited(db, user, 'hotlist_manage', clock.now(), { op: 'list' });
       const entries = service().listLocalEntries(body.all ?? false);
       allowed(user, 'hotlist_manage', { resultCount: entries.length, detail: { op: 'list', all: body.all ?? false } });
-      return { entries };
+      // Policy 424.3(g): reasons, NIC, ORI and notes only for a user holding the CBI-data authorization.
+      return { entries: entriesForUser(records.cbiAuthorization(user.id, clock.now()) !== undefined, entries) };
     },
     removeHotlistEntry({ user, params }) {
       const id = params.id ?? '';

@@ -40,6 +40,12 @@ export class SessionTable {
     return s.userId;
   }
 
+  /** True while `token` is live, without moving its expiry (for sweeps, not for requests). */
+  alive(token: string): boolean {
+    const s = this.sessions.get(token);
+    return s !== undefined && s.expiresAt > this.clock.now();
+  }
+
   close(token: string): boolean {
     return this.sessions.delete(token);
   }

@@ -166,6 +166,8 @@ export const userSummarySchema = z.object({
   locked: z.boolean(),
   trainingExpiresOn: z.string().nullable(),
   trainingCurrent: z.boolean(),
+  cbiAuthorized: z.boolean().describe('Holds the CBI-data authorization now (policy 424.3(g)).'),
+  cbiAuthorizedUntil: z.string().nullable().describe('When it ends; null without one or without an expiry.'),
 });
 
 const auditHeadSchema = z.object({ seq: z.number(), mac: z.string().nullable() });

@@ -37,11 +37,12 @@ export const hitsCommand: CliCommand = {
         else {
           printTable(
             io,
-            ['TIME', 'PLATE', 'CATEGORY', 'STATUS', 'VERIFIED BY', 'REF', 'ID'],
+            ['TIME', 'PLATE', 'CATEGORY', 'REASON', 'STATUS', 'VERIFIED BY', 'REF', 'ID'],
             hits.map((h) => [
               iso(h.createdAt),
               h.plate,
               h.category,
+              h.reason,
               h.status.toUpperCase(),
               h.verifiedBy,
               h.verificationRef,

@@ -12,6 +12,7 @@ import { recordsCommand } from './records.js';
 import { auditCommand } from './audit.js';
 import { hotlistCommand } from './hotlist.js';
 import { unitCommand } from './unit.js';
+import { webCommand } from './web.js';
 
 /** Every subcommand, in the order `--help` lists them. Add a line here for a new one. */
 export const commands: CliCommand[] = [
@@ -28,4 +29,5 @@ export const commands: CliCommand[] = [
   auditCommand,
   hotlistCommand,
   unitCommand,
+  webCommand,
 ];

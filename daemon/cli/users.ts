@@ -28,6 +28,10 @@ const HELP = `usage: alpr-edge users <action> [options]
   password NAME                               reset a user's password (asked twice); they must change it at their next login
   passwd                                      change your own password (asked for the current one, then the new one twice)
   disable NAME | enable NAME                  end or restore a user's access (users are never deleted)
+  cbi-grant NAME [--expires-on DATE]          authorize NAME to see the bureau's (CBI) data: NIC, ORI,
+                                              list reasons and notes (policy 424.3(g)); others see
+                                              "bureau details: not authorized"
+  cbi-revoke NAME                             end that authorization
 
 Passwords: at least 12 characters (access.min_password_length) and not guessable: common
 passwords, words with digits appended, keyboard runs and your own name are refused.
@@ -56,13 +60,14 @@ export const usersCommand: CliCommand = {
           const { users: list } = await api.call('listUsers', {});
           printTable(
             io,
-            ['USER', 'NAME', 'EMPLOYEE NO', 'ROLE', 'TRAINING EXPIRES', 'STATE'],
+            ['USER', 'NAME', 'EMPLOYEE NO', 'ROLE', 'TRAINING EXPIRES', 'CBI DATA', 'STATE'],
             list.map((u) => [
               u.username,
               u.fullName,
               u.employeeNumber ?? 'employee number missing',
               u.role,
               u.trainingExpiresOn ? `${u.trainingExpiresOn}${u.trainingCurrent ? '' : ' (lapsed)'}` : 'none',
+              u.cbiAuthorized ? (u.cbiAuthorizedUntil ? `until ${u.cbiAuthorizedUntil}` : 'yes') : 'no',
               u.disabled ? 'disabled' : u.locked ? 'locked' : u.mustChangePassword ? 'must change password' : 'active',
             ]),
           );
@@ -137,6 +142,24 @@ export const usersCommand: CliCommand = {
           const username = need();
           await api.call(action === 'disable' ? 'disableUser' : 'enableUser', {}, { name: username });
           io.out(`${username} ${action}d`);
+          return 0;
+        }
+        case 'cbi-grant': {
+          const username = need();
+          const g = await api.call(
+            'grantCbi',
+            values['expires-on'] === undefined ? {} : { expires_on: values['expires-on'] },
+            { name: username },
+          );
+          io.out(
+            `${username} may see CBI data from ${g.granted_at}${g.expires_at ? ` until ${g.expires_at}` : ' (no expiry)'}`,
+          );
+          return 0;
+        }
+        case 'cbi-revoke': {
+          const username = need();
+          await api.call('revokeCbi', {}, { name: username });
+          io.out(`${username} may no longer see CBI data`);
           return 0;
         }
         default:

@@ -13,6 +13,7 @@ import { gpsConfigSchema } from '../position/config.js';
 import { apiConfigSchema } from '../api/config.js';
 import { evidenceConfigSchema } from '../evidence/config.js';
 import { metricsConfigSchema } from '../health/metrics-config.js';
+import { webConfigSchema } from '../api/web/config.js';
 import { checkUnitKind } from './unit-kind.js';
 
 /** Current config file version; bump it with a migration in load.ts. */
@@ -79,6 +80,7 @@ export const configSchema = z
     audit: auditConfigSchema,
     api: apiConfigSchema,
     evidence: evidenceConfigSchema.optional(),
+    web: webConfigSchema,
     retention: retentionConfigSchema,
     health: healthConfigSchema,
     metrics: metricsConfigSchema,

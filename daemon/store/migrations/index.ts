@@ -14,6 +14,7 @@ import { auditMacMigration } from './025-audit-mac.js';
 import { identityMigration } from './026-identity.js';
 import { holdRulesMigration } from './027-hold-rules.js';
 import { agenciesMigration } from './028-agencies.js';
+import { pageRecordsMigration } from './029-page-records.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   identityMigration,
   holdRulesMigration,
   agenciesMigration,
+  pageRecordsMigration,
 ];

@@ -1,0 +1,82 @@
+import type { PageAccess, PageHit } from '../../access/page-access.js';
+import type { Logger } from '../../shared/logger.js';
+
+/** One open event stream: it maps a hit for its user (bureau details or not) and writes it. */
+export interface HitSubscriber {
+  /** A new hit (`hit`) or a changed one (`hit_update`). */
+  deliver(event: 'hit' | 'hit_update', hit: PageHit): void;
+}
+
+/**
+ * Pushes hits to the page's open event streams as they are recorded. The daemon calls `notify()`
+ * after a read's transaction commits (the port main.ts wires to the hit path); the hub then reads
+ * the hits recorded since the last one it saw, so hits raised elsewhere (a list update's
+ * retrospective hits) are found too, by a slow poll as a backstop.
+ */
+export class LiveHits {
+  private lastRow = 0;
+  private readonly subscribers = new Set<HitSubscriber>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private pending = false;
+
+  /** @param page the page's access to hits; @param pollMs the backstop poll. */
+  constructor(
+    private readonly page: PageAccess,
+    private readonly log: Logger,
+    private readonly pollMs = 1000,
+  ) {}
+
+  start(): void {
+    this.lastRow = this.page.lastHitRow();
+    this.timer = setInterval(() => this.check(), this.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.subscribers.clear();
+  }
+
+  /** New hits may have been committed: look at once (coalesced within one turn of the event loop). */
+  notify(): void {
+    if (this.pending || !this.timer) return;
+    this.pending = true;
+    setImmediate(() => {
+      this.pending = false;
+      this.check();
+    });
+  }
+
+  /** A hit changed (disposition, verification): every stream gets it again as `hit_update`. */
+  updated(hit: PageHit): void {
+    for (const s of this.subscribers) this.safe(s, 'hit_update', hit);
+  }
+
+  subscribe(s: HitSubscriber): () => void {
+    this.subscribers.add(s);
+    return () => this.subscribers.delete(s);
+  }
+
+  private check(): void {
+    let hits: PageHit[];
+    try {
+      hits = this.page.hitsForPush(this.lastRow);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not read new hits for the page');
+      return;
+    }
+    for (const h of hits) {
+      this.lastRow = Math.max(this.lastRow, h.row);
+      for (const s of this.subscribers) this.safe(s, 'hit', h);
+    }
+  }
+
+  private safe(s: HitSubscriber, event: 'hit' | 'hit_update', h: PageHit): void {
+    try {
+      s.deliver(event, h);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, event }, 'a page stream could not take a hit');
+    }
+  }
+}
