@@ -133,8 +133,17 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     cameraStats,
     storage: () => ({ ...storage.status(), unstored_reads: unstoredCount() }),
   });
+  const frames = new FrameTap(clock);
+  const liveViews = new LiveViews({
+    cameras: config.cameras,
+    access: new AuditedAccess(db, clock, config.retention),
+    frames,
+    clock,
+    log: log.child({ component: 'live' }),
+  });
   // The in-car page: new hits reach its live stream through `web.live.notify()` below.
   const web = buildWebServer(config, {
+    liveViews,
     db,
     clock,
     log,
@@ -196,14 +205,6 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     log,
   });
   const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists });
-  const frames = new FrameTap(clock);
-  const liveViews = new LiveViews({
-    cameras: config.cameras,
-    access: new AuditedAccess(db, clock, config.retention),
-    frames,
-    clock,
-    log: log.child({ component: 'live' }),
-  });
   const metrics = new DaemonMetrics(
     {
       cameras: () =>
@@ -221,6 +222,10 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     clock,
   );
   delivery.recorder.onAnnounce((hits) => metrics.countHits(hits));
+  // Retrospective hits (a new list version matched against stored reads) reach the page at once too.
+  delivery.recorder.onAnnounce((hits) => {
+    if (hits.length) web?.live.notify();
+  });
   const timedAnalyzer = metrics.timed(analyzer);
   const metricsServer = config.metrics.listen
     ? new MetricsServer(config.metrics.listen, metrics, log.child({ component: 'metrics' }))

@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { BUREAU_NOT_AUTHORIZED, PAGE_VERIFICATION_NOTICE, WEB_CSP } from '../../daemon/api/web-constants.js';
 import { runCli } from '../../daemon/cli/main.js';
 import { ensureWebBundle } from '../../scripts/build-web.js';
@@ -386,6 +388,33 @@ cameras:
     await expect(page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp)).resolves.toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it('plays a camera live from the daemon under the session, audits it, and stops the relay after the page leaves', async () => {
+    const relays = () => {
+      try {
+        return execFileSync('pgrep', ['-f', 'mpeg1video'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+      } catch {
+        return []; // pgrep exits 1 when nothing matches
+      }
+    };
+    const page = await openPage('deputy.ray', DEPUTY_PW);
+    await page.getByRole('button', { name: 'Live view' }).click();
+    await page.getByRole('button', { name: 'Road (RTSP)' }).click();
+    const t0 = performance.now();
+    await page.locator('.live p', { hasText: /^Live$/ }).waitFor({ timeout: 10_000 });
+    console.log(`live view: first frame ${Math.round(performance.now() - t0)} ms after choosing the camera`);
+    await page.waitForTimeout(1000);
+    const stats = await sharp(await page.locator('canvas.live-frame').screenshot()).stats();
+    // A drawn frame of the clip, not a blank or single-colour canvas.
+    expect(Math.max(...stats.channels.map((c) => c.stdev))).toBeGreaterThan(10);
+    expect(relays().length).toBeGreaterThan(0);
+    const views = audit().filter(
+      (r) => r.username === 'deputy.ray' && r.outcome === 'allowed' && /"kind":"live_view"/.test(r.query_json),
+    );
+    expect(views.length).toBeGreaterThan(0);
+    await page.context().close();
+    await waitUntil(() => relays().length === 0, 15_000, "the relay's ffmpeg to stop after the page closed");
+  }, 90_000);
 
   it('gives a user without the CBI-data authorization the plate and category but no bureau details (424.3(g))', async () => {
     const page = await openPage('clerk.pat', CLERK_PW);

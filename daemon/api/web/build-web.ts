@@ -12,7 +12,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Db } from '../../store/database.js';
 import type { WebHealth } from '../web-contract.js';
-import { WebServer } from './web-server.js';
+import { type LivePort, WebServer } from './web-server.js';
 
 /** The built page, beside the sources (scripts/build-web.ts writes it). */
 export const DEFAULT_WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'web');
@@ -33,7 +33,14 @@ export interface WebHealthSources {
  */
 export function buildWebServer(
   config: Pick<EdgeConfig, 'web' | 'access' | 'unit' | 'cameras' | 'hotlists' | 'storage' | 'health'>,
-  deps: { db: Db; clock: Clock; log: Logger; sources: WebHealthSources; webDir?: string },
+  deps: {
+    db: Db;
+    clock: Clock;
+    log: Logger;
+    sources: WebHealthSources;
+    webDir?: string;
+    liveViews?: LivePort | undefined;
+  },
 ): WebServer | undefined {
   if (!config.web.listen) return undefined;
   const { db, clock, log, sources } = deps;
@@ -97,6 +104,7 @@ export function buildWebServer(
     authenticator: new Authenticator(db, config.access),
     log: log.child({ component: 'web' }),
     webDir: deps.webDir ?? DEFAULT_WEB_DIR,
+    liveViews: deps.liveViews,
     clock,
     access,
     page: new PageAccess(db, access, clock),

@@ -7,13 +7,33 @@ import type { Service } from '../../lifecycle/lifecycle.js';
 import { AccessDeniedError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { CSRF_HEADER, WEB_API_PREFIX, WEB_CSP, WEB_PATHS, WEB_SESSION_COOKIE } from '../web-constants.js';
-import { loginRequestSchema, WEB_ROUTES, type WebRoute, type WebRouteName, webEventSchemas } from '../web-contract.js';
+import { LiveViewError } from '../../live/live-views.js';
+import type { Purpose } from '../../access/purpose.js';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  type LiveStartResponse,
+  liveStartResponseSchema,
+  loginRequestSchema,
+  WEB_ROUTES,
+  type WebRoute,
+  type WebRouteName,
+  webEventSchemas,
+} from '../web-contract.js';
 import { type WebConfig, isLoopback, parseListen } from './config.js';
 import { LiveHits } from './live-hits.js';
 import { toRefusal, WebRefusal } from './web-errors.js';
 import { toWebHit } from './web-hit.js';
 import { sessionView, type WebHandlers, type WebRouteDeps, webRoutes } from './web-routes.js';
 import { csrfMatches, LoginRateLimit, type PageSession, PageSessions } from './web-sessions.js';
+
+/** The cameras' live views (daemon/live/LiveViews), as the page's routes use them. */
+export interface LivePort {
+  start(cameraId: string, user: AuthenticatedUser, purpose?: Purpose): LiveStartResponse;
+  end(liveId: string, userId: number): boolean;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, userId?: number): boolean;
+  frame(liveId: string, userId: number): Promise<Buffer>;
+}
 
 export interface WebServerDeps extends WebRouteDeps {
   config: WebConfig;
@@ -23,6 +43,8 @@ export interface WebServerDeps extends WebRouteDeps {
   log: Logger;
   /** The built page (dist/web). */
   webDir: string;
+  /** Live views of the cameras; without them the live routes answer 404. */
+  liveViews?: LivePort | undefined;
 }
 
 const TYPES: Record<string, string> = {
@@ -122,6 +144,8 @@ export class WebServer implements Service {
     for (const [name, spec] of Object.entries(WEB_ROUTES) as [WebRouteName, WebRoute][]) {
       app.route({ method: spec.method, url: spec.path, handler: (req, reply) => this.handle(name, spec, req, reply) });
     }
+    // A JPEG-a-second viewing's newest frame (the path liveStart hands out for kind "jpeg").
+    app.get(`${WEB_API_PREFIX}/live/:live_id/frame`, (req, reply) => this.liveFrame(req, reply));
     app.route({
       method: ['GET', 'POST'],
       url: `${WEB_API_PREFIX}/*`,
@@ -132,6 +156,13 @@ export class WebServer implements Service {
     if (signal.aborted) return;
     await app.listen({ host: listen.host, port: listen.port });
     this.app = app;
+    // The live view's WebSocket: same origin, under the session cookie's path, and the viewing's token.
+    app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const token = cookieValue(req.headers.cookie, WEB_SESSION_COOKIE);
+      const userId = token ? this.sessions.resume(token)?.userId : undefined;
+      if (userId === undefined || !this.deps.liveViews?.upgrade(req, socket, head, userId))
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
     this.boundPort = (app.server.address() as { port: number }).port;
     this.live.start();
     this.flushTimer = setInterval(() => this.flushViews(), config.view_audit_interval_s * 1000);
@@ -214,8 +245,7 @@ export class WebServer implements Service {
       }
       if (name === 'events') return this.events(req, reply, session, user);
       if (name === 'crop') return this.crop(req, reply, session, user);
-      if (name === 'liveStart' || name === 'liveEnd')
-        throw new WebRefusal(404, 'not_found', 'Live view is not served by this unit.');
+      if (name === 'liveStart' || name === 'liveEnd') return this.liveRoute(name, req, reply, session, user);
       const query = spec.query ? this.parse(spec.query, req.query ?? {}) : undefined;
       const body = spec.body ? this.parse(spec.body, req.body ?? {}) : undefined;
       const expiresAt = this.deps.clock.now() + this.deps.sessionMinutes * 60_000;
@@ -280,6 +310,47 @@ export class WebServer implements Service {
       .header('cache-control', 'no-store')
       .header('set-cookie', this.cookie(session.token, this.deps.sessionMinutes * 60))
       .send(WEB_ROUTES.login.response.parse(view));
+  }
+
+  private liveRoute(
+    name: 'liveStart' | 'liveEnd',
+    req: FastifyRequest,
+    reply: FastifyReply,
+    session: PageSession,
+    user: AuthenticatedUser,
+  ): FastifyReply {
+    const live = this.deps.liveViews;
+    if (!live) throw new WebRefusal(404, 'not_found', 'Live view is not served by this unit.');
+    const params = (req.params ?? {}) as Record<string, string>;
+    try {
+      if (name === 'liveEnd') {
+        live.end(params.live_id ?? '', user.id);
+        return reply.code(204).header('cache-control', 'no-store').send();
+      }
+      const started = live.start(params.id ?? '', user, session.purpose ?? undefined);
+      return reply.code(200).header('cache-control', 'no-store').send(liveStartResponseSchema.parse(started));
+    } catch (err) {
+      if (err instanceof LiveViewError)
+        throw new WebRefusal(err.code === 'not_found' ? 404 : 503, err.code, err.message);
+      throw err;
+    }
+  }
+
+  private async liveFrame(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    try {
+      const { user } = this.resolve(req);
+      const live = this.deps.liveViews;
+      if (!live) throw new WebRefusal(404, 'not_found', 'Live view is not served by this unit.');
+      const jpeg = await live.frame((req.params as Record<string, string>).live_id ?? '', user.id);
+      return reply.code(200).header('cache-control', 'no-store').type('image/jpeg').send(jpeg);
+    } catch (err) {
+      const r =
+        err instanceof LiveViewError
+          ? new WebRefusal(err.code === 'not_found' ? 404 : 503, err.code, err.message)
+          : toRefusal(err);
+      if (r) return this.refuse(reply, r);
+      throw err;
+    }
   }
 
   private crop(req: FastifyRequest, reply: FastifyReply, session: PageSession, user: AuthenticatedUser): FastifyReply {
