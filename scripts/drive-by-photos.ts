@@ -26,8 +26,9 @@ import { runEval } from '../daemon/vision/eval-run.js';
 import { defaultModelsDir, loadManifest } from '../daemon/vision/manifest.js';
 import { loadSyntax } from '../daemon/vision/model-registry.js';
 import { writePassClip } from './passes/pass-clip.js';
-import { shareWithInterval, summarisePasses } from './passes/pass-score.js';
-import { playPasses } from './passes/play-passes.js';
+import { scorePasses, shareWithInterval, summarisePasses } from './passes/pass-score.js';
+import { chooseByPrior } from './passes/prior-choice.js';
+import { passTs, playPasses } from './passes/play-passes.js';
 
 const { values } = parseArgs({
   options: {
@@ -94,6 +95,7 @@ try {
   const {
     outcomes,
     stray,
+    reads,
     frames: decoded,
     stats,
   } = await playPasses({
@@ -123,6 +125,23 @@ try {
     `  passes read twice or more ${s.readTwice}, with reads but none right ${s.wrongOnly}, missed ${s.missed}; ` +
       `extra reads ${s.extraReads} (${(s.extraReads / Math.max(1, n)).toFixed(2)} per pass), reads between passes ${s.stray}`,
   );
+  if (syntax) {
+    // The vote (daemon/pipeline/vote.ts) tallies characters without the shape prior each frame's read uses.
+    const prior = (t: string, state: string | null) => syntax.probability(t, state);
+    const weighed = scorePasses(
+      passes.map((p) => ({
+        name: p.name,
+        plate: p.plate,
+        fromTs: passTs(p.fromFrame, fps),
+        toTs: passTs(p.toFrame, fps),
+      })),
+      reads.map((r) => ({ text: chooseByPrior(r, prior), firstSeen: r.firstSeen, lastSeen: r.lastSeen })),
+    );
+    const w = summarisePasses(weighed.outcomes, weighed.stray.length);
+    console.log(
+      `  pass read right if the vote were weighed by ${vision.plate_syntax}: ${shareWithInterval(w.right, n)}`,
+    );
+  }
   console.log(
     `  paired: both right ${both}, pass only ${s.right - both}, photo only ${stillOk - both}, neither ${n - s.right - stillOk + both}`,
   );

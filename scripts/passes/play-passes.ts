@@ -35,6 +35,14 @@ export interface PlayResult {
   stats: PipelineStats;
 }
 
+/**
+ * A frame's capture time from the clip's frame rate: the tracker times passes by these, not by how
+ * long this machine takes a frame, so every frame is analysed and none is dropped.
+ */
+export function passTs(n: number, fps: number): number {
+  return Date.UTC(2026, 0, 1) + Math.round((n * 1000) / fps);
+}
+
 export async function playPasses(o: PlayOptions): Promise<PlayResult> {
   const reads: PlateRead[] = [];
   const camera = cameraSchema.parse({ id: 'passes', name: 'passes', url: o.clip, fps: o.fps });
@@ -47,10 +55,7 @@ export async function playPasses(o: PlayOptions): Promise<PlayResult> {
     silentLogger(),
     o.rule,
   );
-  // Capture times from the clip's frame rate: the tracker times passes by them, not by how long
-  // this machine takes a frame, so every frame is analysed and none is dropped.
-  const epoch = Date.UTC(2026, 0, 1);
-  const ts = (n: number) => epoch + Math.round((n * 1000) / o.fps);
+  const ts = (n: number) => passTs(n, o.fps);
   const frames = await playClip(o.ffmpeg, o.clip, o.size, async (image, n) => {
     await pipeline.onFrame({ cameraId: camera.id, seq: n, ts: ts(n), ...image });
     o.onFrame?.(n);
