@@ -95,6 +95,7 @@ try {
   const {
     outcomes,
     stray,
+    dropped,
     reads,
     frames: decoded,
     stats,
@@ -148,11 +149,15 @@ try {
   console.log(
     `  dropped by the pipeline: below min_confidence ${stats.readsBelowConfidence}, not plate-shaped ${stats.readsNotPlateShaped}, unconfirmed ${stats.readsUnconfirmed}`,
   );
-  for (const o of outcomes)
-    if (values.list || !o.right || o.extra > 0)
-      console.log(
-        `  ${o.name} ${o.plate}: ${o.reads.length ? o.reads.join(' ') : '(no read)'}${stillRight.get(o.name) ? '' : ' [photo read wrong]'}`,
-      );
+  for (const [i, o] of outcomes.entries()) {
+    if (!values.list && o.right && o.extra === 0) continue;
+    const lost = dropped.filter((d) => d.pass === i);
+    console.log(
+      `  ${o.name} ${o.plate}: ${o.reads.length ? o.reads.join(' ') : '(no read)'}` +
+        `${lost.length ? ` (not stored: ${lost.map((d) => `${d.text} ${d.confidence.toFixed(2)} ${d.reason}`).join(', ')})` : ''}` +
+        `${stillRight.get(o.name) ? '' : ' [photo read wrong]'}`,
+    );
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await analyzer.close();

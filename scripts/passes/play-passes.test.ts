@@ -19,10 +19,10 @@ function solid(rgb: [number, number, number]): RgbImage {
   return { width: 640, height: 360, data };
 }
 
-function plate(text: string, box: Box): AnalyzedPlate {
+function plate(text: string, box: Box, confidence = 0.9): AnalyzedPlate {
   return {
     text,
-    confidence: 0.9,
+    confidence,
     chars: [...text].map((char) => ({ char, p: 0.95, alts: [] })),
     alternatives: [],
     state: null,
@@ -33,7 +33,8 @@ function plate(text: string, box: Box): AnalyzedPlate {
 
 /**
  * Reads by the frame's colour, as if each colour were a car: red shows its plate, green its plate
- * and a sticker far from it (two tracks), blue nothing readable; the grey road nothing.
+ * and a sticker far from it (two tracks), yellow a plate too blurred to read surely, blue nothing
+ * readable; the grey road nothing.
  */
 const byColour: FrameAnalyzer = {
   analyze: async (image) => {
@@ -42,6 +43,7 @@ const byColour: FrameAnalyzer = {
     if (r > g + 80 && r > b + 80) return [plate('ABC123', { x: 100, y: 100, w: 60, h: 20 })];
     if (g > r + 80 && g > b + 80)
       return [plate('XYZ789', { x: 100, y: 100, w: 60, h: 20 }), plate('4MILE', { x: 10, y: 10, w: 50, h: 15 })];
+    if (r > b + 80 && g > b + 80) return [plate('LMN321', { x: 100, y: 100, w: 60, h: 20 }, 0.2)];
     return [];
   },
   close: async () => {},
@@ -54,13 +56,14 @@ describe('a clip of passes played through the camera pipeline', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('scores a pass read right, a pass read twice and a pass missed from the reads the pipeline stores', async () => {
+  it('scores a pass read right, a pass read twice and passes missed from the reads the pipeline stores', async () => {
     const ffmpeg = resolveFfmpegPath();
     const clip = join(dir, 'passes.mp4');
     const photos = [
       { name: 'red.jpg', plate: 'ABC123', colour: [220, 30, 30] as [number, number, number] },
       { name: 'green.jpg', plate: 'XYZ789', colour: [30, 220, 30] as [number, number, number] },
       { name: 'blue.jpg', plate: 'QRS456', colour: [30, 30, 220] as [number, number, number] },
+      { name: 'yellow.jpg', plate: 'LMN321', colour: [220, 220, 30] as [number, number, number] },
     ];
     const fps = 5;
     const passes = await writePassClip(
@@ -76,6 +79,7 @@ describe('a clip of passes played through the camera pipeline', () => {
       [9, 12],
       [22, 25],
       [35, 38],
+      [48, 51],
     ]);
     const config = pipelineConfigSchema.parse(undefined);
     const played = await playPasses({
@@ -88,19 +92,24 @@ describe('a clip of passes played through the camera pipeline', () => {
       config,
       rule: readRule(config.single_frame_confidence),
     });
-    expect(played.frames).toBe(9 + 3 * (4 + 9));
+    expect(played.frames).toBe(9 + 4 * (4 + 9));
     expect(played.outcomes.map((o) => [o.name, o.reads])).toEqual([
       ['red.jpg', ['ABC123']],
       ['green.jpg', ['XYZ789', '4MILE']],
       ['blue.jpg', []],
+      ['yellow.jpg', []],
+    ]);
+    // The unsure pass's vote is reported as not stored, with its pass and why.
+    expect(played.dropped).toEqual([
+      { text: 'LMN321', confidence: expect.any(Number), reason: 'below_min_confidence', pass: 3 },
     ]);
     expect(summarisePasses(played.outcomes, played.stray.length)).toEqual({
-      passes: 3,
+      passes: 4,
       right: 2,
       clean: 1,
       readTwice: 1,
       wrongOnly: 0,
-      missed: 1,
+      missed: 2,
       extraReads: 1,
       stray: 0,
     });

@@ -8,7 +8,7 @@ import type { PipelineConfig } from '../../daemon/pipeline/config.js';
 import type { PlateRead } from '../../daemon/pipeline/plate-read.js';
 import type { ReadRule } from '../../daemon/pipeline/read-rule.js';
 import { systemClock } from '../../daemon/shared/clock.js';
-import { silentLogger } from '../../daemon/shared/logger.js';
+import { createLogger } from '../../daemon/shared/logger.js';
 import type { FrameAnalyzer } from '../../daemon/vision/ports.js';
 import type { ClipPass } from './pass-clip.js';
 import { playClip } from './pass-clip.js';
@@ -27,8 +27,18 @@ export interface PlayOptions {
   onFrame?: (n: number) => void;
 }
 
+/** A pass's vote the pipeline did not store (too unsure, not plate-shaped, or unconfirmed). */
+export interface DroppedVote {
+  text: string;
+  confidence: number;
+  reason: string;
+  /** The pass it belongs to (the last one begun when it was dropped); -1 before the first. */
+  pass: number;
+}
+
 export interface PlayResult {
   outcomes: PassOutcome[];
+  dropped: DroppedVote[];
   stray: PassRead[];
   reads: PlateRead[];
   frames: number;
@@ -45,6 +55,25 @@ export function passTs(n: number, fps: number): number {
 
 export async function playPasses(o: PlayOptions): Promise<PlayResult> {
   const reads: PlateRead[] = [];
+  const dropped: DroppedVote[] = [];
+  let frame = 0;
+  // The pipeline says only in its debug log which votes it dropped and why.
+  const log = createLogger(
+    'debug',
+    {
+      write: (line: string) => {
+        const l = JSON.parse(line) as { msg: string; plate?: string; confidence?: number; reason?: string };
+        if (!l.msg.endsWith('dropped') || l.plate === undefined) return;
+        dropped.push({
+          text: l.plate,
+          confidence: l.confidence ?? Number.NaN,
+          reason: l.reason ?? 'below_min_confidence',
+          pass: o.passes.findLastIndex((p) => p.fromFrame <= frame),
+        });
+      },
+    },
+    { logPlates: true },
+  );
   const camera = cameraSchema.parse({ id: 'passes', name: 'passes', url: o.clip, fps: o.fps });
   const pipeline = new CameraPipeline(
     camera,
@@ -52,11 +81,12 @@ export async function playPasses(o: PlayOptions): Promise<PlayResult> {
     o.analyzer,
     { accept: async (read) => void reads.push(read) },
     systemClock,
-    silentLogger(),
+    log,
     o.rule,
   );
   const ts = (n: number) => passTs(n, o.fps);
   const frames = await playClip(o.ffmpeg, o.clip, o.size, async (image, n) => {
+    frame = n;
     await pipeline.onFrame({ cameraId: camera.id, seq: n, ts: ts(n), ...image });
     o.onFrame?.(n);
   });
@@ -65,5 +95,5 @@ export async function playPasses(o: PlayOptions): Promise<PlayResult> {
     o.passes.map((p) => ({ name: p.name, plate: p.plate, fromTs: ts(p.fromFrame), toTs: ts(p.toFrame) })),
     reads.map((r) => ({ text: r.text, firstSeen: r.firstSeen, lastSeen: r.lastSeen })),
   );
-  return { outcomes, stray, reads, frames, stats: pipeline.stats };
+  return { outcomes, dropped, stray, reads, frames, stats: pipeline.stats };
 }
