@@ -21,7 +21,12 @@ export default {
     ],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/daemon/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/web/**/*.test.{ts,tsx}'],
+  testMatch: [
+    '<rootDir>/daemon/**/*.test.ts',
+    '<rootDir>/scripts/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts',
+    '<rootDir>/web/**/*.test.{ts,tsx}',
+  ],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
 };
