@@ -21,7 +21,7 @@ import {
   webEventSchemas,
 } from '../web-contract.js';
 import { type WebConfig, isLoopback, parseListen } from './config.js';
-import { LiveHits } from './live-hits.js';
+import { type HitSubscriber, LiveHits } from './live-hits.js';
 import { toRefusal, WebRefusal } from './web-errors.js';
 import { toWebHit } from './web-hit.js';
 import { sessionView, type WebHandlers, type WebRouteDeps, webRoutes } from './web-routes.js';
@@ -415,7 +415,8 @@ export class WebServer implements Service {
     };
     const lastId = Number(req.headers['last-event-id']);
     if (Number.isInteger(lastId) && lastId > 0) for (const h of this.deps.page.hitsForPush(lastId)) deliver('hit', h);
-    const unsubscribe = this.live.subscribe({ deliver });
+    const unit = (u: Parameters<NonNullable<HitSubscriber['unit']>>[0]) => write('unit', webEventSchemas.unit.parse(u));
+    const unsubscribe = this.live.subscribe({ deliver, unit });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     keepAlive.unref();
     session.streams.add(end);
