@@ -108,6 +108,7 @@ export function buildDispatchConsole(
     store,
     clock,
     log: log.child({ component: 'mqtt' }),
+    retentionDays: config.retention.days,
     onHit: () => web?.live.notify(),
     onUnit: () => watch.check(),
   });

@@ -15,6 +15,8 @@ export interface UnitFeedDeps {
   store: Pick<DispatchStore, 'storeHit' | 'recordStatus' | 'recordHealth'>;
   clock: Clock;
   log: Logger;
+  /** retention.days: a hit read longer ago than this is dropped, not stored. */
+  retentionDays: number;
   /** A new hit was stored (the page's live stream looks for it). */
   onHit(): void;
   /** A unit's status or health changed. */
@@ -102,7 +104,8 @@ export class UnitFeed implements Service {
           );
           return;
         }
-        if (this.deps.store.storeHit(unitId, hit.data as HitPayload, now)) this.deps.onHit();
+        if (this.deps.store.storeHit(unitId, hit.data as HitPayload, now, now - this.deps.retentionDays * 86_400_000))
+          this.deps.onHit();
         this.deps.onUnit(unitId);
       } else if (kind === 'status') {
         if (body.state !== 'online' && body.state !== 'offline') return;

@@ -91,13 +91,14 @@ export class DispatchStore {
 
   /**
    * Stores a received hit once (delivery is at least once: a hit id already here is skipped).
-   * Returns false for a duplicate.
+   * A hit read before `keepAfter` (past the retention window, e.g. queued for weeks) is not
+   * stored at all (policy 424.4). Returns false when nothing was stored.
    */
-  storeHit(unitId: string, h: HitPayload, now: number): boolean {
+  storeHit(unitId: string, h: HitPayload, now: number, keepAfter = 0): boolean {
     return this.db.transaction(() => {
       this.upsertSeen.run(unitId, now);
-      if (this.hasHit.get(h.id)) return false;
       const ts = Date.parse(h.ts);
+      if (this.hasHit.get(h.id) || ts < keepAfter) return false;
       const p = h.position;
       this.insertRead.run({
         id: h.read_id,
