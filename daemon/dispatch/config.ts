@@ -5,6 +5,7 @@ import { accessConfigSchema } from '../access/config.js';
 import { apiConfigSchema } from '../api/config.js';
 import { webConfigSchema } from '../api/web/config.js';
 import { retentionConfigSchema } from '../retention/config.js';
+import { processSecrets, type SecretSource } from '../config/load.js';
 import { ConfigError } from '../shared/errors.js';
 
 /** The agency's broker, as the console reaches it: the unit's mqtt settings that apply to a subscriber. */
@@ -93,10 +94,10 @@ export const dispatchConfigSchema = z
 export type DispatchConfig = z.infer<typeof dispatchConfigSchema>;
 
 /**
- * Reads and validates dispatch.yaml. `${NAME}` in a string is replaced by the environment's value
- * (credentials). Every problem is one line `FILE:LINE key: message` in a ConfigError (exit 78).
+ * Reads and validates dispatch.yaml. `${NAME}` in a string is replaced as in the unit's config:
+ * from the environment, then the systemd credential of that name. Every problem is one line `FILE:LINE key: message` in a ConfigError (exit 78).
  */
-export function loadDispatchConfig(file: string, env: NodeJS.ProcessEnv = process.env): DispatchConfig {
+export function loadDispatchConfig(file: string, secrets: SecretSource = processSecrets): DispatchConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -112,8 +113,9 @@ export function loadDispatchConfig(file: string, env: NodeJS.ProcessEnv = proces
   const expand = (v: unknown, path: string): unknown => {
     if (typeof v === 'string')
       return v.replace(/\$\{([A-Z0-9_]+)\}/g, (_m, name: string) => {
-        const value = env[name];
-        if (value === undefined) problems.push(`${file}: ${path}: \${${name}} is not set in the environment`);
+        const value = secrets.get(name);
+        if (value === undefined)
+          problems.push(`${file}: ${path}: \${${name}} is set neither in the environment nor as a credential`);
         return value ?? '';
       });
     if (Array.isArray(v)) return v.map((x, i) => expand(x, `${path}.${i}`));

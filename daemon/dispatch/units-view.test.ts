@@ -50,9 +50,16 @@ describe('dispatch.yaml', () => {
   it('takes the broker password from the environment', () => {
     const file = join(dir, 'ok.yaml');
     writeFileSync(file, 'broker:\n  url: mqtts://broker.example:8883\n  password: ${MQTT_PASSWORD}\n');
-    const c = loadDispatchConfig(file, { MQTT_PASSWORD: 's3cret' });
+    const c = loadDispatchConfig(file, { get: (n) => (n === 'MQTT_PASSWORD' ? 's3cret' : undefined) });
     expect(c.broker).toMatchObject({ password: 's3cret', client_id: 'alpr-dispatch' });
     expect(c.retention.days).toBe(21);
+  });
+
+  it('loads the example config/dispatch.example.yaml', () => {
+    const example = join(import.meta.dirname, '..', '..', 'config', 'dispatch.example.yaml');
+    const c = loadDispatchConfig(example, { get: (n) => `value-of-${n}` });
+    expect(c.broker).toMatchObject({ username: 'value-of-MQTT_USERNAME', client_id: 'alpr-dispatch' });
+    expect(c.units.names.car12).toBe('Car 12');
   });
 
   it('names the line, key and value of each problem', () => {
@@ -60,7 +67,7 @@ describe('dispatch.yaml', () => {
     writeFileSync(file, 'console: { id: county }\nretention:\n  days: 30\n');
     let err: unknown;
     try {
-      loadDispatchConfig(file, {});
+      loadDispatchConfig(file, { get: () => undefined });
     } catch (e) {
       err = e;
     }
