@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { buildHitPayload } from '../../daemon/alerts/payloads.js';
 import { CSRF_HEADER, WEB_PATHS } from '../../daemon/api/web-constants.js';
-import type { WebHit, WebUnit } from '../../daemon/api/web-contract.js';
+import type { WebHealth, WebHit, WebUnit } from '../../daemon/api/web-contract.js';
 import { runCli } from '../../daemon/cli/main.js';
 import { ensureWebBundle } from '../../scripts/build-web.js';
 import { DaemonProcess, ROOT, waitUntil } from '../helpers/daemon.js';
@@ -296,6 +296,12 @@ web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
       ['gate3', 'Gate 3', 'online', true],
     ]);
     expect(list[0]!.position).toEqual({ lat: 39.74, lon: -105.51 });
+    const health = await page.get<WebHealth>(`${WEB_PATHS.health}?unit=car12`);
+    expect(health).toMatchObject({
+      unit: { id: 'car12', name: 'Car 12' },
+      cameras: [{ id: 'front', fps: 10, connected: true }],
+      lists: [{ source: 'cbi', stale: true }],
+    });
   }, 30_000);
 
   it('marks a unit killed without a clean disconnect offline on the page within 1.5 x keepalive', async () => {
