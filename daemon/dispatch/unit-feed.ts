@@ -37,6 +37,7 @@ export class UnitFeed implements Service {
   readonly name = 'unit feed';
   private client: MqttClient | undefined;
   private connectedOnce = false;
+  private redeliverPending = false;
 
   /** Stores its dependencies; connects in start(). */
   constructor(private readonly deps: UnitFeedDeps) {}
@@ -76,7 +77,22 @@ export class UnitFeed implements Service {
     client.on('close', () => link.closed());
     client.on('error', (err) => link.failed(stripCredentials(err.message)));
     client.on('reconnect', () => link.reconnecting());
-    client.on('message', (topic, payload) => this.take(topic, payload));
+    // Messages go through handleMessage, which mqtt.js calls before it sends the PUBACK: a message
+    // that could not be stored is not acknowledged, and a new connection makes the broker send it again.
+    client.handleMessage = (packet, callback) => {
+      if (packet.cmd !== 'publish' || this.take(packet.topic, packet.payload as Buffer)) {
+        callback();
+        return;
+      }
+      callback(new Error('not stored'));
+      if (!this.redeliverPending) {
+        this.redeliverPending = true;
+        setImmediate(() => {
+          this.redeliverPending = false;
+          client.stream?.destroy();
+        });
+      }
+    };
   }
 
   async stop(): Promise<void> {
@@ -85,16 +101,26 @@ export class UnitFeed implements Service {
     if (client) await client.endAsync();
   }
 
-  /** One message: stored, or logged and dropped when it is not one the console understands. */
-  private take(topic: string, payload: Buffer): void {
+  /**
+   * One message: stored, or logged and dropped when it is not one the console understands (true
+   * either way); false when it could not be stored and should come again.
+   */
+  private take(topic: string, payload: Buffer | string): boolean {
     const prefix = `${this.deps.config.topic_prefix}/`;
     const rest = topic.startsWith(prefix) ? topic.slice(prefix.length).split('/') : [];
     const [unitId, kind] = rest as [string | undefined, Kind | undefined];
-    if (rest.length !== 2 || !unitId || !kind || !KINDS.includes(kind)) return;
+    if (rest.length !== 2 || !unitId || !kind || !KINDS.includes(kind)) return true;
     const log = this.deps.log;
     const now = this.deps.clock.now();
+    let body: Record<string, unknown>;
     try {
-      const body = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+      body = JSON.parse(payload.toString()) as Record<string, unknown>;
+    } catch {
+      log.warn({ unit: unitId, kind }, 'dropped a message that is not JSON');
+      return true;
+    }
+    let newHit = false;
+    try {
       if (kind === 'hits') {
         const hit = hitPayloadSchema.safeParse(body);
         if (!hit.success) {
@@ -102,21 +128,30 @@ export class UnitFeed implements Service {
             { unit: unitId, problem: hit.error.issues[0]?.message },
             'dropped a hit message the console cannot read',
           );
-          return;
+          return true;
         }
-        if (this.deps.store.storeHit(unitId, hit.data as HitPayload, now, now - this.deps.retentionDays * 86_400_000))
-          this.deps.onHit();
-        this.deps.onUnit(unitId);
+        const keepAfter = now - this.deps.retentionDays * 86_400_000;
+        newHit = this.deps.store.storeHit(unitId, hit.data as HitPayload, now, keepAfter);
       } else if (kind === 'status') {
-        if (body.state !== 'online' && body.state !== 'offline') return;
+        if (body.state !== 'online' && body.state !== 'offline') return true;
         this.deps.store.recordStatus(unitId, body.state, body, now);
-        this.deps.onUnit(unitId);
       } else {
         this.deps.store.recordHealth(unitId, body, now);
-        this.deps.onUnit(unitId);
       }
     } catch (err) {
-      log.error({ unit: unitId, kind, err: (err as Error).message }, 'could not store a unit message');
+      log.error(
+        { unit: unitId, kind, err: (err as Error).message },
+        'could not store a unit message; the broker sends it again',
+      );
+      return false;
     }
+    // Stored: telling the page is best effort and never makes the broker send the message again.
+    try {
+      if (newHit) this.deps.onHit();
+      this.deps.onUnit(unitId);
+    } catch (err) {
+      log.warn({ unit: unitId, err: (err as Error).message }, 'could not tell the page about a unit message');
+    }
+    return true;
   }
 }
