@@ -128,10 +128,20 @@ export function loadDispatchConfig(file: string, secrets: SecretSource = process
   const r = dispatchConfigSchema.safeParse(raw);
   if (r.success) return r.data;
   throw problemsError(
-    r.error.issues.map((i) => {
-      const node = doc.getIn(i.path as (string | number)[], true) as { range?: [number] } | undefined;
-      const value = node && 'value' in node ? ` (${JSON.stringify((node as { value: unknown }).value)})` : '';
-      return `${file}:${lineAt(node?.range?.[0])}: ${i.path.map(String).join('.')}: ${i.message}${value}`;
+    r.error.issues.flatMap((i) => {
+      const at = (path: PropertyKey[]) => {
+        const node = doc.getIn(path as (string | number)[], true) as { range?: [number] } | undefined;
+        return { line: lineAt(node?.range?.[0]), key: path.map(String).join('.'), node };
+      };
+      // An unknown key: one line per key, at the key's own line.
+      if (i.code === 'unrecognized_keys')
+        return i.keys.map((k) => {
+          const p = at([...i.path, k]);
+          return `${file}:${p.line}: ${p.key}: unknown key (see config/dispatch.example.yaml)`;
+        });
+      const p = at(i.path);
+      const value = p.node && 'value' in p.node ? ` (${JSON.stringify((p.node as { value: unknown }).value)})` : '';
+      return [`${file}:${p.line}: ${p.key}: ${i.message}${value}`];
     }),
   );
 }

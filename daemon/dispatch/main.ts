@@ -12,6 +12,15 @@ export const DEFAULT_DISPATCH_CONFIG = '/etc/alpr-edge/dispatch.yaml';
 
 /** `alpr-edge dispatch [--config FILE]`: the dispatch console's main (a service of its own, not on a unit). */
 export async function runDispatch(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(
+      `usage: alpr-edge dispatch [--config FILE]   (default ${DEFAULT_DISPATCH_CONFIG})\n\n` +
+        "Runs the dispatch console: every unit's hits, status and health from the broker, and the page\n" +
+        'in dispatch mode (docs/web-page.md, config/dispatch.example.yaml). Its users are managed with\n' +
+        "`alpr-edge users ... --config FILE` through the console's API socket.\n",
+    );
+    return;
+  }
   const i = args.findIndex((a) => a === '--config' || a.startsWith('--config='));
   const arg = i < 0 ? undefined : args[i]!;
   const file = arg === undefined ? DEFAULT_DISPATCH_CONFIG : arg.includes('=') ? arg.slice(9) : (args[i + 1] ?? '');

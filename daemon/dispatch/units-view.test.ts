@@ -64,7 +64,7 @@ describe('dispatch.yaml', () => {
 
   it('names the line, key and value of each problem', () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'console: { id: county }\nretention:\n  days: 30\n');
+    writeFileSync(file, 'console: { id: county }\nretention:\n  days: 30\nbrokr: {}\n');
     let err: unknown;
     try {
       loadDispatchConfig(file, { get: () => undefined });
@@ -74,6 +74,7 @@ describe('dispatch.yaml', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems).toEqual([
       expect.stringMatching(/bad\.yaml:3: retention\.days: .*21.* \(30\)$/),
+      `${file}:4: brokr: unknown key (see config/dispatch.example.yaml)`,
     ]);
   });
 });
