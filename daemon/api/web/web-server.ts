@@ -18,10 +18,11 @@ import {
   WEB_ROUTES,
   type WebRoute,
   type WebRouteName,
+  type WebUnit,
   webEventSchemas,
 } from '../web-contract.js';
 import { type WebConfig, isLoopback, parseListen } from './config.js';
-import { type HitSubscriber, LiveHits } from './live-hits.js';
+import { LiveHits } from './live-hits.js';
 import { toRefusal, WebRefusal } from './web-errors.js';
 import { toWebHit } from './web-hit.js';
 import { sessionView, type WebHandlers, type WebRouteDeps, webRoutes } from './web-routes.js';
@@ -415,7 +416,8 @@ export class WebServer implements Service {
     };
     const lastId = Number(req.headers['last-event-id']);
     if (Number.isInteger(lastId) && lastId > 0) for (const h of this.deps.page.hitsForPush(lastId)) deliver('hit', h);
-    const unit = (u: Parameters<NonNullable<HitSubscriber['unit']>>[0]) => write('unit', webEventSchemas.unit.parse(u));
+    // The dispatch console's unit changes (a unit's page has none).
+    const unit = (u: WebUnit) => write('unit', webEventSchemas.unit.parse(u));
     const unsubscribe = this.live.subscribe({ deliver, unit });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     keepAlive.unref();
