@@ -13,15 +13,17 @@ import type { WebHealth, WebHit, WebUnit } from '../../daemon/api/web-contract.j
 import { runCli } from '../../daemon/cli/main.js';
 import { ensureWebBundle } from '../../scripts/build-web.js';
 import { DaemonProcess, ROOT, waitUntil } from '../helpers/daemon.js';
+import { DRIVE_BY_CLIP } from '../helpers/rtsp-server.js';
 import { announceSkip } from '../helpers/skip.js';
 import { fakeIo } from '../policy/fixture.js';
 import { freePort, haveMosquitto, TestBroker } from './mosquitto.js';
 
 /**
  * The dispatch console with real parts: a real Mosquitto, the console as its own process
- * (`alpr-edge dispatch --config`), two units publishing recorded hit, status and health payloads
- * (built with daemon/alerts/payloads.ts) with a last will, and the console's page routes called
- * over HTTP as the page calls them.
+ * (`alpr-edge dispatch --config`), two units: a real unit daemon (the fake analyzer on the
+ * drive-by clip, a hotlist holding its plate) and one publishing recorded hit, status and health
+ * payloads (built with daemon/alerts/payloads.ts) with a last will; the console's page routes
+ * called over HTTP as the page calls them, and the page itself in Chromium.
  */
 const KEEPALIVE_S = 5;
 const ADMIN_PW = 'chief admin passphrase';
@@ -29,6 +31,7 @@ const SARGE_PW = 'sergeant sam passphrase';
 const DISPATCH_PW = 'dispatcher kim passphrase';
 const FIRST_PW = 'first issued passphrase 7';
 const UNIT_BIN = join(ROOT, 'test', 'fixtures', 'recorded-unit.ts');
+const FAKE_ANALYZER_DAEMON = join(ROOT, 'test', 'fixtures', 'fake-analyzer-daemon.ts');
 
 const CHROMIUM = process.env.ALPR_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -192,7 +195,9 @@ suite('the dispatch console on a real broker', () => {
   const broker = new TestBroker();
   const state = mkdtempSync(join(tmpdir(), 'alpr-dispatch-'));
   let console: DaemonProcess | undefined;
-  const units: RecordedUnit[] = [];
+  /** car12: a real unit daemon (fake analyzer on the drive-by clip); gate3: a recorded unit. */
+  let car: DaemonProcess | undefined;
+  let gate: RecordedUnit | undefined;
   let base = '';
   let yaml = '';
 
@@ -235,7 +240,8 @@ broker: { url: "${broker.url}", client_id: county-dispatch, topic_prefix: alpr, 
 units:
   names: { car12: Car 12, gate3: Gate 3 }
   keepalive_s: ${KEEPALIVE_S}
-  health_interval_s: ${KEEPALIVE_S}
+  # The units send health every KEEPALIVE_S; the silence rule gets twice that, for a loaded machine.
+  health_interval_s: ${2 * KEEPALIVE_S}
 storage: { path: ${state} }
 access: { audit_key_file: ${key} }
 api: { socket: ${state}/api.sock }
@@ -277,55 +283,84 @@ web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
     await addPerson('disp.kim', 'operator', 'Kim Dispatcher', 'E-401', DISPATCH_PW);
     const completed = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
     ok(await cli(['users', 'training', 'disp.kim', '--completed-on', completed, '--user', 'sarge'], [SARGE_PW]));
-    for (const id of ['car12', 'gate3']) units.push(new RecordedUnit(broker.url, id));
-    await Promise.all(units.map((u) => u.online()));
+    const hotlist = join(state, 'unit-hotlist.csv');
+    writeFileSync(
+      hotlist,
+      'plate,state,category,reason,source,nic,entered,expires,priority,notes\nHOT1234,,stolen_vehicle,Stolen,CBI,V1,2026-01-01,,1,\n',
+    );
+    car = DaemonProcess.start(
+      `
+unit: { id: car12, name: Car 12 }
+storage: { path: $STATE }
+hotlists:
+  sources: [{ id: cbi, format: csv, file: ${hotlist} }]
+mqtt: { enabled: true, url: "${broker.url}", reconnect_s: 0.5, keepalive_s: ${KEEPALIVE_S} }
+health: { interval_s: ${KEEPALIVE_S} }
+cameras:
+  - { id: road, name: Road, url: ${DRIVE_BY_CLIP}, fps: 5, location: { text: Test road, lat: 39.74, lon: -105.51 } }
+`,
+      { FAKE_PLATE: 'HOT1234' },
+      FAKE_ANALYZER_DAEMON,
+    );
+    gate = new RecordedUnit(broker.url, 'gate3');
+    await gate.online();
   }, 120_000);
 
   afterAll(async () => {
-    for (const u of units) u.kill();
+    gate?.kill();
+    car?.cleanup();
     console?.cleanup();
     await broker.dispose();
     rmSync(state, { recursive: true, force: true });
   });
 
   it("shows both units' hits with the unit's name and position, and each unit online with its list staleness", async () => {
-    const [car, gate] = units as [RecordedUnit, RecordedUnit];
-    const carHit = await car.publishHit('ABC123', 39.74, -105.51);
-    const gateHit = await gate.publishHit('XYZ789', 39.7, -105.6);
+    const gateHit = await gate!.publishHit('XYZ789', 39.7, -105.6);
     const page = new PageClient(base);
     expect(await page.login('disp.kim', DISPATCH_PW)).toMatchObject({ mode: 'dispatch' });
+    // The daemon's hit comes when the clip ends and the plate's track closes.
     const hits = await waitFor(
       async () => {
         const r = await page.get<{ hits: WebHit[] }>(`${WEB_PATHS.hits}?limit=50`);
-        return r.hits.length >= 2 && r.hits;
+        return r.hits.some((h) => h.unit.id === 'car12') && r.hits.some((h) => h.id === gateHit) && r.hits;
       },
-      10_000,
-      'both hits on the page',
+      90_000,
+      `both units' hits on the page (car12: ${car!.stderr.slice(-300)})`,
     );
-    const byId = new Map(hits.map((h) => [h.id, h]));
-    expect(byId.get(carHit)).toMatchObject({
+    expect(hits.find((h) => h.unit.id === 'car12')).toMatchObject({
       unit: { id: 'car12', name: 'Car 12' },
-      plate: 'ABC123',
-      camera: { id: 'front', name: 'car12 front' },
+      plate: 'HOT1234',
+      camera: { id: 'road', name: 'Road' },
       position: { lat: 39.74, lon: -105.51 },
       bureau: { authorized: false },
       verification: { status: 'unverified' },
     });
-    expect(byId.get(gateHit)).toMatchObject({ unit: { id: 'gate3', name: 'Gate 3' }, plate: 'XYZ789' });
-    expect(byId.get(carHit)?.crop_url).toBeTruthy();
+    expect(hits.find((h) => h.unit.id === 'car12')?.crop_url).toBeTruthy();
+    expect(hits.find((h) => h.id === gateHit)).toMatchObject({
+      unit: { id: 'gate3', name: 'Gate 3' },
+      plate: 'XYZ789',
+      position: { lat: 39.7, lon: -105.6 },
+    });
     const { units: list } = await page.get<{ units: WebUnit[] }>(WEB_PATHS.units);
     expect(list.map((u) => [u.id, u.name, u.state, u.lists_stale])).toEqual([
-      ['car12', 'Car 12', 'online', true],
+      ['car12', 'Car 12', 'online', false],
       ['gate3', 'Gate 3', 'online', true],
     ]);
     expect(list[0]!.position).toEqual({ lat: 39.74, lon: -105.51 });
-    const health = await page.get<WebHealth>(`${WEB_PATHS.health}?unit=car12`);
+    const health = await waitFor(
+      async () => {
+        const h = await page.get<WebHealth>(`${WEB_PATHS.health}?unit=car12`);
+        return h.cameras.length > 0 && h;
+      },
+      15_000,
+      "car12's health",
+    );
     expect(health).toMatchObject({
       unit: { id: 'car12', name: 'Car 12' },
-      cameras: [{ id: 'front', fps: 10, connected: true }],
-      lists: [{ source: 'cbi', stale: true }],
+      cameras: [{ id: 'road' }],
+      lists: [{ source: 'cbi', stale: false }],
     });
-  }, 30_000);
+  }, 120_000);
 
   it('marks a unit killed without a clean disconnect offline on the page within 1.5 x keepalive', async () => {
     const page = new PageClient(base);
@@ -333,7 +368,7 @@ web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
     const stream = await page.unitEvents();
     try {
       const killedAt = Date.now();
-      units[1]!.kill();
+      gate!.kill();
       const offline = await waitUntil(
         () => stream.events.find((e) => e.unit.id === 'gate3' && e.unit.state === 'offline'),
         1.5 * KEEPALIVE_S * 1000 + 2000,
@@ -371,7 +406,7 @@ web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
           type Img = { complete: boolean; naturalWidth: number };
           const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<Img> } }).document;
           const imgs = Array.from(doc.querySelectorAll('article[data-hit-id] img'));
-          return imgs.length >= 2 && imgs.every((i) => i.complete && i.naturalWidth === 160);
+          return imgs.length >= 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
         });
         mkdirSync(OUTPUT, { recursive: true });
         await page.screenshot({ path: join(OUTPUT, 'dispatch-hits-1024x768.png') });
@@ -391,7 +426,7 @@ web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
     const page = new PageClient(base);
     await page.login('disp.kim', DISPATCH_PW);
     const { hits } = await page.get<{ hits: WebHit[] }>(`${WEB_PATHS.hits}?limit=50`);
-    const hit = hits.find((h) => h.plate === 'ABC123')!;
+    const hit = hits.find((h) => h.unit.id === 'car12')!;
     const updated = await page.post<WebHit>(WEB_PATHS.disposition.replace(':id', hit.id), {
       disposition: 'correct_read',
       action_taken: 'observed',
@@ -409,8 +444,10 @@ web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
 
   it('receives the hits published while it was stopped once it starts again (persistent session)', async () => {
     await console!.stop();
-    const car = units[0]!;
-    const missed = [await car.publishHit('MIS001', 39.75, -105.5), await car.publishHit('MIS002', 39.76, -105.5)];
+    // gate3 comes back while the console is down and publishes two hits.
+    gate = new RecordedUnit(broker.url, 'gate3');
+    await gate.online();
+    const missed = [await gate.publishHit('MIS001', 39.75, -105.5), await gate.publishHit('MIS002', 39.76, -105.5)];
     console!.cleanup();
     console = await startConsole();
     const page = new PageClient(base);
@@ -425,6 +462,16 @@ web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
     );
     const ids = hits.map((h) => h.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toHaveLength(4);
+    expect(
+      hits
+        .filter((h) => h.unit.id === 'gate3')
+        .map((h) => h.plate)
+        .sort(),
+    ).toEqual(['MIS001', 'MIS002', 'XYZ789']);
+    const { units: list } = await page.get<{ units: WebUnit[] }>(WEB_PATHS.units);
+    expect(list.map((u) => [u.id, u.state])).toEqual([
+      ['car12', 'online'],
+      ['gate3', 'online'],
+    ]);
   }, 60_000);
 });
