@@ -50,8 +50,8 @@ export async function runDispatch(args: string[]): Promise<void> {
     },
   });
   try {
-    const console = buildDispatchConsole(config, { clock: systemClock, log });
-    await lifecycle.start(console.services, abort.signal);
+    const built = buildDispatchConsole(config, { clock: systemClock, log });
+    await lifecycle.start(built.services, abort.signal);
   } catch (err) {
     const e = err as Error;
     log.fatal({ err: stripCredentials(e.message) }, 'could not start');

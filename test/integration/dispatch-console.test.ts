@@ -194,7 +194,7 @@ class PageClient {
 suite('the dispatch console on a real broker', () => {
   const broker = new TestBroker();
   const state = mkdtempSync(join(tmpdir(), 'alpr-dispatch-'));
-  let console: DaemonProcess | undefined;
+  let consoleProcess: DaemonProcess | undefined;
   /** car12: a real unit daemon (fake analyzer on the drive-by clip); gate3: a recorded unit. */
   let car: DaemonProcess | undefined;
   let gate: RecordedUnit | undefined;
@@ -247,7 +247,7 @@ access: { audit_key_file: ${key} }
 api: { socket: ${state}/api.sock }
 web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
 `;
-    console = await startConsole();
+    consoleProcess = await startConsole();
     // The console's own accounts, made through its own API socket with the usual CLI (one door).
     await waitUntil(() => existsSync(join(state, 'bootstrap-secret')), 10_000, 'the bootstrap secret');
     const secret = readFileSync(join(state, 'bootstrap-secret'), 'utf8').trim();
@@ -309,7 +309,7 @@ cameras:
   afterAll(async () => {
     gate?.kill();
     car?.cleanup();
-    console?.cleanup();
+    consoleProcess?.cleanup();
     await broker.dispose();
     rmSync(state, { recursive: true, force: true });
   });
@@ -443,13 +443,13 @@ cameras:
   }, 30_000);
 
   it('receives the hits published while it was stopped once it starts again (persistent session)', async () => {
-    await console!.stop();
+    await consoleProcess!.stop();
     // gate3 comes back while the console is down and publishes two hits.
     gate = new RecordedUnit(broker.url, 'gate3');
     await gate.online();
     const missed = [await gate.publishHit('MIS001', 39.75, -105.5), await gate.publishHit('MIS002', 39.76, -105.5)];
-    console!.cleanup();
-    console = await startConsole();
+    consoleProcess!.cleanup();
+    consoleProcess = await startConsole();
     const page = new PageClient(base);
     await page.login('disp.kim', DISPATCH_PW);
     const hits = await waitFor(
