@@ -330,7 +330,9 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
 }
 
 /** Credentials and TLS files from mqtt config, for every client that talks to the unit's broker. */
-export function brokerAuthOptions(c: MqttConfig): IClientOptions {
+export function brokerAuthOptions(
+  c: Pick<MqttConfig, 'reject_unauthorized' | 'username' | 'password' | 'ca_file' | 'cert_file' | 'key_file'>,
+): IClientOptions {
   const read = (what: string, file: string): Buffer => {
     try {
       return readFileSync(file);

@@ -11,6 +11,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out('usage: alpr-edge <command> [options]\n\ncommands:');
     io.out('  run                  start the daemon (the default under systemd); --config FILE');
+    io.out('  dispatch             start the dispatch console (docs/web-page.md); --config dispatch.yaml');
     for (const c of commands) io.out(`  ${c.name.padEnd(20)} ${c.summary}`);
     io.out("\n`alpr-edge <command> --help` shows a command's options.");
     return name ? 0 : 64;

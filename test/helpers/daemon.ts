@@ -50,7 +50,13 @@ export class DaemonProcess {
    * `entry` swaps bin/alpr-edge.js for a TypeScript fixture that runs the daemon its own way
    * (test/fixtures/fake-analyzer-daemon.ts).
    */
-  static start(configYaml: string, env: NodeJS.ProcessEnv = {}, entry?: string): DaemonProcess {
+  static start(
+    configYaml: string,
+    env: NodeJS.ProcessEnv = {},
+    entry?: string,
+    /** `dispatch`: the dispatch console instead of a unit's daemon. */
+    command: 'run' | 'dispatch' = 'run',
+  ): DaemonProcess {
     const dir = mkdtempSync(join(tmpdir(), 'alpr-daemon-'));
     const file = join(dir, 'config.yaml');
     // Each daemon gets its own API socket in its temp folder unless the test chooses one.
@@ -61,7 +67,7 @@ export class DaemonProcess {
     mkdirSync(credentials, { mode: 0o700 });
     writeFileSync(join(credentials, 'audit-key'), randomBytes(32), { mode: 0o400 });
     const main = entry ? ['--import', 'tsx', entry] : [BIN];
-    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...main, 'run', '--config', file], {
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...main, command, '--config', file], {
       cwd: ROOT,
       env: { ...process.env, CREDENTIALS_DIRECTORY: credentials, ...env, NOTIFY_SOCKET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,13 @@
 import type { PageAccess, PageHit } from '../../access/page-access.js';
 import type { Logger } from '../../shared/logger.js';
+import type { WebUnit } from '../web-contract.js';
 
 /** One open event stream: it maps a hit for its user (bureau details or not) and writes it. */
 export interface HitSubscriber {
   /** A new hit (`hit`) or a changed one (`hit_update`). */
   deliver(event: 'hit' | 'hit_update', hit: PageHit): void;
+  /** The dispatch console: a unit's state, list staleness or position changed. */
+  unit?(unit: WebUnit): void;
 }
 
 /**
@@ -51,6 +54,17 @@ export class LiveHits {
   /** A hit changed (disposition, verification): every stream gets it again as `hit_update`. */
   updated(hit: PageHit): void {
     for (const s of this.subscribers) this.safe(s, 'hit_update', hit);
+  }
+
+  /** The dispatch console: every stream gets the unit's new state as a `unit` event. */
+  unitChanged(unit: WebUnit): void {
+    for (const s of this.subscribers) {
+      try {
+        s.unit?.(unit);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, event: 'unit' }, 'a page stream could not take a unit');
+      }
+    }
   }
 
   subscribe(s: HitSubscriber): () => void {

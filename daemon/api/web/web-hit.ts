@@ -10,6 +10,8 @@ export interface PageSite {
   cameraName(id: string): string;
   /** hotlists.stale_after_h in ms. */
   staleAfterMs: number;
+  /** The dispatch console: the unit (and camera name) a received read came from; a unit leaves it out. */
+  originOf?(readId: string): { unit: { id: string; name: string }; cameraName: string } | undefined;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -71,14 +73,15 @@ export function toWebHit(p: PageHit, site: PageSite, cbiAuthorized: boolean, now
     : { authorized: false };
   const ageS = Math.max(0, Math.round((hit.listAgeS ?? 0) + (now - hit.createdAt) / 1000));
   const category = isCategory(hit.category) ? hit.category : 'other';
+  const origin = site.originOf?.(hit.readId);
   return {
     id: hit.id,
     read_id: hit.readId,
     cursor: String(p.row),
-    unit: site.unit,
+    unit: origin?.unit ?? site.unit,
     ts: iso(read?.lastSeen ?? hit.createdAt),
     created_at: iso(hit.createdAt),
-    camera: { id: hit.cameraId, name: site.cameraName(hit.cameraId) },
+    camera: { id: hit.cameraId, name: origin?.cameraName ?? site.cameraName(hit.cameraId) },
     location_text: read?.locationText ?? '',
     position: position(read),
     position_status: read?.positionStatus ?? 'no_fix',
@@ -124,10 +127,11 @@ export function toWebRead(
   r: { read: StoredRead; hitIds: string[]; hasCrop: boolean; distanceM?: number },
   site: PageSite,
 ): WebRead {
+  const origin = site.originOf?.(r.read.id);
   return {
     id: r.read.id,
-    unit: site.unit,
-    camera: { id: r.read.cameraId, name: site.cameraName(r.read.cameraId) },
+    unit: origin?.unit ?? site.unit,
+    camera: { id: r.read.cameraId, name: origin?.cameraName ?? site.cameraName(r.read.cameraId) },
     ts: iso(r.read.lastSeen),
     plate: r.read.plate,
     state: r.read.state,

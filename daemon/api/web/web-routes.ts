@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type {
   WebHealth,
   WebRouteName,
+  WebUnit,
   WebSession,
   dispositionRequestSchema,
   hitsQuerySchema,
@@ -28,8 +29,12 @@ export interface WebRouteDeps {
   page: PageAccess;
   site: PageSite;
   cameras: { id: string; name: string }[];
-  /** The unit's health as the page shows it. */
-  health(): Promise<WebHealth>;
+  /** The unit's health as the page shows it; the dispatch console's takes the unit (?unit=ID). */
+  health(unitId?: string): Promise<WebHealth> | WebHealth;
+  /** unit (default): the in-car page of one unit; dispatch: the multi-unit console. */
+  mode?: 'unit' | 'dispatch';
+  /** The dispatch console's units; a unit answers /units with itself. */
+  units?(): WebUnit[];
 }
 
 /** A request after the server resolved its session and validated its query and body. */
@@ -64,7 +69,7 @@ export function sessionView(
       cbi_authorized_until: cbi?.expiresAt == null ? null : new Date(cbi.expiresAt).toISOString(),
       training_expires_on: user.trainingExpiresOn,
     },
-    mode: 'unit',
+    mode: deps.mode ?? 'unit',
     site: deps.site.unit,
     csrf_token: s.csrf,
     expires_at: new Date(expiresAt).toISOString(),
@@ -193,8 +198,9 @@ export function webRoutes(deps: WebRouteDeps, live: LiveHits): WebHandlers {
         truncated: found.truncated,
       };
     },
-    health: () => deps.health(),
+    health: (c) => deps.health((c.query as { unit?: string } | undefined)?.unit),
     units: async () => {
+      if (deps.units) return { units: deps.units() };
       const h = await deps.health();
       return {
         units: [

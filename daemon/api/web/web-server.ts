@@ -18,6 +18,7 @@ import {
   WEB_ROUTES,
   type WebRoute,
   type WebRouteName,
+  type WebUnit,
   webEventSchemas,
 } from '../web-contract.js';
 import { type WebConfig, isLoopback, parseListen } from './config.js';
@@ -415,7 +416,9 @@ export class WebServer implements Service {
     };
     const lastId = Number(req.headers['last-event-id']);
     if (Number.isInteger(lastId) && lastId > 0) for (const h of this.deps.page.hitsForPush(lastId)) deliver('hit', h);
-    const unsubscribe = this.live.subscribe({ deliver });
+    // The dispatch console's unit changes (a unit's page has none).
+    const unit = (u: WebUnit) => write('unit', webEventSchemas.unit.parse(u));
+    const unsubscribe = this.live.subscribe({ deliver, unit });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     keepAlive.unref();
     session.streams.add(end);
