@@ -1,4 +1,4 @@
-import { openDatabase } from '../store/database.js';
+import { DatabaseMissingError, openDatabase } from '../store/database.js';
 import { AuditLog } from '../store/audit-log.js';
 import type { AuditVerification, VerifyOptions } from '../store/audit-verify.js';
 
@@ -12,7 +12,14 @@ export { parseHead } from '../store/audit-chain.js';
  * `alpr-edge audit verify-copy FILE`; the live log is verified by the daemon, which holds the key.
  */
 export function verifyCopyWithoutKey(file: string, opts: Omit<VerifyOptions, 'key'>): AuditVerification {
-  const db = openDatabase(file, { create: false });
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(file, { create: false });
+  } catch (err) {
+    // A copy is never created here; "the daemon creates it" is the live unit's message, not a copy's.
+    if (err instanceof DatabaseMissingError) throw new Error(`no database copy at ${file}`);
+    throw err;
+  }
   try {
     return new AuditLog(db).verify(opts);
   } finally {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import { runCli } from '../../daemon/cli/main.js';
 import { openDatabase } from '../../daemon/store/database.js';
@@ -374,6 +375,14 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/audit log intact: 190 entries \(1\.\.190\), hash chain verified \(structure only\)/);
       expect(r.out).toMatch(/no audit key: only the unkeyed structure was checked/);
+    });
+
+    it('says plainly that a copy is missing, and creates nothing', async () => {
+      const file = join(tmpdir(), `alpr-no-copy-${process.pid}.db`);
+      const r = await cli(['audit', 'verify-copy', file]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`no database copy at ${file.replaceAll('.', '\\.')}$`));
+      expect(existsSync(file)).toBe(false);
     });
   });
 });
