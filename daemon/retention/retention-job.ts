@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { Db } from '../store/database.js';
 import { AuditLog } from '../store/audit-log.js';
+import { ExpiredReadStore, type PurgeCursor } from '../store/expired-reads.js';
 import { HoldStore } from '../store/holds.js';
 import { PurgeRecordStore, type PurgeRecord } from '../store/purge-records.js';
 import type { RetentionConfig } from './config.js';
@@ -61,10 +62,17 @@ export class RetentionJob {
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private readonly log: Logger;
+  private expiredStore: ExpiredReadStore | undefined;
 
   /** Stores dependencies only; start() begins the schedule. */
   constructor(private readonly deps: RetentionJobDeps) {
     this.log = deps.log.child({ component: 'retention' });
+  }
+
+  /** The purge's SQL (store/expired-reads.ts), prepared at the first run. */
+  private get expired(): ExpiredReadStore {
+    this.expiredStore ??= new ExpiredReadStore(this.deps.db);
+    return this.expiredStore;
   }
 
   /**
@@ -130,7 +138,7 @@ export class RetentionJob {
 
   private recordRun(now: number, cutoff: number, startedAt: number, totals: PurgeTotals): PurgeRecord {
     const { db, config } = this.deps;
-    const oldest = (db.prepare('SELECT min(last_seen) AS t FROM reads').get() as { t: number | null }).t;
+    const oldest = this.expired.oldestLastSeen();
     const record: PurgeRecord = {
       startedAt: now,
       finishedAt: now + Math.round(performance.now() - startedAt),
@@ -179,9 +187,7 @@ export class RetentionJob {
     const { db, config } = this.deps;
     const holds = new HoldStore(db);
     const ranges = holds.activeRanges(now);
-    const nextBatch = db.prepare(`SELECT rowid AS rowid, id, plate, camera_id, last_seen FROM reads
-      WHERE last_seen < ? AND (last_seen > ? OR (last_seen = ? AND rowid > ?)) ORDER BY last_seen, rowid LIMIT ?`);
-    let cursor = { lastSeen: -Infinity, rowid: 0 };
+    let cursor: PurgeCursor = { lastSeen: -Infinity, rowid: 0 };
     const totals: PurgeTotals = {
       reads: 0,
       crops: 0,
@@ -197,13 +203,7 @@ export class RetentionJob {
         totals.outcome = 'stopped';
         break;
       }
-      const rows = nextBatch.all(cutoff, cursor.lastSeen, cursor.lastSeen, cursor.rowid, config.batch_size) as {
-        rowid: number;
-        id: string;
-        plate: string;
-        camera_id: string;
-        last_seen: number;
-      }[];
+      const rows = this.expired.batchAfter(cutoff, cursor, config.batch_size);
       if (rows.length === 0) break;
       const last = rows[rows.length - 1]!;
       cursor = { lastSeen: last.last_seen, rowid: last.rowid };
@@ -245,40 +245,7 @@ export class RetentionJob {
   }
 
   private deleteBatch(rowids: number[]): { reads: number; crops: number; hits: number } {
-    const { db } = this.deps;
-    const list = rowids.join(',');
-    return db
-      .transaction(() => {
-        const crops = (
-          db
-            .prepare(
-              `SELECT count(*) AS n FROM read_crops WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`,
-            )
-            .get() as { n: number }
-        ).n;
-        const hits = (
-          db
-            .prepare(`SELECT count(*) AS n FROM hits WHERE read_id IN (SELECT id FROM reads WHERE rowid IN (${list}))`)
-            .get() as { n: number }
-        ).n;
-        // Undelivered MQTT messages about these reads or their hits are ALPR data too (424.4);
-        // the outbox keys them by ref_id for this purpose (alerts room, migration 12).
-        if (this.hasOutbox()) {
-          db.prepare(`DELETE FROM outbox WHERE ref_id IN (SELECT id FROM reads WHERE rowid IN (${list})
-          UNION ALL SELECT h.id FROM hits h JOIN reads r ON r.id = h.read_id WHERE r.rowid IN (${list}))`).run();
-        }
-        const reads = db.prepare(`DELETE FROM reads WHERE rowid IN (${list})`).run().changes;
-        return { reads, crops, hits };
-      })
-      .immediate();
-  }
-
-  private outboxPresent: boolean | undefined;
-  private hasOutbox(): boolean {
-    this.outboxPresent ??= Boolean(
-      this.deps.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get(),
-    );
-    return this.outboxPresent;
+    return this.expired.deleteReads(rowids);
   }
 
   private trimAuditLogAndSessions(now: number): void {
@@ -289,6 +256,6 @@ export class RetentionJob {
         { entries: trimmed, retention_days: auditRetentionDays },
         'audit log entries past their retention removed',
       );
-    db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
+    this.expired.deleteExpiredSessions(now);
   }
 }
