@@ -37,6 +37,17 @@ describe('the position at a read time', () => {
     expect(track.locate(T0 + 6500, 5000)).toEqual({ position: null, status: 'stale' });
   });
 
+  it('keeps an outage going when the receiver stamps its fixes ahead of the unit clock', () => {
+    // gpsd goes away at T0 + 5000 by the unit's clock; the receiver's clock ran 700 ms ahead, so
+    // its newest fix says T0 + 5700. Nothing after the outage began may read as a fresh fix.
+    const track = new FixTrack();
+    for (let s = 0; s <= 5; s++) track.add(east(s + 0.7));
+    track.markNoFix(T0 + 5000);
+    for (const t of [5800, 6500, 9000]) expect(track.locate(T0 + t, 5000).status).toBe('no_fix');
+    // The fixes received before the outage still place reads up to the newest of them.
+    for (const t of [4500, 5000, 5600]) expect(track.locate(T0 + t, 5000).status).toBe('ok');
+  });
+
   it('says no_fix before the first fix, and from a no-fix report or a lost gpsd until the next fix', () => {
     const track = new FixTrack();
     expect(track.locate(T0, 5000)).toEqual({ position: null, status: 'no_fix' });

@@ -36,10 +36,14 @@ export class FixTrack {
   /** Records that from `at` on there is no fix (gpsd says so, or is gone), until the next fix arrives. */
   markNoFix(at: number): void {
     const newest = this.fixes[this.fixes.length - 1];
+    // `at` is the unit's clock; fix times are the receiver's, which may run ahead of it. Every fix
+    // received so far came before the outage, so the outage starts after the newest of them:
+    // otherwise a fix stamped a moment "after" it would end the outage again for a second.
+    const from = newest && newest.time >= at ? newest.time + 1 : at;
     const lastLost = this.lost[this.lost.length - 1];
     // Only the first moment of an outage matters.
-    if (lastLost !== undefined && (!newest || lastLost >= newest.time) && lastLost <= at) return;
-    this.lost.push(at);
+    if (lastLost !== undefined && (!newest || lastLost >= newest.time) && lastLost <= from) return;
+    this.lost.push(from);
     this.lost.sort((a, b) => a - b);
   }
 
