@@ -281,11 +281,14 @@ export class AuditedAccess {
     );
   }
 
-  releaseHold(user: AuthenticatedUser, holdId: number, reason: string): Hold {
+  /** The purpose an action on an existing hold is audited under: administration of its case. */
+  private holdPurpose(holdId: number): Purpose | undefined {
     const existing = this.holds.get(holdId);
-    const purpose = existing
-      ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber }
-      : undefined;
+    return existing ? { category: 'administrative_action', caseNumber: existing.caseNumber } : undefined;
+  }
+
+  releaseHold(user: AuthenticatedUser, holdId: number, reason: string): Hold {
+    const purpose = this.holdPurpose(holdId);
     return this.perform(
       user,
       'hold_release',
@@ -301,10 +304,7 @@ export class AuditedAccess {
 
   /** A second person (supervisor or administrator, not the requester) lets a wide hold protect its range. */
   approveHold(user: AuthenticatedUser, holdId: number, note: string): Hold {
-    const existing = this.holds.get(holdId);
-    const purpose = existing
-      ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber }
-      : undefined;
+    const purpose = this.holdPurpose(holdId);
     return this.perform(
       user,
       'hold_approve',
@@ -324,10 +324,7 @@ export class AuditedAccess {
 
   /** Keeps a hold past its review date for another period, with the reason it is still needed. */
   renewHold(user: AuthenticatedUser, holdId: number, reason: string): Hold {
-    const existing = this.holds.get(holdId);
-    const purpose = existing
-      ? { category: 'administrative_action' as const, caseNumber: existing.caseNumber }
-      : undefined;
+    const purpose = this.holdPurpose(holdId);
     return this.perform(
       user,
       'hold_renew',
