@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,12 +10,11 @@ import sharp from 'sharp';
 import { buildHitPayload } from '../../daemon/alerts/payloads.js';
 import { CSRF_HEADER, WEB_PATHS } from '../../daemon/api/web-constants.js';
 import type { WebHealth, WebHit, WebUnit } from '../../daemon/api/web-contract.js';
-import { runCli } from '../../daemon/cli/main.js';
 import { ensureWebBundle } from '../../scripts/build-web.js';
 import { DaemonProcess, ROOT, waitUntil } from '../helpers/daemon.js';
+import { staffOf } from '../helpers/staff.js';
 import { DRIVE_BY_CLIP } from '../helpers/rtsp-server.js';
 import { announceSkip } from '../helpers/skip.js';
-import { fakeIo } from '../policy/fixture.js';
 import { freePort, haveMosquitto, TestBroker } from './mosquitto.js';
 
 /**
@@ -26,10 +25,7 @@ import { freePort, haveMosquitto, TestBroker } from './mosquitto.js';
  * called over HTTP as the page calls them, and the page itself in Chromium.
  */
 const KEEPALIVE_S = 5;
-const ADMIN_PW = 'chief admin passphrase';
-const SARGE_PW = 'sergeant sam passphrase';
 const DISPATCH_PW = 'dispatcher kim passphrase';
-const FIRST_PW = 'first issued passphrase 7';
 const UNIT_BIN = join(ROOT, 'test', 'fixtures', 'recorded-unit.ts');
 const FAKE_ANALYZER_DAEMON = join(ROOT, 'test', 'fixtures', 'fake-analyzer-daemon.ts');
 
@@ -210,11 +206,6 @@ suite('the dispatch console on a real broker', () => {
     );
     return c;
   };
-  const cli = async (args: string[], secrets: string[]) => {
-    const io = fakeIo(secrets);
-    const code = await runCli([...args, '--socket', join(state, 'api.sock')], io);
-    return { code, out: io.lines.join('\n'), err: io.errors.join('\n') };
-  };
   const consoleRows = <T>(sql: string): T[] => {
     const db = new Database(join(state, 'dispatch.db'), { readonly: true, fileMustExist: true });
     try {
@@ -249,40 +240,9 @@ web: { listen: "127.0.0.1:${port}", view_audit_interval_s: 1 }
 `;
     consoleProcess = await startConsole();
     // The console's own accounts, made through its own API socket with the usual CLI (one door).
-    await waitUntil(() => existsSync(join(state, 'bootstrap-secret')), 10_000, 'the bootstrap secret');
-    const secret = readFileSync(join(state, 'bootstrap-secret'), 'utf8').trim();
-    const ok = (r: { code: number; err: string }) => expect(r).toMatchObject({ code: 0, err: '' });
-    ok(
-      await cli(
-        ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy', '--employee-number', 'E-100'],
-        [secret, ADMIN_PW, ADMIN_PW],
-      ),
-    );
-    const addPerson = async (name: string, role: string, fullName: string, employee: string, pw: string) => {
-      ok(
-        await cli(
-          [
-            'users',
-            'add',
-            name,
-            '--role',
-            role,
-            '--full-name',
-            fullName,
-            '--employee-number',
-            employee,
-            '--user',
-            'chief',
-          ],
-          [ADMIN_PW, FIRST_PW, FIRST_PW],
-        ),
-      );
-      ok(await cli(['users', 'passwd', '--user', name], [FIRST_PW, pw, pw]));
-    };
-    await addPerson('sarge', 'supervisor', 'Sam Sarge', 'E-300', SARGE_PW);
-    await addPerson('disp.kim', 'operator', 'Kim Dispatcher', 'E-401', DISPATCH_PW);
-    const completed = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-    ok(await cli(['users', 'training', 'disp.kim', '--completed-on', completed, '--user', 'sarge'], [SARGE_PW]));
+    const staff = await staffOf(join(state, 'api.sock'), state);
+    await staff.add('disp.kim', 'operator', 'Kim Dispatcher', 'E-401', DISPATCH_PW);
+    await staff.train('disp.kim');
     const hotlist = join(state, 'unit-hotlist.csv');
     writeFileSync(
       hotlist,

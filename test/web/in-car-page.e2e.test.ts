@@ -7,6 +7,7 @@ import { BUREAU_NOT_AUTHORIZED, PAGE_VERIFICATION_NOTICE, WEB_CSP } from '../../
 import { runCli } from '../../daemon/cli/main.js';
 import { ensureWebBundle } from '../../scripts/build-web.js';
 import { DaemonProcess, ROOT, waitUntil } from '../helpers/daemon.js';
+import { CHIEF_PW, staffOf } from '../helpers/staff.js';
 import { RtspTestServer, rtspServerAvailability } from '../helpers/rtsp-server.js';
 import { announceSkip } from '../helpers/skip.js';
 import { fakeIo } from '../policy/fixture.js';
@@ -36,11 +37,8 @@ const truth = JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'drive-by.json
 };
 const PLATES = truth.vehicles.map((v) => v.plate);
 const XSS_REASON = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">Stolen Subaru';
-const ADMIN_PW = 'chief admin passphrase';
 const DEPUTY_PW = 'deputy ray passphrase';
 const CLERK_PW = 'clerk pat passphrase';
-const SARGE_PW = 'sergeant sam passphrase';
-const FIRST_PW = 'first issued passphrase 7';
 
 const rtsp = rtspServerAvailability();
 const reason = !existsSync(CHROMIUM)
@@ -171,50 +169,15 @@ cameras:
       `the page to listen (${daemon.stderr.slice(-500)} ${JSON.stringify(daemon.logs.slice(-3))})`,
     );
     url = String(line.url);
-    await waitUntil(() => existsSync(join(daemon.dir, 'bootstrap-secret')), 10_000, 'the bootstrap secret');
-    const secret = readFileSync(join(daemon.dir, 'bootstrap-secret'), 'utf8').trim();
-    const ok = (r: { code: number; err: string }) => expect(r).toMatchObject({ code: 0, err: '' });
-    ok(
-      await cli(
-        ['users', 'bootstrap', '--new-user', 'chief', '--full-name', 'Chief Deputy', '--employee-number', 'E-100'],
-        [secret, ADMIN_PW, ADMIN_PW],
-      ),
-    );
     // One named person per account; a first password set by the administrator is changed by its
     // owner; training is recorded by someone else (a supervisor).
-    const addPerson = async (name: string, role: string, fullName: string, employee: string, pw: string) => {
-      ok(
-        await cli(
-          [
-            'users',
-            'add',
-            name,
-            '--role',
-            role,
-            '--full-name',
-            fullName,
-            '--employee-number',
-            employee,
-            '--user',
-            'chief',
-          ],
-          [ADMIN_PW, FIRST_PW, FIRST_PW],
-        ),
-      );
-      ok(await cli(['users', 'passwd', '--user', name], [FIRST_PW, pw, pw]));
-    };
-    await addPerson('sarge', 'supervisor', 'Sam Sarge', 'E-300', SARGE_PW);
-    const completed = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-    ok(await cli(['users', 'training', 'chief', '--completed-on', completed, '--user', 'sarge'], [SARGE_PW]));
-    for (const [name, fullName, employee, pw] of [
-      ['deputy.ray', 'Ray Deputy', 'E-201', DEPUTY_PW],
-      ['clerk.pat', 'Pat Clerk', 'E-202', CLERK_PW],
-    ] as const) {
-      await addPerson(name, 'operator', fullName, employee, pw);
-      ok(await cli(['users', 'training', name, '--completed-on', completed, '--user', 'sarge'], [SARGE_PW]));
-    }
-    const grant = await cli(['users', 'cbi-grant', 'deputy.ray', '--user', 'chief'], [ADMIN_PW]);
-    ok(grant);
+    const staff = await staffOf(daemon.socket, daemon.dir);
+    await staff.train('chief');
+    await staff.add('deputy.ray', 'operator', 'Ray Deputy', 'E-201', DEPUTY_PW);
+    await staff.train('deputy.ray');
+    await staff.add('clerk.pat', 'operator', 'Pat Clerk', 'E-202', CLERK_PW);
+    await staff.train('clerk.pat');
+    const grant = await staff.asChief(['users', 'cbi-grant', 'deputy.ray']);
     expect(grant.out).toMatch(/deputy\.ray may see CBI data/);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   }, 120_000);
@@ -359,7 +322,7 @@ cameras:
     const reportFile = join(daemon.dir, 'report.json');
     const report = await cli(
       ['audit', 'report', '--from', '-1h', '--to', 'now', '--json', reportFile, '--user', 'chief'],
-      [ADMIN_PW],
+      [CHIEF_PW],
     );
     expect(report).toMatchObject({ code: 0, err: '' });
     const r = JSON.parse(readFileSync(reportFile, 'utf8')) as {
