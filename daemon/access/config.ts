@@ -64,15 +64,7 @@ export const accessConfigSchema = z
       ),
   })
   .strict()
-  .default({
-    session_minutes: 30,
-    lockout_after_failures: 5,
-    lockout_minutes: 15,
-    min_password_length: 12,
-    training_valid_days: 365,
-    training_warning_days: 30,
-    audit_retention_days: 3 * 365,
-  })
+  .prefault({})
   .describe('Users, logins and the audit log (policy 424.3(b),(e), 424.5(b),(e)).');
 
 export type AccessConfig = z.infer<typeof accessConfigSchema>;

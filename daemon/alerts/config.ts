@@ -62,25 +62,7 @@ export const mqttConfigSchema = z
     include_crop: z.boolean().default(true).describe('Put the plate crop (base64 JPEG) in hit messages.'),
   })
   .strict()
-  .default({
-    enabled: false,
-    url: 'mqtts://localhost:8883',
-    client_id: '',
-    username: '',
-    password: '',
-    ca_file: '',
-    cert_file: '',
-    key_file: '',
-    reject_unauthorized: true,
-    topic_prefix: 'alpr',
-    keepalive_s: 30,
-    reconnect_s: 2,
-    max_in_flight: 16,
-    ack_timeout_s: 30,
-    stop_drain_s: 5,
-    publish_reads: false,
-    include_crop: true,
-  })
+  .prefault({})
   .describe('MQTT delivery to dispatch and in-car computers (hits through a durable outbox, status, health).');
 
 export type MqttConfig = z.infer<typeof mqttConfigSchema>;

@@ -14,7 +14,7 @@ export const auditConfigSchema = z
       ),
   })
   .strict()
-  .default({ head_interval_s: 300 })
+  .prefault({})
   .describe("The audit log's head, published off the unit so a truncated or rewritten log is caught.");
 
 export type AuditConfig = z.infer<typeof auditConfigSchema>;

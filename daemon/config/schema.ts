@@ -54,7 +54,7 @@ export const configSchema = z
           ),
       })
       .strict()
-      .default({ level: 'info', log_plates: false }),
+      .prefault({}),
     cameras: z
       .array(cameraSchema)
       .min(1, 'configure at least one camera')

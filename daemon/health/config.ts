@@ -18,7 +18,7 @@ export const healthConfigSchema = z
       .describe('Include CPU temperature (some boards have no sensor; then it is null).'),
   })
   .strict()
-  .default({ interval_s: 60, disk_path: '', temperature: true })
+  .prefault({})
   .describe('Health telemetry: CPU, temperature, memory, disk, cameras and outbox depth.');
 
 export type HealthConfig = z.infer<typeof healthConfigSchema>;

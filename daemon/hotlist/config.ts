@@ -110,18 +110,7 @@ export const hotlistConfigSchema = z
       .describe('Where the last good copy of each list is kept across restarts; empty means <storage.path>/hotlists.'),
   })
   .strict()
-  .default({
-    sources: [],
-    refresh_interval_h: 12,
-    retry_interval_min: 15,
-    stale_after_h: 24,
-    lenient_categories: ['amber_alert', 'missing_person', 'felony_vehicle'],
-    max_rejected_fraction: 0.5,
-    repeat_window_s: 30,
-    retro_hits: true,
-    retro_window_days: 21,
-    cache_dir: '',
-  })
+  .prefault({})
   .describe('Hotlists: sources, refresh schedule, staleness, lenient matching and retrospective hits.');
 
 export type HotlistConfig = z.infer<typeof hotlistConfigSchema>;

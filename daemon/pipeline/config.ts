@@ -60,16 +60,7 @@ export const pipelineConfigSchema = z
       .describe('How many of the best reads of a pass vote on the text.'),
   })
   .strict()
-  .default({
-    motion_threshold: 0.002,
-    min_confidence: 0.5,
-    min_frames: 1,
-    single_frame_confidence: 0.7,
-    track_timeout_s: 1.5,
-    max_track_s: 30,
-    iou_match: 0.1,
-    best_crops: 5,
-  })
+  .prefault({})
   .describe('Motion gate, tracker and vote.');
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

@@ -57,14 +57,7 @@ export const retentionConfigSchema = z
       ),
   })
   .strict()
-  .default({
-    days: MAX_RETENTION_DAYS,
-    batch_size: 100,
-    pause_ms: 5,
-    interval_minutes: 60,
-    hold_max_range_days: 7,
-    hold_review_days: 365,
-  })
+  .prefault({})
   .describe('The purge of reads, crops and hits (policy 424.4).');
 
 export type RetentionConfig = z.infer<typeof retentionConfigSchema>;

@@ -39,13 +39,7 @@ export const storageConfigSchema = z
       ),
   })
   .strict()
-  .default({
-    path: '/var/lib/alpr-edge',
-    min_free_mb: 500,
-    min_free_percent: 5,
-    check_interval_s: 5,
-    unstored_max_reads: 1000,
-  })
+  .prefault({})
   .describe('Where the unit keeps its data, and what it does when the disk runs low.');
 
 export type StorageConfig = z.infer<typeof storageConfigSchema>;

@@ -51,16 +51,7 @@ export const visionConfigSchema = z
       ),
   })
   .strict()
-  .default({
-    detector: 'plate-det-v1-text',
-    reader: 'plate-rec-v10',
-    models_dir: '',
-    workers: 1,
-    detect_long_side: 960,
-    plate_long_side: 640,
-    plate_retry_long_side: 800,
-    plate_syntax: 'plate-syntax-us',
-  })
+  .prefault({})
   .describe('Models and inference threads.');
 
 export type VisionConfig = z.infer<typeof visionConfigSchema>;
