@@ -53,6 +53,7 @@ export function buildDispatchConsole(
   const store = new DispatchStore(db);
   const access = new AuditedAccess(db, clock, config.retention);
   const authenticator = new Authenticator(db, config.access);
+  const users = new UserAdmin(db, access, clock, config.access);
   const api = new ApiServer({
     config: config.api,
     log: log.child({ component: 'api' }),
@@ -61,7 +62,7 @@ export function buildDispatchConsole(
     access,
     authenticator,
     sessions: new SessionTable(clock, config.access.session_minutes),
-    users: new UserAdmin(db, access, clock, config.access),
+    users,
     bootstrap: new Bootstrap(db, config.storage.path),
     accessConfig: config.access,
     unitId: config.console.id,
@@ -82,6 +83,7 @@ export function buildDispatchConsole(
         clock,
         access,
         page: new PageAccess(db, access, clock),
+        passwords: users,
         mode: 'dispatch',
         site: {
           unit: { id: config.console.id, name: config.console.name },

@@ -183,6 +183,48 @@ describe('the in-car page server', () => {
     ]);
   });
 
+  it('makes a person whose password an administrator set choose a new one on the page before any data, audited', async () => {
+    web = await startWebServer(t.db, clock);
+    const users = new UserStore(t.db);
+    const deputy = users.byName('deputy')!;
+    users.setPassword(deputy.id, deputy.passwordHash, NOW, true);
+    const c = new PageClient(web.url);
+    const login = await c.call('POST', WEB_PATHS.login, { username: 'deputy', password: PASSWORD });
+    expect(login.json.must_change_password).toBe(true);
+    c.cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    c.csrf = login.json.csrf_token;
+    expect((await c.call('GET', WEB_PATHS.hits)).json.error.code).toBe('password_change_required');
+
+    const wrong = await c.call('POST', WEB_PATHS.password, {
+      current_password: 'not the password',
+      new_password: 'Quiet-Harbor-Lantern-82',
+    });
+    expect(wrong).toMatchObject({ status: 403, json: { error: { message: 'your current password is wrong' } } });
+    const weak = await c.call('POST', WEB_PATHS.password, { current_password: PASSWORD, new_password: 'password123' });
+    expect(weak).toMatchObject({
+      status: 400,
+      json: { error: { code: 'weak_password', message: expect.stringMatching(/^password refused/) } },
+    });
+    const changed = await c.call('POST', WEB_PATHS.password, {
+      current_password: PASSWORD,
+      new_password: 'Quiet-Harbor-Lantern-82',
+    });
+    expect(changed).toMatchObject({ status: 200, json: { must_change_password: false } });
+
+    // The new password is the one that works now, and the change is in the audit log with the refusals.
+    const again = new PageClient(web.url);
+    const relog = await again.call('POST', WEB_PATHS.login, {
+      username: 'deputy',
+      password: 'Quiet-Harbor-Lantern-82',
+    });
+    expect(relog).toMatchObject({ status: 200, json: { must_change_password: false } });
+    const changes = new AuditLog(t.db)
+      .between(0, Number.MAX_SAFE_INTEGER)
+      .filter((e) => e.action === 'password_change')
+      .map((e) => e.outcome);
+    expect(changes).toEqual(['refused', 'refused', 'allowed']);
+  });
+
   it('pushes a hit recorded while the stream was down to a stream that reconnects with Last-Event-ID', async () => {
     web = await startWebServer(t.db, clock);
     const first = addHit(t.db, addRead(t.db, { plate: 'FIRST1', at: NOW - 1000 }));

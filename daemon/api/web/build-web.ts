@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { AuditedAccess } from '../../access/audited-access.js';
 import { Authenticator } from '../../access/authenticate.js';
 import { PageAccess } from '../../access/page-access.js';
+import { UserAdmin } from '../../access/user-admin.js';
 import type { CameraHealth, StorageHealth } from '../../alerts/payloads.js';
 import type { EdgeConfig } from '../../config/schema.js';
 import { systemProbe, type SystemSample } from '../../health/telemetry.js';
@@ -108,6 +109,7 @@ export function buildWebServer(
     clock,
     access,
     page: new PageAccess(db, access, clock),
+    passwords: new UserAdmin(db, access, clock, config.access),
     site: {
       unit,
       cameraName: (id) => names.get(id) ?? id,

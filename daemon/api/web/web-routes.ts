@@ -3,9 +3,12 @@ import type { AuthenticatedUser } from '../../access/authorize.js';
 import type { PageAccess } from '../../access/page-access.js';
 import type { Purpose } from '../../access/purpose.js';
 import { PERMISSIONS } from '../../access/roles.js';
+import type { UserAdmin } from '../../access/user-admin.js';
+import { AccessDeniedError } from '../../shared/errors.js';
 import type { Clock } from '../../shared/clock.js';
 import type { z } from 'zod';
 import type {
+  PasswordChangeRequest,
   WebHealth,
   WebRouteName,
   WebUnit,
@@ -35,6 +38,8 @@ export interface WebRouteDeps {
   mode?: 'unit' | 'dispatch';
   /** The dispatch console's units; a unit answers /units with itself. */
   units?(): WebUnit[];
+  /** A person changes their own password (audited; the password rules of access apply). */
+  passwords: Pick<UserAdmin, 'changeOwnPassword'>;
 }
 
 /** A request after the server resolved its session and validated its query and body. */
@@ -99,12 +104,17 @@ export function webRoutes(deps: WebRouteDeps, live: LiveHits): WebHandlers {
   };
   return {
     session: (c) => sessionView(deps, c.user, c.session, c.expiresAt),
-    password: () => {
-      throw new WebRefusal(
-        503,
-        'unavailable',
-        "Change your password with the unit's command line: alpr-edge users passwd (then log in here again).",
-      );
+    password: async (c) => {
+      const b = c.body as PasswordChangeRequest;
+      try {
+        await deps.passwords.changeOwnPassword(c.user, b.current_password, b.new_password);
+      } catch (err) {
+        // A wrong current password is a 403; a password the rules refuse is the person's to retype.
+        if (err instanceof AccessDeniedError && /^password refused/.test(err.message))
+          throw new WebRefusal(400, 'weak_password', err.message, { field: 'new_password' });
+        throw err;
+      }
+      return sessionView(deps, { ...c.user, mustChangePassword: false }, c.session, c.expiresAt);
     },
     patrolPurpose: (c) => {
       c.session.purpose = toPurpose(c.body as z.infer<typeof purposeSchema>);

@@ -238,6 +238,13 @@ export class WebServer implements Service {
         throw new WebRefusal(403, 'csrf', 'The request lacks the page token: reload the page.');
       if (spec.method === 'POST' && !sameOrigin(req))
         throw new WebRefusal(403, 'csrf', 'The request came from another site: use the page itself.');
+      // A password an administrator set opens nothing but its own change (and the way out).
+      if (user.mustChangePassword && name !== 'password' && name !== 'logout' && name !== 'session')
+        throw new WebRefusal(
+          403,
+          'password_change_required',
+          'Choose a new password first: yours was set by an administrator.',
+        );
       if (name === 'logout') {
         this.sessions.close(session.token);
         for (const end of session.streams) end('logged_out');
