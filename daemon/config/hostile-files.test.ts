@@ -215,3 +215,33 @@ describe('alpr-edge check-config', () => {
     }
   });
 });
+
+describe('check-config on a dispatch console file', () => {
+  it("checks dispatch.yaml against the console's schema: the shipped example passes, a 40-day retention is named with its line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alpr-dispatch-cfg-'));
+    const saved = { u: process.env.MQTT_USERNAME, p: process.env.MQTT_PASSWORD };
+    try {
+      process.env.MQTT_USERNAME = 'dispatch';
+      process.env.MQTT_PASSWORD = 'secret';
+      const example = join(import.meta.dirname, '..', '..', 'config', 'dispatch.example.yaml');
+      const io = fakeIo();
+      expect(await runCli(['check-config', example], io)).toBe(0);
+      expect(io.lines.join('\n')).toMatch(/OK — dispatch console "county-dispatch"/);
+
+      const bad = join(dir, 'dispatch.yaml');
+      writeFileSync(
+        bad,
+        'version: 1\nconsole:\n  id: county\nbroker:\n  url: mqtt://127.0.0.1:1883\n  client_id: x\nretention:\n  days: 40\n',
+      );
+      const io2 = fakeIo();
+      expect(await runCli(['check-config', bad], io2)).toBe(78);
+      expect(io2.errors).toEqual([`${bad}:8: retention.days: policy 424.4 allows at most 21 days (40)`]);
+    } finally {
+      process.env.MQTT_USERNAME = saved.u;
+      process.env.MQTT_PASSWORD = saved.p;
+      if (saved.u === undefined) delete process.env.MQTT_USERNAME;
+      if (saved.p === undefined) delete process.env.MQTT_PASSWORD;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
