@@ -36,7 +36,7 @@ export interface HotlistServiceDeps {
   storagePath: string;
   clock: Clock;
   log: Logger;
-  /** Where the lists in use go; give the hit recorder the same object. Default: one of its own. */
+  /** Where the lists in use go; give the hit decider the same object. Default: one of its own. */
   lists?: ActiveLists;
   /**
    * Where retrospective hits go when a new version or local entry matches stored reads
