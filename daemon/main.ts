@@ -20,7 +20,7 @@ import { createFrameAnalyzer } from './vision/analyzer-factory.js';
 import { defaultModelsDir, loadManifest } from './vision/manifest.js';
 import { loadSyntax } from './vision/model-registry.js';
 import type { FrameAnalyzer } from './vision/ports.js';
-import { createHitDelivery, type HitDelivery } from './alerts/hit-delivery.js';
+import { composeHitDelivery, type HitDelivery } from './compose-delivery.js';
 import { RateMeter } from './health/rate-meter.js';
 import { StorageGuard } from './storage/storage-guard.js';
 import { UnstoredReads } from './storage/unstored-reads.js';
@@ -124,7 +124,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
         connected: src?.connected ?? false,
       };
     });
-  const delivery = createHitDelivery({
+  const delivery = composeHitDelivery({
     config,
     db,
     clock,
@@ -177,9 +177,9 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   const store = new StoringReadSink(db, reads, clock, readLog, {
     logPlates: config.logging.log_plates,
     hits: {
-      onStored: (read, camera) => delivery.onRead(read, camera),
+      onStored: (read, camera) => delivery.recorder.onRead(read, camera),
       onCommitted: (hits, camera) => {
-        delivery.announce(hits, camera.id);
+        delivery.recorder.announce(hits, camera.id);
         if (hits.length) web?.live.notify();
       },
     },
@@ -214,7 +214,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
           return { id, framesAnalyzed, reads, framesDropped: src?.framesDropped ?? 0, connected: !!src?.connected };
         }),
       outboxDepth: () => delivery.outbox.depth(),
-      lists: () => delivery.status().sources.map((s) => ({ source: s.id, ageS: s.age_s, stale: s.stale })),
+      lists: () => delivery.hotlists.status().sources.map((s) => ({ source: s.id, ageS: s.age_s, stale: s.stale })),
       mqttConnected: () => (delivery.publisher ? delivery.publisher.connected : null),
       diskFreeBytes: () => storage.status().free_bytes,
       liveViewers: () => liveViews.relayStats(),
@@ -312,7 +312,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     delivery,
     storage,
     unstored,
-    reload: () => void delivery.syncNow(),
+    reload: () => void delivery.hotlists.syncNow(),
   };
 }
 

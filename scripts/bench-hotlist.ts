@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchLoad, benchMatching, benchPubackLatency, benchRefresh, benchRetro } from '../daemon/hotlist/bench.js';
+import { benchLoad, benchMatching, benchPubackLatency, benchRefresh, benchRetro } from './bench-hotlist-figures.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/shared/node-flags.js';
 import { haveMosquitto, TestBroker } from '../test/integration/mosquitto.js';
 

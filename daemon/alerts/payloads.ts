@@ -1,3 +1,4 @@
+import type { ListStatus } from '../hotlist/hotlist-service.js';
 import type { PositionStatus, ReadPosition } from '../position/fix.js';
 import type { GpsHealth, GpsStatus } from '../position/gps-position.js';
 import { positionFields, type PositionPayload } from './position-payload.js';
@@ -117,14 +118,6 @@ export function buildHitPayload(h: HitPayloadInput): HitPayload {
     verification: { status: 'unverified', notice: VERIFICATION_NOTICE },
     crop_jpeg_base64: h.cropJpeg ? Buffer.from(h.cropJpeg).toString('base64') : null,
   };
-}
-
-export interface ListStatus {
-  source: string;
-  version: string | null;
-  entries: number;
-  age_s: number | null;
-  stale: boolean;
 }
 
 /**

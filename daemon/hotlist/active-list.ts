@@ -16,7 +16,7 @@ export interface ActiveListProvider {
 
 /**
  * The lists in use, held apart from the service that loads them: the hotlist service replaces
- * them and the hit recorder reads them, so each is built with this object rather than the other.
+ * them and the hit decider reads them, so each is built with this object rather than the other.
  */
 export class ActiveLists implements ActiveListProvider {
   private current: readonly ActiveList[] = [];

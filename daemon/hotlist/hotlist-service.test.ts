@@ -6,11 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ManualClock } from '../shared/clock.js';
 import { silentLogger } from '../shared/logger.js';
-import { Outbox } from '../alerts/outbox.js';
-import { topicsFor } from '../alerts/topics.js';
-import { HitStore } from '../store/hits.js';
 import { ActiveLists } from './active-list.js';
-import { HitRecorder } from './hit-recorder.js';
+import type { FoundMatch, ReadForMatching, RecordedHit, RetroHitSink } from './hit.js';
 import { HotlistService } from './hotlist-service.js';
 import { VersionStore } from '../store/hotlist-versions.js';
 import { hotlistConfig, storeRead, tempDb } from './test-support.js';
@@ -20,6 +17,25 @@ const V1 =
   'plate,state,category,reason\nABC1234,CO,stolen_vehicle,Stolen Civic\nAB?12*,CO,felony_vehicle,Partial plate\n';
 const V2 = `${V1}NEW777,,stolen_plate,Stolen plate\n`;
 const GARBAGE = 'plate,state,category,reason\nA,CO,unicorn,x\nB,CO,unicorn,x\nC,CO,unicorn,x\nGOOD1,CO,bolo,x\n';
+
+/** The retrospective hits the service hands on, by read id (the recorder's side is alerts/). */
+function retroSink(): RetroHitSink & {
+  forRead(readId: string): { kind: string; category: string; version: string }[];
+} {
+  const got: { read: ReadForMatching; found: FoundMatch[] }[] = [];
+  return {
+    recordRetrospective(read, found): RecordedHit[] {
+      got.push({ read, found });
+      return [];
+    },
+    forRead: (readId) =>
+      got
+        .filter((g) => g.read.id === readId)
+        .flatMap((g) =>
+          g.found.map((f) => ({ kind: f.match.kind, category: f.match.entry.category, version: f.list.versionId })),
+        ),
+  };
+}
 
 /** A private CA and a server certificate for 127.0.0.1, so the test exercises hotlists.sources[].ca_file. */
 function makeCerts(dir: string): { ca: string; key: Buffer; cert: Buffer } {
@@ -82,18 +98,7 @@ describe('hotlist service', () => {
       sources: [{ id: 'cbi', format: 'csv', url, ca_file: ca, headers: {}, timeout_s: 5, enabled: true }],
     });
     const lists = new ActiveLists();
-    const outbox = new Outbox(t.db);
-    const recorder = new HitRecorder({
-      db: t.db,
-      lists,
-      outbox,
-      topics: topicsFor('alpr', 'u1'),
-      unitId: 'u1',
-      clock,
-      log: silentLogger(),
-      staleAfterMs: config.stale_after_h * 3600_000,
-      includeCrop: false,
-    });
+    const retro = retroSink();
     const svc = new HotlistService({
       store: hotlistStore(t.db),
       config,
@@ -101,7 +106,7 @@ describe('hotlist service', () => {
       clock,
       log: silentLogger(),
       lists,
-      retroHits: recorder,
+      retroHits: retro,
     });
     storeRead(t.db, 'before', 'NEW777', 'WY', NOW - 86_400_000);
     mode = { body: V1, status: 200, etag: '"v1"' };
@@ -155,13 +160,8 @@ describe('hotlist service', () => {
     expect(svc.status().sources[0]).toMatchObject({ entries: 3, last_error: null });
     expect(match('NEW777', 'UT')).toEqual(['NEW777']);
     expect(match('LOC42', null)).toEqual(['LOC42']);
-    const retro = new HitStore(t.db).forRead('before');
-    expect(retro).toEqual([
-      expect.objectContaining({
-        retrospective: true,
-        matchKind: 'exact',
-        listVersion: svc.status().sources[0]!.version,
-      }),
+    expect(retro.forRead('before')).toEqual([
+      expect.objectContaining({ kind: 'exact', version: svc.status().sources[0]!.version }),
     ]);
 
     const outcomes = new VersionStore(t.db).recent().map((v) => v.outcome);
@@ -195,17 +195,7 @@ describe('hotlist service', () => {
       sources: [{ id: 'ncic', format: 'ncic', file, headers: {}, timeout_s: 5, enabled: true }],
     });
     const lists = new ActiveLists();
-    const recorder = new HitRecorder({
-      db: t.db,
-      lists,
-      outbox: new Outbox(t.db),
-      topics: topicsFor('alpr', 'u1'),
-      unitId: 'u1',
-      clock,
-      log: silentLogger(),
-      staleAfterMs: 86_400_000,
-      includeCrop: false,
-    });
+    const retro = retroSink();
     const svc = new HotlistService({
       store: hotlistStore(t.db),
       config,
@@ -213,15 +203,13 @@ describe('hotlist service', () => {
       clock,
       log: silentLogger(),
       lists,
-      retroHits: recorder,
+      retroHits: retro,
     });
     storeRead(t.db, 'parked', 'ABC1234', 'CO', NOW - 7200_000);
     await svc.syncNow();
     expect(svc.status().sources[0]).toMatchObject({ entries: 1, last_error: null });
     // The source's first version: every entry is new, so a stored read of its plate is a retro-hit.
-    expect(new HitStore(t.db).forRead('parked')).toEqual([
-      expect.objectContaining({ retrospective: true, matchKind: 'exact', category: 'stolen_vehicle' }),
-    ]);
+    expect(retro.forRead('parked')).toEqual([expect.objectContaining({ kind: 'exact', category: 'stolen_vehicle' })]);
     storeRead(t.db, 'scene', 'XK4471', 'CO', NOW - 3600_000);
     svc.addLocalEntry(
       { username: 'sgt' },
@@ -234,9 +222,7 @@ describe('hotlist service', () => {
         expires: NOW + 86_400_000,
       },
     );
-    expect(new HitStore(t.db).forRead('scene')).toEqual([
-      expect.objectContaining({ retrospective: true, matchKind: 'wildcard', category: 'investigation' }),
-    ]);
+    expect(retro.forRead('scene')).toEqual([expect.objectContaining({ kind: 'wildcard', category: 'investigation' })]);
     expect(() =>
       svc.addLocalEntry({ username: 'sgt' }, { plate: 'X*', category: 'bolo', reason: 'r', expires: NOW + 1 }),
     ).toThrow(/too broad/);

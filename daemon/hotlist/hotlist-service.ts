@@ -5,7 +5,6 @@ import type { ReadPageRepository } from '../store/read-pages.js';
 import type { Transactions } from '../store/transactions.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { ListStatus } from '../alerts/payloads.js';
 import { ActiveLists, type ActiveList, type ActiveListProvider } from './active-list.js';
 import type { HotlistConfig } from './config.js';
 import { entryIdentity, type HotlistEntry } from './entry.js';
@@ -14,7 +13,8 @@ import { isPattern } from './normalize.js';
 import { TurnBudget } from './turn-budget.js';
 import { LocalEntryStore, type Actor, type LocalEntryInput, type LocalEntryRecord } from './local-entries.js';
 import { ENTRIES_PER_TURN, Matcher } from './matcher.js';
-import { retroMatchEntries, runScan, runScanYielding, type RetroRecorder } from './retro.js';
+import type { RetroHitSink } from './hit.js';
+import { retroMatchEntries, runScan, runScanYielding } from './retro.js';
 import { SourceSync, type LoadedList } from './source-sync.js';
 
 /**
@@ -36,13 +36,14 @@ export interface HotlistServiceDeps {
   storagePath: string;
   clock: Clock;
   log: Logger;
-  /** Where the lists in use go; give the hit recorder the same object. Default: one of its own. */
+  /** Where the lists in use go; give the hit decider the same object. Default: one of its own. */
   lists?: ActiveLists;
   /**
-   * Records retrospective hits (the HitRecorder) when a new version or local entry matches stored
-   * reads (hotlists.retro_hits). Without it no retrospective hits are raised.
+   * Where retrospective hits go when a new version or local entry matches stored reads
+   * (hotlists.retro_hits): the composition root connects the hit recorder. Without it no
+   * retrospective hits are raised.
    */
-  retroHits?: RetroRecorder;
+  retroHits?: RetroHitSink;
   /** Tests replace a source's fetcher by source id. */
   fetchers?: Record<string, ListFetcher>;
 }
@@ -60,6 +61,15 @@ export interface SourceStatus {
   age_s: number | null;
   stale: boolean;
   last_error: string | null;
+}
+
+/** One list in the retained status message and on the in-car page (snake_case, as on the wire). */
+export interface ListStatus {
+  source: string;
+  version: string | null;
+  entries: number;
+  age_s: number | null;
+  stale: boolean;
 }
 
 export interface HotlistStatus {

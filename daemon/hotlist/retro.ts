@@ -1,12 +1,9 @@
 import type { ReadCursor, ReadPageRepository } from '../store/read-pages.js';
 import type { ActiveList } from './active-list.js';
-import type { HitRecorder, RecordedHit } from './hit-recorder.js';
+import type { RecordedHit, RetroHitSink } from './hit.js';
 import { normalizePlate } from './normalize.js';
 import type { Matcher } from './matcher.js';
 import { nextTurn } from '../shared/turns.js';
-
-/** What a scan needs of the hit recorder: recording a stored read's matches as retrospective hits. */
-export type RetroRecorder = Pick<HitRecorder, 'recordRetrospective'>;
 
 /**
  * Stored reads scanned per page. A page is read, matched and its hits recorded in one synchronous
@@ -23,11 +20,11 @@ export const READS_PER_PAGE = 1000;
  * (better-sqlite3 cannot write while one is), and a caller on the daemon's main thread awaits a
  * turn of the event loop there (runScanYielding). A read stored meanwhile is matched live
  * against the new entries, which are in use before the scan starts; a hit is never raised twice
- * for one read and entry (HitRecorder.recordRetrospective).
+ * for one read and entry (HitDecider.freshRetrospective).
  */
 export function* scanStoredReads(
   reads: ReadPageRepository,
-  recorder: RetroRecorder,
+  recorder: RetroHitSink,
   list: ActiveList,
   from: number,
   now: number,
@@ -77,7 +74,7 @@ export async function runScanYielding(scan: Generator<void, RecordedHit[]>): Pro
  */
 export function* retroMatchEntries(
   reads: ReadPageRepository,
-  recorder: RetroRecorder,
+  recorder: RetroHitSink,
   matcher: Matcher,
   list: Omit<ActiveList, 'matcher'>,
   windowMs: number,

@@ -1,5 +1,5 @@
 import type { CameraConfig } from '../config/camera-schema.js';
-import type { RecordedHit, ReadForMatching } from '../hotlist/hit-recorder.js';
+import type { RecordedHit, ReadForMatching } from '../hotlist/hit.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Db } from '../store/database.js';

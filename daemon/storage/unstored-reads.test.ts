@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
+import { HitRecorder } from '../alerts/hit-recorder.js';
 import { Outbox } from '../alerts/outbox.js';
 import { topicsFor } from '../alerts/topics.js';
 import { cameraSchema } from '../config/camera-schema.js';
 import type { HotlistEntry } from '../hotlist/entry.js';
-import { HitRecorder } from '../hotlist/hit-recorder.js';
+import { HitDecider } from '../hotlist/hit-decider.js';
 import { Matcher } from '../hotlist/matcher.js';
 import { tempDb } from '../hotlist/test-support.js';
 import type { PlateRead } from '../pipeline/plate-read.js';
@@ -70,11 +71,20 @@ describe('reads that cannot be stored', () => {
     const clock = new ManualClock(NOW);
     const recorder = new HitRecorder({
       db: t.db,
-      lists: {
-        activeLists: () => [
-          { sourceId: 'cbi', versionId: 'cbi@v1', asOf: NOW, matcher: new Matcher([entry], { lenientCategories: [] }) },
-        ],
-      },
+      decider: new HitDecider({
+        lists: {
+          activeLists: () => [
+            {
+              sourceId: 'cbi',
+              versionId: 'cbi@v1',
+              asOf: NOW,
+              matcher: new Matcher([entry], { lenientCategories: [] }),
+            },
+          ],
+        },
+        history: new HitStore(t.db),
+        clock,
+      }),
       outbox,
       topics: topicsFor('alpr', 'unit1'),
       unitId: 'unit1',

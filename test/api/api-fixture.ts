@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { buildApiServer } from '../../daemon/main.js';
 import type { AccessConfig } from '../../daemon/access/config.js';
-import { createHitDelivery } from '../../daemon/alerts/hit-delivery.js';
+import { composeHitDelivery } from '../../daemon/compose-delivery.js';
 import type { ApiServer } from '../../daemon/api/server.js';
 import { ApiClient } from '../../daemon/cli/api-client.js';
 import { configSchema } from '../../daemon/config/schema.js';
@@ -23,7 +23,7 @@ export interface ApiRig<C extends Clock = ManualClock> {
 }
 
 /**
- * Starts the API as main.ts builds it (its hotlists from createHitDelivery, not started: no
+ * Starts the API as main.ts builds it (its hotlists from composeHitDelivery, not started: no
  * fetch loop), on a ManualClock at NOW unless `clock` is given. `hotlists` is the config section.
  * `file` serves that database file instead of a temp one (left in place), and `auditKey` gives
  * the daemon's handle the audit key, as main.ts does.
@@ -44,7 +44,7 @@ export async function startApi<C extends Clock = ManualClock>(
     ...(opts.hotlists ? { hotlists: opts.hotlists } : {}),
   });
   const log = silentLogger();
-  const delivery = createHitDelivery({ config, db: t.db, clock, log, cameraStats: () => [] });
+  const delivery = composeHitDelivery({ config, db: t.db, clock, log, cameraStats: () => [] });
   const server = buildApiServer(config, { db: t.db, clock, log, hotlists: delivery.hotlists });
   await server.start(new AbortController().signal);
   return {

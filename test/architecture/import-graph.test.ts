@@ -67,6 +67,23 @@ describe('import graph of the daemon', () => {
     expect(preparingFiles(inRooms)).toEqual([]);
   });
 
+  it('keeps deciding apart from delivering: nothing under hotlist/ imports alerts/', () => {
+    // Guards against passing on an empty scan: alerts/ does import hotlist/ (the shared hit types).
+    expect(edges.some((e) => e.from.startsWith('daemon/alerts/') && e.to?.startsWith('daemon/hotlist/'))).toBe(true);
+    const offenders = edges
+      .filter((e) => e.from.startsWith('daemon/hotlist/') && e.to?.startsWith('daemon/alerts/'))
+      .map((e) => `${e.from} imports ${e.specifier}`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('builds services in one place: only main.ts imports a daemon/compose-*.ts file', () => {
+    const composing = edges.filter((e) => e.to !== undefined && /^daemon\/compose-[^/]+\.ts$/.test(e.to));
+    expect(composing).toContainEqual(expect.objectContaining({ from: 'daemon/main.ts' }));
+    expect(composing.filter((e) => e.from !== 'daemon/main.ts').map((e) => `${e.from} imports ${e.specifier}`)).toEqual(
+      [],
+    );
+  });
+
   it('lists no CLI file as allowed to reach the store once it no longer does', () => {
     const still = new Set(cliStoreImports(edges).map((e) => e.from));
     expect(CLI_STORE_ALLOWED.filter((f) => !still.has(f))).toEqual([]);

@@ -98,7 +98,7 @@ async function startUnit(configText: string, lifecycle: Lifecycle) {
     daemon.services.filter((s) => !s.name.startsWith('camera ')),
     new AbortController().signal,
   );
-  await daemon.delivery.syncNow();
+  await daemon.delivery.hotlists.syncNow();
   const pipeline = daemon.pipelines.get('front')!;
   let seq = 0;
   return {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openDatabase, type Db } from '../../daemon/store/database.js';
+import { HitStore } from '../../daemon/store/hits.js';
 import { ReadStore } from '../../daemon/store/reads.js';
 import { systemClock, type Clock } from '../../daemon/shared/clock.js';
 import { silentLogger, type Logger } from '../../daemon/shared/logger.js';
@@ -7,15 +8,18 @@ import { Outbox } from '../../daemon/alerts/outbox.js';
 import { topicsFor, type Topics } from '../../daemon/alerts/topics.js';
 import { mqttConfigSchema, type MqttConfig } from '../../daemon/alerts/config.js';
 import { MqttPublisher } from '../../daemon/alerts/mqtt-publisher.js';
-import { HitRecorder, type RecordedHit } from '../../daemon/hotlist/hit-recorder.js';
+import { HitRecorder } from '../../daemon/alerts/hit-recorder.js';
+import { HitDecider } from '../../daemon/hotlist/hit-decider.js';
+import type { RecordedHit } from '../../daemon/hotlist/hit.js';
 import { Matcher } from '../../daemon/hotlist/matcher.js';
 import type { ActiveList } from '../../daemon/hotlist/active-list.js';
 import type { HotlistEntry } from '../../daemon/hotlist/entry.js';
 
 /**
- * A rig for the MQTT publisher's contract tests (real broker): a hit recorder over one fixed list
- * entry and a publisher built per test config. Not the daemon's wiring: main.ts builds these parts
- * with createHitDelivery, which mqtt-hit-delivery.test.ts tests as main.ts uses it.
+ * A test rig, not the daemon's wiring: for the MQTT publisher's contract tests (real broker), a
+ * hit recorder over one fixed list entry and a publisher built per test config. The daemon builds
+ * these parts in daemon/compose-delivery.ts, which mqtt-hit-delivery.test.ts and
+ * repeat-hits.test.ts run as main.ts uses it.
  */
 export interface EdgeParts {
   db: Db;
@@ -63,7 +67,7 @@ export function edgeParts(
   ];
   const recorder = new HitRecorder({
     db,
-    lists: { activeLists: () => lists },
+    decider: new HitDecider({ lists: { activeLists: () => lists }, history: new HitStore(db), clock }),
     outbox,
     topics,
     unitId: UNIT,

@@ -62,7 +62,7 @@ describe('Prometheus metrics of a unit', () => {
       daemon.services.filter((s) => !s.name.startsWith('camera ')),
       new AbortController().signal,
     );
-    await daemon.delivery.syncNow();
+    await daemon.delivery.hotlists.syncNow();
     url = `http://127.0.0.1:${port}/metrics`;
   }, 30_000);
 

@@ -7,7 +7,7 @@ import { openDatabase } from '../../daemon/store/database.js';
 import { ReadStore } from '../../daemon/store/reads.js';
 import { systemClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
-import { createHitDelivery } from '../../daemon/alerts/hit-delivery.js';
+import { composeHitDelivery } from '../../daemon/compose-delivery.js';
 import { Lifecycle } from '../../daemon/lifecycle/lifecycle.js';
 import { haveMosquitto, TestBroker } from './mosquitto.js';
 import { announceSkip } from '../helpers/skip.js';
@@ -79,7 +79,7 @@ if (!haveMosquitto()) announceSkip('hit delivery test', '/usr/sbin/mosquitto is 
         );
       store('earlier', 'BOLO42', 'CO', Date.now() - 86_400_000);
 
-      const delivery = createHitDelivery({
+      const delivery = composeHitDelivery({
         config,
         db,
         clock: systemClock,
@@ -89,8 +89,8 @@ if (!haveMosquitto()) announceSkip('hit delivery test', '/usr/sbin/mosquitto is 
       const ctl = new AbortController();
       const lifecycle = new Lifecycle(silentLogger());
       await lifecycle.start(delivery.services, ctl.signal);
-      await delivery.syncNow();
-      expect(delivery.status().sources[0]).toMatchObject({ id: 'cbi', entries: 4, rows_rejected: 4 });
+      await delivery.hotlists.syncNow();
+      expect(delivery.hotlists.status().sources[0]).toMatchObject({ id: 'cbi', entries: 4, rows_rejected: 4 });
 
       await waitFor(() => got.some((g) => g.topic.endsWith('/health')));
       expect(got.find((g) => g.topic.endsWith('/health'))!.body).toMatchObject({
@@ -102,7 +102,7 @@ if (!haveMosquitto()) announceSkip('hit delivery test', '/usr/sbin/mosquitto is 
       );
 
       store('live', 'ABC1234', null, Date.now());
-      const [hit] = delivery.onRead({ ...reads.get('live')! }, { id: 'front', name: 'US-6 eastbound' });
+      const [hit] = delivery.recorder.onRead({ ...reads.get('live')! }, { id: 'front', name: 'US-6 eastbound' });
       await waitFor(() => got.some((g) => g.body.id === hit!.hitId));
       expect(got.find((g) => g.body.id === hit!.hitId)!.body).toMatchObject({
         camera: { name: 'US-6 eastbound' },

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { createHitDelivery } from '../../daemon/alerts/hit-delivery.js';
+import { composeHitDelivery } from '../../daemon/compose-delivery.js';
 import { Lifecycle } from '../../daemon/lifecycle/lifecycle.js';
 import { parseConfigText } from '../../daemon/config/load.js';
 import { systemClock } from '../../daemon/shared/clock.js';
@@ -67,11 +67,11 @@ if (!haveMosquitto()) announceSkip('repeat hit test', '/usr/sbin/mosquitto is no
 
     const db = openDatabase(join(dir, 'alpr-edge.db'));
     const reads = new ReadStore(db);
-    const delivery = createHitDelivery({ config, db, clock: systemClock, log: silentLogger(), cameraStats: () => [] });
+    const delivery = composeHitDelivery({ config, db, clock: systemClock, log: silentLogger(), cameraStats: () => [] });
     const ctl = new AbortController();
     const lifecycle = new Lifecycle(silentLogger());
     await lifecycle.start(delivery.services, ctl.signal);
-    await delivery.syncNow();
+    await delivery.hotlists.syncNow();
     // As the pipeline does: store the read, and match it in the same transaction.
     const sighting = (id: string, plate: string, at: number) =>
       db.transaction(() => {
@@ -94,7 +94,7 @@ if (!haveMosquitto()) announceSkip('repeat hit test', '/usr/sbin/mosquitto is no
           { text: 'US-6' },
           at,
         );
-        return delivery.onRead(reads.get(id)!, { id: 'front', name: 'US-6 eastbound' });
+        return delivery.recorder.onRead(reads.get(id)!, { id: 'front', name: 'US-6 eastbound' });
       })();
 
     const t0 = Date.now();

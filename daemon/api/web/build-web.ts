@@ -7,7 +7,7 @@ import { UserAdmin } from '../../access/user-admin.js';
 import type { CameraHealth, StorageHealth } from '../../alerts/payloads.js';
 import type { EdgeConfig } from '../../config/schema.js';
 import { systemProbe, type SystemSample } from '../../health/telemetry.js';
-import type { ListStatus } from '../../alerts/payloads.js';
+import type { ListStatus } from '../../hotlist/hotlist-service.js';
 import type { GpsPosition } from '../../position/gps-position.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';

@@ -1,55 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../store/database.js';
+import { isStorageError, type Db } from '../store/database.js';
 import { HitStore, type NewHit } from '../store/hits.js';
 import { ReadStore } from '../store/reads.js';
 import { transactionsOn, type Transactions } from '../store/transactions.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { Outbox } from '../alerts/outbox.js';
-import type { Topics } from '../alerts/topics.js';
-import { buildHitPayload, buildReadPayload } from '../alerts/payloads.js';
-import type { ActiveList, ActiveListProvider } from './active-list.js';
-import { entryIdentity } from './entry.js';
-import type { Match } from './matcher.js';
-import { normalizePlate } from './normalize.js';
-import type { PositionStatus, ReadPosition } from '../position/fix.js';
-
-/** The part of a stored read the recorder needs (StoredRead has all of it; cropJpeg is optional). */
-export interface ReadForMatching {
-  id: string;
-  cameraId: string;
-  plate: string;
-  state: string | null;
-  confidence: number;
-  lastSeen: number;
-  locationText?: string | undefined;
-  lat?: number | null | undefined;
-  lon?: number | null | undefined;
-  /** Where the read was made (StoredRead.position); when absent, lat/lon stand in. */
-  position?: ReadPosition | null | undefined;
-  positionStatus?: PositionStatus | null | undefined;
-  /** The plate crop; when absent the recorder loads it from `read_crops` (only for a hit). */
-  cropJpeg?: Uint8Array | undefined;
-}
-
-export interface CameraInfo {
-  id: string;
-  name: string;
-}
-
-export interface RecordedHit {
-  hitId: string;
-  readId: string;
-  match: Match;
-  list: { sourceId: string; versionId: string; ageS: number; stale: boolean };
-  retrospective: boolean;
-}
-
-/** One active list's match for a read. */
-export interface FoundMatch {
-  match: Match;
-  list: ActiveList;
-}
+import { entryIdentity } from '../hotlist/entry.js';
+import type { HitDecider } from '../hotlist/hit-decider.js';
+import type { CameraInfo, FoundMatch, ReadForMatching, RecordedHit, RetroHitSink } from '../hotlist/hit.js';
+import type { Outbox } from './outbox.js';
+import type { Topics } from './topics.js';
+import { buildHitPayload, buildReadPayload } from './payloads.js';
 
 /** A hit built but not yet written: its row, its message, and what the caller is told. */
 export interface PreparedHit {
@@ -61,8 +22,9 @@ export interface PreparedHit {
 
 export interface HitRecorderDeps {
   db: Db;
-  lists: ActiveListProvider;
-  outbox: Outbox;
+  /** Which reads hit (hotlist/): the recorder records and delivers what it decides. */
+  decider: Pick<HitDecider, 'match' | 'splitRepeats' | 'freshRetrospective'>;
+  outbox: Pick<Outbox, 'append' | 'notify'>;
   topics: Topics;
   unitId: string;
   clock: Clock;
@@ -75,17 +37,15 @@ export interface HitRecorderDeps {
   publishReads?: boolean;
   /** Camera names for retrospective hits, which know only the camera id. */
   cameraName?: (cameraId: string) => string;
-  /** hotlists.repeat_window_s in ms; absent or 0: every matching read is a new hit. */
-  repeatWindowMs?: number;
 }
 
 /**
- * Matches each read against the active lists and records every hit with its outbox message in
- * ONE transaction (a hit is never stored without its message, nor sent without being
- * stored). The no-hit path is only the match, a few microseconds, so the pipeline can call
- * `onRead` inline right after it stores the read.
+ * Records each hit the decider finds with its outbox message in ONE transaction (a hit is never
+ * stored without its message, nor sent without being stored), and queues every read on the reads
+ * topic when mqtt.publish_reads is on. The no-hit path is only the match, a few microseconds, so
+ * the pipeline can call `onRead` inline right after it stores the read.
  */
-export class HitRecorder {
+export class HitRecorder implements RetroHitSink {
   private readonly hits: HitStore;
   private readonly reads: ReadStore;
   private readonly transactions: Transactions;
@@ -98,51 +58,41 @@ export class HitRecorder {
     this.transactions = transactionsOn(deps.db);
   }
 
-  /** Called by the pipeline after the read is stored. Returns the hits it recorded (usually none). */
+  /**
+   * Called by the pipeline inside the read's transaction, after the read is stored. Returns the
+   * hits it recorded (usually none). A storage error is thrown on, so the read and its hits go to
+   * the in-memory path together; any other failure is logged and the read kept.
+   */
   onRead(read: ReadForMatching, camera?: CameraInfo): RecordedHit[] {
+    try {
+      return this.recordLive(read, camera);
+    } catch (err) {
+      // The disk, not the data: the read cannot be stored either, and both go the in-memory way.
+      if (isStorageError(err)) throw err;
+      // Called inside the pipeline's read transaction: a throw would roll the read back too.
+      // Keeping the read (evidence, retention, later retro-matching) matters more; say so loudly.
+      this.deps.log.error({ read: read.id, err: (err as Error).message }, 'hit recording failed; the read is kept');
+      return [];
+    }
+  }
+
+  private recordLive(read: ReadForMatching, camera: CameraInfo | undefined): RecordedHit[] {
     const now = this.deps.clock.now();
-    const found = this.match(read, now);
+    const found = this.deps.decider.match(read, now);
     if (this.deps.publishReads) this.queueRead(read, camera, now);
     if (found.length === 0) return [];
-    const fresh = this.foldRepeats(read, found);
+    const { fresh, seenAgain } = this.deps.decider.splitRepeats(read, found);
+    for (const hitId of seenAgain) {
+      this.hits.touch(hitId, read.lastSeen);
+      this.deps.log.info({ hit: hitId, read: read.id, camera: read.cameraId }, 'hotlist hit seen again');
+    }
     if (fresh.length === 0) return [];
     return this.record(read, camera, fresh, false, now);
   }
 
-  /**
-   * One vehicle pass, one alert: a match whose plate hit the same entry at the same camera within
-   * the repeat window (a pass the tracker split, a car waiting in view) updates that hit's last
-   * sighting instead of raising another. Returns the matches that are new hits.
-   */
-  private foldRepeats(
-    read: ReadForMatching,
-    found: { match: Match; list: ActiveList }[],
-  ): { match: Match; list: ActiveList }[] {
-    const window = this.deps.repeatWindowMs ?? 0;
-    if (window <= 0) return found;
-    const fresh: { match: Match; list: ActiveList }[] = [];
-    for (const f of found) {
-      const identity = entryIdentity(f.match.entry);
-      const hitId = this.hits.findRepeat(read.plate, read.cameraId, identity, read.lastSeen - window);
-      if (!hitId) {
-        fresh.push(f);
-        continue;
-      }
-      this.hits.touch(hitId, read.lastSeen);
-      this.deps.log.info({ hit: hitId, read: read.id, camera: read.cameraId }, 'hotlist hit seen again');
-    }
-    return fresh;
-  }
-
   /** The active lists' matches for a read: memory only, so it works when the disk does not. */
   match(read: Pick<ReadForMatching, 'plate' | 'state'>, now = this.deps.clock.now()): FoundMatch[] {
-    const plate = normalizePlate(read.plate);
-    const state = read.state ? read.state.toUpperCase() : null;
-    const found: FoundMatch[] = [];
-    for (const list of this.deps.lists.activeLists()) {
-      for (const match of list.matcher.match(plate, state, now)) found.push({ match, list });
-    }
-    return found;
+    return this.deps.decider.match(read, now);
   }
 
   /**
@@ -150,10 +100,7 @@ export class HitRecorder {
    * entry the read already hit (a restart or a republished list must not repeat hits).
    */
   recordRetrospective(read: ReadForMatching, found: FoundMatch[]): RecordedHit[] {
-    const had = new Set(
-      this.hits.entryJsonForRead(read.id).map((json) => (JSON.parse(json) as { identity?: string }).identity),
-    );
-    const fresh = found.filter((f) => !had.has(entryIdentity(f.match.entry)));
+    const fresh = this.deps.decider.freshRetrospective(read.id, found);
     if (fresh.length === 0) return [];
     return this.record(read, undefined, fresh, true, this.deps.clock.now());
   }

@@ -5,24 +5,26 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { openDatabase, type Db } from '../store/database.js';
-import { hotlistStore } from '../store/hotlist-store.js';
-import { ReadPages } from '../store/read-pages.js';
-import { ReadStore } from '../store/reads.js';
-import { systemClock } from '../shared/clock.js';
-import { silentLogger } from '../shared/logger.js';
-import { Outbox } from '../alerts/outbox.js';
-import { topicsFor } from '../alerts/topics.js';
-import { mqttConfigSchema } from '../alerts/config.js';
-import { MqttPublisher } from '../alerts/mqtt-publisher.js';
-import type { ActiveList } from './active-list.js';
-import { CATEGORIES } from './entry.js';
-import { hotlistConfigSchema } from './config.js';
-import { HitRecorder } from './hit-recorder.js';
-import { HotlistService } from './hotlist-service.js';
-import { Matcher } from './matcher.js';
-import { parseList } from './parse.js';
-import { READS_PER_PAGE, runScanYielding, scanStoredReads } from './retro.js';
+import { openDatabase, type Db } from '../daemon/store/database.js';
+import { hotlistStore } from '../daemon/store/hotlist-store.js';
+import { ReadPages } from '../daemon/store/read-pages.js';
+import { HitStore } from '../daemon/store/hits.js';
+import { ReadStore } from '../daemon/store/reads.js';
+import { systemClock } from '../daemon/shared/clock.js';
+import { silentLogger } from '../daemon/shared/logger.js';
+import { HitRecorder } from '../daemon/alerts/hit-recorder.js';
+import { Outbox } from '../daemon/alerts/outbox.js';
+import { topicsFor } from '../daemon/alerts/topics.js';
+import { mqttConfigSchema } from '../daemon/alerts/config.js';
+import { MqttPublisher } from '../daemon/alerts/mqtt-publisher.js';
+import type { ActiveList } from '../daemon/hotlist/active-list.js';
+import { CATEGORIES } from '../daemon/hotlist/entry.js';
+import { hotlistConfigSchema } from '../daemon/hotlist/config.js';
+import { HitDecider } from '../daemon/hotlist/hit-decider.js';
+import { HotlistService } from '../daemon/hotlist/hotlist-service.js';
+import { Matcher } from '../daemon/hotlist/matcher.js';
+import { parseList } from '../daemon/hotlist/parse.js';
+import { READS_PER_PAGE, runScanYielding, scanStoredReads } from '../daemon/hotlist/retro.js';
 
 /**
  * Hotlist and delivery figures for `npm run bench` (targets: matching ≤ 50 µs per read
@@ -78,7 +80,7 @@ function benchRecorder(
 ): HitRecorder {
   return new HitRecorder({
     db,
-    lists: { activeLists: () => lists },
+    decider: new HitDecider({ lists: { activeLists: () => lists }, history: new HitStore(db), clock: systemClock }),
     outbox: opts.outbox ?? new Outbox(db),
     topics: topicsFor('alpr', 'bench'),
     unitId: 'bench',

@@ -1,16 +1,18 @@
+import Database from 'better-sqlite3';
 import { ManualClock } from '../shared/clock.js';
-import { silentLogger } from '../shared/logger.js';
-import { Outbox } from '../alerts/outbox.js';
-import { topicsFor } from '../alerts/topics.js';
-import { VERIFICATION_NOTICE } from '../alerts/payloads.js';
+import { createLogger, silentLogger } from '../shared/logger.js';
 import { HitStore } from '../store/hits.js';
 import { ReadPages } from '../store/read-pages.js';
-import type { ActiveList } from './active-list.js';
-import type { HotlistEntry } from './entry.js';
+import type { ActiveList } from '../hotlist/active-list.js';
+import type { HotlistEntry } from '../hotlist/entry.js';
+import { HitDecider } from '../hotlist/hit-decider.js';
+import { Matcher } from '../hotlist/matcher.js';
+import { runScan, runScanYielding, scanStoredReads } from '../hotlist/retro.js';
+import { storeRead, tempDb, turnsDuring } from '../hotlist/test-support.js';
 import { HitRecorder } from './hit-recorder.js';
-import { Matcher } from './matcher.js';
-import { runScan, runScanYielding, scanStoredReads } from './retro.js';
-import { storeRead, tempDb, turnsDuring } from './test-support.js';
+import { Outbox } from './outbox.js';
+import { VERIFICATION_NOTICE } from './payloads.js';
+import { topicsFor } from './topics.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const entry = (plate: string, state: string | null, extra: Partial<HotlistEntry> = {}): HotlistEntry => ({
@@ -49,7 +51,7 @@ describe('hit recorder', () => {
     ];
     recorder = new HitRecorder({
       db: t.db,
-      lists: { activeLists: () => lists },
+      decider: new HitDecider({ lists: { activeLists: () => lists }, history: new HitStore(t.db), clock }),
       outbox,
       topics: topicsFor('alpr', 'unit1'),
       unitId: 'unit1',
@@ -123,11 +125,55 @@ describe('hit recorder', () => {
 
   it('rolls the hit back when its outbox row cannot be written, so no hit exists without its message', () => {
     storeRead(t.db, 'r3', 'ABC1234', 'CO', NOW);
-    t.db.exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    expect(() =>
-      recorder.onRead({ id: 'r3', cameraId: 'front', plate: 'ABC1234', state: 'CO', confidence: 0.9, lastSeen: NOW }),
-    ).toThrow(/disk full/);
+    t.db.exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'no outbox'); END");
+    recorder.onRead({ id: 'r3', cameraId: 'front', plate: 'ABC1234', state: 'CO', confidence: 0.9, lastSeen: NOW });
     expect(new HitStore(t.db).count()).toBe(0);
+    expect(outbox.depth()).toBe(0);
+  });
+
+  describe("a failure while recording a hit, inside the read's transaction", () => {
+    const read = { id: 'r5', cameraId: 'front', plate: 'ABC1234', state: 'CO', confidence: 0.9, lastSeen: NOW };
+    const failingOutbox = (err: Error) => ({
+      append: () => {
+        throw err;
+      },
+      notify: () => {},
+    });
+    const recorderWith = (err: Error, log = silentLogger()) =>
+      new HitRecorder({
+        db: t.db,
+        decider: new HitDecider({ lists: { activeLists: () => lists }, history: new HitStore(t.db), clock }),
+        outbox: failingOutbox(err),
+        topics: topicsFor('alpr', 'unit1'),
+        unitId: 'unit1',
+        clock,
+        log,
+        staleAfterMs: 24 * 3600_000,
+        includeCrop: false,
+      });
+
+    it('keeps the read and says so in the log when the hit cannot be recorded for a reason other than the disk', () => {
+      const lines: { msg: string; read?: string; err?: string }[] = [];
+      const log = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s)) });
+      const recorder = recorderWith(new Error('bad payload'), log);
+      const hits = t.db.transaction(() => {
+        storeRead(t.db, 'r5', 'ABC1234', 'CO', NOW);
+        return recorder.onRead(read);
+      })();
+      expect(hits).toEqual([]);
+      expect(t.db.prepare('SELECT count(*) AS n FROM reads WHERE id = ?').get('r5')).toEqual({ n: 1 });
+      expect(new HitStore(t.db).count()).toBe(0);
+      expect(lines).toContainEqual(
+        expect.objectContaining({ msg: 'hit recording failed; the read is kept', read: 'r5', err: 'bad payload' }),
+      );
+    });
+
+    it('throws a storage error on, so the read and its hits take the in-memory path together', () => {
+      const full = new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
+      storeRead(t.db, 'r5', 'ABC1234', 'CO', NOW);
+      expect(() => recorderWith(full).onRead(read)).toThrow(full);
+      expect(new HitStore(t.db).count()).toBe(0);
+    });
   });
 
   it('drops the unsent message of a hit when its read is purged (policy 424.4)', () => {
@@ -181,7 +227,12 @@ describe('hit recorder', () => {
     beforeEach(() => {
       repeats = new HitRecorder({
         db: t.db,
-        lists: { activeLists: () => lists },
+        decider: new HitDecider({
+          lists: { activeLists: () => lists },
+          history: new HitStore(t.db),
+          clock,
+          repeatWindowMs: 30_000,
+        }),
         outbox,
         topics: topicsFor('alpr', 'unit1'),
         unitId: 'unit1',
@@ -189,7 +240,6 @@ describe('hit recorder', () => {
         log: silentLogger(),
         staleAfterMs: 24 * 3600_000,
         includeCrop: false,
-        repeatWindowMs: 30_000,
       });
     });
     const seen = (id: string, at: number, cameraId = 'front') => {

@@ -1,20 +1,22 @@
-import type { EdgeConfig } from '../config/schema.js';
-import { isStorageError, type Db } from '../store/database.js';
-import { hotlistStore } from '../store/hotlist-store.js';
-import type { Clock } from '../shared/clock.js';
-import type { Logger } from '../shared/logger.js';
-import { HealthReporter } from '../health/health-reporter.js';
-import type { CameraStatsSource, SystemProbe } from '../health/telemetry.js';
-import { HitRecorder, type CameraInfo, type ReadForMatching, type RecordedHit } from '../hotlist/hit-recorder.js';
-import { ActiveLists } from '../hotlist/active-list.js';
-import { HotlistService, type HotlistStatus } from '../hotlist/hotlist-service.js';
-import type { Service } from '../lifecycle/lifecycle.js';
-import type { ListFetcher } from '../hotlist/fetch.js';
-import { MqttPublisher } from './mqtt-publisher.js';
-import { Outbox } from './outbox.js';
-import type { StorageHealth } from './payloads.js';
-import { topicsFor } from './topics.js';
-import type { GpsPosition } from '../position/gps-position.js';
+import type { EdgeConfig } from './config/schema.js';
+import type { Db } from './store/database.js';
+import { HitStore } from './store/hits.js';
+import { hotlistStore } from './store/hotlist-store.js';
+import type { Clock } from './shared/clock.js';
+import type { Logger } from './shared/logger.js';
+import { HealthReporter } from './health/health-reporter.js';
+import type { CameraStatsSource, SystemProbe } from './health/telemetry.js';
+import { ActiveLists } from './hotlist/active-list.js';
+import type { ListFetcher } from './hotlist/fetch.js';
+import { HitDecider } from './hotlist/hit-decider.js';
+import { HotlistService } from './hotlist/hotlist-service.js';
+import type { Service } from './lifecycle/lifecycle.js';
+import { HitRecorder } from './alerts/hit-recorder.js';
+import { MqttPublisher } from './alerts/mqtt-publisher.js';
+import { Outbox } from './alerts/outbox.js';
+import type { StorageHealth } from './alerts/payloads.js';
+import { topicsFor } from './alerts/topics.js';
+import type { GpsPosition } from './position/gps-position.js';
 
 export interface HitDeliveryDeps {
   config: EdgeConfig;
@@ -34,7 +36,12 @@ export interface HitDeliveryDeps {
 
 /** Hotlists, hit recording, the outbox, MQTT delivery and health, as main.ts uses them. */
 export interface HitDelivery {
+  /** Loads and refreshes the lists (SIGHUP: `syncNow()`), and says how current they are. */
   readonly hotlists: HotlistService;
+  /**
+   * The pipeline's `onRead` (inside the read's transaction) and `announce` (after it committed);
+   * the lists' retrospective hits come here too.
+   */
   readonly recorder: HitRecorder;
   readonly outbox: Outbox;
   /** Undefined when mqtt.enabled is false (hits then wait in the outbox, bounded by the retention purge). */
@@ -45,33 +52,33 @@ export interface HitDelivery {
    * then the MQTT publisher and health reporter when MQTT is enabled.
    */
   readonly services: Service[];
-  /**
-   * The pipeline calls this inside the read's transaction; fast (µs) when nothing matches. A
-   * storage error is thrown on, so the read and its hits go to the in-memory path together.
-   */
-  onRead(read: ReadForMatching, camera?: CameraInfo): RecordedHit[];
-  /** After the read's transaction committed: logs its hits. */
-  announce(hits: RecordedHit[], cameraId: string): void;
-  /** SIGHUP. */
-  syncNow(): Promise<void>;
-  status(): HotlistStatus;
 }
 
 /**
- * Builds the hotlist, hit, MQTT and health parts from the unit config and wires them to each
- * other (the lists in use, retro-hits through the recorder, list changes into the retained
- * status). Construction does no I/O; main.ts starts and stops `services` with the rest of the daemon.
+ * The delivery part of the composition root (main.ts's buildDaemon calls it; so do the tests that
+ * run this wiring): builds the hotlist, hit, MQTT and health parts from the unit config and wires
+ * them to each other. hotlist/ decides which reads hit, alerts/ records and delivers them; they
+ * meet here: the lists in use, retrospective hits into the recorder, list changes into the
+ * retained status. Construction does no I/O; main.ts starts and stops `services` with the rest
+ * of the daemon.
  */
-export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
+export function composeHitDelivery(deps: HitDeliveryDeps): HitDelivery {
   const { config, db, clock, log } = deps;
   const topics = topicsFor(config.mqtt.topic_prefix, config.unit.id);
   const outbox = new Outbox(db);
   const names = new Map(config.cameras.map((c) => [c.id, c.name]));
-  // The recorder reads the lists the service puts in use, and raises the service's retrospective hits.
+  // The decider reads the lists the service puts in use; the recorder records what it decides,
+  // the service's retrospective hits included.
   const lists = new ActiveLists();
+  const decider = new HitDecider({
+    lists,
+    history: new HitStore(db),
+    clock,
+    repeatWindowMs: config.hotlists.repeat_window_s * 1000,
+  });
   const recorder = new HitRecorder({
     db,
-    lists,
+    decider,
     outbox,
     topics,
     unitId: config.unit.id,
@@ -81,7 +88,6 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
     includeCrop: config.mqtt.include_crop,
     publishReads: config.mqtt.enabled && config.mqtt.publish_reads,
     cameraName: (id) => names.get(id) ?? id,
-    repeatWindowMs: config.hotlists.repeat_window_s * 1000,
   });
   const hotlists = new HotlistService({
     store: hotlistStore(db),
@@ -137,30 +143,5 @@ export function createHitDelivery(deps: HitDeliveryDeps): HitDelivery {
       : []),
   ];
 
-  return {
-    hotlists,
-    recorder,
-    outbox,
-    publisher,
-    health,
-    services,
-    onRead(read, camera) {
-      try {
-        return recorder.onRead(read, camera);
-      } catch (err) {
-        // The disk, not the data: the read cannot be stored either, and both go the in-memory way.
-        if (isStorageError(err)) throw err;
-        // Called inside the pipeline's read transaction: a throw would roll the read back too.
-        // Keeping the read (evidence, retention, later retro-matching) matters more; say so loudly.
-        log.error(
-          { component: 'hits', read: read.id, err: (err as Error).message },
-          'hit recording failed; the read is kept',
-        );
-        return [];
-      }
-    },
-    announce: (hits, cameraId) => recorder.announce(hits, cameraId),
-    syncNow: () => hotlists.syncNow(),
-    status: () => hotlists.status(),
-  };
+  return { hotlists, recorder, outbox, publisher, health, services };
 }
