@@ -1,20 +1,16 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { runCli } from '../../daemon/cli/main.js';
-import { requireAuthorized, authorizeAudited } from '../../daemon/access/authorize.js';
+import { ApiClient } from '../../daemon/cli/api-client.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
-import { defaultAccessConfig } from '../../daemon/access/config.js';
-import { Authenticator } from '../../daemon/access/authenticate.js';
-import { Bootstrap } from '../../daemon/access/bootstrap.js';
-import { UserStore } from '../../daemon/access/users.js';
-import { PERMISSIONS } from '../../daemon/access/roles.js';
 import { startApi } from '../api/api-fixture.js';
-import { addUser, fakeIo, tempDb, NOW, PASSWORD } from './fixture.js';
+import { ApiDoor } from './api-door.js';
+import { addUser, fakeIo, NOW, PASSWORD } from './fixture.js';
+
+const CRIM = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0100' };
+const WINDOW = { from: 0, to: NOW };
 
 // Policy 424.3(b): only authorized members of the office, each with their own login and role, reach the data.
 describe('424.3(b) authorized users', () => {
-  let t: ReturnType<typeof tempDb>;
-  beforeEach(() => (t = tempDb()));
-  afterEach(() => t.close());
-
   it('logs a user in with the password typed at the prompt and records the login', async () => {
     const rig = await startApi();
     try {
@@ -56,80 +52,150 @@ describe('424.3(b) authorized users', () => {
   });
 
   it('locks an account after repeated failures, even against the right password, until the lock ends', async () => {
-    await addUser(t.db, 'deputy', 'operator');
-    const auth = new Authenticator(t.db, { ...defaultAccessConfig, lockout_after_failures: 3, lockout_minutes: 10 });
-    for (let i = 0; i < 2; i++)
-      await expect(auth.login('deputy', 'wrong wrong wrong', NOW)).rejects.toThrow('wrong user name');
-    await expect(auth.login('deputy', 'wrong wrong wrong', NOW)).rejects.toThrow(/^wrong user name or password$/);
-    await expect(auth.login('deputy', PASSWORD, NOW + 60_000)).rejects.toThrow(/^wrong user name or password$/);
-    expect(new AuditLog(t.db).between(0, NOW + 3600_000).at(-1)?.detail).toMatchObject({ reason: 'account locked' });
-    await expect(auth.login('deputy', PASSWORD, NOW + 11 * 60_000)).resolves.toMatchObject({ username: 'deputy' });
-    const actions = new AuditLog(t.db).between(0, NOW + 3600_000).map((e) => e.action);
-    expect(actions.filter((a) => a === 'lockout')).toHaveLength(1);
+    const rig = await startApi({ access: { lockout_after_failures: 3, lockout_minutes: 10 } });
+    try {
+      await addUser(rig.t.db, 'deputy', 'operator');
+      const c = new ApiClient(rig.socket);
+      for (let i = 0; i < 3; i++)
+        await expect(c.login('deputy', 'wrong wrong wrong')).rejects.toThrow(/^wrong user name or password$/);
+      rig.clock.advance(60_000);
+      await expect(c.login('deputy', PASSWORD)).rejects.toThrow(/^wrong user name or password$/);
+      const audit = new AuditLog(rig.t.db);
+      expect(audit.between(0, NOW + 3600_000).at(-1)?.detail).toMatchObject({ reason: 'account locked' });
+      rig.clock.advance(10 * 60_000);
+      await expect(c.login('deputy', PASSWORD)).resolves.toMatchObject({ user: 'deputy' });
+      const actions = audit.between(0, NOW + 3600_000).map((e) => e.action);
+      expect(actions.filter((a) => a === 'lockout')).toHaveLength(1);
+    } finally {
+      await rig.close();
+    }
   });
 
   it('expires a session after the configured minutes without use', async () => {
-    await addUser(t.db, 'deputy', 'operator');
-    const auth = new Authenticator(t.db, { ...defaultAccessConfig, session_minutes: 30 });
-    const user = await auth.login('deputy', PASSWORD, NOW);
-    const { token } = auth.createSession(user, NOW);
-    expect(auth.resumeSession(token, NOW + 20 * 60_000)?.username).toBe('deputy');
-    expect(auth.resumeSession(token, NOW + 45 * 60_000)?.username).toBe('deputy'); // slid forward at 20 min
-    expect(auth.resumeSession(token, NOW + 80 * 60_000)).toBeUndefined();
-    expect(auth.resumeSession('made-up', NOW)).toBeUndefined();
+    const rig = await startApi({ access: { session_minutes: 30 } });
+    try {
+      const deputy = await addUser(rig.t.db, 'deputy', 'operator');
+      const door = new ApiDoor(rig);
+      await door.client(deputy);
+      rig.clock.advance(20 * 60_000);
+      await expect(door.listHits(deputy, CRIM, WINDOW)).resolves.toEqual([]);
+      rig.clock.advance(25 * 60_000); // 45 minutes after login, 25 after the last use: slid forward at 20
+      await expect(door.listHits(deputy, CRIM, WINDOW)).resolves.toEqual([]);
+      rig.clock.advance(35 * 60_000);
+      await expect(door.listHits(deputy, CRIM, WINDOW)).rejects.toThrow(/session expired/);
+      await expect(new ApiClient(rig.socket).call('listHits', { ...WINDOW })).rejects.toThrow(/not logged in/);
+    } finally {
+      await rig.close();
+    }
   });
 
   it('refuses a disabled user with the same words as a wrong password, and audits the real reason', async () => {
-    const u = await addUser(t.db, 'deputy', 'operator');
-    new UserStore(t.db).disable(u.id, NOW);
-    await expect(new Authenticator(t.db, defaultAccessConfig).login('deputy', PASSWORD, NOW)).rejects.toThrow(
-      /^wrong user name or password$/,
-    );
-    expect(new AuditLog(t.db).between(0, NOW + 1).at(-1)?.detail).toMatchObject({ reason: 'account disabled' });
+    const rig = await startApi();
+    try {
+      await addUser(rig.t.db, 'chief', 'administrator');
+      await addUser(rig.t.db, 'deputy', 'operator');
+      await (await rig.as('chief')).call('disableUser', {}, { name: 'deputy' });
+      await expect(rig.as('deputy')).rejects.toThrow(/^wrong user name or password$/);
+      expect(new AuditLog(rig.t.db).between(0, NOW + 1).at(-1)?.detail).toMatchObject({ reason: 'account disabled' });
+    } finally {
+      await rig.close();
+    }
   });
 
   it('gives each role only its own actions: a technician sees no read data, an auditor cannot search', async () => {
-    const tech = await addUser(t.db, 'tech', 'technician');
-    const auditor = await addUser(t.db, 'aud', 'auditor');
-    const op = await addUser(t.db, 'op', 'operator');
-    for (const action of ['search', 'view_hits', 'export', 'hold_list', 'audit_report'] as const) {
-      expect(() => requireAuthorized(tech, action, NOW)).toThrow(/technician role may not/);
+    const rig = await startApi();
+    try {
+      const db = rig.t.db;
+      const door = new ApiDoor(rig);
+      const tech = await addUser(db, 'tech', 'technician');
+      const auditor = await addUser(db, 'aud', 'auditor');
+      const op = await addUser(db, 'op', 'operator');
+      const records = await addUser(db, 'rm', 'records_manager');
+      const t = await door.client(tech);
+      for (const refused of [
+        () => door.searchReads(tech, CRIM, WINDOW),
+        () => door.listHits(tech, CRIM, WINDOW),
+        () => t.call('exportEvidence', { purpose: CRIM.category, case: CRIM.caseNumber, plain_reason: 'court copy' }),
+        () => t.call('listHolds', {}),
+        () => t.call('auditReport', WINDOW),
+      ])
+        await expect(refused()).rejects.toThrow(/technician role may not/);
+      await expect(door.searchReads(auditor, CRIM, WINDOW)).rejects.toThrow(/auditor role may not search/);
+      await expect((await door.client(op)).call('listUsers', {})).rejects.toThrow(/operator role may not users manage/);
+      await expect(door.searchReads(op, CRIM, WINDOW)).resolves.toMatchObject({ reads: [] });
+      await expect(door.searchReads(records, CRIM, WINDOW)).rejects.toThrow(/records_manager role may not search/);
+      expect(
+        door
+          .entries()
+          .filter((e) => e.outcome === 'refused')
+          .map((e) => [e.username, e.action]),
+      ).toEqual([
+        ['tech', 'search'],
+        ['tech', 'view_hits'],
+        ['tech', 'export'],
+        ['tech', 'hold_list'],
+        ['tech', 'audit_report'],
+        ['aud', 'search'],
+        ['op', 'users_manage'],
+        ['rm', 'search'],
+      ]);
+    } finally {
+      await rig.close();
     }
-    expect(() => requireAuthorized(auditor, 'search', NOW)).toThrow(/auditor role may not search/);
-    expect(() => requireAuthorized(op, 'users_manage', NOW)).toThrow(/operator role may not users manage/);
-    expect(() => requireAuthorized(op, 'search', NOW)).not.toThrow();
-    expect(PERMISSIONS.records_manager.has('search')).toBe(false);
   });
 
-  it('audits a refusal made through authorizeAudited', async () => {
-    const tech = await addUser(t.db, 'tech', 'technician');
-    expect(() => authorizeAudited(t.db, tech, 'hotlist_manage', NOW, { plate: 'ABC123' })).toThrow(/may not/);
-    const [e] = new AuditLog(t.db).between(0, NOW + 1);
-    expect(e).toMatchObject({ username: 'tech', action: 'hotlist_manage', outcome: 'refused' });
+  it('audits a refusal of a route outside AuditedAccess: a technician adding a hotlist entry', async () => {
+    const rig = await startApi();
+    try {
+      await addUser(rig.t.db, 'tech', 'technician');
+      const tech = await rig.as('tech');
+      await expect(
+        tech.call('addHotlistEntry', {
+          ...{ purpose: CRIM.category, case: CRIM.caseNumber },
+          plate: 'ABC123',
+          category: 'stolen_vehicle',
+          reason: 'test',
+        }),
+      ).rejects.toThrow(/may not/);
+      const e = new AuditLog(rig.t.db).between(0, NOW + 1).at(-1);
+      expect(e).toMatchObject({
+        username: 'tech',
+        action: 'hotlist_manage',
+        outcome: 'refused',
+        detail: { plate: 'ABC123', reason: expect.stringMatching(/technician role may not/) },
+      });
+    } finally {
+      await rig.close();
+    }
   });
 
   it('creates the first administrator only from the one-time secret, once, with no default password', async () => {
-    const boot = new Bootstrap(t.db, t.dir);
-    expect(
-      await new Authenticator(t.db, defaultAccessConfig).login('admin', 'admin', NOW).catch((e: Error) => e.message),
-    ).toMatch(/wrong/);
-    const file = boot.ensureSecret(NOW)!;
-    expect(file).toContain('bootstrap-secret');
-    const secret = boot.readSecret()!;
-    const base = {
-      username: 'chief',
-      fullName: 'Chief Deputy',
-      employeeNumber: 'E-100',
-      password: 'a long admin passphrase',
-      minPasswordLength: 12,
-    };
-    await expect(boot.createFirstAdministrator({ ...base, secret: 'guess' }, NOW)).rejects.toThrow(/secret is wrong/);
-    const admin = await boot.createFirstAdministrator({ ...base, secret }, NOW);
-    expect(admin.role).toBe('administrator');
-    expect(boot.readSecret()).toBeUndefined();
-    await expect(boot.createFirstAdministrator({ ...base, username: 'second', secret }, NOW)).rejects.toThrow(
-      /already has users/,
-    );
-    expect(boot.ensureSecret(NOW)).toBeUndefined();
+    const rig = await startApi();
+    try {
+      const anon = new ApiClient(rig.socket);
+      await expect(anon.login('admin', 'admin')).rejects.toThrow(/wrong/);
+      // The daemon wrote the secret to a file only the unit administrator can read.
+      const issued = await anon.call('bootstrapSecret', {});
+      expect(issued).toMatchObject({ needed: true, file: expect.stringContaining('bootstrap-secret') });
+      const secret = readFileSync(issued.file!, 'utf8').trim();
+      const base = {
+        username: 'chief',
+        full_name: 'Chief Deputy',
+        employee_number: 'E-100',
+        password: 'a long admin passphrase',
+      };
+      await expect(anon.call('bootstrap', { ...base, secret: 'guess' })).rejects.toThrow(/secret is wrong/);
+      await expect(anon.call('bootstrap', { ...base, secret })).resolves.toEqual({ username: 'chief' });
+      await expect(new ApiClient(rig.socket).login('chief', base.password)).resolves.toMatchObject({
+        role: 'administrator',
+      });
+      expect(existsSync(issued.file!)).toBe(false);
+      await expect(anon.call('bootstrap', { ...base, username: 'second', secret })).rejects.toThrow(
+        /already has users/,
+      );
+      await expect(anon.call('bootstrapSecret', {})).resolves.toEqual({ needed: false });
+    } finally {
+      await rig.close();
+    }
   });
 });

@@ -44,15 +44,25 @@ describe('424.3(c) / 424.5(c) a stated purpose for every access', () => {
     });
   });
 
-  it('accepts only the listed categories and a real case or incident number', () => {
-    expect(() => parsePurpose(undefined, 'CR1')).toThrow(/purpose is required/);
-    expect(() => parsePurpose('curiosity', 'CR26-1')).toThrow(/not a purpose category/);
-    expect(() => parsePurpose('criminal_investigation', '')).toThrow(/purpose is required/);
-    expect(() => parsePurpose('criminal_investigation', 'x')).toThrow(/not a case or incident number/);
-    expect(parsePurpose('criminal_investigation', ' CR26-0001 ')).toEqual({
-      category: 'criminal_investigation',
-      caseNumber: 'CR26-0001',
-    });
+  it('accepts only the listed categories and a real case or incident number, and audits each refusal', async () => {
+    const op = await addUser(rig.t.db, 'deputy', 'operator');
+    const c = await door.client(op);
+    const search = (given: { purpose?: string; case?: string }) =>
+      c.call('searchReads', { ...given, from: 0, to: NOW });
+    await expect(search({ case: 'CR1' })).rejects.toThrow(/purpose is required/);
+    await expect(search({ purpose: 'curiosity', case: 'CR26-1' })).rejects.toThrow(/not a purpose category/);
+    await expect(search({ purpose: 'criminal_investigation', case: '' })).rejects.toThrow(/purpose is required/);
+    await expect(search({ purpose: 'criminal_investigation', case: 'x' })).rejects.toThrow(
+      /not a case or incident number/,
+    );
+    await search({ purpose: 'criminal_investigation', case: ' CR26-0001 ' });
+    expect(door.entries().map((e) => [e.outcome, e.purposeCategory, e.caseNumber])).toEqual([
+      ['refused', null, null],
+      ['refused', null, null],
+      ['refused', null, null],
+      ['refused', null, null],
+      ['allowed', 'criminal_investigation', 'CR26-0001'],
+    ]);
   });
 
   it('requires a purpose to view hits, verify a hit, hold, export and release', async () => {

@@ -1,18 +1,15 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AuditedAccess } from '../../daemon/access/audited-access.js';
-import { exportEvidence } from '../../daemon/access/evidence.js';
-import { loadUnitKey } from '../../daemon/evidence/unit-key.js';
+import type { AuditReport } from '../../daemon/access/audit-report.js';
 import { cameraSchema } from '../../daemon/config/camera-schema.js';
 import { StoringReadSink } from '../../daemon/pipeline/store-sink.js';
 import type { PlateRead } from '../../daemon/pipeline/plate-read.js';
 import { FixTrack } from '../../daemon/position/fix-track.js';
 import { cameraLocated, PositionStampingSink } from '../../daemon/position/position-sink.js';
-import { ManualClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
 import { ReadStore } from '../../daemon/store/reads.js';
+import { startApi, type ApiRig } from '../api/api-fixture.js';
 import { Drive, metresBetween } from '../helpers/nmea-drive.js';
-import { addHit, addUser, tempDb, NOW } from './fixture.js';
+import { ApiDoor } from './api-door.js';
+import { addHit, addUser, NOW } from './fixture.js';
 
 const purpose = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0777' };
 const START = NOW - 3_600_000;
@@ -46,12 +43,13 @@ function plateRead(id: string, bestSeen: number, cameraId = 'front'): PlateRead 
 
 // Policy 424.3(d): a canvass around an incident finds what ALPR-equipped patrol cars read there.
 describe('424.3(d) a patrol car locates every read by GPS', () => {
-  let t: ReturnType<typeof tempDb>;
-  let access: AuditedAccess;
+  let rig: ApiRig;
+  let access: ApiDoor;
   let reads: ReadStore;
   beforeEach(async () => {
-    t = tempDb();
-    access = new AuditedAccess(t.db, new ManualClock(NOW));
+    rig = await startApi();
+    const t = rig.t;
+    access = new ApiDoor(rig);
     reads = new ReadStore(t.db);
     // gpsd's fixes of the drive, one a second, except for a 30 s outage from minute 3.
     const track = new FixTrack(3_600_000);
@@ -70,14 +68,14 @@ describe('424.3(d) a patrol car locates every read by GPS', () => {
       });
     }
     const sink = new PositionStampingSink(
-      new StoringReadSink(t.db, reads, new ManualClock(NOW), silentLogger(), { logPlates: false }),
+      new StoringReadSink(t.db, reads, rig.clock, silentLogger(), { logPlates: false }),
       (at, camera) => (camera.id === 'pole' ? cameraLocated(camera) : track.locate(at, 5000)),
     );
     // A read every 10 s along the drive (ids r0 ... r29), and one by the pole camera.
     for (let s = 5; s < 300; s += 10) await sink.accept(plateRead(`r${(s - 5) / 10}`, START + s * 1000 + 250), car);
     await sink.accept(plateRead('pole1', START + 60_000, 'pole'), pole);
   });
-  afterEach(() => t.close());
+  afterEach(() => rig.close());
 
   it('stores each read at the car position of its best frame, and a read during a GPS outage without one', () => {
     const r3 = reads.get('r3')!;
@@ -90,9 +88,9 @@ describe('424.3(d) a patrol car locates every read by GPS', () => {
   });
 
   it('canvasses the per-read positions: finds the reads made near the point, not those 2 km on, and says how each was located', async () => {
-    const op = await addUser(t.db, 'deputy', 'operator');
+    const op = await addUser(rig.t.db, 'deputy', 'operator');
     const here = drive.at(START + 125_250)!;
-    const r = access.canvass(op, purpose, { lat: here.lat, lon: here.lon, radiusM: 400, from: START, to: NOW });
+    const r = await access.canvass(op, purpose, { lat: here.lat, lon: here.lon, radiusM: 400, from: START, to: NOW });
     const found = r.reads.map((x) => x.id);
     expect(found[0]).toBe('r12');
     for (const id of found) expect(metresBetween(reads.get(id)!.position!, here)).toBeLessThanOrEqual(400);
@@ -102,32 +100,23 @@ describe('424.3(d) a patrol car locates every read by GPS', () => {
     expect(far.length).toBeGreaterThan(2);
     for (const id of far) expect(found).not.toContain(id);
     expect(r.reads[0]!.located).toBe('GPS 3D fix');
-    const pole = access.canvass(op, purpose, { lat: 39.7422, lon: -105.5136, radiusM: 50, from: START, to: NOW });
+    const pole = await access.canvass(op, purpose, { lat: 39.7422, lon: -105.5136, radiusM: 50, from: START, to: NOW });
     expect(pole.reads.find((x) => x.id === 'pole1')?.located).toBe('fixed camera');
   });
 
   it('puts each read position in the evidence package and the audit report', async () => {
-    const op = await addUser(t.db, 'deputy', 'operator');
-    addHit(t.db, 'r3', 'hit-r3');
-    access.verifyHit(op, purpose, { hitId: 'hit-r3', outcome: 'confirmed', reference: 'CBI-9', note: '' });
-    access.createHold(op, purpose, { reason: 'canvass', scope: { kind: 'reads', readIds: ['r3', 'r19'] } });
-    const target = join(t.dir, 'usb');
-    mkdirSync(target);
-    const out = exportEvidence(
-      {
-        db: t.db,
-        clock: new ManualClock(NOW),
-        access,
-        unitId: 'car-7',
-        agency: 'CCSO',
-        unitKey: loadUnitKey({ stateDir: t.dir }),
-      },
-      op,
-      purpose,
-      target,
-      { encrypted: false, plainReason: 'test of the package contents' },
-    );
-    const rows = JSON.parse(readFileSync(join(out.dir, 'reads.json'), 'utf8')) as Record<string, unknown>[];
+    const op = await addUser(rig.t.db, 'deputy', 'operator');
+    addHit(rig.t.db, 'r3', 'hit-r3');
+    await access.verifyHit(op, purpose, { hitId: 'hit-r3', outcome: 'confirmed', reference: 'CBI-9', note: '' });
+    await access.createHold(op, purpose, { reason: 'canvass', readIds: ['r3', 'r19'] });
+    const out = await (await access.client(op)).call('exportEvidence', {
+      purpose: purpose.category,
+      case: purpose.caseNumber,
+      plain_reason: 'test of the package contents',
+    });
+    const file = (path: string) =>
+      Buffer.from(out.files.find((f) => f.path === path)!.data_base64, 'base64').toString('utf8');
+    const rows = JSON.parse(file('reads.json')) as Record<string, unknown>[];
     expect(rows.find((r) => r.id === 'r3')).toMatchObject({
       position_source: 'gps',
       position_status: 'ok',
@@ -136,11 +125,12 @@ describe('424.3(d) a patrol car locates every read by GPS', () => {
       best_seen: new Date(START + 35_250).toISOString(),
     });
     expect(rows.find((r) => r.id === 'r19')).toMatchObject({ lat: null, position_status: 'no_fix' });
-    expect(readFileSync(join(out.dir, 'reads.csv'), 'utf8').split('\r\n')[0]).toContain(
+    expect(file('reads.csv').split('\r\n')[0]).toContain(
       'lat,lon,position_source,position_status,best_seen,accuracy_m,speed_mps,heading_deg,fix_mode,fix_age_s',
     );
-    const auditor = await addUser(t.db, 'auditor', 'auditor');
-    const report = access.auditReport(auditor, { from: 0, to: NOW + 1, unitId: 'car-7', trainingWarningDays: 30 });
+    const auditor = await addUser(rig.t.db, 'auditor', 'auditor');
+    const report = (await (await access.client(auditor)).call('auditReport', { from: 0, to: NOW }))
+      .report as unknown as AuditReport;
     expect(report.hits.verifications[0]!.read_position).toMatch(/^39\.\d{5},-105\.\d{5} \(GPS 3D fix\)$/);
   });
 });

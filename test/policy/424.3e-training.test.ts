@@ -1,4 +1,3 @@
-import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { isoDay, trainingCurrent } from '../../daemon/access/users.js';
 import { startApi, type ApiRig } from '../api/api-fixture.js';
 import { ApiDoor } from './api-door.js';
@@ -67,7 +66,13 @@ describe('424.3(e) training before data access', () => {
     await expect((await door.client(admin)).call('listUsers', {})).resolves.toMatchObject({
       users: [expect.objectContaining({ username: 'chief' })],
     });
-    const access = new AuditedAccess(rig.t.db, rig.clock);
-    expect(() => access.perform(admin, 'users_manage', undefined, {}, () => ({ value: 1, count: 0 }))).not.toThrow();
+    await addUser(rig.t.db, 'deputy', 'operator');
+    await expect(
+      (await door.client(admin)).call('setRole', { role: 'supervisor' }, { name: 'deputy' }),
+    ).resolves.toEqual({ ok: true });
+    expect(door.entries().map((e) => [e.username, e.action, e.outcome])).toEqual([
+      ['chief', 'users_manage', 'allowed'],
+      ['chief', 'users_manage', 'allowed'],
+    ]);
   });
 });

@@ -1,48 +1,62 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditedAccess } from '../../daemon/access/audited-access.js';
-import { exportEvidence } from '../../daemon/access/evidence.js';
-import { loadUnitKey } from '../../daemon/evidence/unit-key.js';
+import { runCli } from '../../daemon/cli/main.js';
 import { readPackageFolder, verifyPackage } from '../../daemon/evidence/verify.js';
 import { AuditLog } from '../../daemon/store/audit-log.js';
-import { ManualClock } from '../../daemon/shared/clock.js';
-import { addHit, addRead, addUser, tempDb, DAY, NOW } from './fixture.js';
+import { startApi, type ApiRig } from '../api/api-fixture.js';
+import { ApiDoor } from './api-door.js';
+import { addHit, addRead, addUser, DAY, fakeIo, NOW, PASSWORD } from './fixture.js';
 
 const purpose = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0099' };
-const PLAIN = { encrypted: false, plainReason: 'court asked for a plain copy' } as const;
+const REASON = 'court asked for a plain copy';
 
-// Policy 424.4: evidence is downloaded onto portable media and booked into evidence.
+// Policy 424.4: evidence is downloaded onto portable media and booked into evidence. Proved as
+// people do it: `alpr-edge evidence export` asks the daemon's API and writes the package itself.
 describe('424.4 evidence export', () => {
-  let t: ReturnType<typeof tempDb>;
-  let access: AuditedAccess;
-  let deps: Parameters<typeof exportEvidence>[0];
+  let rig: ApiRig;
   let target: string;
   let publicKey: KeyObject;
+  let fingerprint: string;
+
+  /** `evidence export --plain` of `caseNumber` onto `to`, as `user`. */
+  async function exportAs(user: string, to = target, caseNumber = purpose.caseNumber) {
+    const io = fakeIo([PASSWORD]);
+    const args = ['evidence', 'export', '--case', caseNumber, '--to', to, '--plain', '--reason', REASON];
+    const code = await runCli([...args, '--user', user, '--socket', rig.socket], io);
+    return { code, dir: (io.lines.join('\n').split('\n')[1] ?? '').trim(), err: io.errors.join('\n') };
+  }
+  const audit = () => new AuditLog(rig.t.db).between(0, NOW + 1).filter((e) => e.action !== 'login');
+
   beforeEach(async () => {
-    t = tempDb();
-    const clock = new ManualClock(NOW);
-    access = new AuditedAccess(t.db, clock);
-    deps = { db: t.db, clock, access, unitId: 'unit-7', agency: 'CCSO', unitKey: loadUnitKey({ stateDir: t.dir }) };
-    publicKey = createPublicKey(deps.unitKey.publicKeyPem);
-    target = join(t.dir, 'usb');
+    rig = await startApi();
+    const db = rig.t.db;
+    target = join(rig.t.dir, 'usb');
     mkdirSync(target);
-    const a = addRead(t.db, { plate: 'SUSP01', at: NOW - DAY });
-    addHit(t.db, a);
-    addRead(t.db, { plate: 'SUSP02', at: NOW - 2 * DAY });
-    addRead(t.db, { plate: 'OTHER1', at: NOW - 2 * DAY });
-    const op = await addUser(t.db, 'deputy', 'operator');
-    access.createHold(op, purpose, {
+    const a = addRead(db, { plate: 'SUSP01', at: NOW - DAY });
+    addHit(db, a);
+    addRead(db, { plate: 'SUSP02', at: NOW - 2 * DAY });
+    addRead(db, { plate: 'OTHER1', at: NOW - 2 * DAY });
+    const op = await addUser(db, 'deputy', 'operator');
+    const door = new ApiDoor(rig);
+    const unit = await (await door.client(op)).call('unitKey', undefined);
+    publicKey = createPublicKey(unit.public_key_pem);
+    fingerprint = unit.fingerprint_sha256;
+    await (await door.client(op)).call('createHold', {
+      purpose: purpose.category,
+      case: purpose.caseNumber,
       reason: 'shooting suspect',
-      scope: { kind: 'range', platePattern: 'SUSP*', from: NOW - 3 * DAY, to: NOW },
+      plate: 'SUSP*',
+      from: NOW - 3 * DAY,
+      to: NOW,
     });
+    await addUser(db, 'exporter', 'operator');
   });
-  afterEach(() => t.close());
+  afterEach(() => rig.close());
 
   it('writes reads and hits as JSON and CSV, crops as JPEG, audit entries and a manifest that verifies', async () => {
-    const op = await addUser(t.db, 'exporter', 'operator');
-    const r = exportEvidence(deps, op, purpose, target, PLAIN);
-    expect(r).toMatchObject({ reads: 2, hits: 1, crops: 2 });
+    const r = await exportAs('exporter');
+    expect(r.code).toBe(0);
     const files = readdirSync(r.dir).sort();
     expect(files).toEqual([
       'audit.json',
@@ -64,25 +78,27 @@ describe('424.4 evidence export', () => {
       exported_by: { username: 'exporter', role: 'operator' },
       purpose: { category: 'criminal_investigation', case_number: 'CR26-0099' },
       exported_at: new Date(NOW).toISOString(),
+      counts: { reads: 2, hits: 1, crops: 2 },
     });
     expect(manifest.files.map((f: { path: string }) => f.path)).toContain(
       `crops/${readdirSync(join(r.dir, 'crops'))[0]}`,
     );
-    const audit = JSON.parse(readFileSync(join(r.dir, 'audit.json'), 'utf8')) as { action: string }[];
-    expect(audit.map((e) => e.action)).toEqual(['hold_create', 'export']);
+    const auditJson = JSON.parse(readFileSync(join(r.dir, 'audit.json'), 'utf8')) as { action: string }[];
+    expect(auditJson.map((e) => e.action)).toEqual(['hold_create', 'export']);
     expect(verifyPackage(readPackageFolder(r.dir), { publicKey })).toMatchObject({ ok: true, problems: [] });
-    expect(manifest.unit_key_sha256).toBe(deps.unitKey.fingerprint);
+    expect(manifest.unit_key_sha256).toBe(fingerprint);
     expect(
-      new AuditLog(t.db)
-        .between(0, NOW + 1)
-        .map((e) => e.action)
+      audit()
+        .map((e) => [e.username, e.action, e.outcome])
         .slice(-2),
-    ).toEqual(['export', 'export_written']);
+    ).toEqual([
+      ['exporter', 'export', 'allowed'],
+      ['exporter', 'export_written', 'allowed'],
+    ]);
   });
 
   it('detects a changed, a removed and an added file, and an edited manifest', async () => {
-    const op = await addUser(t.db, 'exporter', 'operator');
-    const { dir } = exportEvidence(deps, op, purpose, target, PLAIN);
+    const { dir } = await exportAs('exporter');
     appendFileSync(join(dir, 'reads.csv'), 'x');
     writeFileSync(join(dir, 'extra.txt'), 'hi');
     const crop = readdirSync(join(dir, 'crops'))[0]!;
@@ -105,45 +121,49 @@ describe('424.4 evidence export', () => {
     );
   });
 
-  it('refuses a missing target, a read-only one and one too small, leaving nothing behind, and audits it', async () => {
-    const op = await addUser(t.db, 'exporter', 'operator');
-    expect(() => exportEvidence(deps, op, purpose, join(t.dir, 'nope'), PLAIN)).toThrow(
-      /does not exist: mount the evidence drive/,
-    );
-    expect(() => exportEvidence({ ...deps, freeSpace: () => 1000 }, op, purpose, target, PLAIN)).toThrow(
-      /too small: the package needs about/,
-    );
+  it('refuses a missing drive before any login, and a read-only one leaving nothing behind', async () => {
+    const missing = await exportAs('exporter', join(rig.t.dir, 'nope'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/does not exist: mount the evidence drive/);
+    // Nothing left the daemon: no login, no export.
+    expect(new AuditLog(rig.t.db).between(0, NOW + 1).filter((e) => e.username === 'exporter')).toEqual([]);
     if (process.getuid?.() !== 0) {
       chmodSync(target, 0o555);
-      expect(() => exportEvidence(deps, op, purpose, target, PLAIN)).toThrow(/read-only/);
+      const readOnly = await exportAs('exporter');
       chmodSync(target, 0o755);
+      expect(readOnly.code).not.toBe(0);
+      expect(readOnly.err).toMatch(/permission denied/);
     }
     expect(readdirSync(target)).toEqual([]);
-    expect(
-      new AuditLog(t.db)
-        .between(0, NOW + 1)
-        .filter((e) => e.action === 'export')
-        .map((e) => e.outcome),
-    ).toContain('failed');
   });
 
   it('never leaves a half-written package that looks complete', async () => {
-    const op = await addUser(t.db, 'exporter', 'operator');
-    // A folder in the way of the final name makes the last step (rename) fail.
+    // A folder in the way of the final name: the CLI refuses to write into it.
     const stamp = new Date(NOW).toISOString().replace(/[:.]/g, '-');
     mkdirSync(join(target, `alpr-evidence-CR26-0099-${stamp}`, 'in-the-way'), { recursive: true });
-    expect(() => exportEvidence(deps, op, purpose, target, PLAIN)).toThrow();
+    const r = await exportAs('exporter');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/already exists: refusing to write over it/);
     expect(readdirSync(target).filter((n) => n.endsWith('.partial'))).toEqual([]);
     expect(existsSync(join(target, `alpr-evidence-CR26-0099-${stamp}`, 'manifest.json'))).toBe(false);
-    expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ action: 'export_written', outcome: 'failed' });
   });
 
-  it('refuses an export for a case with no hold and for a technician', async () => {
-    const op = await addUser(t.db, 'exporter', 'operator');
-    expect(() => exportEvidence(deps, op, { ...purpose, caseNumber: 'CR26-0000' }, target, PLAIN)).toThrow(
-      /no active evidence hold of case CR26-0000/,
-    );
-    const tech = await addUser(t.db, 'tech', 'technician');
-    expect(() => exportEvidence(deps, tech, purpose, target, PLAIN)).toThrow(/technician role may not export/);
+  it('refuses an export for a case with no hold and for a technician, and audits both', async () => {
+    const none = await exportAs('exporter', target, 'CR26-0000');
+    expect(none.code).not.toBe(0);
+    expect(none.err).toMatch(/no active evidence hold of case CR26-0000/);
+    await addUser(rig.t.db, 'tech', 'technician');
+    const tech = await exportAs('tech');
+    expect(tech.code).toBe(77);
+    expect(tech.err).toMatch(/technician role may not export/);
+    expect(readdirSync(target)).toEqual([]);
+    expect(
+      audit()
+        .filter((e) => e.action === 'export')
+        .map((e) => [e.username, e.outcome, e.caseNumber]),
+    ).toEqual([
+      ['exporter', 'failed', 'CR26-0000'],
+      ['tech', 'refused', 'CR26-0099'],
+    ]);
   });
 });

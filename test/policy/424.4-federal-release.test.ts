@@ -1,4 +1,4 @@
-import { releaseProblem, ReleaseStore } from '../../daemon/store/releases.js';
+import { ReleaseStore } from '../../daemon/store/releases.js';
 import { startApi, type ApiRig } from '../api/api-fixture.js';
 import { ApiDoor } from './api-door.js';
 import { AgencyStore } from '../../daemon/store/agencies.js';
@@ -96,24 +96,25 @@ describe('424.4 releases and the federal rule', () => {
         )
       ).id,
     ).toBeGreaterThan(0);
-    expect(
-      releaseProblem(
-        { ...base, agencyLevel: 'local', caseNumber: 'x', purposeCategory: 'patrol_operation', legalBasis: '' },
-        NOW,
+    await expect(
+      access.recordRelease(
+        op,
+        { category: 'patrol_operation', caseNumber: 'INC-9' },
+        { ...base, holdId: 3, agency: 'Colorado State Patrol', legalBasis: '' },
       ),
-    ).toMatch(/--legal-basis/);
+    ).rejects.toThrow(/--legal-basis/);
+    await expect(
+      access.recordRelease(op, crim, { ...base, attorneyNotifiedBy: 'x', attorneyNotifiedAt: NOW + 60_000 }),
+    ).rejects.toThrow(/in the future/);
+    expect(new ReleaseStore(t.db).between(0, NOW + 1)).toHaveLength(1);
     expect(
-      releaseProblem(
-        {
-          ...base,
-          agencyLevel: 'federal',
-          caseNumber: 'x',
-          purposeCategory: 'criminal_investigation',
-          attorneyNotifiedBy: 'x',
-          attorneyNotifiedAt: NOW + 60_000,
-        },
-        NOW,
-      ),
-    ).toMatch(/in the future/);
+      access
+        .entries()
+        .slice(-2)
+        .map((e) => [e.action, e.outcome, e.caseNumber]),
+    ).toEqual([
+      ['release', 'refused', 'INC-9'],
+      ['release', 'refused', 'CR26-0100'],
+    ]);
   });
 });

@@ -8,7 +8,9 @@ import { AuditLog } from '../../daemon/store/audit-log.js';
 import { PurgeRecordStore } from '../../daemon/store/purge-records.js';
 import { ManualClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
-import { addHit, addRead, tempDb, DAY, NOW } from './fixture.js';
+import { startApi } from '../api/api-fixture.js';
+import { ApiDoor } from './api-door.js';
+import { addHit, addRead, addUser, tempDb, DAY, NOW } from './fixture.js';
 
 async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -62,9 +64,9 @@ describe('424.4 retention policy (pure)', () => {
 
 describe('424.4 retention job', () => {
   let t: ReturnType<typeof tempDb>;
-  const job = (batch = 10) =>
+  const job = (batch = 10, db = t.db) =>
     new RetentionJob({
-      db: t.db,
+      db,
       clock: new ManualClock(NOW),
       config: { ...defaultRetentionConfig, days: 21, batch_size: batch, pause_ms: 0 },
       auditRetentionDays: 1095,
@@ -128,22 +130,28 @@ describe('424.4 retention job', () => {
   });
 
   it('purges a read once its hold is released', async () => {
-    const held = addRead(t.db, { plate: 'HELD01', at: NOW - 23 * DAY });
-    const holds = new HoldStore(t.db);
-    const h = holds.create(
-      {
-        caseNumber: 'CR26-1',
-        reason: 'x',
-        createdBy: 'x',
-        reviewAt: Number.MAX_SAFE_INTEGER,
-        scope: { kind: 'range', platePattern: 'HELD*', from: 0, to: NOW },
-      },
-      NOW - 23 * DAY,
-    );
-    expect((await job().runOnce(NOW)).keptUnderHold).toBe(1);
-    holds.release(h.id, 'x', 'case closed', NOW);
-    expect((await job().runOnce(NOW + 1)).readsDeleted).toBe(1);
-    expect(t.db.prepare('SELECT count(*) AS n FROM reads WHERE id = ?').get(held)).toEqual({ n: 0 });
+    const rig = await startApi();
+    try {
+      const db = rig.t.db;
+      const held = addRead(db, { plate: 'HELD01', at: NOW - 23 * DAY });
+      const op = await addUser(db, 'deputy', 'operator');
+      const door = new ApiDoor(rig);
+      const h = await door.createHold(
+        op,
+        { category: 'criminal_investigation', caseNumber: 'CR26-1' },
+        {
+          reason: 'x',
+          readIds: [held],
+        },
+      );
+      expect((await job(10, db).runOnce(NOW)).keptUnderHold).toBe(1);
+      const records = await addUser(db, 'records', 'records_manager');
+      await (await door.client(records)).call('releaseHold', { reason: 'case closed' }, { id: h.id });
+      expect((await job(10, db).runOnce(NOW + 1)).readsDeleted).toBe(1);
+      expect(db.prepare('SELECT count(*) AS n FROM reads WHERE id = ?').get(held)).toEqual({ n: 0 });
+    } finally {
+      await rig.close();
+    }
   });
 
   it('deletes in small batches past held reads, and leaves the audit log alone', async () => {

@@ -1,8 +1,8 @@
-import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { AuditLog, hashRow } from '../../daemon/store/audit-log.js';
-import { ManualClock } from '../../daemon/shared/clock.js';
 import type { Db } from '../../daemon/store/database.js';
-import { addRead, addUser, tempDb, NOW } from './fixture.js';
+import { startApi, type ApiRig } from '../api/api-fixture.js';
+import { ApiDoor } from './api-door.js';
+import { addRead, addUser, NOW } from './fixture.js';
 
 const purpose = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0200' };
 
@@ -14,24 +14,30 @@ function tamper(db: Db, sql: string, ...params: unknown[]): void {
 
 // Policy 424.5(b): access only through a login that documents all access by name, date and time.
 describe('424.5(b) audited access and a tamper-evident log', () => {
-  let t: ReturnType<typeof tempDb>;
-  let access: AuditedAccess;
+  let rig: ApiRig;
+  let t: ApiRig['t'];
+  let door: ApiDoor;
   let audit: AuditLog;
   beforeEach(async () => {
-    t = tempDb();
-    access = new AuditedAccess(t.db, new ManualClock(NOW));
+    rig = await startApi();
+    t = rig.t;
+    door = new ApiDoor(rig);
     audit = new AuditLog(t.db);
     addRead(t.db, { plate: 'ABC123', at: NOW - 1000 });
     const op = await addUser(t.db, 'deputy', 'operator');
-    for (let i = 0; i < 5; i++) access.searchReads(op, purpose, { plate: 'ABC*', from: 0, to: NOW });
+    // Entry 1 is the deputy's login; entries 2 to 6 their searches.
+    for (let i = 0; i < 5; i++) await door.searchReads(op, purpose, { plate: 'ABC*', from: 0, to: NOW });
   });
-  afterEach(() => t.close());
+  afterEach(() => rig.close());
 
-  it('documents every access by name, time, action, purpose, query and result count', () => {
+  it('documents the login and every access by name, time, action, purpose, query and result count', () => {
     const e = audit.between(0, NOW + 1);
-    expect(e).toHaveLength(5);
-    expect(e[0]).toMatchObject({
-      seq: 1,
+    expect(e.map((x) => [x.username, x.action, x.outcome])).toEqual([
+      ['deputy', 'login', 'allowed'],
+      ...Array(5).fill(['deputy', 'search', 'allowed']),
+    ]);
+    expect(e[1]).toMatchObject({
+      seq: 2,
       username: 'deputy',
       role: 'operator',
       at: NOW,
@@ -41,7 +47,7 @@ describe('424.5(b) audited access and a tamper-evident log', () => {
       query: { plate: 'ABC*' },
       resultCount: 1,
     });
-    expect(audit.verify()).toMatchObject({ ok: true, entries: 5, firstSeq: 1, lastSeq: 5 });
+    expect(audit.verify()).toMatchObject({ ok: true, entries: 6, firstSeq: 1, lastSeq: 6 });
   });
 
   it('refuses to update or delete an audit row through SQL', () => {
@@ -118,46 +124,23 @@ describe('424.5(b) audited access and a tamper-evident log', () => {
         'INSERT INTO audit_log (seq, at, username, role, action, outcome, purpose_category, case_number, query, result_count, detail, prev_hash, hash) VALUES (@seq, @at, @username, @role, @action, @outcome, @purpose_category, @case_number, @query, @result_count, @detail, @prev_hash, @hash)',
       )
       .run({ ...fake, hash: hashRow(fake as Parameters<typeof hashRow>[0]) });
-    expect(audit.verify()).toMatchObject({ ok: false, problem: 'inserted', seq: 6 });
+    expect(audit.verify()).toMatchObject({ ok: false, problem: 'inserted', seq: 7 });
   });
 
   it('writes no entry and returns nothing when the audit entry cannot be written: data and record commit together', async () => {
     const op = await addUser(t.db, 'other', 'operator');
+    await door.client(op);
     t.db.exec(
       "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log WHEN NEW.username = 'other' AND NEW.outcome = 'allowed' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
     );
-    expect(() => access.searchReads(op, purpose, { plate: 'ABC*', from: 0, to: NOW })).toThrow(/disk trouble/);
+    // The daemon logs the fault and tells the person only that the request failed.
+    await expect(door.searchReads(op, purpose, { plate: 'ABC*', from: 0, to: NOW })).rejects.toThrow(/internal error/);
     t.db.exec('DROP TRIGGER fail_audit');
     expect(
-      audit
-        .between(0, NOW + 1)
+      door
+        .entries()
         .filter((e) => e.username === 'other')
-        .map((e) => e.outcome),
-    ).toEqual(['failed']);
-  });
-});
-
-describe('424.5(b) audited access beside a writing daemon', () => {
-  it('still audits and answers a search when another connection commits during it', async () => {
-    const t = tempDb();
-    try {
-      const access = new AuditedAccess(t.db, new ManualClock(NOW));
-      addRead(t.db, { plate: 'ABC123', at: NOW - 1000 });
-      const op = await addUser(t.db, 'deputy', 'operator');
-      const other = (await import('../../daemon/store/database.js')).openDatabase(t.file);
-      let interfered = 0;
-      const r = access.perform(op, 'search', purpose, { kind: 'test' }, () => {
-        // The daemon's ingest commits between this search's read and its audit entry (first try only).
-        const n = (t.db.prepare('SELECT count(*) AS n FROM reads').get() as { n: number }).n;
-        if (interfered++ === 0) addRead(other, { plate: 'NEW999', at: NOW });
-        return { value: 'ok', count: n };
-      });
-      other.close();
-      expect(r).toBe('ok');
-      expect(interfered).toBe(2);
-      expect(new AuditLog(t.db).between(0, NOW + 1).map((e) => [e.action, e.outcome])).toEqual([['search', 'allowed']]);
-    } finally {
-      t.close();
-    }
+        .map((e) => [e.action, e.outcome, e.detail]),
+    ).toEqual([['search', 'failed', { error: 'disk trouble' }]]);
   });
 });

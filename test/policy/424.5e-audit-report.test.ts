@@ -1,59 +1,66 @@
 import { AgencyStore } from '../../daemon/store/agencies.js';
 import { defaultRetentionConfig } from '../../daemon/retention/config.js';
-import { AuditedAccess } from '../../daemon/access/audited-access.js';
-import { renderAuditReportHtml } from '../../daemon/access/audit-report-html.js';
-import { Authenticator } from '../../daemon/access/authenticate.js';
-import { defaultAccessConfig } from '../../daemon/access/config.js';
+import type { AuditReport } from '../../daemon/access/audit-report.js';
+import { ApiClient } from '../../daemon/cli/api-client.js';
 import { RetentionJob } from '../../daemon/retention/retention-job.js';
 import { isoDay } from '../../daemon/access/users.js';
-import { ManualClock } from '../../daemon/shared/clock.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
-import { addHit, addRead, addUser, tempDb, DAY, NOW, PASSWORD } from './fixture.js';
+import { startApi, type ApiRig } from '../api/api-fixture.js';
+import { ApiDoor } from './api-door.js';
+import { addHit, addRead, addUser, DAY, NOW } from './fixture.js';
 
 // Policy 424.5(e): ALPR system audits are conducted regularly.
 describe('424.5(e) audit report', () => {
-  let t: ReturnType<typeof tempDb>;
-  let access: AuditedAccess;
-  beforeEach(() => {
-    t = tempDb();
-    access = new AuditedAccess(t.db, new ManualClock(NOW));
+  let rig: ApiRig;
+  let door: ApiDoor;
+  beforeEach(async () => {
+    rig = await startApi({ access: { lockout_after_failures: 2 } });
+    door = new ApiDoor(rig);
   });
-  afterEach(() => t.close());
+  afterEach(() => rig.close());
+
+  /** The report of the last week, asked for through the API as `user`. */
+  async function report(user: string, window = { from: NOW - 7 * DAY, to: NOW }) {
+    return (await (await door.client(user)).call('auditReport', window)) as { report: AuditReport; html: string };
+  }
 
   async function busyWeek(): Promise<void> {
-    const op = await addUser(t.db, 'deputy', 'operator');
-    await addUser(t.db, 'lapsed', 'operator', { expiresOn: isoDay(NOW - 10 * DAY) });
-    await addUser(t.db, 'never', 'technician', { trained: false });
-    const hit = addHit(t.db, addRead(t.db, { plate: 'STOLEN1', at: NOW - DAY }));
-    addHit(t.db, addRead(t.db, { plate: 'WANTED2', at: NOW - DAY }));
-    addRead(t.db, { plate: 'OLD<b>1', at: NOW - 30 * DAY });
+    const db = rig.t.db;
+    const op = await addUser(db, 'deputy', 'operator');
+    await addUser(db, 'lapsed', 'operator', { expiresOn: isoDay(NOW - 10 * DAY) });
+    await addUser(db, 'never', 'technician', { trained: false });
+    const hit = addHit(db, addRead(db, { plate: 'STOLEN1', at: NOW - DAY }));
+    addHit(db, addRead(db, { plate: 'WANTED2', at: NOW - DAY }));
+    addRead(db, { plate: 'OLD<b>1', at: NOW - 30 * DAY });
     const crim = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0300' };
-    access.searchReads(op, crim, { plate: 'STO*', from: 0, to: NOW });
-    access.searchReads(op, { category: 'patrol_operation', caseNumber: 'INC-1' }, { plate: 'WAN*', from: 0, to: NOW });
-    expect(() => access.searchReads(op, undefined, { plate: 'X*', from: 0, to: NOW })).toThrow();
-    access.verifyHit(op, crim, { hitId: hit, outcome: 'confirmed', reference: 'CBI-77', note: '' });
-    const hold = access.createHold(op, crim, {
+    // The door logs the deputy in once: the report's one successful login of theirs.
+    await door.searchReads(op, crim, { plate: 'STO*', from: 0, to: NOW });
+    await door.searchReads(
+      op,
+      { category: 'patrol_operation', caseNumber: 'INC-1' },
+      { plate: 'WAN*', from: 0, to: NOW },
+    );
+    await expect(door.searchReads(op, undefined, { plate: 'X*', from: 0, to: NOW })).rejects.toThrow(/purpose/);
+    await door.verifyHit(op, crim, { hitId: hit, outcome: 'confirmed', reference: 'CBI-77', note: '' });
+    const hold = await door.createHold(op, crim, {
       reason: 'stolen car',
-      scope: {
-        kind: 'reads',
-        readIds: [(t.db.prepare('SELECT read_id FROM hits WHERE id = ?').get(hit) as { read_id: string }).read_id],
-      },
+      readIds: [(db.prepare('SELECT read_id FROM hits WHERE id = ?').get(hit) as { read_id: string }).read_id],
     });
-    new AgencyStore(t.db).add({ name: 'CSP', level: 'state' }, 'chief', NOW);
-    access.recordRelease(op, crim, {
+    new AgencyStore(db).add({ name: 'CSP', level: 'state' }, 'chief', NOW);
+    await door.recordRelease(op, crim, {
       agency: 'CSP',
       holdId: hold.id,
       requestingOfficer: 'Tpr A',
       legalBasis: 'CRS',
       what: '1 read',
     });
-    access.recordRecordsRequest(op, { requester: 'J. Public', description: 'reads' });
-    const auth = new Authenticator(t.db, { ...defaultAccessConfig, lockout_after_failures: 2 });
-    await auth.login('deputy', PASSWORD, NOW);
-    for (let i = 0; i < 2; i++) await auth.login('lapsed', 'bad password 1', NOW).catch(() => undefined);
+    await (await door.client(op)).call('addRecordsRequest', { requester: 'J. Public', description: 'reads' });
+    // Two wrong passwords at the socket lock the account (access.lockout_after_failures: 2).
+    for (let i = 0; i < 2; i++)
+      await expect(new ApiClient(rig.socket).login('lapsed', 'bad password 1')).rejects.toThrow(/wrong user name/);
     await new RetentionJob({
-      db: t.db,
-      clock: new ManualClock(NOW),
+      db,
+      clock: rig.clock,
       config: { ...defaultRetentionConfig, days: 21, batch_size: 100, pause_ms: 0 },
       auditRetentionDays: 1095,
       log: silentLogger(),
@@ -62,13 +69,8 @@ describe('424.5(e) audit report', () => {
 
   it('reports searches by user and purpose, hits and verifications, holds, purges, releases, requests, logins, lockouts and lapsed training', async () => {
     await busyWeek();
-    const auditor = await addUser(t.db, 'auditor', 'auditor');
-    const r = access.auditReport(auditor, {
-      from: NOW - 7 * DAY,
-      to: NOW + 1,
-      unitId: 'unit-7',
-      trainingWarningDays: 30,
-    });
+    await addUser(rig.t.db, 'auditor', 'auditor');
+    const r = (await report('auditor')).report;
     expect(r.chain.ok).toBe(true);
     expect(r.searches_by_user_and_purpose).toEqual(
       expect.arrayContaining([
@@ -112,10 +114,8 @@ describe('424.5(e) audit report', () => {
 
   it('renders HTML a person can read, with every section and escaped content', async () => {
     await busyWeek();
-    const auditor = await addUser(t.db, 'auditor', 'auditor');
-    const html = renderAuditReportHtml(
-      access.auditReport(auditor, { from: NOW - 7 * DAY, to: NOW + 1, unitId: 'unit-7', trainingWarningDays: 30 }),
-    );
+    await addUser(rig.t.db, 'auditor', 'auditor');
+    const { html } = await report('auditor');
     for (const h of [
       'Searches and data access by user and purpose',
       'Hits and verification',
@@ -134,11 +134,16 @@ describe('424.5(e) audit report', () => {
   });
 
   it('is itself audited and refused to an operator or an untrained auditor', async () => {
-    const op = await addUser(t.db, 'deputy', 'operator');
-    const untrained = await addUser(t.db, 'aud2', 'auditor', { trained: false });
-    for (const u of [op, untrained])
-      expect(() => access.auditReport(u, { from: 0, to: NOW, unitId: 'u', trainingWarningDays: 30 })).toThrow(
-        /may not audit report|training/,
-      );
+    await addUser(rig.t.db, 'deputy', 'operator');
+    await addUser(rig.t.db, 'aud2', 'auditor', { trained: false });
+    await addUser(rig.t.db, 'auditor', 'auditor');
+    for (const u of ['deputy', 'aud2'])
+      await expect(report(u, { from: 0, to: NOW })).rejects.toThrow(/may not audit report|training/);
+    await report('auditor', { from: 0, to: NOW });
+    expect(door.entries().map((e) => [e.username, e.action, e.outcome])).toEqual([
+      ['deputy', 'audit_report', 'refused'],
+      ['aud2', 'audit_report', 'refused'],
+      ['auditor', 'audit_report', 'allowed'],
+    ]);
   });
 });
