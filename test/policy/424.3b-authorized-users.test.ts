@@ -6,6 +6,8 @@ import { Authenticator } from '../../daemon/access/authenticate.js';
 import { Bootstrap } from '../../daemon/access/bootstrap.js';
 import { UserStore } from '../../daemon/access/users.js';
 import { PERMISSIONS } from '../../daemon/access/roles.js';
+import { SessionTable } from '../../daemon/api/sessions.js';
+import { ManualClock } from '../../daemon/shared/clock.js';
 import { startApi } from '../api/api-fixture.js';
 import { addUser, fakeIo, tempDb, NOW, PASSWORD } from './fixture.js';
 
@@ -70,13 +72,22 @@ describe('424.3(b) authorized users', () => {
 
   it('expires a session after the configured minutes without use', async () => {
     await addUser(t.db, 'deputy', 'operator');
-    const auth = new Authenticator(t.db, { ...defaultAccessConfig, session_minutes: 30 });
+    const auth = new Authenticator(t.db, defaultAccessConfig);
     const user = await auth.login('deputy', PASSWORD, NOW);
-    const { token } = auth.createSession(user, NOW);
-    expect(auth.resumeSession(token, NOW + 20 * 60_000)?.username).toBe('deputy');
-    expect(auth.resumeSession(token, NOW + 45 * 60_000)?.username).toBe('deputy'); // slid forward at 20 min
-    expect(auth.resumeSession(token, NOW + 80 * 60_000)).toBeUndefined();
-    expect(auth.resumeSession('made-up', NOW)).toBeUndefined();
+    const clock = new ManualClock(NOW);
+    const sessions = new SessionTable(clock, 30);
+    const { token } = sessions.open(user.id);
+    const resume = (tok: string) => {
+      const id = sessions.resume(tok);
+      return id === undefined ? undefined : auth.currentUser(id, clock.now());
+    };
+    clock.advance(20 * 60_000);
+    expect(resume(token)?.username).toBe('deputy');
+    clock.advance(25 * 60_000);
+    expect(resume(token)?.username).toBe('deputy'); // slid forward at 20 min
+    clock.advance(35 * 60_000);
+    expect(resume(token)).toBeUndefined();
+    expect(resume('made-up')).toBeUndefined();
   });
 
   it('refuses a disabled user with the same words as a wrong password, and audits the real reason', async () => {
