@@ -16,15 +16,8 @@ import type { Purpose } from './purpose.js';
 import { canvassReads, parsePlatePattern, searchReads, type CanvassQuery, type ReadQuery } from './read-queries.js';
 import { buildAuditReport, type AuditReport } from './audit-report.js';
 import type { AuditVerification, VerifyOptions } from '../store/audit-log.js';
-import {
-  getHit,
-  hitsOfReads,
-  listHits,
-  recordVerification,
-  type HitQuery,
-  type HitView,
-  type Verification,
-} from './hit-queries.js';
+import { HitViewStore } from '../store/hit-views.js';
+import { recordVerification, type HitQuery, type HitView, type Verification } from './hit-queries.js';
 
 /** What a unit of audited work returns: its value and how many records it showed or changed. */
 export interface Outcome<T> {
@@ -50,6 +43,7 @@ export class AuditedAccess {
   private readonly agencies: AgencyStore;
   private readonly records: RecordsRequestStore;
   private readonly readStore: ReadStore;
+  private readonly hitViews: HitViewStore;
 
   /**
    * @param db an open database; @param clock the time stamped on entries; @param holdLimits the
@@ -66,6 +60,7 @@ export class AuditedAccess {
     this.agencies = new AgencyStore(db);
     this.records = new RecordsRequestStore(db);
     this.readStore = new ReadStore(db);
+    this.hitViews = new HitViewStore(db);
   }
 
   /**
@@ -169,7 +164,7 @@ export class AuditedAccess {
       limit: q.limit ?? null,
     };
     return this.perform(user, 'search', purpose, query, () => {
-      const r = searchReads(this.db, q);
+      const r = searchReads(this.readStore, q);
       return { value: r, count: r.reads.length, detail: { truncated: r.truncated } };
     });
   }
@@ -186,7 +181,7 @@ export class AuditedAccess {
       cameras: q.cameras ?? [],
     };
     return this.perform(user, 'search', purpose, query, () => {
-      const r = canvassReads(this.db, q);
+      const r = canvassReads(this.readStore, q);
       return { value: r, count: r.reads.length, detail: { truncated: r.truncated } };
     });
   }
@@ -200,7 +195,7 @@ export class AuditedAccess {
     return this.perform(user, 'search', purpose, { kind: 'view_read', read_id: readId }, () => {
       const read = this.readStore.get(readId);
       if (!read) return { value: undefined, count: 0 };
-      return { value: { read, crop: this.readStore.crop(readId), hits: hitsOfReads(this.db, [readId]) }, count: 1 };
+      return { value: { read, crop: this.readStore.crop(readId), hits: this.hitViews.ofReads([readId]) }, count: 1 };
     });
   }
 
@@ -212,7 +207,7 @@ export class AuditedAccess {
       purpose,
       { kind: 'hits', from: q.from, to: q.to, status: q.status ?? null },
       () => {
-        const hits = listHits(this.db, q);
+        const hits = this.hitViews.list(q);
         return { value: hits, count: hits.length };
       },
     );
@@ -227,8 +222,8 @@ export class AuditedAccess {
       purpose,
       query,
       () => {
-        const before = getHit(this.db, v.hitId);
-        const hit = recordVerification(this.db, v, user.username, this.clock.now());
+        const before = this.hitViews.get(v.hitId);
+        const hit = recordVerification(this.hitViews, v, user.username, this.clock.now());
         return {
           value: hit,
           count: 1,
