@@ -17,6 +17,7 @@ import { canvassReads, parsePlatePattern, searchReads, type CanvassQuery, type R
 import { buildAuditReport, type AuditReport } from './audit-report.js';
 import type { AuditVerification, VerifyOptions } from '../store/audit-log.js';
 import { HitViewStore } from '../store/hit-views.js';
+import { transactionsOn, type Transactions } from '../store/transactions.js';
 import { recordVerification, type HitQuery, type HitView, type Verification } from './hit-queries.js';
 
 /** What a unit of audited work returns: its value and how many records it showed or changed. */
@@ -44,6 +45,7 @@ export class AuditedAccess {
   private readonly records: RecordsRequestStore;
   private readonly readStore: ReadStore;
   private readonly hitViews: HitViewStore;
+  private readonly tx: Transactions;
 
   /**
    * @param db an open database; @param clock the time stamped on entries; @param holdLimits the
@@ -61,6 +63,7 @@ export class AuditedAccess {
     this.records = new RecordsRequestStore(db);
     this.readStore = new ReadStore(db);
     this.hitViews = new HitViewStore(db);
+    this.tx = transactionsOn(db);
   }
 
   /**
@@ -97,14 +100,14 @@ export class AuditedAccess {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const tx = this.db.transaction(() => {
+        const audited = (): T => {
           const out = work();
           this.audit.append({ ...base, outcome: 'allowed', resultCount: out.count, detail: out.detail });
           return out.value;
-        });
+        };
         // A deferred read loses its snapshot if another process (the daemon's ingest) commits
         // before the audit entry is written; the retry takes the write lock up front instead.
-        return mode === 'write' || attempt > 0 ? tx.immediate() : tx();
+        return mode === 'write' || attempt > 0 ? this.tx.immediate(audited) : this.tx.run(audited);
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code && BUSY.has(code) && attempt < 5) continue;

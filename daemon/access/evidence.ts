@@ -7,6 +7,7 @@ import { ReadStore, type StoredRead } from '../store/reads.js';
 import { EvidenceExportStore } from '../store/evidence-exports.js';
 import { HitViewStore } from '../store/hit-views.js';
 import { HoldStore } from '../store/holds.js';
+import { transactionsOn } from '../store/transactions.js';
 import { ReleaseStore } from '../store/releases.js';
 import {
   checkTarget,
@@ -180,7 +181,7 @@ export function exportEvidence(
       },
       (m) => deps.unitKey.sign(m),
     );
-    db.transaction(() => {
+    transactionsOn(db).immediate(() => {
       new EvidenceExportStore(db).insert({
         id,
         at: now,
@@ -210,7 +211,7 @@ export function exportEvidence(
           protection: protection.encrypted ? 'aes-256-gcm' : 'plain',
         },
       });
-    }).immediate();
+    });
     return {
       id,
       dir: result.dir,
