@@ -6,7 +6,8 @@ import { ReleaseStore, type Release } from '../store/releases.js';
 import { RecordsRequestStore, type RecordsRequest } from '../store/records-requests.js';
 import { identityProblem } from './identity.js';
 import { UserStore, isoDay, trainingCurrent } from './users.js';
-import { toStoredRead, type ReadRow } from '../store/reads.js';
+import { HitViewStore } from '../store/hit-views.js';
+import { ReadStore } from '../store/reads.js';
 import { describeLocated } from '../position/fix.js';
 
 /** The regular audit of policy 424.5(e), as data; audit-report-html.ts renders it for people. */
@@ -126,9 +127,7 @@ export function buildAuditReport(
     groups.set(key, g);
   }
 
-  const hitCounts = db
-    .prepare('SELECT status, count(*) AS n FROM hits WHERE created_at >= ? AND created_at < ? GROUP BY status')
-    .all(o.from, o.to) as { status: string; n: number }[];
+  const hitCounts = new HitViewStore(db).statusCounts(o.from, o.to);
   const hc = (s: string): number => hitCounts.find((h) => h.status === s)?.n ?? 0;
 
   const logins = new Map<string, { username: string; succeeded: number; failed: number; lockouts: number }>();
@@ -140,11 +139,10 @@ export function buildAuditReport(
     logins.set(e.username, l);
   }
 
-  const readOfHit = db.prepare('SELECT r.* FROM hits h JOIN reads r ON r.id = h.read_id WHERE h.id = ?');
+  const reads = new ReadStore(db);
   const hitReadPosition = (hitId: string): string => {
-    const row = readOfHit.get(hitId) as ReadRow | undefined;
-    if (!row) return 'read purged';
-    const r = toStoredRead(row);
+    const r = reads.ofHit(hitId);
+    if (!r) return 'read purged';
     const how = describeLocated(r.position, r.positionStatus);
     return r.position ? `${r.position.lat.toFixed(5)},${r.position.lon.toFixed(5)} (${how})` : how;
   };

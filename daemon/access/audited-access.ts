@@ -16,15 +16,9 @@ import type { Purpose } from './purpose.js';
 import { canvassReads, parsePlatePattern, searchReads, type CanvassQuery, type ReadQuery } from './read-queries.js';
 import { buildAuditReport, type AuditReport } from './audit-report.js';
 import type { AuditVerification, VerifyOptions } from '../store/audit-log.js';
-import {
-  getHit,
-  hitsOfReads,
-  listHits,
-  recordVerification,
-  type HitQuery,
-  type HitView,
-  type Verification,
-} from './hit-queries.js';
+import { HitViewStore } from '../store/hit-views.js';
+import { transactionsOn, type Transactions } from '../store/transactions.js';
+import { recordVerification, type HitQuery, type HitView, type Verification } from './hit-queries.js';
 
 /** What a unit of audited work returns: its value and how many records it showed or changed. */
 export interface Outcome<T> {
@@ -50,6 +44,8 @@ export class AuditedAccess {
   private readonly agencies: AgencyStore;
   private readonly records: RecordsRequestStore;
   private readonly readStore: ReadStore;
+  private readonly hitViews: HitViewStore;
+  private readonly tx: Transactions;
 
   /**
    * @param db an open database; @param clock the time stamped on entries; @param holdLimits the
@@ -66,6 +62,8 @@ export class AuditedAccess {
     this.agencies = new AgencyStore(db);
     this.records = new RecordsRequestStore(db);
     this.readStore = new ReadStore(db);
+    this.hitViews = new HitViewStore(db);
+    this.tx = transactionsOn(db);
   }
 
   /**
@@ -102,14 +100,14 @@ export class AuditedAccess {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const tx = this.db.transaction(() => {
+        const audited = (): T => {
           const out = work();
           this.audit.append({ ...base, outcome: 'allowed', resultCount: out.count, detail: out.detail });
           return out.value;
-        });
+        };
         // A deferred read loses its snapshot if another process (the daemon's ingest) commits
         // before the audit entry is written; the retry takes the write lock up front instead.
-        return mode === 'write' || attempt > 0 ? tx.immediate() : tx();
+        return mode === 'write' || attempt > 0 ? this.tx.immediate(audited) : this.tx.run(audited);
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code && BUSY.has(code) && attempt < 5) continue;
@@ -169,7 +167,7 @@ export class AuditedAccess {
       limit: q.limit ?? null,
     };
     return this.perform(user, 'search', purpose, query, () => {
-      const r = searchReads(this.db, q);
+      const r = searchReads(this.readStore, q);
       return { value: r, count: r.reads.length, detail: { truncated: r.truncated } };
     });
   }
@@ -186,7 +184,7 @@ export class AuditedAccess {
       cameras: q.cameras ?? [],
     };
     return this.perform(user, 'search', purpose, query, () => {
-      const r = canvassReads(this.db, q);
+      const r = canvassReads(this.readStore, q);
       return { value: r, count: r.reads.length, detail: { truncated: r.truncated } };
     });
   }
@@ -200,7 +198,7 @@ export class AuditedAccess {
     return this.perform(user, 'search', purpose, { kind: 'view_read', read_id: readId }, () => {
       const read = this.readStore.get(readId);
       if (!read) return { value: undefined, count: 0 };
-      return { value: { read, crop: this.readStore.crop(readId), hits: hitsOfReads(this.db, [readId]) }, count: 1 };
+      return { value: { read, crop: this.readStore.crop(readId), hits: this.hitViews.ofReads([readId]) }, count: 1 };
     });
   }
 
@@ -212,7 +210,7 @@ export class AuditedAccess {
       purpose,
       { kind: 'hits', from: q.from, to: q.to, status: q.status ?? null },
       () => {
-        const hits = listHits(this.db, q);
+        const hits = this.hitViews.list(q);
         return { value: hits, count: hits.length };
       },
     );
@@ -227,8 +225,8 @@ export class AuditedAccess {
       purpose,
       query,
       () => {
-        const before = getHit(this.db, v.hitId);
-        const hit = recordVerification(this.db, v, user.username, this.clock.now());
+        const before = this.hitViews.get(v.hitId);
+        const hit = recordVerification(this.hitViews, v, user.username, this.clock.now());
         return {
           value: hit,
           count: 1,

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { AccessDeniedError } from '../shared/errors.js';
 import type { Db } from '../store/database.js';
 import { AuditLog } from '../store/audit-log.js';
+import { transactionsOn, type Transactions } from '../store/transactions.js';
 import type { AccessConfig } from './config.js';
-import { hashPassword, randomSecret, verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import { UserStore } from './users.js';
 import type { AuthenticatedUser } from './authorize.js';
 
@@ -14,21 +15,23 @@ export const LOGIN_REFUSED = 'wrong user name or password';
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Logins and sessions (policy 424.5(b)): passwords checked against scrypt hashes, consecutive
- * failures lock the account for a while, every login, failure and lockout is audited, and
- * sessions (for the HTTP API) expire after `session_minutes` without use.
+ * Logins (policy 424.5(b)): passwords checked against scrypt hashes, consecutive failures lock
+ * the account for a while, and every login, failure and lockout is audited. Sessions live in the
+ * API's memory (api/sessions.ts) and expire after `session_minutes` without use.
  */
 export class Authenticator {
   private readonly users: UserStore;
   private readonly audit: AuditLog;
+  private readonly tx: Transactions;
 
   /** @param db an open database; @param config the `access` config section. */
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly config: AccessConfig,
   ) {
     this.users = new UserStore(db);
     this.audit = new AuditLog(db);
+    this.tx = transactionsOn(db);
   }
 
   /**
@@ -74,90 +77,47 @@ export class Authenticator {
       throw new AccessDeniedError(LOGIN_REFUSED);
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
-      this.db
-        .transaction(() => {
-          const r = this.users.recordFailure(
-            user.id,
-            now,
-            this.config.lockout_after_failures,
-            this.config.lockout_minutes * 60_000,
-          );
-          this.audit.append({
-            at: now,
-            username: user.username,
-            role: user.role,
-            action: 'login',
-            outcome: 'refused',
-            detail: { via, reason: 'wrong password', failures: r.failures },
-          });
-          if (r.lockedUntil) {
-            this.audit.append({
-              at: now,
-              username: user.username,
-              role: user.role,
-              action: 'lockout',
-              outcome: 'refused',
-              detail: { via, failures: r.failures, locked_until: r.lockedUntil },
-            });
-          }
-          return r;
-        })
-        .immediate();
-      throw new AccessDeniedError(LOGIN_REFUSED);
-    }
-    this.db
-      .transaction(() => {
-        this.users.recordSuccess(user.id);
+      this.tx.immediate(() => {
+        const r = this.users.recordFailure(
+          user.id,
+          now,
+          this.config.lockout_after_failures,
+          this.config.lockout_minutes * 60_000,
+        );
         this.audit.append({
           at: now,
           username: user.username,
           role: user.role,
           action: 'login',
-          outcome: 'allowed',
-          detail: user.mustChangePassword ? { via, must_change_password: true } : { via },
+          outcome: 'refused',
+          detail: { via, reason: 'wrong password', failures: r.failures },
         });
-      })
-      .immediate();
-    return this.toAuthenticated(user.id, now)!;
-  }
-
-  /** Starts a session for a logged-in user; returns the bearer token (stored only as its SHA-256). */
-  createSession(user: AuthenticatedUser, now: number): { token: string; expiresAt: number } {
-    const token = randomSecret(32);
-    const expiresAt = now + this.config.session_minutes * 60_000;
-    this.db
-      .prepare(
-        'INSERT INTO sessions (token_hash, user_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(sha256(token), user.id, now, now, expiresAt);
-    return { token, expiresAt };
-  }
-
-  /** The user behind a token, sliding its expiry forward; undefined when unknown, expired or the user is disabled. */
-  resumeSession(token: string, now: number): AuthenticatedUser | undefined {
-    const row = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(sha256(token)) as
-      | { user_id: number; expires_at: number }
-      | undefined;
-    if (!row) return undefined;
-    if (row.expires_at <= now) {
-      this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
-      return undefined;
+        if (r.lockedUntil) {
+          this.audit.append({
+            at: now,
+            username: user.username,
+            role: user.role,
+            action: 'lockout',
+            outcome: 'refused',
+            detail: { via, failures: r.failures, locked_until: r.lockedUntil },
+          });
+        }
+        return r;
+      });
+      throw new AccessDeniedError(LOGIN_REFUSED);
     }
-    const user = this.toAuthenticated(row.user_id, now);
-    if (!user) return undefined;
-    this.db
-      .prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE token_hash = ?')
-      .run(now, now + this.config.session_minutes * 60_000, sha256(token));
-    return user;
-  }
-
-  endSession(token: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
-  }
-
-  /** Removes expired sessions (call now and then; the retention job does). */
-  dropExpiredSessions(now: number): number {
-    return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+    this.tx.immediate(() => {
+      this.users.recordSuccess(user.id);
+      this.audit.append({
+        at: now,
+        username: user.username,
+        role: user.role,
+        action: 'login',
+        outcome: 'allowed',
+        detail: user.mustChangePassword ? { via, must_change_password: true } : { via },
+      });
+    });
+    return this.toAuthenticated(user.id, now)!;
   }
 
   /** The user with `id` as they are now (role, training), or undefined when gone or disabled. */

@@ -2,6 +2,8 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { Db } from '../store/database.js';
 import { AuditLog } from '../store/audit-log.js';
+import { BootstrapSecretStore } from '../store/bootstrap-secrets.js';
+import { transactionsOn, type Transactions } from '../store/transactions.js';
 import { AccessDeniedError } from '../shared/errors.js';
 import { identityProblem } from './identity.js';
 import { passwordProblem } from './password-strength.js';
@@ -18,13 +20,19 @@ export const BOOTSTRAP_SECRET_FILE = 'bootstrap-secret';
  */
 export class Bootstrap {
   private readonly users: UserStore;
+  private readonly secrets: BootstrapSecretStore;
+  private readonly audit: AuditLog;
+  private readonly tx: Transactions;
 
   /** @param db an open database; @param dir the storage folder the secret file goes in. */
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly dir: string,
   ) {
     this.users = new UserStore(db);
+    this.secrets = new BootstrapSecretStore(db);
+    this.audit = new AuditLog(db);
+    this.tx = transactionsOn(db);
   }
 
   get secretFile(): string {
@@ -39,13 +47,9 @@ export class Bootstrap {
   /** Issues a secret if none is pending and no user exists; returns the file it is in, or undefined when not needed. */
   ensureSecret(now: number): string | undefined {
     if (!this.needed()) return undefined;
-    const pending = this.db.prepare('SELECT id FROM bootstrap_secrets WHERE used_at IS NULL').get();
-    if (pending && existsSync(this.secretFile)) return this.secretFile;
+    if (this.secrets.pending() && existsSync(this.secretFile)) return this.secretFile;
     const secret = randomSecret(24);
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM bootstrap_secrets WHERE used_at IS NULL').run();
-      this.db.prepare('INSERT INTO bootstrap_secrets (secret_hash, issued_at) VALUES (?, ?)').run(sha256(secret), now);
-    })();
+    this.tx.run(() => this.secrets.replacePending(sha256(secret), now));
     writeFileSync(this.secretFile, `${secret}\n`, { mode: 0o600 });
     chmodSync(this.secretFile, 0o600);
     return this.secretFile;
@@ -75,47 +79,42 @@ export class Bootstrap {
       passwordProblem(a.password, a.minPasswordLength, [a.username, a.fullName, a.employeeNumber]);
     if (problem) throw new Error(problem);
     const hash = await hashPassword(a.password);
-    const audit = new AuditLog(this.db);
-    const user = this.db
-      .transaction(() => {
-        const row = this.db.prepare('SELECT id, secret_hash FROM bootstrap_secrets WHERE used_at IS NULL').get() as
-          | { id: number; secret_hash: string }
-          | undefined;
-        if (!row || row.secret_hash !== sha256(a.secret.trim())) {
-          audit.append({
-            at: now,
-            username: a.username,
-            role: 'administrator',
-            action: 'bootstrap',
-            outcome: 'refused',
-            detail: { reason: row ? 'wrong secret' : 'no secret issued' },
-          });
-          return undefined;
-        }
-        if (this.users.count() > 0) return undefined;
-        this.db.prepare('UPDATE bootstrap_secrets SET used_at = ? WHERE id = ?').run(now, row.id);
-        const u = this.users.create(
-          {
-            username: a.username,
-            fullName: a.fullName,
-            employeeNumber: a.employeeNumber,
-            role: 'administrator',
-            passwordHash: hash,
-            createdBy: 'bootstrap',
-          },
-          now,
-        );
-        audit.append({
+    const user = this.tx.immediate(() => {
+      const row = this.secrets.pending();
+      if (!row || row.secretHash !== sha256(a.secret.trim())) {
+        this.audit.append({
           at: now,
-          username: u.username,
-          role: u.role,
+          username: a.username,
+          role: 'administrator',
           action: 'bootstrap',
-          outcome: 'allowed',
-          detail: { created_user: u.username },
+          outcome: 'refused',
+          detail: { reason: row ? 'wrong secret' : 'no secret issued' },
         });
-        return u;
-      })
-      .immediate();
+        return undefined;
+      }
+      if (this.users.count() > 0) return undefined;
+      this.secrets.spend(row.id, now);
+      const u = this.users.create(
+        {
+          username: a.username,
+          fullName: a.fullName,
+          employeeNumber: a.employeeNumber,
+          role: 'administrator',
+          passwordHash: hash,
+          createdBy: 'bootstrap',
+        },
+        now,
+      );
+      this.audit.append({
+        at: now,
+        username: u.username,
+        role: u.role,
+        action: 'bootstrap',
+        outcome: 'allowed',
+        detail: { created_user: u.username },
+      });
+      return u;
+    });
     if (!user)
       throw new AccessDeniedError(
         'the one-time bootstrap secret is wrong or was not issued (see the daemon log for the file it is in)',

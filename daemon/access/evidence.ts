@@ -4,7 +4,10 @@ import type { Clock } from '../shared/clock.js';
 import type { Db } from '../store/database.js';
 import { AuditLog } from '../store/audit-log.js';
 import { ReadStore, type StoredRead } from '../store/reads.js';
+import { EvidenceExportStore } from '../store/evidence-exports.js';
+import { HitViewStore } from '../store/hit-views.js';
 import { HoldStore } from '../store/holds.js';
+import { transactionsOn } from '../store/transactions.js';
 import { ReleaseStore } from '../store/releases.js';
 import {
   checkTarget,
@@ -18,7 +21,7 @@ import {
 import type { UnitKey } from '../evidence/unit-key.js';
 import type { AuditedAccess } from './audited-access.js';
 import type { AuthenticatedUser } from './authorize.js';
-import { hitsOfReads, type HitView } from './hit-queries.js';
+import type { HitView } from './hit-queries.js';
 import type { Purpose } from './purpose.js';
 
 export interface EvidenceExportDeps {
@@ -144,7 +147,7 @@ export function exportEvidence(
         const jpeg = readStore.crop(r.id);
         return jpeg ? [{ readId: r.id, jpeg }] : [];
       });
-      const out: CaseData = { reads, crops, hits: hitsOfReads(db, ids) };
+      const out: CaseData = { reads, crops, hits: new HitViewStore(db).ofReads(ids) };
       const need = crops.reduce((n, c) => n + c.jpeg.length + 4096, 0) + reads.length * 2048 + 1024 * 1024;
       checkTarget(target, need, deps.freeSpace ?? statfsFreeSpace);
       return { value: out, count: reads.length, detail: { hits: out.hits.length, crops: crops.length } };
@@ -178,20 +181,19 @@ export function exportEvidence(
       },
       (m) => deps.unitKey.sign(m),
     );
-    db.transaction(() => {
-      db.prepare(`INSERT INTO evidence_exports (id, at, exported_by, case_number, purpose_category, target, reads, hits, crops, manifest_sha256)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    transactionsOn(db).immediate(() => {
+      new EvidenceExportStore(db).insert({
         id,
-        now,
-        user.username,
+        at: now,
+        exportedBy: user.username,
         caseNumber,
-        purpose!.category,
-        recordAs === target ? result.dir : recordAs,
-        data.reads.length,
-        data.hits.length,
-        data.crops.length,
-        result.manifestSha256,
-      );
+        purposeCategory: purpose!.category,
+        target: recordAs === target ? result.dir : recordAs,
+        reads: data.reads.length,
+        hits: data.hits.length,
+        crops: data.crops.length,
+        manifestSha256: result.manifestSha256,
+      });
       audit.append({
         at: now,
         username: user.username,
@@ -209,7 +211,7 @@ export function exportEvidence(
           protection: protection.encrypted ? 'aes-256-gcm' : 'plain',
         },
       });
-    }).immediate();
+    });
     return {
       id,
       dir: result.dir,

@@ -1,11 +1,12 @@
 import type { Clock } from '../shared/clock.js';
 import type { Db } from '../store/database.js';
 import { HitStore, type StoredHit } from '../store/hits.js';
+import { HitViewStore } from '../store/hit-views.js';
 import { PageRecords, type CbiAuthorization, type HitDisposition } from '../store/page-records.js';
 import { ReadStore, type StoredRead } from '../store/reads.js';
 import type { AuditedAccess } from './audited-access.js';
 import { refusalReason, type AuthenticatedUser } from './authorize.js';
-import { getHit, type HitView } from './hit-queries.js';
+import type { HitView } from './hit-queries.js';
 import type { Purpose } from './purpose.js';
 import { UserStore } from './users.js';
 
@@ -36,17 +37,19 @@ export interface ViewBatch {
 export class PageAccess {
   private readonly records: PageRecords;
   private readonly hitStore: HitStore;
+  private readonly hitViews: HitViewStore;
   private readonly reads: ReadStore;
   private readonly users: UserStore;
 
   /** @param db the daemon's database; @param access the audited path; @param clock the daemon's clock. */
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly access: AuditedAccess,
     private readonly clock: Clock,
   ) {
     this.records = new PageRecords(db);
     this.hitStore = new HitStore(db);
+    this.hitViews = new HitViewStore(db);
     this.reads = new ReadStore(db);
     this.users = new UserStore(db);
   }
@@ -84,9 +87,7 @@ export class PageAccess {
 
   /** One hit as the page shows it, NOT audited (the caller records the view). */
   hitForPush(hitId: string): PageHit | undefined {
-    const row = (
-      this.db.prepare('SELECT rowid AS row FROM hits WHERE id = ?').get(hitId) as { row: number } | undefined
-    )?.row;
+    const row = this.records.hitRow(hitId);
     return row === undefined ? undefined : this.load([{ id: hitId, row }])[0];
   }
 
@@ -214,7 +215,7 @@ export class PageAccess {
     const crops = this.records.readsWithCrop(readIds);
     return rows.flatMap((r) => {
       const hit = this.hitStore.get(r.id);
-      const view = getHit(this.db, r.id);
+      const view = this.hitViews.get(r.id);
       if (!hit || !view) return [];
       return [
         {

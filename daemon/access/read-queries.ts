@@ -1,10 +1,10 @@
-import type { Db } from '../store/database.js';
-import { toStoredRead, type ReadRow, type StoredRead } from '../store/reads.js';
+import type { ReadStore, StoredRead } from '../store/reads.js';
 import { describeLocated } from '../position/fix.js';
 
 /**
- * The SQL behind searches (policy 424.3(c),(d)). Unaudited on purpose: only AuditedAccess calls
- * these, inside the transaction that writes the audit entry.
+ * The rules of searches (policy 424.3(c),(d)): plate patterns, windows, limits and distances; the
+ * SQL is ReadStore's. Unaudited on purpose: only AuditedAccess calls these, inside the
+ * transaction that writes the audit entry.
  */
 export interface ReadQuery {
   /** Exact plate, or a partial one with `*` (any run) and `?` (one character), e.g. `AB?12*`. */
@@ -53,39 +53,17 @@ export function checkWindow(from: number, to: number): void {
 }
 
 /** Reads matching a plate pattern, window and cameras, newest first, at most `limit`. */
-export function searchReads(db: Db, q: ReadQuery): { reads: StoredRead[]; truncated: boolean } {
+export function searchReads(reads: ReadStore, q: ReadQuery): { reads: StoredRead[]; truncated: boolean } {
   checkWindow(q.from, q.to);
   const limit = clampLimit(q.limit);
-  const params: unknown[] = [];
-  const where: string[] = [];
-  let source = 'reads';
-  if (q.plate) {
-    const p = parsePlatePattern(q.plate);
-    if (p.kind === 'exact') {
-      where.push('plate = ?');
-    } else {
-      // GLOB cannot seek on a leading wildcard; scanning the narrow (plate, last_seen) index instead
-      // of the table keeps a partial search over a million reads near 100 ms (see the bench).
-      source = 'reads INDEXED BY reads_by_plate';
-      where.push('plate GLOB ?');
-    }
-    params.push(p.value);
-  }
-  where.push('last_seen BETWEEN ? AND ?');
-  params.push(q.from, q.to);
-  if (q.cameras?.length) {
-    where.push(`camera_id IN (${q.cameras.map(() => '?').join(', ')})`);
-    params.push(...q.cameras);
-  }
-  // Match and order inside the index (plate, last_seen, rowid), then fetch only the rows shown:
-  // a partial plate can match tens of thousands of reads, and fetching each to sort them costs more
-  // than the scan itself.
-  const ids = db
-    .prepare(`SELECT rowid AS rowid FROM ${source} WHERE ${where.join(' AND ')} ORDER BY last_seen DESC LIMIT ?`)
-    .all(...params, limit + 1) as { rowid: number }[];
-  const byRowid = db.prepare('SELECT * FROM reads WHERE rowid = ?');
-  const rows = ids.map((r) => byRowid.get(r.rowid) as ReadRow);
-  return { reads: rows.slice(0, limit).map(toStoredRead), truncated: rows.length > limit };
+  const found = reads.search({
+    plate: q.plate ? parsePlatePattern(q.plate) : undefined,
+    from: q.from,
+    to: q.to,
+    cameras: q.cameras,
+    limit: limit + 1,
+  });
+  return { reads: found.slice(0, limit), truncated: found.length > limit };
 }
 
 /**
@@ -95,7 +73,7 @@ export function searchReads(db: Db, q: ReadQuery): { reads: StoredRead[]; trunca
  * patrol car without a GPS fix) cannot be placed and are not found.
  */
 export function canvassReads(
-  db: Db,
+  reads: ReadStore,
   q: CanvassQuery,
 ): { reads: (StoredRead & { distanceM: number; located: string })[]; truncated: boolean } {
   checkWindow(q.from, q.to);
@@ -106,26 +84,21 @@ export function canvassReads(
   const limit = clampLimit(q.limit);
   const dLat = q.radiusM / 111_320;
   const dLon = q.radiusM / (111_320 * Math.max(0.01, Math.cos((q.lat * Math.PI) / 180)));
-  const params: unknown[] = [q.from, q.to, q.lat - dLat, q.lat + dLat, q.lon - dLon, q.lon + dLon];
-  let cams = '';
-  if (q.cameras?.length) {
-    cams = ` AND camera_id IN (${q.cameras.map(() => '?').join(', ')})`;
-    params.push(...q.cameras);
-  }
-  const rows = db
-    .prepare(
-      `SELECT * FROM reads WHERE last_seen BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?${cams}`,
-    )
-    .all(...params) as ReadRow[];
-  const within = rows
-    .map((r) => {
-      const read = toStoredRead(r);
-      return {
-        ...read,
-        distanceM: Math.round(haversineM(q.lat, q.lon, r.lat!, r.lon!)),
-        located: describeLocated(read.position, read.positionStatus),
-      };
-    })
+  const box = reads.inBox({
+    from: q.from,
+    to: q.to,
+    latMin: q.lat - dLat,
+    latMax: q.lat + dLat,
+    lonMin: q.lon - dLon,
+    lonMax: q.lon + dLon,
+    cameras: q.cameras,
+  });
+  const within = box
+    .map((read) => ({
+      ...read,
+      distanceM: Math.round(haversineM(q.lat, q.lon, read.lat!, read.lon!)),
+      located: describeLocated(read.position, read.positionStatus),
+    }))
     .filter((r) => r.distanceM <= q.radiusM)
     .sort((a, b) => a.distanceM - b.distanceM || b.lastSeen - a.lastSeen);
   return { reads: within.slice(0, limit), truncated: within.length > limit };

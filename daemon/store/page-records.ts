@@ -102,6 +102,12 @@ export class PageRecords {
     return rows.reverse();
   }
 
+  /** The row of hit `hitId` (its place in the page's order), or undefined when there is no such hit. */
+  hitRow(hitId: string): number | undefined {
+    return (this.db.prepare('SELECT rowid AS row FROM hits WHERE id = ?').get(hitId) as { row: number } | undefined)
+      ?.row;
+  }
+
   /** The newest hit's row, 0 with none. */
   lastHitRow(): number {
     return (this.db.prepare('SELECT max(rowid) AS r FROM hits').get() as { r: number | null }).r ?? 0;
