@@ -396,6 +396,7 @@ export async function runDaemon(args: string[], deps: Pick<DaemonDeps, 'analyzer
     // A config problem (such as a missing audit key) also goes to stderr, in plain words.
     if (e instanceof ConfigError) for (const p of e.problems) process.stderr.write(`alpr-edge: ${p}\n`);
     // Stop what did start, but never hang on it: a daemon that could not start exits either way.
+    // A raw timer, not the Clock, so this safety net holds even with a faked clock.
     const stopped = await Promise.race([
       lifecycle.stop().then(() => true),
       new Promise<false>((r) => setTimeout(() => r(false), FAILED_START_STOP_MS).unref()),

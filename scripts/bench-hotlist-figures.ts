@@ -30,6 +30,7 @@ import { READS_PER_PAGE, runScanYielding, scanStoredReads } from '../daemon/hotl
  * Hotlist and delivery figures for `npm run bench` (targets: matching ≤ 50 µs per read
  * with 1,000,000 entries + 10,000 wildcards, loading a 1,000,000-row list ≤ 5 s, read → PUBACK
  * p95 ≤ 50 ms on loopback). Each function prints its lines through `print` and returns the figure.
+ * Its timers are raw, not the Clock: they measure and pace real time.
  */
 // No I, O, Q (not on US plates) and no X: benchMatching's reads carry X so they never hit.
 const ALNUM = 'ABCDEFGHJKLMNPRSTUVWYZ0123456789';

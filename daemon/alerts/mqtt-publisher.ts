@@ -120,18 +120,18 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
     if (!client) return;
     if (client.connected) {
       const offline = this.statusPayload('offline');
-      await withTimeout(client.publishAsync(this.deps.topics.status, offline, { qos: 1, retain: true }), 2_000).catch(
-        () => undefined,
-      );
+      const sent = client.publishAsync(this.deps.topics.status, offline, { qos: 1, retain: true });
+      await withTimeout(sent, 2_000, this.deps.clock).catch(() => undefined);
     }
-    await withTimeout(client.endAsync(), 3_000).catch(() => client.end(true));
+    await withTimeout(client.endAsync(), 3_000, this.deps.clock).catch(() => client.end(true));
     this.client = undefined;
   }
 
   publishNow(topic: string, payload: string): Promise<boolean> {
     const client = this.client;
     if (!client?.connected) return Promise.resolve(false);
-    return withTimeout(client.publishAsync(topic, payload, { qos: 1 }), this.deps.config.ack_timeout_s * 1000).then(
+    const acked = client.publishAsync(topic, payload, { qos: 1 });
+    return withTimeout(acked, this.deps.config.ack_timeout_s * 1000, this.deps.clock).then(
       () => true,
       () => false,
     );
@@ -203,11 +203,10 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
   private sendBatch(client: MqttClient, batch: OutboxMessage[], stop: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let left = batch.length;
-      let settled = false;
+      const settled = new AbortController();
       const finish = (err?: Error): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
+        if (settled.signal.aborted) return;
+        settled.abort();
         client.removeListener('close', onClose);
         stop.removeEventListener('abort', onStop);
         if (err) reject(err);
@@ -215,10 +214,9 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
       };
       const onClose = (): void => finish(new Error('connection closed before PUBACK'));
       const onStop = (): void => finish();
-      const timer = setTimeout(
-        () => finish(new Error(`no PUBACK within ${this.deps.config.ack_timeout_s} s`)),
-        this.deps.config.ack_timeout_s * 1000,
-      );
+      void this.deps.clock.sleep(this.deps.config.ack_timeout_s * 1000, settled.signal).then(() => {
+        if (!settled.signal.aborted) finish(new Error(`no PUBACK within ${this.deps.config.ack_timeout_s} s`));
+      });
       client.once('close', onClose);
       stop.addEventListener('abort', onStop, { once: true });
       // The connection may have dropped since the batch was read; mqtt.js would queue silently.
@@ -253,19 +251,18 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
     }
   }
 
-  private waitForKick(stop: AbortSignal, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (stop.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        stop.removeEventListener('abort', done);
-        this.kick = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      stop.addEventListener('abort', done, { once: true });
-      this.kick = done;
-    });
+  /** Waits `ms` of the clock, or less when the pump is woken (wakePump) or stopped. */
+  private async waitForKick(stop: AbortSignal, ms: number): Promise<void> {
+    if (stop.aborted) return;
+    // One controller for both wake-ups; AbortSignal.any on the long-lived stop signal would
+    // leave a dependent signal behind per wait on some Node 20 releases.
+    const woken = new AbortController();
+    const wake = (): void => woken.abort();
+    stop.addEventListener('abort', wake, { once: true });
+    this.kick = wake;
+    await this.deps.clock.sleep(ms, woken.signal);
+    stop.removeEventListener('abort', wake);
+    if (this.kick === wake) this.kick = undefined;
   }
 
   private wakePump(): void {
@@ -279,14 +276,15 @@ export class MqttPublisher implements VolatilePublisher, DirectPublisher {
     const waiting = (): number => this.deps.outbox.depth() - this.acked.size;
     const before = waiting();
     if (before === 0) return;
-    const t0 = performance.now();
+    const { clock } = this.deps;
+    const t0 = clock.now();
     this.wakePump();
     let left = before;
-    while (left > 0 && client.connected && performance.now() - t0 < ms) {
-      await new Promise((r) => setTimeout(r, 10));
+    while (left > 0 && client.connected && clock.now() - t0 < ms) {
+      await clock.sleep(10);
       left = waiting();
     }
-    const fields = { sent: before - left, left, ms: Math.round(performance.now() - t0) };
+    const fields = { sent: before - left, left, ms: Math.round(clock.now() - t0) };
     if (left === 0) this.deps.log.info(fields, 'outbox sent before stop');
     else this.deps.log.warn(fields, 'stopping with messages in the outbox; they are sent after the next start');
   }
@@ -353,16 +351,20 @@ export function brokerAuthOptions(
   };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** Settles as `p` does, or rejects with "timeout" once `ms` of the clock pass first. */
+function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock): Promise<T> {
+  const settled = new AbortController();
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    void clock.sleep(ms, settled.signal).then(() => {
+      if (!settled.signal.aborted) reject(new Error('timeout'));
+    });
     p.then(
       (v) => {
-        clearTimeout(t);
+        settled.abort();
         resolve(v);
       },
       (e: unknown) => {
-        clearTimeout(t);
+        settled.abort();
         reject(e instanceof Error ? e : new Error(String(e)));
       },
     );

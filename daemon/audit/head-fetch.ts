@@ -27,6 +27,7 @@ export async function fetchPublishedHead(
     });
   try {
     const payload = await new Promise<string>((resolve, reject) => {
+      // A raw timer: a network wait in a CLI process, which has no injected Clock.
       const timer = setTimeout(
         () => reject(new Error(`no audit head retained on ${topic} (waited ${timeoutMs / 1000} s)`)),
         timeoutMs,

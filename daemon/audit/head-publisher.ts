@@ -40,7 +40,7 @@ export interface AuditHeadPublisherDeps {
  * and in the journal, which `audit verify --expect-head` compares against.
  */
 export class AuditHeadPublisher {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
   private lastSeq = -1;
   private lastAt = 0;
   private unsent: AuditHeadMessage | undefined;
@@ -53,14 +53,13 @@ export class AuditHeadPublisher {
     if (signal.aborted) return;
     this.audit = new AuditLog(this.deps.db);
     this.tick(true);
-    this.timer = setInterval(() => this.tick(false), this.deps.checkMs ?? 2_000);
-    this.timer.unref?.();
+    this.stopTimer = this.deps.clock.every(this.deps.checkMs ?? 2_000, () => this.tick(false));
   }
 
   /** Publishes the final head, so the last entries before a stop are covered too. */
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
     this.tick(false);
   }
 

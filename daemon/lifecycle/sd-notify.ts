@@ -36,6 +36,7 @@ export class SdNotify {
   ready(status = 'reading plates'): void {
     this.send(`READY=1\nSTATUS=${status}`);
     if (this.watchdogMs > 0 && !this.watchdog) {
+      // A raw timer, not the Clock: systemd's watchdog counts real time, whatever clock the services use.
       this.watchdog = setInterval(() => this.send('WATCHDOG=1'), this.watchdogMs / 2);
       this.watchdog.unref();
     }

@@ -21,6 +21,7 @@ export function installSignalHandlers(opts: {
     }
     stopping = true;
     log.info({ reason }, 'shutting down');
+    // A raw timer, not the Clock: the deadline must fire even when the services' clock is faked or stuck.
     const timer = setTimeout(() => {
       log.error({ deadline_ms: deadlineMs }, 'graceful shutdown timed out: exiting');
       process.exit(1);

@@ -47,6 +47,8 @@ interface PurgeTotals {
  * Lets other work run between batches: this thread's event loop (ingest, MQTT, HTTP), and writers
  * on other connections, whose busy handler polls at growing intervals (1, 2, 5, 10, 15, 20, 25 ms)
  * and would otherwise keep missing the short moments the lock is free.
+ * A raw timer, not the Clock: it yields real time to those busy handlers, and a ManualClock would
+ * stall a purge after its first batch (the schedule between runs does use the Clock).
  */
 const pause = (ms: number): Promise<void> =>
   new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));

@@ -64,7 +64,7 @@ describe('reads that cannot be stored', () => {
   });
   afterEach(() => t.cleanup());
 
-  function setup(opts: { connected: boolean; maxReads?: number }) {
+  function setup(opts: { connected: boolean; maxReads?: number; brokerSilent?: boolean; stopWaitMs?: number }) {
     const lines: { msg: string; [k: string]: unknown }[] = [];
     const log = createLogger('debug', { write: (s: string) => void lines.push(JSON.parse(s)) });
     const outbox = new Outbox(t.db);
@@ -97,6 +97,7 @@ describe('reads that cannot be stored', () => {
     const publisher = {
       connected: opts.connected,
       publishNow: async (topic: string, payload: string) => {
+        if (opts.brokerSilent) return new Promise<boolean>(() => {});
         if (!publisher.connected) return false;
         published.push({ topic, id: (JSON.parse(payload) as { id: string }).id });
         return true;
@@ -120,10 +121,10 @@ describe('reads that cannot be stored', () => {
       log,
       maxReads: opts.maxReads ?? 100,
       retryMs: 1000,
-      stopWaitMs: 100,
+      stopWaitMs: opts.stopWaitMs ?? 100,
     });
     const flushPromises = () => new Promise((r) => setImmediate(r));
-    return { lines, outbox, reads, unstored, published, publisher, failures, oks: () => oks, flushPromises };
+    return { lines, outbox, reads, unstored, published, publisher, failures, oks: () => oks, flushPromises, clock };
   }
 
   it('sends a hit straight to the broker, logs it once acknowledged, and stores read and hit later without sending it again', async () => {
@@ -180,6 +181,25 @@ describe('reads that cannot be stored', () => {
     expect(u.lines.find((l) => l.msg === 'reads kept in memory are stored')).toMatchObject({
       dropped: 3,
       hits_dropped: 0,
+    });
+  });
+
+  it('waits up to stopWaitMs of the clock at stop for a hit still unacknowledged, then says what is lost', async () => {
+    const u = setup({ connected: true, brokerSilent: true, stopWaitMs: 60_000 });
+    u.unstored.keep(read('r1', 'HOT1234'), camera, new Database.SqliteError('database or disk is full', 'SQLITE_FULL'));
+    let stopped = false;
+    const stopping = u.unstored.stop().then(() => {
+      stopped = true;
+    });
+    await u.flushPromises();
+    u.clock.advance(59_000);
+    await u.flushPromises();
+    expect(stopped).toBe(false);
+    u.clock.advance(1_000);
+    await stopping;
+    expect(u.lines.find((l) => /could not be stored; they are lost/.test(l.msg))).toMatchObject({
+      read_ids: ['r1'],
+      hits_unsent: [expect.any(String)],
     });
   });
 });

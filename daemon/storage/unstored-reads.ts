@@ -90,14 +90,15 @@ export class UnstoredReads {
     await this.loop;
     if (this.queue.length === 0) return;
     this.flush();
-    const t0 = performance.now();
+    const { clock } = this.deps;
+    const until = clock.now() + this.deps.stopWaitMs;
     while (
       this.queue.some((p) => p.hits.some((h) => !h.sent)) &&
       this.deps.publisher?.connected &&
-      performance.now() - t0 < this.deps.stopWaitMs
+      clock.now() < until
     ) {
       for (const p of this.queue) for (const h of p.hits) this.send(h, p.camera.id);
-      await new Promise((r) => setTimeout(r, 20));
+      await clock.sleep(20);
       this.flush();
     }
     if (this.queue.length === 0) return;

@@ -164,7 +164,8 @@ describe('the in-car page server', () => {
     expect(hits.json.hits.map((h: { id: string }) => h.id)).toEqual([hitId]);
     const crop = await fetch(`${web.url}${hits.json.hits[0].crop_url}`, { headers: { cookie: c.cookie } });
     expect(crop.headers.get('content-type')).toBe('image/jpeg');
-    await new Promise((r) => setTimeout(r, 1500));
+    await crop.arrayBuffer();
+    clock.advance(1000); // one web.view_audit_interval_s: the crops shown go to the log
     const entries = new AuditLog(t.db)
       .between(0, Number.MAX_SAFE_INTEGER)
       .filter((e) => e.username === 'deputy' && e.detail.via === 'page');
@@ -250,8 +251,7 @@ describe('the in-car page server', () => {
     web = await startWebServer(t.db, clock, { view_audit_interval_s: 1 });
     const c = new PageClient(web.url);
     await c.login('deputy');
-    clock.advance(20 * 60_000);
-    await new Promise((r) => setTimeout(r, 1300)); // a sweep runs meanwhile
+    clock.advance(20 * 60_000); // a sweep runs every second meanwhile
     clock.advance(11 * 60_000);
     expect((await c.call('GET', WEB_PATHS.session)).json.error.code).toBe('session_expired');
   });

@@ -1,4 +1,5 @@
 import type { PageAccess, PageHit } from '../../access/page-access.js';
+import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { WebUnit } from '../web-contract.js';
 
@@ -19,31 +20,31 @@ export interface HitSubscriber {
 export class LiveHits {
   private lastRow = 0;
   private readonly subscribers = new Set<HitSubscriber>();
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private stopPoll: (() => void) | undefined;
   private pending = false;
 
-  /** @param page the page's access to hits; @param pollMs the backstop poll. */
+  /** @param page the page's access to hits; @param clock times the backstop poll; @param pollMs its period. */
   constructor(
     private readonly page: PageAccess,
+    private readonly clock: Clock,
     private readonly log: Logger,
     private readonly pollMs = 1000,
   ) {}
 
   start(): void {
     this.lastRow = this.page.lastHitRow();
-    this.timer = setInterval(() => this.check(), this.pollMs);
-    this.timer.unref();
+    this.stopPoll = this.clock.every(this.pollMs, () => this.check());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopPoll?.();
+    this.stopPoll = undefined;
     this.subscribers.clear();
   }
 
   /** New hits may have been committed: look at once (coalesced within one turn of the event loop). */
   notify(): void {
-    if (this.pending || !this.timer) return;
+    if (this.pending || !this.stopPoll) return;
     this.pending = true;
     setImmediate(() => {
       this.pending = false;
@@ -68,11 +69,24 @@ export class LiveHits {
   }
 
   subscribe(s: HitSubscriber): () => void {
+    // No stream was open, so no poll read the hits: catch up now, as a poll at this moment would.
+    if (this.subscribers.size === 0) this.catchUp();
     this.subscribers.add(s);
     return () => this.subscribers.delete(s);
   }
 
+  private catchUp(): void {
+    try {
+      this.lastRow = Math.max(this.lastRow, this.page.lastHitRow());
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not read new hits for the page');
+    }
+  }
+
   private check(): void {
+    // Nobody to push to: skip the read. subscribe() catches up, so a stream gets the same hits,
+    // and days of a ManualClock in a test do not cost a read per poll.
+    if (this.subscribers.size === 0) return;
     let hits: PageHit[];
     try {
       hits = this.page.hitsForPush(this.lastRow);

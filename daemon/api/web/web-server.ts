@@ -99,12 +99,12 @@ export class WebServer implements Service {
   private readonly sessions: PageSessions;
   private readonly rate: LoginRateLimit;
   private readonly handlers: WebHandlers;
-  private flushTimer: ReturnType<typeof setInterval> | undefined;
+  private stopFlush: (() => void) | undefined;
   private readonly secure: boolean;
   private boundPort = 0;
 
   constructor(private readonly deps: WebServerDeps) {
-    this.live = new LiveHits(deps.page, deps.log);
+    this.live = new LiveHits(deps.page, deps.clock, deps.log);
     this.sessions = new PageSessions(deps.clock, deps.sessionMinutes);
     this.rate = new LoginRateLimit(deps.clock, deps.config.login_attempts_per_minute);
     this.handlers = webRoutes(deps, this.live);
@@ -166,8 +166,7 @@ export class WebServer implements Service {
     });
     this.boundPort = (app.server.address() as { port: number }).port;
     this.live.start();
-    this.flushTimer = setInterval(() => this.flushViews(), config.view_audit_interval_s * 1000);
-    this.flushTimer.unref();
+    this.stopFlush = this.deps.clock.every(config.view_audit_interval_s * 1000, () => this.flushViews());
     log.info(
       { url: `${this.secure ? 'https' : 'http'}://${config.listen!.replace(/:\d+$/, `:${this.boundPort}`)}/` },
       'in-car page listening',
@@ -175,7 +174,8 @@ export class WebServer implements Service {
   }
 
   async stop(): Promise<void> {
-    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.stopFlush?.();
+    this.stopFlush = undefined;
     this.live.stop();
     // The daemon stops: streams close without a session_end, so the page says it lost the connection.
     for (const s of this.sessions.all()) for (const end of s.streams) end();
@@ -426,11 +426,10 @@ export class WebServer implements Service {
     // The dispatch console's unit changes (a unit's page has none).
     const unit = (u: WebUnit) => write('unit', webEventSchemas.unit.parse(u));
     const unsubscribe = this.live.subscribe({ deliver, unit });
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    keepAlive.unref();
+    const stopKeepAlive = this.deps.clock.every(15_000, () => res.write(': keep-alive\n\n'));
     session.streams.add(end);
     req.raw.on('close', () => {
-      clearInterval(keepAlive);
+      stopKeepAlive();
       unsubscribe();
       session.streams.delete(end);
     });
