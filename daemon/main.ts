@@ -31,10 +31,6 @@ import { AuditLog, type AuditKey, useAuditKey } from './store/audit-log.js';
 import { requireAuditKey } from './audit/audit-key.js';
 import { AuditHeadPublisher } from './audit/head-publisher.js';
 import { topicsFor } from './alerts/topics.js';
-import { AuditedAccess } from './access/audited-access.js';
-import { Authenticator } from './access/authenticate.js';
-import { Bootstrap } from './access/bootstrap.js';
-import { UserAdmin } from './access/user-admin.js';
 import { ApiServer } from './api/server.js';
 import type { HotlistService } from './hotlist/hotlist-service.js';
 import { SessionTable } from './api/sessions.js';
@@ -42,7 +38,8 @@ import { FrameTap } from './live/frame-tap.js';
 import { LiveViews } from './live/live-views.js';
 import { DaemonMetrics } from './health/metrics.js';
 import { MetricsServer } from './health/metrics-server.js';
-import { buildWebServer } from './api/web/build-web.js';
+import { composeWebServer } from './compose-web.js';
+import { composeAccess, type AccessParts } from './compose-access.js';
 import type { WebServer } from './api/web/web-server.js';
 
 export const DEFAULT_CONFIG = '/etc/alpr-edge/config.yaml';
@@ -133,18 +130,20 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     cameraStats,
     storage: () => ({ ...storage.status(), unstored_reads: unstoredCount() }),
   });
+  // One audited path for every door: the socket API, the page and the live views.
+  const people = composeAccess(config, { db, clock });
   const frames = new FrameTap(clock);
   const liveViews = new LiveViews({
     cameras: config.cameras,
-    access: new AuditedAccess(db, clock, config.retention),
+    access: people.access,
     frames,
     clock,
     log: log.child({ component: 'live' }),
   });
   // The in-car page: new hits reach its live stream through `web.live.notify()` below.
-  const web = buildWebServer(config, {
+  const web = composeWebServer(config, {
     liveViews,
-    db,
+    people,
     clock,
     log,
     sources: {
@@ -204,7 +203,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
     auditRetentionDays: config.access.audit_retention_days,
     log,
   });
-  const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists });
+  const api = buildApiServer(config, { db, clock, log, hotlists: delivery.hotlists, people });
   const metrics = new DaemonMetrics(
     {
       cameras: () =>
@@ -323,21 +322,20 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
  */
 export function buildApiServer(
   config: Pick<EdgeConfig, 'api' | 'access' | 'unit' | 'storage' | 'evidence' | 'retention'>,
-  deps: { db: Db; clock: Clock; log: Logger; hotlists?: HotlistService | undefined },
+  deps: { db: Db; clock: Clock; log: Logger; hotlists?: HotlistService | undefined; people?: AccessParts },
 ): ApiServer {
   const { db, clock, log } = deps;
-  // The hold limits (range, review) come from the config: the API is where holds are made.
-  const access = new AuditedAccess(db, clock, config.retention);
+  const people = deps.people ?? composeAccess(config, { db, clock });
   return new ApiServer({
     config: config.api,
     log: log.child({ component: 'api' }),
     db,
     clock,
-    access,
-    authenticator: new Authenticator(db, config.access),
+    access: people.access,
+    authenticator: people.authenticator,
     sessions: new SessionTable(clock, config.access.session_minutes),
-    users: new UserAdmin(db, access, clock, config.access),
-    bootstrap: new Bootstrap(db, config.storage.path),
+    users: people.users,
+    bootstrap: people.bootstrap,
     accessConfig: config.access,
     unitId: config.unit.id,
     agency: config.unit.agency,

@@ -7,7 +7,7 @@ import { UserAdmin } from '../access/user-admin.js';
 import { requireAuditKey } from '../audit/audit-key.js';
 import { ApiServer } from '../api/server.js';
 import { SessionTable } from '../api/sessions.js';
-import { DEFAULT_WEB_DIR } from '../api/web/build-web.js';
+import { DEFAULT_WEB_DIR } from '../api/web/web-health.js';
 import { WebRefusal } from '../api/web/web-errors.js';
 import { WebServer } from '../api/web/web-server.js';
 import type { Service } from '../lifecycle/lifecycle.js';

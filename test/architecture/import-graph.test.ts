@@ -81,12 +81,15 @@ describe('import graph of the daemon', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('builds services in one place: only main.ts imports a daemon/compose-*.ts file', () => {
-    const composing = edges.filter((e) => e.to !== undefined && /^daemon\/compose-[^/]+\.ts$/.test(e.to));
+  it('builds services in one place: only main.ts (and the compose files among themselves) imports a daemon/compose-*.ts file', () => {
+    const isCompose = (f: string | undefined) => f !== undefined && /^daemon\/compose-[^/]+\.ts$/.test(f);
+    const composing = edges.filter((e) => isCompose(e.to));
     expect(composing).toContainEqual(expect.objectContaining({ from: 'daemon/main.ts' }));
-    expect(composing.filter((e) => e.from !== 'daemon/main.ts').map((e) => `${e.from} imports ${e.specifier}`)).toEqual(
-      [],
-    );
+    expect(
+      composing
+        .filter((e) => e.from !== 'daemon/main.ts' && !isCompose(e.from))
+        .map((e) => `${e.from} imports ${e.specifier}`),
+    ).toEqual([]);
   });
 
   it('lists no CLI file as allowed to reach the store once it no longer does', () => {

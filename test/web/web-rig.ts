@@ -1,4 +1,5 @@
-import { buildWebServer } from '../../daemon/api/web/build-web.js';
+import { composeAccess } from '../../daemon/compose-access.js';
+import { composeWebServer } from '../../daemon/compose-web.js';
 import type { WebServer } from '../../daemon/api/web/web-server.js';
 import { CSRF_HEADER, WEB_PATHS } from '../../daemon/api/web-constants.js';
 import { configSchema } from '../../daemon/config/schema.js';
@@ -23,8 +24,8 @@ export async function startWebServer(
     access,
     cameras: [{ id: 'front', name: 'Front', url: 'rtsp://127.0.0.1/x', location: { lat: 39.74, lon: -105.51 } }],
   });
-  const server = buildWebServer(config, {
-    db,
+  const server = composeWebServer(config, {
+    people: composeAccess(config, { db, clock }),
     clock,
     log: silentLogger(),
     webDir,

@@ -25,7 +25,7 @@ import { WebRefusal } from './web-errors.js';
 import { type PageSite, toWebHit, toWebRead } from './web-hit.js';
 import type { PageSession } from './web-sessions.js';
 
-/** What the page's routes work with; built by build-web.ts from the daemon's parts. */
+/** What the page's routes work with; built by compose-web.ts from the daemon's access parts. */
 export interface WebRouteDeps {
   clock: Clock;
   access: AuditedAccess;

@@ -1,19 +1,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AuditedAccess } from '../../access/audited-access.js';
-import { Authenticator } from '../../access/authenticate.js';
-import { PageAccess } from '../../access/page-access.js';
-import { UserAdmin } from '../../access/user-admin.js';
 import type { CameraHealth, StorageHealth } from '../../alerts/payloads.js';
 import type { EdgeConfig } from '../../config/schema.js';
 import { systemProbe, type SystemSample } from '../../health/telemetry.js';
 import type { ListStatus } from '../../hotlist/hotlist-service.js';
 import type { GpsPosition } from '../../position/gps-position.js';
 import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
-import type { Db } from '../../store/database.js';
 import type { WebHealth } from '../web-contract.js';
-import { type LivePort, WebServer } from './web-server.js';
 
 /** The built page, beside the sources (scripts/build-web.ts writes it). */
 export const DEFAULT_WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'web');
@@ -28,24 +21,12 @@ export interface WebHealthSources {
   gps: Pick<GpsPosition, 'health'> | undefined;
 }
 
-/**
- * The in-car page over the daemon's own database and clock, or undefined when web.listen is
- * unset. main.ts starts it with the other services and passes new hits to `server.live.notify()`.
- */
-export function buildWebServer(
-  config: Pick<EdgeConfig, 'web' | 'access' | 'unit' | 'cameras' | 'hotlists' | 'storage' | 'health'>,
-  deps: {
-    db: Db;
-    clock: Clock;
-    log: Logger;
-    sources: WebHealthSources;
-    webDir?: string;
-    liveViews?: LivePort | undefined;
-  },
-): WebServer | undefined {
-  if (!config.web.listen) return undefined;
-  const { db, clock, log, sources } = deps;
-  const access = new AuditedAccess(db, clock);
+/** The unit's health as its page shows it, from the running daemon's figures and a system sample at most 5 s old. */
+export function unitWebHealth(
+  config: Pick<EdgeConfig, 'unit' | 'cameras' | 'storage' | 'health'>,
+  sources: WebHealthSources,
+  clock: Clock,
+): () => Promise<WebHealth> {
   const names = new Map(config.cameras.map((c) => [c.id, c.name]));
   const unit = { id: config.unit.id, name: config.unit.name || config.unit.id };
   const diskPath = config.health.disk_path || config.storage.path;
@@ -99,23 +80,5 @@ export function buildWebServer(
       cpu: { load_pct: sys.cpuLoadPct, temp_c: sys.cpuTempC },
     };
   };
-  return new WebServer({
-    config: config.web,
-    sessionMinutes: config.access.session_minutes,
-    authenticator: new Authenticator(db, config.access),
-    log: log.child({ component: 'web' }),
-    webDir: deps.webDir ?? DEFAULT_WEB_DIR,
-    liveViews: deps.liveViews,
-    clock,
-    access,
-    page: new PageAccess(db, access, clock),
-    passwords: new UserAdmin(db, access, clock, config.access),
-    site: {
-      unit,
-      cameraName: (id) => names.get(id) ?? id,
-      staleAfterMs: config.hotlists.stale_after_h * 3_600_000,
-    },
-    cameras: config.cameras.filter((c) => c.enabled).map((c) => ({ id: c.id, name: c.name })),
-    health,
-  });
+  return health;
 }
