@@ -158,8 +158,16 @@ export function renderAuditReportHtml(r: AuditReport): string {
     [
       'Evidence exports',
       table(
-        ['Time', 'User', 'Case', 'Step', 'Reads', 'Detail'],
-        r.exports.map((e) => [e.at, e.username, e.case_number ?? '', e.outcome, e.reads, JSON.stringify(e.detail)]),
+        ['Time', 'User', 'Case', 'Step', 'Reads', 'Written to the drive', 'Detail'],
+        r.exports.map((e) => [
+          e.at,
+          e.username,
+          e.case_number ?? '',
+          e.outcome,
+          e.reads,
+          e.written ?? '',
+          JSON.stringify(e.detail),
+        ]),
         'No exports.',
       ),
     ],

@@ -4,6 +4,7 @@ import { HoldStore, type Hold } from '../store/holds.js';
 import { PurgeRecordStore, type PurgeRecord } from '../store/purge-records.js';
 import { ReleaseStore, type Release } from '../store/releases.js';
 import { RecordsRequestStore, type RecordsRequest } from '../store/records-requests.js';
+import { writeStatus } from './export-outcome.js';
 import { identityProblem } from './identity.js';
 import { UserStore, isoDay, trainingCurrent } from './users.js';
 import { HitViewStore } from '../store/hit-views.js';
@@ -73,6 +74,11 @@ export interface AuditReport {
     case_number: string | null;
     outcome: string;
     reads: number;
+    /**
+     * On an allowed export: whether its client confirmed writing the package ('confirmed'),
+     * reported or met a failure ('failed: why'), or never said ('not confirmed'); else null.
+     */
+    written: string | null;
     detail: Record<string, unknown>;
   }[];
   releases: Release[];
@@ -91,6 +97,15 @@ export interface AuditReport {
 }
 
 const SEARCH_ACTIONS = new Set(['search', 'view_hits', 'verify_hit', 'export', 'hold_create', 'release']);
+/** An export's steps: the data read, the package handed to the client, the client's write. */
+const EXPORT_ACTIONS = new Set(['export', 'export_handed', 'export_written']);
+
+/** How an allowed export's write stands (see AuditReport.exports.written); null on other steps. */
+function exportWritten(audit: AuditLog, e: AuditEntry): string | null {
+  if (e.action !== 'export' || e.outcome !== 'allowed' || typeof e.query.export_id !== 'string') return null;
+  const s = writeStatus(audit, e.caseNumber ?? '', e.query.export_id);
+  return s.written === 'failed' ? `failed: ${s.error}` : s.written;
+}
 
 export function buildAuditReport(
   db: Db,
@@ -225,13 +240,14 @@ export function buildAuditReport(
     hold_concerns: new HoldStore(db).concerns(o.now, 365 * 86_400_000),
     purges: new PurgeRecordStore(db).between(o.from, o.to),
     exports: entries
-      .filter((e) => e.action === 'export' || e.action === 'export_written')
+      .filter((e) => EXPORT_ACTIONS.has(e.action))
       .map((e: AuditEntry) => ({
         at: iso(e.at),
         username: e.username,
         case_number: e.caseNumber,
         outcome: `${e.action}:${e.outcome}`,
         reads: e.resultCount,
+        written: exportWritten(audit, e),
         detail: e.detail,
       })),
     releases: new ReleaseStore(db).between(o.from, o.to),

@@ -5,7 +5,9 @@ import { loadUnitKey } from '../evidence/unit-key.js';
 import { ManualClock } from '../shared/clock.js';
 import { AuditLog } from '../store/audit-log.js';
 import { AuditedAccess } from './audited-access.js';
+import { buildAuditReport } from './audit-report.js';
 import { exportEvidence } from './evidence.js';
+import { recordExportOutcome } from './export-outcome.js';
 
 const purpose = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0099' };
 const PLAIN = { encrypted: false, plainReason: 'court asked for a plain copy' } as const;
@@ -65,5 +67,46 @@ describe('exportEvidence', () => {
     expect(readdirSync(target).filter((n) => n.endsWith('.partial'))).toEqual([]);
     expect(existsSync(join(target, `alpr-evidence-CR26-0099-${stamp}`, 'manifest.json'))).toBe(false);
     expect(new AuditLog(t.db).between(0, NOW + 1).pop()).toMatchObject({ action: 'export_written', outcome: 'failed' });
+  });
+
+  it('shows in the audit report which packages their client confirmed, reported failed or never reported', async () => {
+    const op = await addUser(t.db, 'exporter', 'operator');
+    const ids = [1, 2, 3, 4].map((i) => {
+      const staging = join(t.dir, `staging${i}`);
+      mkdirSync(staging);
+      return exportEvidence(deps, op, purpose, staging, PLAIN, `/media/usb${i}`);
+    });
+    recordExportOutcome(deps, op, {
+      exportId: ids[0]!.id,
+      ok: true,
+      dir: '/media/usb1/package',
+      manifestSha256: ids[0]!.manifestSha256,
+    });
+    recordExportOutcome(deps, op, { exportId: ids[1]!.id, ok: false, error: 'the drive is read-only' });
+    // As the daemon recorded it at hand-over before clients reported: it confirms nothing.
+    new AuditLog(t.db).append({
+      at: NOW,
+      username: 'exporter',
+      role: 'operator',
+      action: 'export_written',
+      outcome: 'allowed',
+      caseNumber: purpose.caseNumber,
+      query: { export_id: ids[3]!.id },
+      detail: { dir: '/media/usb4', manifest_sha256: ids[3]!.manifestSha256 },
+    });
+    const report = buildAuditReport(t.db, {
+      from: 0,
+      to: NOW + 1,
+      now: NOW,
+      unitId: 'unit-7',
+      by: 'auditor',
+      trainingWarningDays: 30,
+    });
+    expect(report.exports.filter((e) => e.outcome === 'export:allowed').map((e) => e.written)).toEqual([
+      'confirmed',
+      'failed: the drive is read-only',
+      'not confirmed',
+      'not confirmed',
+    ]);
   });
 });

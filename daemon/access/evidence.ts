@@ -99,7 +99,10 @@ const HIT_COLUMNS = [
  * `alpr-edge evidence export` (policy 424.4): the reads an active hold of the case covers, their
  * hits and crops, the case's holds, releases and audit entries, written as a verifiable package.
  * Reading the data and its audit entry share one transaction (AuditedAccess.perform); the files
- * are written after it, and a second entry records the manifest hash (or the failure).
+ * are built after it in `target` (through the API, the daemon's private staging folder), and a
+ * second entry records what is true when the package leaves: `export_handed`, with the manifest
+ * hash, or `export_written` failed when it could not be built. Whether the client then wrote it
+ * is the client's report (recordExportOutcome), audited as `export_written`.
  */
 export function exportEvidence(
   deps: EvidenceExportDeps,
@@ -198,14 +201,15 @@ export function exportEvidence(
         at: now,
         username: user.username,
         role: user.role,
-        action: 'export_written',
+        // Handed over, not written: only the client knows whether the drive took it (424.5(b)).
+        action: 'export_handed',
         outcome: 'allowed',
         purposeCategory: purpose!.category,
         caseNumber,
         resultCount: data.reads.length,
         query: { export_id: id },
         detail: {
-          dir: recordAs === target ? result.dir : recordAs,
+          destination: recordAs === target ? result.dir : recordAs,
           manifest_sha256: result.manifestSha256,
           unit_key_sha256: deps.unitKey.fingerprint,
           protection: protection.encrypted ? 'aes-256-gcm' : 'plain',

@@ -272,6 +272,34 @@ export const API_ROUTES = {
       files: z.array(z.object({ path: z.string(), data_base64: z.string() })),
     }),
   },
+  reportEvidenceWritten: {
+    method: 'POST',
+    path: '/api/evidence/export/outcome',
+    summary:
+      "The exporter's client says whether it wrote the package of an export (424.5(b)): recorded once as export_written, allowed with the folder or file and the manifest hash, or failed with the error. Same role rules as the export.",
+    auth: true,
+    body: z.discriminatedUnion('ok', [
+      z
+        .object({
+          export_id: z.string().min(1).max(64),
+          ok: z.literal(true),
+          dir: z.string().min(1).max(4096).describe('The folder or file written.'),
+          manifest_sha256: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/, 'manifest_sha256 is 64 lowercase hex digits')
+            .describe('The one exportEvidence returned; any other is refused.'),
+        })
+        .strict(),
+      z
+        .object({
+          export_id: z.string().min(1).max(64),
+          ok: z.literal(false),
+          error: z.string().min(1).max(2000).describe('Why the package was not written.'),
+        })
+        .strict(),
+    ]),
+    reply: z.object({ export_id: z.string(), written: z.enum(['confirmed', 'failed']) }),
+  },
   unitKey: {
     method: 'GET',
     path: '/api/unit/key',

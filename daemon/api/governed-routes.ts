@@ -8,6 +8,7 @@ import { authorizeAudited } from '../access/authorize.js';
 import { identityProblem } from '../access/identity.js';
 import { hitsForUser, PageAccess } from '../access/page-access.js';
 import { exportEvidence } from '../access/evidence.js';
+import { recordExportOutcome } from '../access/export-outcome.js';
 import { renderAuditReportHtml } from '../access/audit-report-html.js';
 import { SEALED_SUFFIX, sealPackage } from '../evidence/sealed.js';
 import type { UnitKey } from '../evidence/unit-key.js';
@@ -210,11 +211,23 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
           crops: r.crops,
         };
         if (body.passphrase === undefined) return { name, encrypted: false, ...common, files };
-        const sealed = await sealPackage(
-          name,
-          files.map((f) => ({ path: f.path, data: Buffer.from(f.data_base64, 'base64') })),
-          body.passphrase,
-        );
+        let sealed: Buffer;
+        try {
+          sealed = await sealPackage(
+            name,
+            files.map((f) => ({ path: f.path, data: Buffer.from(f.data_base64, 'base64') })),
+            body.passphrase,
+          );
+        } catch (err) {
+          // Recorded as handed over a moment ago: the log must say it never left after all.
+          const error = `the daemon could not encrypt the package: ${(err as Error).message}`;
+          try {
+            recordExportOutcome(deps, user, { exportId: r.id, ok: false, error });
+          } catch (recordErr) {
+            throw new Error(`${error}; and the failure was not recorded: ${(recordErr as Error).message}`);
+          }
+          throw new Error(error);
+        }
         const file = `${name}${SEALED_SUFFIX}`;
         return {
           name: file,
@@ -225,6 +238,16 @@ export function governedRoutes(deps: RouteDeps, unitKey: () => UnitKey): RouteHa
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
+    },
+    reportEvidenceWritten({ user, body }) {
+      const status = recordExportOutcome(
+        deps,
+        user,
+        body.ok
+          ? { exportId: body.export_id, ok: true, dir: body.dir, manifestSha256: body.manifest_sha256 }
+          : { exportId: body.export_id, ok: false, error: body.error },
+      );
+      return { export_id: body.export_id, written: status.written === 'confirmed' ? 'confirmed' : 'failed' };
     },
     unitKey() {
       const key = unitKey();

@@ -232,7 +232,14 @@ export const auditReportSchema = z.object({
     overdue: z.array(holdConcernSchema),
   }),
   purges: z.array(z.unknown()),
-  exports: z.array(z.unknown()),
+  exports: z.array(
+    z.looseObject({
+      written: z
+        .string()
+        .nullable()
+        .describe("On an allowed export: 'confirmed', 'failed: why' or 'not confirmed' (the client never said)."),
+    }),
+  ),
   releases: z.array(z.unknown()),
   records_requests: z.array(z.unknown()),
   logins: z.array(z.object({ succeeded: z.number(), failed: z.number() })),

@@ -85,6 +85,11 @@ export const auditCommand: CliCommand = {
         io.out(
           `  holds changed: ${r.holds.length}; purges: ${r.purges.length}; exports: ${r.exports.length}; releases: ${r.releases.length}; records requests: ${r.records_requests.length}`,
         );
+        const unwritten = r.exports.filter((e) => e.written !== null && e.written !== 'confirmed').length;
+        if (unwritten > 0)
+          io.out(
+            `  exports whose package is not confirmed written to the drive: ${unwritten} (see the report's exports)`,
+          );
         io.out(
           `  logins: ${r.logins.reduce((n, l) => n + l.succeeded, 0)} ok, ${r.logins.reduce((n, l) => n + l.failed, 0)} failed, ${r.lockouts.length} lockout(s)`,
         );

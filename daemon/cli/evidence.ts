@@ -65,7 +65,32 @@ export const evidenceCommand: CliCommand = {
         ...(passphrase === undefined ? { plain_reason: values.reason } : { passphrase }),
       });
       const files = r.files.map((f) => ({ path: f.path, data: Buffer.from(f.data_base64, 'base64') }));
-      const out = r.encrypted ? writeSealedFile(target, r.name, files[0]!.data) : writeFolder(target, r.name, files);
+      let out: string;
+      try {
+        out = r.encrypted ? writeSealedFile(target, r.name, files[0]!.data) : writeFolder(target, r.name, files);
+      } catch (err) {
+        // The audit log must say the package was not written (424.5(b)), and why.
+        const error = (err as Error).message;
+        try {
+          await api.call('reportEvidenceWritten', { export_id: r.export_id, ok: false, error: error.slice(0, 2000) });
+        } catch (reportErr) {
+          throw new Error(
+            `${error}; and the daemon did not record the failure either: ${(reportErr as Error).message}`,
+          );
+        }
+        throw err;
+      }
+      let unrecorded: string | undefined;
+      try {
+        await api.call('reportEvidenceWritten', {
+          export_id: r.export_id,
+          ok: true,
+          dir: out,
+          manifest_sha256: r.manifest_sha256,
+        });
+      } catch (reportErr) {
+        unrecorded = (reportErr as Error).message;
+      }
       io.out(
         [
           `exported case ${values.case}: ${r.reads} read(s), ${r.hits} hit(s), ${r.crops} crop(s)`,
@@ -78,7 +103,9 @@ export const evidenceCommand: CliCommand = {
           `Check it with: alpr-edge evidence verify ${out} --pubkey UNIT_KEY.pem --expect ${r.manifest_sha256}`,
         ].join('\n'),
       );
-      return 0;
+      if (unrecorded === undefined) return 0;
+      io.err(`the package is written, but the audit log does not confirm it: ${unrecorded}`);
+      return 1;
     });
   },
 };

@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../daemon/cli/main.js';
@@ -87,14 +87,19 @@ describe('424.4 evidence export', () => {
     expect(auditJson.map((e) => e.action)).toEqual(['hold_create', 'export']);
     expect(verifyPackage(readPackageFolder(r.dir), { publicKey })).toMatchObject({ ok: true, problems: [] });
     expect(manifest.unit_key_sha256).toBe(fingerprint);
-    expect(
-      audit()
-        .map((e) => [e.username, e.action, e.outcome])
-        .slice(-2),
-    ).toEqual([
+    // The daemon records the hand-over; the write is on the record only once the CLI confirms it.
+    const [read, handed, written] = audit().slice(-3);
+    expect([read, handed, written].map((e) => [e!.username, e!.action, e!.outcome])).toEqual([
       ['exporter', 'export', 'allowed'],
+      ['exporter', 'export_handed', 'allowed'],
       ['exporter', 'export_written', 'allowed'],
     ]);
+    const manifestSha = createHash('sha256')
+      .update(readFileSync(join(r.dir, 'manifest.json')))
+      .digest('hex');
+    expect(handed!.detail).toMatchObject({ destination: target, manifest_sha256: manifestSha });
+    expect(written!.query).toEqual({ export_id: read!.query.export_id });
+    expect(written!.detail).toEqual({ dir: r.dir, manifest_sha256: manifestSha, reported_by: 'client' });
   });
 
   it('detects a changed, a removed and an added file, and an edited manifest', async () => {
@@ -133,6 +138,11 @@ describe('424.4 evidence export', () => {
       chmodSync(target, 0o755);
       expect(readOnly.code).not.toBe(0);
       expect(readOnly.err).toMatch(/permission denied/);
+      expect(audit().pop()).toMatchObject({
+        action: 'export_written',
+        outcome: 'failed',
+        detail: { error: expect.stringMatching(/permission denied/) },
+      });
     }
     expect(readdirSync(target)).toEqual([]);
   });
@@ -146,6 +156,74 @@ describe('424.4 evidence export', () => {
     expect(r.err).toMatch(/already exists: refusing to write over it/);
     expect(readdirSync(target).filter((n) => n.endsWith('.partial'))).toEqual([]);
     expect(existsSync(join(target, `alpr-evidence-CR26-0099-${stamp}`, 'manifest.json'))).toBe(false);
+    // The log says the package left the daemon but never reached the drive, and why.
+    const [read, handed, written] = audit().slice(-3);
+    expect([read, handed, written].map((e) => [e!.action, e!.outcome])).toEqual([
+      ['export', 'allowed'],
+      ['export_handed', 'allowed'],
+      ['export_written', 'failed'],
+    ]);
+    expect(written!.query).toEqual({ export_id: read!.query.export_id });
+    expect(written!.detail.error).toMatch(/already exists: refusing to write over it/);
+  });
+
+  it("refuses a report of someone else's export, a second report and a foreign manifest, and audits each", async () => {
+    await exportAs('exporter');
+    const exportId = String(audit().find((e) => e.action === 'export_handed')!.query.export_id);
+    const deputy = await rig.as('deputy');
+    const exporter = await rig.as('exporter');
+    const dir = join(target, 'elsewhere');
+    await expect(deputy.call('reportEvidenceWritten', { export_id: exportId, ok: false, error: 'x' })).rejects.toThrow(
+      `no export ${exportId} of deputy awaits a report`,
+    );
+    await expect(
+      exporter.call('reportEvidenceWritten', { export_id: exportId, ok: false, error: 'the drive was pulled' }),
+    ).rejects.toThrow(`export ${exportId} was already reported`);
+
+    // An export handed over whose client never reports: only a manifest of its own is taken.
+    const handed = await exporter.call('exportEvidence', {
+      purpose: purpose.category,
+      case: purpose.caseNumber,
+      plain_reason: REASON,
+    });
+    const foreign = 'a'.repeat(64);
+    await expect(
+      exporter.call('reportEvidenceWritten', { export_id: handed.export_id, ok: true, dir, manifest_sha256: foreign }),
+    ).rejects.toThrow(`manifest SHA-256 ${foreign} is not the one handed over`);
+    expect(
+      audit()
+        .filter((e) => e.action === 'export_written')
+        .map((e) => [e.username, e.outcome, e.query.export_id]),
+    ).toEqual([
+      ['exporter', 'allowed', exportId],
+      ['deputy', 'refused', exportId],
+      ['exporter', 'refused', exportId],
+      ['exporter', 'refused', handed.export_id],
+    ]);
+
+    // The audit report shows which exports reached the drive.
+    await addUser(rig.t.db, 'auditor', 'auditor');
+    const { report, html } = await (await rig.as('auditor')).call('auditReport', { from: NOW - DAY, to: NOW });
+    expect(
+      (report.exports as { outcome: string; written: string | null }[])
+        .filter((e) => e.outcome === 'export:allowed')
+        .map((e) => e.written),
+    ).toEqual(['confirmed', 'not confirmed']);
+    expect(html).toContain('<td>not confirmed</td>');
+
+    // Its client reports at last, with the manifest it was given: confirmed once.
+    await exporter.call('reportEvidenceWritten', {
+      export_id: handed.export_id,
+      ok: true,
+      dir,
+      manifest_sha256: handed.manifest_sha256,
+    });
+    expect(audit().pop()).toMatchObject({
+      action: 'export_written',
+      outcome: 'allowed',
+      caseNumber: purpose.caseNumber,
+      detail: { dir, manifest_sha256: handed.manifest_sha256 },
+    });
   });
 
   it('refuses an export for a case with no hold and for a technician, and audits both', async () => {
