@@ -100,6 +100,7 @@ export const evidenceCommand: CliCommand = {
             : `  NOT encrypted (audited reason: ${values.reason})`,
           `  manifest SHA-256 ${r.manifest_sha256} (also in the audit log)`,
           `  signed by unit key SHA-256 ${r.unit_key_sha256}`,
+          `  export id ${r.export_id} (name it in a release: alpr-edge releases add --export ${r.export_id} …)`,
           `Check it with: alpr-edge evidence verify ${out} --pubkey UNIT_KEY.pem --expect ${r.manifest_sha256}`,
         ].join('\n'),
       );

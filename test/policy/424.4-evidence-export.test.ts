@@ -24,7 +24,8 @@ describe('424.4 evidence export', () => {
     const io = fakeIo([PASSWORD]);
     const args = ['evidence', 'export', '--case', caseNumber, '--to', to, '--plain', '--reason', REASON];
     const code = await runCli([...args, '--user', user, '--socket', rig.socket], io);
-    return { code, dir: (io.lines.join('\n').split('\n')[1] ?? '').trim(), err: io.errors.join('\n') };
+    const out = io.lines.join('\n');
+    return { code, out, dir: (out.split('\n')[1] ?? '').trim(), err: io.errors.join('\n') };
   }
   const audit = () => new AuditLog(rig.t.db).between(0, NOW + 1).filter((e) => e.action !== 'login');
 
@@ -99,6 +100,8 @@ describe('424.4 evidence export', () => {
       .digest('hex');
     expect(handed!.detail).toMatchObject({ destination: target, manifest_sha256: manifestSha });
     expect(written!.query).toEqual({ export_id: read!.query.export_id });
+    // The id a release names is the one the command printed.
+    expect(r.out).toContain(`export id ${read!.query.export_id}`);
     expect(written!.detail).toEqual({ dir: r.dir, manifest_sha256: manifestSha, reported_by: 'client' });
   });
 
