@@ -11,6 +11,7 @@ import { installSignalHandlers } from './lifecycle/shutdown.js';
 import { SdNotify } from './lifecycle/sd-notify.js';
 import { openDatabase, type Db } from './store/database.js';
 import { ReadStore } from './store/reads.js';
+import { transactionsOn } from './store/transactions.js';
 import { CameraPipeline } from './pipeline/camera-pipeline.js';
 import { StoringReadSink } from './pipeline/store-sink.js';
 import { readRule } from './pipeline/read-rule.js';
@@ -157,7 +158,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   });
   const readLog = log.child({ component: 'reads' });
   const unstored = new UnstoredReads({
-    db,
+    tx: transactionsOn(db),
     reads,
     recorder: delivery.recorder,
     notifyOutbox: () => delivery.outbox.notify(),
@@ -173,7 +174,7 @@ export async function buildDaemon(config: EdgeConfig, deps: DaemonDeps): Promise
   storage.onChange(() => delivery.publisher?.refreshStatus());
   // Each read is matched against the hotlists inside its own transaction (hit + outbox row too);
   // a read that cannot be stored goes to memory, its hits straight to the broker.
-  const store = new StoringReadSink(db, reads, clock, readLog, {
+  const store = new StoringReadSink(transactionsOn(db), reads, clock, readLog, {
     logPlates: config.logging.log_plates,
     hits: {
       onStored: (read, camera) => delivery.recorder.onRead(read, camera),

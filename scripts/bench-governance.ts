@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../daemon/store/database.js';
 import { AuditedAccess } from '../daemon/access/audited-access.js';
 import { RetentionJob } from '../daemon/retention/retention-job.js';
 import { defaultRetentionConfig } from '../daemon/retention/config.js';
-import { WorkerCheckpointer, type CheckpointMode } from '../daemon/retention/wal-checkpointer.js';
+import { WorkerCheckpointer, type CheckpointMode } from '../daemon/store/wal-checkpointer.js';
 import { ManualClock } from '../daemon/shared/clock.js';
 import { silentLogger } from '../daemon/shared/logger.js';
 import type { AuthenticatedUser } from '../daemon/access/authorize.js';

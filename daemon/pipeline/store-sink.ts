@@ -2,7 +2,7 @@ import type { CameraConfig } from '../config/camera-schema.js';
 import type { RecordedHit, ReadForMatching } from '../hotlist/hit.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { Db } from '../store/database.js';
+import type { Transactions } from '../store/transactions.js';
 import type { ReadStore, StoredRead } from '../store/reads.js';
 import type { ReadSink } from './camera-pipeline.js';
 import type { PlateRead } from './plate-read.js';
@@ -42,7 +42,7 @@ export interface StoringReadSinkOptions {
  */
 export class StoringReadSink implements ReadSink {
   constructor(
-    private readonly db: Db,
+    private readonly tx: Transactions,
     private readonly reads: ReadStore,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -53,12 +53,12 @@ export class StoringReadSink implements ReadSink {
     const withCrop = this.options.storage?.cropsAllowed() ?? true;
     let hits: RecordedHit[] = [];
     try {
-      this.db.transaction(() => {
+      this.tx.run(() => {
         this.reads.insert(read, camera.location, this.clock.now(), { withCrop });
         const stored = this.reads.get(read.id)!;
         // The crop rides along from memory: the hit message needs no read-back (and has it when crops are refused).
         hits = this.options.hits?.onStored({ ...stored, cropJpeg: read.cropJpeg }, camera) ?? [];
-      })();
+      });
     } catch (err) {
       if (!this.options.unstored) throw err;
       this.options.unstored.keep(read, camera, err as Error);

@@ -8,7 +8,8 @@ import { HoldStore } from '../store/holds.js';
 import { PurgeRecordStore, type PurgeRecord } from '../store/purge-records.js';
 import type { RetentionConfig } from './config.js';
 import { cutoffFor, decide, DAY_MS, type ReadFacts } from './retention-policy.js';
-import { checkpointerFor, type Checkpointer } from './wal-checkpointer.js';
+import { checkpointerFor, pauseAutoCheckpoint, type Checkpointer } from '../store/wal-checkpointer.js';
+import { transactionsOn } from '../store/transactions.js';
 
 export interface RetentionJobDeps {
   db: Db;
@@ -119,8 +120,7 @@ export class RetentionJob {
     const checkpointer = this.deps.checkpointer ?? checkpointerFor(db);
     // While the purge runs, no commit on this connection (ours or ingest's) checkpoints inline:
     // the checkpointer does it between batches, off the event loop.
-    const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-    db.pragma('wal_autocheckpoint = 0');
+    const resumeAutoCheckpoint = pauseAutoCheckpoint(db);
     try {
       const totals = await this.deleteExpired(now, cutoff, checkpointer, signal);
       const saved = this.recordRun(now, cutoff, startedAt, totals);
@@ -133,7 +133,7 @@ export class RetentionJob {
       );
       return saved;
     } finally {
-      db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+      resumeAutoCheckpoint();
       if (!this.deps.checkpointer) await checkpointer.close();
     }
   }
@@ -155,28 +155,26 @@ export class RetentionJob {
       longestBatchMs: Math.round(totals.longestMs * 100) / 100,
       outcome: totals.outcome,
     };
-    return db
-      .transaction(() => {
-        const r = new PurgeRecordStore(db).add(record);
-        new AuditLog(db).append({
-          at: now,
-          ...SYSTEM,
-          action: 'purge',
-          outcome: 'allowed',
-          resultCount: r.readsDeleted,
-          query: { window_days: config.days, cutoff },
-          detail: {
-            purge_id: r.id,
-            crops_deleted: r.cropsDeleted,
-            hits_deleted: r.hitsDeleted,
-            kept_under_hold: r.keptUnderHold,
-            oldest_remaining: oldest,
-            outcome: r.outcome,
-          },
-        });
-        return r;
-      })
-      .immediate();
+    return transactionsOn(db).immediate(() => {
+      const r = new PurgeRecordStore(db).add(record);
+      new AuditLog(db).append({
+        at: now,
+        ...SYSTEM,
+        action: 'purge',
+        outcome: 'allowed',
+        resultCount: r.readsDeleted,
+        query: { window_days: config.days, cutoff },
+        detail: {
+          purge_id: r.id,
+          crops_deleted: r.cropsDeleted,
+          hits_deleted: r.hitsDeleted,
+          kept_under_hold: r.keptUnderHold,
+          oldest_remaining: oldest,
+          outcome: r.outcome,
+        },
+      });
+      return r;
+    });
   }
 
   /** Walks expired reads oldest first with a (last_seen, rowid) cursor, so held reads are passed once, not re-read. */

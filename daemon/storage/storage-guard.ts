@@ -5,7 +5,8 @@ import { AuditLog } from '../store/audit-log.js';
 import { CROP_CURSOR_START, CropStore, type CropCursor } from '../store/crops.js';
 import { isStorageError, withoutZeroingFreedPages, type Db } from '../store/database.js';
 import { HoldStore } from '../store/holds.js';
-import { checkpointerFor, type Checkpointer } from '../retention/wal-checkpointer.js';
+import { checkpointerFor, type Checkpointer } from '../store/wal-checkpointer.js';
+import { transactionsOn } from '../store/transactions.js';
 import type { StorageConfig } from './config.js';
 import {
   cropsAllowed,
@@ -218,29 +219,27 @@ export class StorageGuard {
     const last = batch[plan.examined - 1]!;
     if (plan.readIds.length > 0) {
       const shed = (zeroed: boolean) =>
-        db
-          .transaction(() => {
-            const n = crops.remove(plan.readIds);
-            new AuditLog(db).append({
-              at: clock.now(),
-              ...SYSTEM,
-              action: 'shed_crops',
-              outcome: 'allowed',
-              resultCount: n,
-              detail: {
-                reason: 'free space below storage floor',
-                bytes: plan.bytes,
-                oldest_read_at: batch[0]!.lastSeen,
-                newest_read_at: last.lastSeen,
-                kept_under_hold: plan.keptHeld,
-                kept_of_hit: plan.keptHit,
-                free_bytes: this.free,
-                floor_bytes: this.floor,
-                zeroed,
-              },
-            });
-          })
-          .immediate();
+        transactionsOn(db).immediate(() => {
+          const n = crops.remove(plan.readIds);
+          new AuditLog(db).append({
+            at: clock.now(),
+            ...SYSTEM,
+            action: 'shed_crops',
+            outcome: 'allowed',
+            resultCount: n,
+            detail: {
+              reason: 'free space below storage floor',
+              bytes: plan.bytes,
+              oldest_read_at: batch[0]!.lastSeen,
+              newest_read_at: last.lastSeen,
+              kept_under_hold: plan.keptHeld,
+              kept_of_hit: plan.keptHit,
+              free_bytes: this.free,
+              floor_bytes: this.floor,
+              zeroed,
+            },
+          });
+        });
       try {
         try {
           shed(true);

@@ -1,3 +1,4 @@
+import { transactionsOn } from '../store/transactions.js';
 import Database from 'better-sqlite3';
 import { HitRecorder } from '../alerts/hit-recorder.js';
 import { Outbox } from '../alerts/outbox.js';
@@ -107,7 +108,7 @@ describe('reads that cannot be stored', () => {
     let oks = 0;
     const reads = new FullDiskReads(t.db);
     const unstored = new UnstoredReads({
-      db: t.db,
+      tx: transactionsOn(t.db),
       reads,
       recorder,
       notifyOutbox: () => outbox.notify(),

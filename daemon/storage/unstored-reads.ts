@@ -5,7 +5,8 @@ import type { ReadForMatching } from '../hotlist/hit.js';
 import type { PlateRead } from '../pipeline/plate-read.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { isStorageError, type Db } from '../store/database.js';
+import { isStorageError } from '../store/database.js';
+import type { Transactions } from '../store/transactions.js';
 import type { ReadStore } from '../store/reads.js';
 
 /** What of the low-space guard the queue uses. */
@@ -16,7 +17,8 @@ export interface WriteHealth {
 }
 
 export interface UnstoredReadsDeps {
-  db: Db;
+  /** The read and its hits commit together. */
+  tx: Transactions;
   reads: ReadStore;
   recorder: Pick<HitRecorder, 'match' | 'prepareHits' | 'store' | 'announce'>;
   /** Wakes the outbox publisher after hits are stored (Outbox.notify). */
@@ -146,14 +148,14 @@ export class UnstoredReads {
 
   /** Writes what it can, oldest first, and sends hits still unsent. Stops at the first storage error. */
   flush(): void {
-    const { db, reads, recorder, clock, log, guard } = this.deps;
+    const { tx, reads, recorder, clock, log, guard } = this.deps;
     let stored = 0;
     for (const p of [...this.queue]) {
       // Wait for a send's outcome first: storing meanwhile could queue a hit the broker then also gets.
       if (p.hits.some((h) => h.inFlight)) continue;
       const now = clock.now();
       try {
-        db.transaction(() => {
+        tx.run(() => {
           if (!reads.has(p.read.id))
             reads.insert(p.read, p.camera.location, now, { withCrop: guard?.cropsAllowed() ?? true });
           recorder.store(
@@ -161,7 +163,7 @@ export class UnstoredReads {
             now,
             new Set(p.hits.filter((h) => h.sent).map((h) => h.prepared.hit.id)),
           );
-        })();
+        });
       } catch (err) {
         if (isStorageError(err)) {
           guard?.noteWriteFailed(err as Error & { code: string });

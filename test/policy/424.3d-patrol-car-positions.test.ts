@@ -1,3 +1,4 @@
+import { transactionsOn } from '../../daemon/store/transactions.js';
 import type { AuditReport } from '../../daemon/access/audit-report.js';
 import { cameraSchema } from '../../daemon/config/camera-schema.js';
 import { StoringReadSink } from '../../daemon/pipeline/store-sink.js';
@@ -68,7 +69,7 @@ describe('424.3(d) a patrol car locates every read by GPS', () => {
       });
     }
     const sink = new PositionStampingSink(
-      new StoringReadSink(t.db, reads, rig.clock, silentLogger(), { logPlates: false }),
+      new StoringReadSink(transactionsOn(t.db), reads, rig.clock, silentLogger(), { logPlates: false }),
       (at, camera) => (camera.id === 'pole' ? cameraLocated(camera) : track.locate(at, 5000)),
     );
     // A read every 10 s along the drive (ids r0 ... r29), and one by the pole camera.

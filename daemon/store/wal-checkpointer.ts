@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../store/database.js';
+import type { Db } from './database.js';
 
 export type CheckpointMode = 'PASSIVE' | 'RESTART' | 'TRUNCATE';
 export interface CheckpointResult {
@@ -112,4 +112,16 @@ export function checkpointerFor(db: Db): Checkpointer {
   return db.memory || db.name === ':memory:' || db.name === ''
     ? new InlineCheckpointer(db)
     : new WorkerCheckpointer(db.name);
+}
+
+/**
+ * Stops commits on `db` from checkpointing inline (a long purge's checkpointer does it between
+ * batches, off the event loop); the returned function puts the connection's setting back.
+ */
+export function pauseAutoCheckpoint(db: Db): () => void {
+  const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma('wal_autocheckpoint = 0');
+  return () => {
+    db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+  };
 }
