@@ -54,28 +54,21 @@ export class Authenticator {
       });
       throw new AccessDeniedError(LOGIN_REFUSED);
     }
-    if (user.disabledAt !== null) {
+    // One message for every refusal, so a login attempt learns nothing; the log keeps the reason.
+    const refuse = (detail: Record<string, unknown>): never => {
       this.audit.append({
         at: now,
         username: user.username,
         role: user.role,
         action: 'login',
         outcome: 'refused',
-        detail: { via, reason: 'account disabled' },
+        detail,
       });
       throw new AccessDeniedError(LOGIN_REFUSED);
-    }
-    if (user.lockedUntil !== null && user.lockedUntil > now) {
-      this.audit.append({
-        at: now,
-        username: user.username,
-        role: user.role,
-        action: 'login',
-        outcome: 'refused',
-        detail: { via, reason: 'account locked', locked_until: user.lockedUntil },
-      });
-      throw new AccessDeniedError(LOGIN_REFUSED);
-    }
+    };
+    if (user.disabledAt !== null) refuse({ via, reason: 'account disabled' });
+    if (user.lockedUntil !== null && user.lockedUntil > now)
+      refuse({ via, reason: 'account locked', locked_until: user.lockedUntil });
     if (!(await verifyPassword(password, user.passwordHash))) {
       this.tx.immediate(() => {
         const r = this.users.recordFailure(

@@ -8,29 +8,15 @@ import type { HotlistEntry } from '../hotlist/entry.js';
 import { HitDecider } from '../hotlist/hit-decider.js';
 import { Matcher } from '../hotlist/matcher.js';
 import { runScan, runScanYielding, scanStoredReads } from '../hotlist/retro.js';
-import { storeRead, tempDb, turnsDuring } from '../hotlist/test-support.js';
+import { hotEntry, storeRead, tempDb, turnsDuring } from '../hotlist/test-support.js';
 import { HitRecorder } from './hit-recorder.js';
 import { Outbox } from './outbox.js';
 import { VERIFICATION_NOTICE } from './payloads.js';
 import { topicsFor } from './topics.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
-const entry = (plate: string, state: string | null, extra: Partial<HotlistEntry> = {}): HotlistEntry => ({
-  key: `cbi:${plate}`,
-  plate,
-  state,
-  category: 'stolen_vehicle',
-  reason: 'Stolen 2019 Civic',
-  source: 'CBI',
-  nic: 'V1',
-  ori: null,
-  caseNumber: null,
-  entered: null,
-  expires: null,
-  priority: 1,
-  notes: '',
-  ...extra,
-});
+const entry = (plate: string, state: string | null, extra: Partial<HotlistEntry> = {}): HotlistEntry =>
+  hotEntry(plate, { state, ...extra });
 
 describe('hit recorder', () => {
   let t: ReturnType<typeof tempDb>;

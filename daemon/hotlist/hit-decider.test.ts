@@ -3,23 +3,10 @@ import type { ActiveList } from './active-list.js';
 import { entryIdentity, type HotlistEntry } from './entry.js';
 import { HitDecider, type HitHistory } from './hit-decider.js';
 import { Matcher } from './matcher.js';
+import { hotEntry } from './test-support.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
-const entry = (plate: string, key = `cbi:${plate}`): HotlistEntry => ({
-  key,
-  plate,
-  state: 'CO',
-  category: 'stolen_vehicle',
-  reason: 'Stolen 2019 Civic',
-  source: 'CBI',
-  nic: 'V1',
-  ori: null,
-  caseNumber: null,
-  entered: null,
-  expires: null,
-  priority: 1,
-  notes: '',
-});
+const entry = (plate: string, key = `cbi:${plate}`): HotlistEntry => hotEntry(plate, { key });
 const list = (...entries: HotlistEntry[]): ActiveList => ({
   sourceId: 'cbi',
   versionId: 'cbi@v1',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../store/database.js';
 import { ReadStore } from '../store/reads.js';
 import { hotlistConfigSchema, type HotlistConfig } from './config.js';
+import type { HotlistEntry } from './entry.js';
 
 /** Test helpers shared by the hotlist room's tests (not used by the daemon). */
 export function tempDb(): { db: Db; dir: string; cleanup: () => void } {
@@ -67,4 +68,24 @@ export async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: 
   } finally {
     running = false;
   }
+}
+
+/** A stolen-vehicle entry of the state bureau's list for `plate`, with `over` changed. */
+export function hotEntry(plate: string, over: Partial<HotlistEntry> = {}): HotlistEntry {
+  return {
+    key: `cbi:${plate}`,
+    plate,
+    state: 'CO',
+    category: 'stolen_vehicle',
+    reason: 'Stolen 2019 Civic',
+    source: 'CBI',
+    nic: 'V1',
+    ori: null,
+    caseNumber: null,
+    entered: null,
+    expires: null,
+    priority: 1,
+    notes: '',
+    ...over,
+  };
 }

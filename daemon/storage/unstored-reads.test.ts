@@ -1,37 +1,22 @@
-import { transactionsOn } from '../store/transactions.js';
 import Database from 'better-sqlite3';
 import { HitRecorder } from '../alerts/hit-recorder.js';
 import { Outbox } from '../alerts/outbox.js';
 import { topicsFor } from '../alerts/topics.js';
 import { cameraSchema } from '../config/camera-schema.js';
-import type { HotlistEntry } from '../hotlist/entry.js';
 import { HitDecider } from '../hotlist/hit-decider.js';
 import { Matcher } from '../hotlist/matcher.js';
-import { tempDb } from '../hotlist/test-support.js';
+import { hotEntry, tempDb } from '../hotlist/test-support.js';
 import type { PlateRead } from '../pipeline/plate-read.js';
 import { ManualClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { HitStore } from '../store/hits.js';
 import { type ReadLocation, ReadStore } from '../store/reads.js';
+import { transactionsOn } from '../store/transactions.js';
 import { UnstoredReads } from './unstored-reads.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const camera = cameraSchema.parse({ id: 'front', name: 'Front gate', url: 'rtsp://cam/1', location: { text: 'US-6' } });
-const entry: HotlistEntry = {
-  key: 'cbi:HOT1',
-  plate: 'HOT1234',
-  state: null,
-  category: 'stolen_vehicle',
-  reason: 'Stolen',
-  source: 'CBI',
-  nic: 'V1',
-  ori: null,
-  caseNumber: null,
-  entered: null,
-  expires: null,
-  priority: 1,
-  notes: '',
-};
+const entry = hotEntry('HOT1234', { key: 'cbi:HOT1', state: null, reason: 'Stolen' });
 
 /** A disk that is full until the test says otherwise. */
 class FullDiskReads extends ReadStore {

@@ -1,23 +1,22 @@
 import type { Db } from './database.js';
-import type { HitStatus } from './hits.js';
+import { type HitRow, type HitStatus, type StoredHit, toHit } from './hits.js';
 
 /** A hit as shown to people: always with its verification state (424.3(f)): "unverified" until someone records the bureau's answer. */
-export interface HitView {
-  id: string;
-  readId: string;
-  createdAt: number;
-  cameraId: string;
-  plate: string;
-  state: string | null;
-  category: string;
-  reason: string;
-  matchKind: string;
-  status: HitStatus;
-  verifiedBy: string | null;
-  verifiedAt: number | null;
-  verificationRef: string | null;
-  verificationNote: string | null;
-}
+export type HitView = Pick<
+  StoredHit,
+  | 'id'
+  | 'readId'
+  | 'createdAt'
+  | 'cameraId'
+  | 'plate'
+  | 'state'
+  | 'category'
+  | 'reason'
+  | 'matchKind'
+  | 'status'
+  | 'verifiedBy'
+  | 'verifiedAt'
+> & { verificationRef: string | null; verificationNote: string | null };
 
 export interface HitQuery {
   from: number;
@@ -33,23 +32,6 @@ export interface HitVerdict {
   at: number;
   reference: string;
   note: string;
-}
-
-interface HitRow {
-  id: string;
-  read_id: string;
-  created_at: number;
-  camera_id: string;
-  plate: string;
-  state: string | null;
-  category: string;
-  reason: string;
-  match_kind: string;
-  status: HitStatus;
-  verified_by: string | null;
-  verified_at: number | null;
-  verification_ref: string | null;
-  verification_note: string | null;
 }
 
 /**
@@ -112,20 +94,22 @@ export class HitViewStore {
 }
 
 function toHitView(r: HitRow): HitView {
+  const { id, readId, createdAt, cameraId, plate, state, category, reason, matchKind, status, verifiedBy, verifiedAt } =
+    toHit(r);
+  const verification = { verificationRef: r.verification_ref, verificationNote: r.verification_note };
   return {
-    id: r.id,
-    readId: r.read_id,
-    createdAt: r.created_at,
-    cameraId: r.camera_id,
-    plate: r.plate,
-    state: r.state,
-    category: r.category,
-    reason: r.reason,
-    matchKind: r.match_kind,
-    status: r.status,
-    verifiedBy: r.verified_by,
-    verifiedAt: r.verified_at,
-    verificationRef: r.verification_ref,
-    verificationNote: r.verification_note,
+    id,
+    readId,
+    createdAt,
+    cameraId,
+    plate,
+    state,
+    category,
+    reason,
+    matchKind,
+    status,
+    verifiedBy,
+    verifiedAt,
+    ...verification,
   };
 }

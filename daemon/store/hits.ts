@@ -32,7 +32,8 @@ export interface StoredHit extends NewHit {
   verifiedAt: number | null;
 }
 
-interface HitRow {
+/** A row of `hits` as SELECT * returns it. */
+export interface HitRow {
   id: string;
   read_id: string;
   created_at: number;
@@ -52,6 +53,8 @@ interface HitRow {
   status: HitStatus;
   verified_by: string | null;
   verified_at: number | null;
+  verification_ref: string | null;
+  verification_note: string | null;
 }
 
 /** Inserts and reads hits. Verification (confirm/reject) belongs to the audited access path. */
@@ -137,7 +140,7 @@ export class HitStore {
   }
 }
 
-function toHit(r: HitRow): StoredHit {
+export function toHit(r: HitRow): StoredHit {
   return {
     id: r.id,
     readId: r.read_id,

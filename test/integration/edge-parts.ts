@@ -13,7 +13,7 @@ import { HitDecider } from '../../daemon/hotlist/hit-decider.js';
 import type { RecordedHit } from '../../daemon/hotlist/hit.js';
 import { Matcher } from '../../daemon/hotlist/matcher.js';
 import type { ActiveList } from '../../daemon/hotlist/active-list.js';
-import type { HotlistEntry } from '../../daemon/hotlist/entry.js';
+import { hotEntry } from '../../daemon/hotlist/test-support.js';
 
 /**
  * A test rig, not the daemon's wiring: for the MQTT publisher's contract tests (real broker), a
@@ -32,21 +32,7 @@ export interface EdgeParts {
 }
 
 export const UNIT = 'unit7';
-const HOT: HotlistEntry = {
-  key: 'cbi:1',
-  plate: 'HOT1234',
-  state: 'CO',
-  category: 'stolen_vehicle',
-  reason: 'Stolen 2019 Civic',
-  source: 'CBI',
-  nic: 'V123456789',
-  ori: null,
-  caseNumber: null,
-  entered: null,
-  expires: null,
-  priority: 1,
-  notes: '',
-};
+const HOT = hotEntry('HOT1234', { key: 'cbi:1', nic: 'V123456789' });
 
 export function edgeParts(
   dbFile: string,

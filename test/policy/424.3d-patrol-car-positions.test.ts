@@ -1,4 +1,3 @@
-import { transactionsOn } from '../../daemon/store/transactions.js';
 import type { AuditReport } from '../../daemon/access/audit-report.js';
 import { cameraSchema } from '../../daemon/config/camera-schema.js';
 import { StoringReadSink } from '../../daemon/pipeline/store-sink.js';
@@ -11,6 +10,7 @@ import { startApi, type ApiRig } from '../api/api-fixture.js';
 import { Drive, metresBetween } from '../helpers/nmea-drive.js';
 import { ApiDoor } from './api-door.js';
 import { addHit, addUser, NOW } from './fixture.js';
+import { transactionsOn } from '../../daemon/store/transactions.js';
 
 const purpose = { category: 'criminal_investigation' as const, caseNumber: 'CR26-0777' };
 const START = NOW - 3_600_000;
