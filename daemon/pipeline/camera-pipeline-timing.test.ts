@@ -8,7 +8,7 @@ import type { Box, RgbImage } from '../vision/image.js';
 import type { AnalyzedPlate, FrameAnalyzer } from '../vision/ports.js';
 import { CameraPipeline, type ReadSink } from './camera-pipeline.js';
 import { pipelineConfigSchema } from './config.js';
-import type { PlateRead } from './plate-read.js';
+import type { PlateRead } from '../store/plate-read.js';
 import { plate } from './test-helpers.js';
 
 const W = 320;

@@ -5,7 +5,7 @@ import { cameraSchema } from '../config/camera-schema.js';
 import { pipelineConfigSchema } from './config.js';
 import type { AnalyzedPlate, FrameAnalyzer } from '../vision/ports.js';
 import type { Box, RgbImage } from '../vision/image.js';
-import type { PlateRead } from './plate-read.js';
+import type { PlateRead } from '../store/plate-read.js';
 import { plate } from './test-helpers.js';
 import { readRule } from './read-rule.js';
 import { PlateSyntax } from '../vision/plate-syntax.js';

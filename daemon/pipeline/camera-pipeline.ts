@@ -7,7 +7,7 @@ import type { FrameAnalyzer } from '../vision/ports.js';
 import type { PipelineConfig } from './config.js';
 import { cropJpeg } from './crop.js';
 import { MotionGate } from './motion-gate.js';
-import type { PlateRead } from './plate-read.js';
+import type { PlateRead } from '../store/plate-read.js';
 import { judgeRead, readRule, type ReadRule } from './read-rule.js';
 import { Tracker, type Track } from './tracker.js';
 import { vote } from './vote.js';

@@ -5,7 +5,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Transactions } from '../store/transactions.js';
 import type { ReadStore, StoredRead } from '../store/reads.js';
 import type { ReadSink } from './camera-pipeline.js';
-import type { PlateRead } from './plate-read.js';
+import type { PlateRead } from '../store/plate-read.js';
 
 /** The hotlist side of a stored read. */
 export interface SinkHits {

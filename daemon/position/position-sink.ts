@@ -1,6 +1,6 @@
 import type { CameraConfig } from '../config/camera-schema.js';
 import type { ReadSink } from '../pipeline/camera-pipeline.js';
-import type { PlateRead } from '../pipeline/plate-read.js';
+import type { PlateRead } from '../store/plate-read.js';
 import type { Located, LocatedCamera, Locator } from './fix.js';
 
 /** A fixed camera's reads are where the camera is (its configured coordinates). */

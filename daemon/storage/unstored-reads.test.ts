@@ -6,7 +6,7 @@ import { cameraSchema } from '../config/camera-schema.js';
 import { HitDecider } from '../hotlist/hit-decider.js';
 import { Matcher } from '../hotlist/matcher.js';
 import { hotEntry, tempDb } from '../hotlist/test-support.js';
-import type { PlateRead } from '../pipeline/plate-read.js';
+import type { PlateRead } from '../store/plate-read.js';
 import { ManualClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { HitStore } from '../store/hits.js';

@@ -2,7 +2,7 @@ import type { DirectPublisher } from '../alerts/mqtt-publisher.js';
 import type { CameraConfig } from '../config/camera-schema.js';
 import type { HitRecorder, PreparedHit } from '../alerts/hit-recorder.js';
 import type { ReadForMatching } from '../hotlist/hit.js';
-import type { PlateRead } from '../pipeline/plate-read.js';
+import type { PlateRead } from '../store/plate-read.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { isStorageError } from '../store/database.js';

@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import type { PlateRead } from '../pipeline/plate-read.js';
+import type { PlateRead } from './plate-read.js';
 import type { FixMode, PositionStatus, ReadPosition } from '../position/fix.js';
 
 export interface StoredRead {

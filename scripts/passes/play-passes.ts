@@ -5,7 +5,7 @@
 import { cameraSchema } from '../../daemon/config/camera-schema.js';
 import { CameraPipeline, type PipelineStats } from '../../daemon/pipeline/camera-pipeline.js';
 import type { PipelineConfig } from '../../daemon/pipeline/config.js';
-import type { PlateRead } from '../../daemon/pipeline/plate-read.js';
+import type { PlateRead } from '../../daemon/store/plate-read.js';
 import type { ReadRule } from '../../daemon/pipeline/read-rule.js';
 import { systemClock } from '../../daemon/shared/clock.js';
 import { createLogger } from '../../daemon/shared/logger.js';

@@ -65,6 +65,17 @@ describe('import graph of the daemon', () => {
     expect(sqlFiles(elsewhere)).toEqual([]);
   });
 
+  it('keeps store/ below the reading path: the read type is in store/, and store/ imports nothing from pipeline/', () => {
+    // Guards against passing on an empty scan: pipeline/ does import the read type from store/.
+    expect(edges).toContainEqual(
+      expect.objectContaining({ from: 'daemon/pipeline/camera-pipeline.ts', to: 'daemon/store/plate-read.ts' }),
+    );
+    const offenders = edges
+      .filter((e) => e.from.startsWith('daemon/store/') && e.to?.startsWith('daemon/pipeline/'))
+      .map((e) => `${e.from} imports ${e.specifier}`);
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps deciding apart from delivering: nothing under hotlist/ imports alerts/', () => {
     // Guards against passing on an empty scan: alerts/ does import hotlist/ (the shared hit types).
     expect(edges.some((e) => e.from.startsWith('daemon/alerts/') && e.to?.startsWith('daemon/hotlist/'))).toBe(true);

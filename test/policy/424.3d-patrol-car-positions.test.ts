@@ -1,7 +1,7 @@
 import type { AuditReport } from '../../daemon/access/audit-report.js';
 import { cameraSchema } from '../../daemon/config/camera-schema.js';
 import { StoringReadSink } from '../../daemon/pipeline/store-sink.js';
-import type { PlateRead } from '../../daemon/pipeline/plate-read.js';
+import type { PlateRead } from '../../daemon/store/plate-read.js';
 import { FixTrack } from '../../daemon/position/fix-track.js';
 import { cameraLocated, PositionStampingSink } from '../../daemon/position/position-sink.js';
 import { silentLogger } from '../../daemon/shared/logger.js';
