@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { buildHitPayload } from '../../daemon/alerts/payloads.js';
+import { sampleHitInput } from '../../daemon/alerts/test-support.js';
 import { CSRF_HEADER, WEB_PATHS } from '../../daemon/api/web-constants.js';
 import type { WebHealth, WebHit, WebUnit } from '../../daemon/api/web-contract.js';
 import { ensureWebBundle } from '../../scripts/build-web.js';
@@ -16,6 +16,7 @@ import { staffOf } from '../helpers/staff.js';
 import { DRIVE_BY_CLIP } from '../helpers/rtsp-server.js';
 import { announceSkip } from '../helpers/skip.js';
 import { freePort, haveMosquitto, TestBroker } from './mosquitto.js';
+import { launchChromium, noChromium } from '../helpers/browser.js';
 
 /**
  * The dispatch console with real parts: a real Mosquitto, the console as its own process
@@ -29,20 +30,9 @@ const DISPATCH_PW = 'dispatcher kim passphrase';
 const UNIT_BIN = join(ROOT, 'test', 'fixtures', 'recorded-unit.ts');
 const FAKE_ANALYZER_DAEMON = join(ROOT, 'test', 'fixtures', 'fake-analyzer-daemon.ts');
 
-const CHROMIUM = process.env.ALPR_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const haveChromium = !noChromium;
 const OUTPUT = join(ROOT, 'test-output', 'web');
-if (!haveChromium)
-  announceSkip('dispatch console page in Chromium', `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+if (noChromium) announceSkip('dispatch console page in Chromium', noChromium);
 
 const suite = haveMosquitto() ? describe : describe.skip;
 if (!haveMosquitto()) announceSkip('dispatch console test', 'no /usr/sbin/mosquitto (apt-get install -y mosquitto)');
@@ -82,36 +72,21 @@ class RecordedUnit {
   async publishHit(plate: string, lat: number, lon: number): Promise<string> {
     const now = Date.now();
     const id = randomUUID();
-    const payload = buildHitPayload({
-      hitId: id,
-      readId: randomUUID(),
-      unitId: this.id,
-      readAt: now - 400,
-      createdAt: now,
-      camera: { id: 'front', name: `${this.id} front` },
-      location: { text: 'County road 5', lat, lon },
-      positionStatus: 'ok',
-      plate,
-      state: 'CO',
-      stateConfirmed: true,
-      confidence: 0.97,
-      matchKind: 'exact',
-      retrospective: false,
-      entry: {
-        plate,
-        state: 'CO',
-        category: 'stolen_vehicle',
-        reason: 'Stolen 2026-11-30',
-        source: 'CBI',
-        nic: 'V123456789',
-        case_number: null,
-        expires: null,
-        priority: 1,
-        notes: '',
-      },
-      list: { source: 'cbi', version: 'v-2026-12-01', ageS: 600, stale: false },
-      cropJpeg: CROP,
-    });
+    const payload = buildHitPayload(
+      sampleHitInput(plate, {
+        hitId: id,
+        unitId: this.id,
+        readAt: now - 400,
+        createdAt: now,
+        camera: { id: 'front', name: `${this.id} front` },
+        location: { text: 'County road 5', lat, lon },
+        positionStatus: 'ok',
+        confidence: 0.97,
+        entry: { reason: 'Stolen 2026-11-30', nic: 'V123456789', priority: 1 },
+        list: { source: 'cbi', version: 'v-2026-12-01', ageS: 600, stale: false },
+        cropJpeg: CROP,
+      }),
+    );
     this.child.stdin!.write(`${JSON.stringify(payload)}\n`);
     await waitUntil(() => this.lines.includes(`sent ${id}`), 10_000, `the broker to take hit ${plate}`);
     return id;
@@ -350,7 +325,7 @@ cameras:
   (haveChromium ? it : it.skip)(
     "shows both units' hits and the killed unit offline on the page in Chromium",
     async () => {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+      const browser = await launchChromium();
       try {
         const page = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
         await page.goto(base);

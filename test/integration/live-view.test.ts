@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { AuditedAccess } from '../../daemon/access/audited-access.js';
 import { resolveFfmpegPath } from '../../daemon/camera/ffmpeg-path.js';
@@ -16,6 +16,7 @@ import { AuditLog } from '../../daemon/store/audit-log.js';
 import { RtspTestServer, rtspServerAvailability } from '../helpers/rtsp-server.js';
 import { announceSkip } from '../helpers/skip.js';
 import { addUser, tempDb } from '../policy/fixture.js';
+import { launchChromium, noChromium } from '../helpers/browser.js';
 
 /**
  * Live view with real parts: the bundled clip from a real RTSP server, the daemon's relay (one
@@ -24,23 +25,12 @@ import { addUser, tempDb } from '../policy/fixture.js';
  * one the test serves; the in-car page's live view runs the same module against the same relay.
  */
 const root = join(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.ALPR_CHROMIUM ?? '/usr/bin/chromium';
 const OUTPUT = join(root, 'test-output', 'live');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const rtsp = rtspServerAvailability();
-const haveChromium = existsSync(CHROMIUM);
 if (!rtsp.ok) announceSkip('live view test', rtsp.reason);
-else if (!haveChromium) announceSkip('live view test', `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-const suite = rtsp.ok && haveChromium ? describe : describe.skip;
+else if (noChromium) announceSkip('live view test', noChromium);
+const suite = rtsp.ok && !noChromium ? describe : describe.skip;
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>live</title></head>
 <body style="margin:0;background:#000"><canvas width="640" height="360"></canvas>
@@ -101,7 +91,7 @@ suite('live view of a camera in a real browser', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

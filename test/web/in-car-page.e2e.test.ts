@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { BUREAU_NOT_AUTHORIZED, PAGE_VERIFICATION_NOTICE, WEB_CSP } from '../../daemon/api/web-constants.js';
 import { runCli } from '../../daemon/cli/main.js';
@@ -11,6 +11,7 @@ import { CHIEF_PW, staffOf } from '../helpers/staff.js';
 import { RtspTestServer, rtspServerAvailability } from '../helpers/rtsp-server.js';
 import { announceSkip } from '../helpers/skip.js';
 import { fakeIo } from '../policy/fixture.js';
+import { launchChromium, noChromium, waitForAlertSound, waitForCropDrawn } from '../helpers/browser.js';
 
 /**
  * The in-car page end to end, all real: the daemon (bin/alpr-edge.js, real models) reads the
@@ -21,17 +22,7 @@ import { fakeIo } from '../policy/fixture.js';
  * reason with markup stays text; a POST without the CSRF token is refused; a user without the
  * CBI-data authorization gets no bureau details (424.3(g)).
  */
-const CHROMIUM = process.env.ALPR_CHROMIUM ?? '/usr/bin/chromium';
 const OUTPUT = join(ROOT, 'test-output', 'web');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const truth = JSON.parse(readFileSync(join(ROOT, 'test-fixtures', 'drive-by.json'), 'utf8')) as {
   vehicles: { plate: string }[];
 };
@@ -41,11 +32,7 @@ const DEPUTY_PW = 'deputy ray passphrase';
 const CLERK_PW = 'clerk pat passphrase';
 
 const rtsp = rtspServerAvailability();
-const reason = !existsSync(CHROMIUM)
-  ? `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`
-  : !rtsp.ok
-    ? rtsp.reason
-    : '';
+const reason = noChromium ? noChromium : !rtsp.ok ? rtsp.reason : '';
 if (reason) announceSkip('in-car page end to end', reason);
 const suite = reason ? describe.skip : describe;
 
@@ -179,7 +166,7 @@ cameras:
     await staff.train('clerk.pat');
     const grant = await staff.asChief(['users', 'cbi-grant', 'deputy.ray']);
     expect(grant.out).toMatch(/deputy\.ray may see CBI data/);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -224,26 +211,8 @@ cameras:
     const card = page.locator(`article[data-hit-id="${first.id}"]`);
     await expect(card.locator('.plate').textContent()).resolves.toBe(first.plate);
     await expect(card.locator('.verification').textContent()).resolves.toBe(PAGE_VERIFICATION_NOTICE);
-    await page.waitForFunction(
-      (id) => {
-        const el = (
-          globalThis as unknown as { document: { querySelector(s: string): unknown } }
-        ).document.querySelector(`article[data-hit-id="${id}"] .crop img`) as {
-          complete: boolean;
-          naturalWidth: number;
-        } | null;
-        return !!el && el.complete && el.naturalWidth > 0;
-      },
-      first.id,
-      { timeout: 5000 },
-    );
-    await page.waitForFunction(
-      () => ((globalThis as { __alprAudioStarts?: number }).__alprAudioStarts ?? 0) >= 1,
-      null,
-      {
-        timeout: 5000,
-      },
-    );
+    await waitForCropDrawn(page, first.id);
+    await waitForAlertSound(page);
     const xssHit = lap.find((h) => h.plate === PLATES[1])!;
     await expect(page.locator(`article[data-hit-id="${xssHit.id}"] .bureau dd`).first().textContent()).resolves.toBe(
       XSS_REASON,

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { PAGE_VERIFICATION_NOTICE, WEB_CSP } from '../../daemon/api/web-constants.js';
 import { resolveFfmpegPath } from '../../daemon/camera/ffmpeg-path.js';
@@ -8,6 +8,7 @@ import { ensureWebBundle } from '../../scripts/build-web.js';
 import { sampleHit } from '../../web/test/sample-hit.js';
 import { announceSkip } from '../helpers/skip.js';
 import { type ContractStub, startContractStub } from './contract-stub-server.js';
+import { alertSounds, launchChromium, noChromium, waitForAlertSound, waitForCropDrawn } from '../helpers/browser.js';
 
 /**
  * The built page in a real browser (Debian's Chromium driven by playwright-core) against a stub
@@ -15,20 +16,10 @@ import { type ContractStub, startContractStub } from './contract-stub-server.js'
  * hit appears with its crop and the UNVERIFIED banner, and its alert sound starts.
  */
 const root = join(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.ALPR_CHROMIUM ?? '/usr/bin/chromium';
 const OUTPUT = join(root, 'test-output', 'web');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) announceSkip('page smoke test', `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+const haveChromium = !noChromium;
+if (noChromium) announceSkip('page smoke test', noChromium);
 const suite = haveChromium ? describe : describe.skip;
 
 suite('the page in a real browser (stubbed routes)', () => {
@@ -72,7 +63,7 @@ suite('the page in a real browser (stubbed routes)', () => {
       cropJpeg,
       live: { ffmpeg: resolveFfmpegPath(), clip: join(root, 'test-fixtures', 'drive-by.mp4') },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     page = await openTab();
   }, 60_000);
@@ -112,26 +103,8 @@ suite('the page in a real browser (stubbed routes)', () => {
     await expect(card.locator('.verification').textContent()).resolves.toBe(PAGE_VERIFICATION_NOTICE);
     const img = card.locator('.crop img');
     await expect(img.getAttribute('src')).resolves.toBe(hit.crop_url);
-    await page.waitForFunction(
-      (id) => {
-        const el = (
-          globalThis as unknown as { document: { querySelector(s: string): unknown } }
-        ).document.querySelector(`article[data-hit-id="${id}"] .crop img`) as {
-          complete: boolean;
-          naturalWidth: number;
-        } | null;
-        return !!el && el.complete && el.naturalWidth > 0;
-      },
-      hit.id,
-      { timeout: 5000 },
-    );
-    await page.waitForFunction(
-      () => ((globalThis as { __alprAudioStarts?: number }).__alprAudioStarts ?? 0) >= 1,
-      null,
-      {
-        timeout: 5000,
-      },
-    );
+    await waitForCropDrawn(page, hit.id);
+    await waitForAlertSound(page);
 
     // A reason holding markup arrives as text and runs nothing.
     const xss = sampleHit({
@@ -204,9 +177,7 @@ suite('the page in a real browser (stubbed routes)', () => {
     await tab.locator('.stream', { hasText: /^Live$/ }).waitFor({ timeout: 10_000 });
     await tab.locator('article.hit').first().waitFor();
     await tab.click('.site'); // a user gesture, so the browser lets the page start audio
-    const startsBefore = await tab.evaluate(
-      () => (globalThis as { __alprAudioStarts?: number }).__alprAudioStarts ?? 0,
-    );
+    const startsBefore = await alertSounds(tab);
 
     stub.dropStreams();
     const missed = sampleHit({
@@ -217,11 +188,7 @@ suite('the page in a real browser (stubbed routes)', () => {
     });
     stub.pushHit(missed, true); // recorded while the stream is down: only the catch-up can bring it
     await tab.locator(`article[data-hit-id="${missed.id}"]`).waitFor({ timeout: 10_000 });
-    await tab.waitForFunction(
-      (n) => ((globalThis as { __alprAudioStarts?: number }).__alprAudioStarts ?? 0) > n,
-      startsBefore,
-      { timeout: 5000 },
-    );
+    await waitForAlertSound(tab, startsBefore);
     await expect(tab.locator('article.hit').count()).resolves.toBe(3);
     await tab.close();
   }, 60_000);
