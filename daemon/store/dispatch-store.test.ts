@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { buildHitPayload } from '../alerts/payloads.js';
+import { sampleHitInput } from '../alerts/test-support.js';
 import { openDatabase } from './database.js';
 import { DispatchStore, dispatchMigrations } from './dispatch-store.js';
 
@@ -7,35 +7,7 @@ const T0 = Date.UTC(2026, 11, 2, 9, 0);
 const DAY = 86_400_000;
 
 function hit(readAt: number) {
-  return buildHitPayload({
-    hitId: randomUUID(),
-    readId: randomUUID(),
-    unitId: 'car12',
-    readAt,
-    createdAt: readAt,
-    camera: { id: 'front', name: 'Front' },
-    location: { text: 'US-6', lat: 39.7, lon: -105.6 },
-    plate: 'ABC123',
-    state: 'CO',
-    stateConfirmed: true,
-    confidence: 0.9,
-    matchKind: 'exact',
-    retrospective: false,
-    entry: {
-      plate: 'ABC123',
-      state: 'CO',
-      category: 'stolen_vehicle',
-      reason: 'stolen',
-      source: 'CBI',
-      nic: null,
-      case_number: null,
-      expires: null,
-      priority: null,
-      notes: '',
-    },
-    list: { source: 'cbi', version: 'v1', ageS: 60, stale: false },
-    cropJpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
-  });
+  return buildHitPayload(sampleHitInput('ABC123', { readAt }));
 }
 
 describe("the dispatch console's store", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { AuditHeadPublisher, type AuditHeadMessage } from '../../daemon/audit/head-publisher.js';
-import { createLogger } from '../../daemon/shared/logger.js';
+import { createLogger, type Logger } from '../../daemon/shared/logger.js';
 import { systemClock } from '../../daemon/shared/clock.js';
 import { AuditLog, useAuditKey } from '../../daemon/store/audit-log.js';
 import Database from 'better-sqlite3';
@@ -14,11 +14,30 @@ import { announceSkip } from '../helpers/skip.js';
 import { ROOT } from '../helpers/daemon.js';
 import { addUser, fakeIo, PASSWORD } from '../policy/fixture.js';
 import { startApi } from '../api/api-fixture.js';
-import { edgeParts, UNIT } from './edge-parts.js';
+import { type EdgeParts, edgeParts, UNIT } from './edge-parts.js';
 import { haveMosquitto, TestBroker } from './mosquitto.js';
 
 const run = haveMosquitto() ? describe : describe.skip;
 if (!haveMosquitto()) announceSkip('audit head on MQTT', '/usr/sbin/mosquitto is not installed');
+
+/** The unit's MQTT publisher and its audit-head publisher (checking every 50 ms), both started. */
+async function publishHeads(parts: EdgeParts, log: Logger) {
+  const publisher = parts.publisher();
+  const ctl = new AbortController();
+  await publisher.start(ctl.signal);
+  const heads = new AuditHeadPublisher({
+    db: parts.db,
+    clock: systemClock,
+    log,
+    unitId: UNIT,
+    topic: parts.topics.audit,
+    publisher,
+    intervalS: 300,
+    checkMs: 50,
+  });
+  heads.start(ctl.signal);
+  return { publisher, heads };
+}
 
 run('the audit head, published off the unit', () => {
   const broker = new TestBroker();
@@ -45,20 +64,7 @@ run('the audit head, published off the unit', () => {
         resultCount: n,
       });
     entry(1);
-    const publisher = parts.publisher();
-    const ctl = new AbortController();
-    await publisher.start(ctl.signal);
-    const heads = new AuditHeadPublisher({
-      db: parts.db,
-      clock: systemClock,
-      log,
-      unitId: UNIT,
-      topic: parts.topics.audit,
-      publisher,
-      intervalS: 300,
-      checkMs: 50,
-    });
-    heads.start(ctl.signal);
+    const { publisher, heads } = await publishHeads(parts, log);
     // A burst of audited actions after the start: one head covers them.
     for (let i = 2; i <= 4; i++) entry(i);
     const last = audit.lastEntry()!;
@@ -119,20 +125,7 @@ cameras:
     const audit = new AuditLog(parts.db);
     for (let i = 0; i < 8; i++)
       audit.append({ at: Date.now(), username: 'deputy', role: 'operator', action: 'search', outcome: 'allowed' });
-    const publisher = parts.publisher();
-    const ctl = new AbortController();
-    await publisher.start(ctl.signal);
-    const heads = new AuditHeadPublisher({
-      db: parts.db,
-      clock: systemClock,
-      log,
-      unitId: UNIT,
-      topic: parts.topics.audit,
-      publisher,
-      intervalS: 300,
-      checkMs: 50,
-    });
-    heads.start(ctl.signal);
+    const { publisher, heads } = await publishHeads(parts, log);
     const until = Date.now() + 10_000;
     while (!publisher.connected && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
     await new Promise((r) => setTimeout(r, 300));

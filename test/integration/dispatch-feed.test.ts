@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { buildHitPayload, type HitPayload } from '../../daemon/alerts/payloads.js';
+import { sampleHitInput } from '../../daemon/alerts/test-support.js';
 import { dispatchConfigSchema } from '../../daemon/dispatch/config.js';
 import { UnitFeed } from '../../daemon/dispatch/unit-feed.js';
 import { systemClock } from '../../daemon/shared/clock.js';
@@ -46,36 +47,15 @@ suite("the dispatch console's feed on a real broker", () => {
     await new Promise((r) => setTimeout(r, 300)); // its subscription
     const unit = await mqtt.connectAsync(broker.url, { clientId: 'unit-car12' });
     const id = randomUUID();
-    const now = Date.now();
-    const payload = buildHitPayload({
-      hitId: id,
-      readId: randomUUID(),
-      unitId: 'car12',
-      readAt: now,
-      createdAt: now,
-      camera: { id: 'front', name: 'Front' },
-      location: { text: 'US-6', lat: null, lon: null },
-      plate: 'ABC123',
-      state: null,
-      stateConfirmed: true,
-      confidence: 0.9,
-      matchKind: 'exact',
-      retrospective: false,
-      entry: {
-        plate: 'ABC123',
+    const payload = buildHitPayload(
+      sampleHitInput('ABC123', {
+        hitId: id,
+        location: { text: 'US-6', lat: null, lon: null },
         state: null,
-        category: 'stolen_vehicle',
-        reason: 'stolen',
-        source: 'CBI',
-        nic: null,
-        case_number: null,
-        expires: null,
-        priority: null,
-        notes: '',
-      },
-      list: { source: 'cbi', version: 'v1', ageS: 60, stale: false },
-      cropJpeg: null,
-    });
+        entry: { state: null },
+        cropJpeg: null,
+      }),
+    );
     await unit.publishAsync('alpr/car12/hits', JSON.stringify(payload), { qos: 1 });
     await waitUntil(() => stored.includes(id), 10_000, 'the hit to come again and be stored');
     expect(attempts).toEqual([id, id]);

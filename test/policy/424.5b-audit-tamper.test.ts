@@ -83,6 +83,18 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
     if (last) db.prepare('UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1').run(last.seq, prev, last.mac);
   }
 
+  /** Cuts the log after `seq` and seals the new head with the key, as someone holding the key could. */
+  function keyHolderCut(db: Database.Database, seq: number): void {
+    db.prepare('DELETE FROM audit_log WHERE seq > ?').run(seq);
+    const r = rows(db, seq)[0]!;
+    db.prepare('UPDATE audit_head SET seq = ?, hash = ?, mac = ?, seal = ? WHERE id = 1').run(
+      r.seq,
+      r.hash,
+      r.mac,
+      sealHead(KEY, r.seq, r.mac!),
+    );
+  }
+
   const structureOnly = (v: AuditVerification): void => {
     expect(v.keyed).toBe(false);
     expect(v.notes.join('\n')).toMatch(/only the unkeyed structure was checked/);
@@ -254,16 +266,7 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
   });
 
   it('catches truncation by someone holding the key only with the published head', () => {
-    const file = tamperedCopy((db) => {
-      db.prepare('DELETE FROM audit_log WHERE seq > 150').run();
-      const r = rows(db, 150)[0]!;
-      db.prepare('UPDATE audit_head SET seq = ?, hash = ?, mac = ?, seal = ? WHERE id = 1').run(
-        r.seq,
-        r.hash,
-        r.mac,
-        sealHead(KEY, r.seq, r.mac!),
-      );
-    });
+    const file = tamperedCopy((db) => keyHolderCut(db, 150));
     expect(verify(file)).toMatchObject({ ok: true, lastSeq: 150 });
     const v = verify(file, { expectHead: published });
     expect(v).toMatchObject({ ok: false, problem: 'truncated', seq: 151 });
@@ -273,16 +276,7 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
   });
 
   it('catches a key holder rewriting entries before the published head', () => {
-    const file = tamperedCopy((db) => {
-      db.prepare('DELETE FROM audit_log WHERE seq > 150').run();
-      const r = rows(db, 150)[0]!;
-      db.prepare('UPDATE audit_head SET seq = ?, hash = ?, mac = ?, seal = ? WHERE id = 1').run(
-        r.seq,
-        r.hash,
-        r.mac,
-        sealHead(KEY, r.seq, r.mac!),
-      );
-    });
+    const file = tamperedCopy((db) => keyHolderCut(db, 150));
     const db = openDatabase(file);
     useAuditKey(db, KEY);
     for (let i = 151; i <= ENTRIES; i++)
@@ -336,16 +330,7 @@ describe('424.5(b) a keyed audit log that a copy of the database cannot forge', 
     }
 
     it('in the daemon with the key and --expect-head, exits 2 on a truncated log that passes without the head', async () => {
-      const file = tamperedCopy((db) => {
-        db.prepare('DELETE FROM audit_log WHERE seq > 150').run();
-        const r = rows(db, 150)[0]!;
-        db.prepare('UPDATE audit_head SET seq = ?, hash = ?, mac = ?, seal = ? WHERE id = 1').run(
-          r.seq,
-          r.hash,
-          r.mac,
-          sealHead(KEY, r.seq, r.mac!),
-        );
-      });
+      const file = tamperedCopy((db) => keyHolderCut(db, 150));
       const rig = await startApi({ file, auditKey: KEY });
       try {
         const base = ['audit', 'verify', '--socket', rig.socket, '--user', 'auditor'];
