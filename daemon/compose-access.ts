@@ -3,7 +3,8 @@ import { Authenticator } from './access/authenticate.js';
 import { Bootstrap } from './access/bootstrap.js';
 import { PageAccess } from './access/page-access.js';
 import { UserAdmin } from './access/user-admin.js';
-import type { EdgeConfig } from './config/schema.js';
+import type { AccessConfig } from './access/config.js';
+import type { HoldLimits } from './access/hold-rules.js';
 import type { Clock } from './shared/clock.js';
 import type { Db } from './store/database.js';
 
@@ -20,7 +21,7 @@ export interface AccessParts {
 }
 
 export function composeAccess(
-  config: Pick<EdgeConfig, 'access' | 'storage' | 'retention'>,
+  config: { access: AccessConfig; storage: { path: string }; retention: HoldLimits },
   deps: { db: Db; clock: Clock },
 ): AccessParts {
   const { db, clock } = deps;

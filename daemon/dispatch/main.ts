@@ -6,7 +6,7 @@ import { ConfigError, EXIT_CONFIG } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { stripCredentials } from '../shared/redact.js';
 import { type DispatchConfig, loadDispatchConfig } from './config.js';
-import { buildDispatchConsole } from './console.js';
+import { buildDispatchConsole } from '../compose-dispatch.js';
 
 export const DEFAULT_DISPATCH_CONFIG = '/etc/alpr-edge/dispatch.yaml';
 

@@ -1,25 +1,21 @@
 import { join } from 'node:path';
-import { AuditedAccess } from '../access/audited-access.js';
-import { Authenticator } from '../access/authenticate.js';
-import { Bootstrap } from '../access/bootstrap.js';
-import { PageAccess } from '../access/page-access.js';
-import { UserAdmin } from '../access/user-admin.js';
-import { requireAuditKey } from '../audit/audit-key.js';
-import { ApiServer } from '../api/server.js';
-import { SessionTable } from '../api/sessions.js';
-import { DEFAULT_WEB_DIR } from '../api/web/web-health.js';
-import { WebRefusal } from '../api/web/web-errors.js';
-import { WebServer } from '../api/web/web-server.js';
-import type { Service } from '../lifecycle/lifecycle.js';
-import { RetentionJob } from '../retention/retention-job.js';
-import type { Clock } from '../shared/clock.js';
-import type { Logger } from '../shared/logger.js';
-import { AuditLog, type AuditKey, useAuditKey } from '../store/audit-log.js';
-import { type Db, openDatabase } from '../store/database.js';
-import { DispatchStore, dispatchMigrations } from '../store/dispatch-store.js';
-import type { DispatchConfig } from './config.js';
-import { UnitFeed } from './unit-feed.js';
-import { silenceLimitMs, toWebHealth, toWebUnit, UnitWatch } from './units-view.js';
+import { requireAuditKey } from './audit/audit-key.js';
+import { ApiServer } from './api/server.js';
+import { SessionTable } from './api/sessions.js';
+import { DEFAULT_WEB_DIR } from './api/web/web-health.js';
+import { WebRefusal } from './api/web/web-errors.js';
+import { WebServer } from './api/web/web-server.js';
+import { composeAccess } from './compose-access.js';
+import type { Service } from './lifecycle/lifecycle.js';
+import { RetentionJob } from './retention/retention-job.js';
+import type { Clock } from './shared/clock.js';
+import type { Logger } from './shared/logger.js';
+import { AuditLog, type AuditKey, useAuditKey } from './store/audit-log.js';
+import { type Db, openDatabase } from './store/database.js';
+import { DispatchStore, dispatchMigrations } from './store/dispatch-store.js';
+import type { DispatchConfig } from './dispatch/config.js';
+import { UnitFeed } from './dispatch/unit-feed.js';
+import { silenceLimitMs, toWebHealth, toWebUnit, UnitWatch } from './dispatch/units-view.js';
 
 /** The console's database file, in storage.path. */
 export const DISPATCH_DB_FILE = 'dispatch.db';
@@ -51,9 +47,8 @@ export function buildDispatchConsole(
   const db = openDatabase(join(config.storage.path, DISPATCH_DB_FILE), { migrations: dispatchMigrations });
   useAuditKey(db, auditKey);
   const store = new DispatchStore(db);
-  const access = new AuditedAccess(db, clock, config.retention);
-  const authenticator = new Authenticator(db, config.access);
-  const users = new UserAdmin(db, access, clock, config.access);
+  // The same audited path as a unit's, over the console's own accounts and audit log.
+  const { access, authenticator, users, page, bootstrap } = composeAccess(config, { db, clock });
   const api = new ApiServer({
     config: config.api,
     log: log.child({ component: 'api' }),
@@ -63,7 +58,7 @@ export function buildDispatchConsole(
     authenticator,
     sessions: new SessionTable(clock, config.access.session_minutes),
     users,
-    bootstrap: new Bootstrap(db, config.storage.path),
+    bootstrap,
     accessConfig: config.access,
     unitId: config.console.id,
     agency: config.console.agency,
@@ -82,7 +77,7 @@ export function buildDispatchConsole(
         webDir: deps.webDir ?? DEFAULT_WEB_DIR,
         clock,
         access,
-        page: new PageAccess(db, access, clock),
+        page,
         passwords: users,
         mode: 'dispatch',
         site: {
